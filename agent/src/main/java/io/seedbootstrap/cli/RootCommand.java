@@ -1,0 +1,105 @@
+package io.seedbootstrap.cli;
+
+import io.seedbootstrap.inventory.InventoryLoader;
+import io.seedbootstrap.support.Environment;
+import io.seedbootstrap.support.ExitCode;
+import io.seedbootstrap.support.SeedException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The root {@code seed-bootstrap} command: global options and the subcommand tree. */
+@Command(name = "seed-bootstrap",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Stands up an on-premise RKE2 seed cluster (CNI, PKI, cert-manager, Rancher, ArgoCD) on machines "
+                + "reached over SSH, from an offline bundle.",
+        subcommands = {InventoryCommand.class, AutoComplete.GenerateCompletion.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  0    success",
+            "  1    the operation failed (a host command, a transfer, a verification)",
+            "  2    bad usage or invalid input (command line, inventory, bundle, PKI files)",
+            "  3    preflight failed or a host is in an unexpected state",
+            "  4    internal error (a bug: please report it with the --verbose output)",
+            "  130  interrupted (Ctrl-C)"})
+public final class RootCommand implements Runnable {
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Show debug output and stack traces of errors.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final CliContext context;
+
+    RootCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    /**
+     * Builds the command line, runs it and maps every outcome to a documented exit code.
+     * Separate from main() so command tests run the real CommandLine with their own streams.
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Environment environment, Path home) {
+        CliContext context = new CliContext(environment, home, new InventoryLoader(environment, home));
+        CommandLine commandLine = new CommandLine(new RootCommand(context), new ContextFactory(context));
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setParameterExceptionHandler((ex, arguments) -> {
+            err.println("seed-bootstrap: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            return ExitCode.BAD_INPUT.code();
+        });
+        commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            boolean verbose = isVerbose(cmd);
+            if (ex instanceof InventoryLoader.InvalidInventoryException invalid) {
+                Output.printDiagnostics(err, invalid.loaded().diagnostics());
+            }
+            if (ex instanceof SeedException seed) {
+                err.println("seed-bootstrap: " + seed.getMessage());
+                if (verbose) {
+                    ex.printStackTrace(err);
+                }
+                return seed.exitCode().code();
+            }
+            err.println("seed-bootstrap: internal error: " + ex + (verbose ? "" : " (run with --verbose for details)"));
+            if (verbose) {
+                ex.printStackTrace(err);
+            }
+            return ExitCode.INTERNAL.code();
+        });
+        return commandLine.execute(args);
+    }
+
+    private static boolean isVerbose(CommandLine cmd) {
+        CommandLine root = cmd;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        return root.getCommand() instanceof RootCommand rootCommand && rootCommand.verbose;
+    }
+
+    /** Hands every command the same context (no static state). */
+    private record ContextFactory(CliContext context) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            try {
+                return type.getDeclaredConstructor(CliContext.class).newInstance(context);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
+            }
+        }
+    }
+}

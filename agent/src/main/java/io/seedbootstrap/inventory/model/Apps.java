@@ -1,0 +1,75 @@
+package io.seedbootstrap.inventory.model;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.seedbootstrap.inventory.bind.Default;
+import io.seedbootstrap.inventory.bind.Doc;
+import io.seedbootstrap.inventory.bind.Format;
+import io.seedbootstrap.inventory.bind.Range;
+import io.seedbootstrap.inventory.bind.Required;
+import io.seedbootstrap.inventory.bind.TextFormat;
+import io.seedbootstrap.support.Secret;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The seed applications (contract E, F, G). */
+public record Apps(
+        @Doc("cert-manager and the site's ClusterIssuer.") CertManager certManager,
+        @Doc("Rancher, fronting every other cluster.") Rancher rancher,
+        @Doc("ArgoCD, pushing platform components to clusters by label.") ArgoCd argocd,
+        @Doc("Platform components ArgoCD installs on every cluster labelled app/<name>: install.") List<Component> components,
+        @Doc("Labels of the seed itself as an ArgoCD cluster (e.g. app/cert-manager: install).") @Format(TextFormat.LABEL_KEY) Map<String, String> seedLabels) {
+
+    public record CertManager(
+            @Doc("Install cert-manager.") @Default("true") boolean enabled,
+            @Doc("The ClusterIssuer to create.") Issuer issuer) {}
+
+    public enum IssuerType {
+        CA, VAULT;
+
+        @JsonValue
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public record Issuer(
+            @Doc("ClusterIssuer name.") @Default("site-ca") @Format(TextFormat.DNS_LABEL) String name,
+            @Doc("ca (the PKI's site issuing CA) or vault.") @Default("ca") IssuerType type,
+            @Doc("Vault settings (type: vault).") Vault vault) {}
+
+    public record Vault(
+            @Doc("Vault URL.") @Required @Format(TextFormat.URL) String server,
+            @Doc("PKI sign endpoint, e.g. pki_int/sign/example-dot-com.") @Required String path,
+            @Doc("CA bundle (PEM) for Vault's TLS certificate.") Path caFile,
+            @Doc("AppRole mount path.") @Default("approle") String appRolePath,
+            @Doc("AppRole role id.") String roleId,
+            @Doc("AppRole secret id; use ${ENV_VAR}.") Secret secretId) {}
+
+    public record Rancher(
+            @Doc("Install Rancher.") @Default("true") boolean enabled,
+            @Doc("Rancher's FQDN; its certificate is issued from the site CA.") @Format(TextFormat.HOSTNAME) String hostname,
+            @Doc("Initial admin password; use ${ENV_VAR}. Generated and saved 0600 locally when absent.") Secret bootstrapPassword,
+            @Doc("Replicas; default min(3, servers).") @Range(min = 1, max = 10) Integer replicas) {}
+
+    public record ArgoCd(
+            @Doc("Install ArgoCD.") @Default("true") boolean enabled,
+            @Doc("ArgoCD's FQDN.") @Format(TextFormat.HOSTNAME) String hostname,
+            @Doc("Admin password; use ${ENV_VAR}. Stored bcrypt-hashed.") Secret adminPassword,
+            @Doc("The site's Git repository the ApplicationSets read.") GitRepo repo) {}
+
+    public record GitRepo(
+            @Doc("Repository URL (https or ssh).") @Required @Format(TextFormat.URL) String url,
+            @Doc("Path in the repository holding one folder per component.") @Default("components") String path,
+            @Doc("Branch, tag or commit.") @Default("main") String revision,
+            @Doc("User for https access.") String username,
+            @Doc("Password or token for https access; use ${ENV_VAR}.") Secret password,
+            @Doc("SSH private key file for ssh access.") Path sshPrivateKeyFile,
+            @Doc("CA certificate (PEM) of the Git server.") Path caFile) {}
+
+    public record Component(
+            @Doc("Component name; clusters labelled app/<name>: install get it.") @Required @Format(TextFormat.DNS_LABEL) String name,
+            @Doc("Namespace it is installed into (default: its name).") @Format(TextFormat.DNS_LABEL) String namespace,
+            @Doc("Path in the Git repository (default: <repo.path>/<name>).") String path,
+            @Doc("Sync wave ordering components (lower first).") @Default("0") @Range(min = -100, max = 100) int wave) {}
+}

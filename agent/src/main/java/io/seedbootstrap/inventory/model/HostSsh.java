@@ -1,0 +1,17 @@
+package io.seedbootstrap.inventory.model;
+
+import io.seedbootstrap.inventory.bind.Doc;
+import io.seedbootstrap.inventory.bind.Format;
+import io.seedbootstrap.inventory.bind.Range;
+import io.seedbootstrap.inventory.bind.TextFormat;
+import io.seedbootstrap.support.Secret;
+import java.nio.file.Path;
+
+/** Per-host SSH overrides; an absent key falls back to the top-level ssh section. */
+public record HostSsh(
+        @Doc("Login user for this host.") String user,
+        @Doc("SSH port for this host.") @Range(min = 1, max = 65535) Integer port,
+        @Doc("Private key for this host.") Path identityFile,
+        @Doc("sudo password for this host; use ${ENV_VAR}.") Secret sudoPassword,
+        @Doc("Pinned SHA256 host-key fingerprint (as ssh-keygen -lf prints it); verified instead of known_hosts.")
+        @Format(TextFormat.FINGERPRINT) String hostKey) {}

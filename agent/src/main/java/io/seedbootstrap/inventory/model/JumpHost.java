@@ -1,0 +1,16 @@
+package io.seedbootstrap.inventory.model;
+
+import io.seedbootstrap.inventory.bind.Default;
+import io.seedbootstrap.inventory.bind.Doc;
+import io.seedbootstrap.inventory.bind.Format;
+import io.seedbootstrap.inventory.bind.Range;
+import io.seedbootstrap.inventory.bind.Required;
+import io.seedbootstrap.inventory.bind.TextFormat;
+import java.nio.file.Path;
+
+public record JumpHost(
+        @Doc("Address of the bastion.") @Required @Format(TextFormat.HOST) String address,
+        @Doc("SSH port of the bastion.") @Default("22") @Range(min = 1, max = 65535) int port,
+        @Doc("Login user on the bastion (defaults to ssh.user).") String user,
+        @Doc("Private key for the bastion (defaults to ssh.identityFile).") Path identityFile,
+        @Doc("Pinned SHA256 host-key fingerprint of the bastion (else known_hosts).") @Format(TextFormat.FINGERPRINT) String hostKey) {}
