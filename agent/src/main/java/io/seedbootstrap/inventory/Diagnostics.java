@@ -25,6 +25,10 @@ public final class Diagnostics {
         items.add(diagnostic);
     }
 
+    public boolean hasErrorAt(String path) {
+        return items.stream().anyMatch(d -> d.isError() && path.equals(d.path()));
+    }
+
     public boolean hasErrors() {
         return items.stream().anyMatch(Diagnostic::isError);
     }

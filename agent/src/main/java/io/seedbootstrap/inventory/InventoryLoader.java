@@ -67,12 +67,12 @@ public final class InventoryLoader {
         }
         Binder binder = new Binder(environment, absolute.getParent(), homeDirectory, diagnostics);
         Inventory inventory = binder.bind(root, Inventory.class);
-        if (!API_VERSION.equals(inventory.apiVersion())) {
+        if (inventory.apiVersion() != null && !API_VERSION.equals(inventory.apiVersion())) {
             diagnostics.error(binder.positions().getOrDefault("apiVersion", Position.unknown(display)), "apiVersion",
                     "\"" + inventory.apiVersion() + "\" is not a version this seed-bootstrap reads; use " + API_VERSION);
         }
         if (inventory.cluster() != null && inventory.hosts() != null) {
-            InventoryValidator.validate(inventory, binder.positions(), diagnostics, display);
+            InventoryValidator.validate(inventory, binder.positions(), binder.explicitPaths(), diagnostics, display);
         }
         return new LoadedInventory(file, format, diagnostics.hasErrors() ? null : inventory, diagnostics.sorted());
     }
@@ -173,7 +173,7 @@ public final class InventoryLoader {
 
         public InvalidInventoryException(LoadedInventory loaded) {
             super(io.seedbootstrap.support.ExitCode.BAD_INPUT, loaded.file() + ": " + loaded.errors().size()
-                    + (loaded.errors().size() == 1 ? " error" : " errors") + "; fix them and run again");
+                    + (loaded.errors().size() == 1 ? " error; fix it" : " errors; fix them") + " and run again");
             this.loaded = loaded;
         }
 

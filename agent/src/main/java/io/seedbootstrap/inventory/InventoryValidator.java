@@ -48,24 +48,34 @@ public final class InventoryValidator {
 
     private final Inventory inventory;
     private final Map<String, Position> positions;
+    private final Set<String> explicitPaths;
     private final Diagnostics diagnostics;
     private final Path fallbackFile;
 
-    private InventoryValidator(Inventory inventory, Map<String, Position> positions, Diagnostics diagnostics, Path file) {
+    private InventoryValidator(Inventory inventory, Map<String, Position> positions, Set<String> explicitPaths,
+            Diagnostics diagnostics, Path file) {
         this.inventory = inventory;
         this.positions = positions;
+        this.explicitPaths = explicitPaths;
         this.diagnostics = diagnostics;
         this.fallbackFile = file;
     }
 
-    public static void validate(Inventory inventory, Map<String, Position> positions, Diagnostics diagnostics, Path file) {
-        new InventoryValidator(inventory, positions, diagnostics, file).run();
+    /**
+     * @param positions where each YAML path was found (defaults: where their section is)
+     * @param explicitPaths the paths the input wrote itself
+     */
+    public static void validate(Inventory inventory, Map<String, Position> positions, Set<String> explicitPaths,
+            Diagnostics diagnostics, Path file) {
+        new InventoryValidator(inventory, positions, explicitPaths, diagnostics, file).run();
     }
 
     private void run() {
         List<Host> hosts = inventory.hosts();
         if (hosts.isEmpty()) {
-            error("hosts", "no hosts are listed; add at least one host with role: server");
+            if (explicitPaths.contains("hosts") && !diagnostics.hasErrorAt("hosts")) {
+                error("hosts", "no hosts are listed; add at least one host with role: server");
+            }
             return;
         }
         checkUnique("name", Host::name);
@@ -148,7 +158,7 @@ public final class InventoryValidator {
 
     private void checkCluster() {
         var cluster = inventory.cluster();
-        if (cluster.cni() != Cni.CILIUM && positions.containsKey("cluster.cilium") && cluster.cilium().kubeProxyReplacement()) {
+        if (cluster.cni() == Cni.CANAL && explicitPaths.contains("cluster.cilium")) {
             error("cluster.cilium", "cilium options are set but cluster.cni is " + cluster.cni().key() + "; set cni: cilium or remove them");
         }
         Span pods = cluster.clusterCidr() == null ? null : NetAddresses.parseCidr(cluster.clusterCidr());
@@ -190,7 +200,7 @@ public final class InventoryValidator {
             everyHostPinned &= hostSsh != null && hostSsh.hostKey() != null;
         }
         Path knownHosts = ssh.knownHosts();
-        if (!everyHostPinned && knownHosts != null && !Files.exists(knownHosts)) {
+        if (!everyHostPinned && knownHosts != null && explicitPaths.contains("ssh.knownHosts") && !Files.exists(knownHosts)) {
             warning("ssh.knownHosts", "known_hosts file " + knownHosts + " does not exist: hosts without a pinned hostKey will be "
                     + "refused until their keys are recorded (pin them, or run once with --accept-new-host-keys after checking the fingerprints)");
         }

@@ -41,6 +41,7 @@ public final class Binder {
     private final Path homeDirectory;
     private final Diagnostics diagnostics;
     private final Map<String, Position> positions = new LinkedHashMap<>();
+    private final java.util.Set<String> explicitPaths = new java.util.HashSet<>();
 
     public Binder(Environment environment, Path baseDirectory, Path homeDirectory, Diagnostics diagnostics) {
         this.environment = environment;
@@ -54,11 +55,24 @@ public final class Binder {
         return Collections.unmodifiableMap(positions);
     }
 
+    /** Paths the input actually wrote (as opposed to defaults). */
+    public java.util.Set<String> explicitPaths() {
+        return Collections.unmodifiableSet(explicitPaths);
+    }
+
     public <T extends Record> T bind(RawNode root, Class<T> type) {
-        return type.cast(bindRecord(root, type, "", root.position()));
+        return type.cast(bindRecord(root, type, "", root.position(), true));
     }
 
     private Object bindRecord(RawNode node, Class<?> type, String path, Position fallback) {
+        return bindRecord(node, type, path, fallback, true);
+    }
+
+    /**
+     * @param reportMissing false when the node was not a mapping at all: one error says so, and
+     *     the record is built from defaults without listing every missing key as well
+     */
+    private Object bindRecord(RawNode node, Class<?> type, String path, Position fallback, boolean reportMissing) {
         Position here = node != null ? node.position() : fallback;
         positions.putIfAbsent(path, here);
         Map<String, RawNode.Entry> entries = Map.of();
@@ -71,11 +85,14 @@ public final class Binder {
             }
         } else if (node != null && !isNull(node)) {
             diagnostics.error(here, path, "expected a mapping of keys, found " + node.describe());
+            return bindRecord(null, type, path, here, false);
         }
         RecordComponent[] components = type.getRecordComponents();
         List<String> known = Arrays.stream(components).map(RecordComponent::getName).toList();
+        java.util.Set<String> suggested = new java.util.HashSet<>();
         for (RawNode.Entry entry : entries.values()) {
             if (!known.contains(entry.key())) {
+                Suggestions.closest(entry.key(), known).ifPresent(suggested::add);
                 diagnostics.error(entry.keyPosition(), join(path, entry.key()), unknownKeyMessage(entry.key(), known));
             }
         }
@@ -84,28 +101,33 @@ public final class Binder {
             RecordComponent component = components[i];
             RawNode.Entry entry = entries.get(component.getName());
             String childPath = join(path, component.getName());
-            values[i] = bindComponent(component, entry, childPath, here);
+            if (entry == null && suggested.contains(component.getName())) {
+                // already reported as a misspelling of this key: "missing" would say the same twice
+                values[i] = bindComponent(component, null, childPath, here, false);
+                continue;
+            }
+            values[i] = bindComponent(component, entry, childPath, here, reportMissing);
         }
         return construct(type, values);
     }
 
-    private Object bindComponent(RecordComponent component, RawNode.Entry entry, String path, Position parent) {
+    private Object bindComponent(RecordComponent component, RawNode.Entry entry, String path, Position parent, boolean reportMissing) {
         Type type = component.getGenericType();
         Class<?> raw = rawClass(type);
         boolean absent = entry == null || isNull(entry.value());
         if (absent) {
             if (component.isAnnotationPresent(Required.class)) {
                 Position at = entry != null ? entry.keyPosition() : parent;
-                diagnostics.error(at, path, "missing required key \"" + lastSegment(path) + "\"" + describeField(component));
-                return placeholder(raw);
+                if (reportMissing) {
+                    diagnostics.error(at, path, "missing required key \"" + lastSegment(path) + "\"" + describeField(component));
+                }
+                return raw.isRecord() ? bindRecord(null, raw, path, parent, false) : placeholder(raw);
             }
             Default fallback = component.getAnnotation(Default.class);
             if (fallback != null) {
                 RawNode parsed = YamlSource.parse(null, "value: " + fallback.value()).root();
-                RawNode value = ((RawMap) parsed).entries().get("value").value();
-                Object bound = bindValue(value, type, component, path);
-                positions.putIfAbsent(path, parent);
-                return bound;
+                RawNode value = relocate(((RawMap) parsed).entries().get("value").value(), parent);
+                return bindValue(value, type, component, path);
             }
             positions.putIfAbsent(path, entry != null ? entry.keyPosition() : parent);
             // Sections whose keys are all optional exist with their defaults; an absent record
@@ -116,7 +138,22 @@ public final class Binder {
             return emptyOf(raw);
         }
         positions.put(path, entry.value().position());
+        explicitPaths.add(path);
         return bindValue(entry.value(), type, component, path);
+    }
+
+    /** A default's parsed tree, placed at the position of the section that lacks the key. */
+    private static RawNode relocate(RawNode node, Position position) {
+        if (node instanceof RawMap map) {
+            Map<String, RawNode.Entry> entries = new LinkedHashMap<>();
+            map.entries().values().forEach(e -> entries.put(e.key(), new RawNode.Entry(e.key(), position, relocate(e.value(), position))));
+            return new RawMap(position, entries);
+        }
+        if (node instanceof RawList list) {
+            return new RawList(position, list.items().stream().map(i -> relocate(i, position)).toList());
+        }
+        RawScalar scalar = (RawScalar) node;
+        return new RawScalar(position, scalar.text(), scalar.kind());
     }
 
     private Object bindValue(RawNode node, Type type, RecordComponent component, String path) {
