@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The project's test command (README "Tests"; CI runs it through .ci/run).
+# Unit and command tests run under surefire; *IT integration tests run under failsafe against
+# local test machines (real systemd + OpenSSH in containers), so the Docker engine is started
+# and the test machine image built first. Both steps are idempotent and fast when done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash test-vms/start-docker.sh
+bash test-vms/build-image.sh
+exec mvn -B verify "$@"
