@@ -109,6 +109,8 @@ if [[ ! -s $ROOTFS_TAR ]]; then
       die "debootstrap failed"
     }
   log "debootstrap done in $((SECONDS - start))s; caching $ROOTFS_TAR"
+  # the .debs are kept in $CACHE_DIR/debs already; package lists are not needed either
+  rm -rf "$WORK"/rootfs/var/cache/apt/archives/*.deb "$WORK"/rootfs/var/lib/apt/lists/*
   tar -C "$WORK/rootfs" --numeric-owner --xattrs -c . | zstd -q -T0 -o "$ROOTFS_TAR.tmp"
   mv "$ROOTFS_TAR.tmp" "$ROOTFS_TAR"
   rm -rf --one-file-system "$WORK/rootfs"
@@ -159,6 +161,9 @@ mkdir -p "$R/etc/testvm"
 
 chroot "$R" apt-get clean
 rm -rf "$R"/var/lib/apt/lists/* "$R"/var/cache/apt/*.bin "$R"/var/log/*.log "$R/debootstrap"
+# like Debian's slim images: no man pages, translations or docs (copyright files stay)
+rm -rf "$R"/usr/share/man/* "$R"/usr/share/locale/* "$R"/usr/share/info/*
+find "$R/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
 : >"$R/etc/resolv.conf"   # docker provides it at run time
 echo "testvm" >"$R/etc/hostname"
 echo 'LANG=C.UTF-8' >"$R/etc/default/locale"   # minbase has no locales; C.UTF-8 is in libc
@@ -177,5 +182,10 @@ if ! out=$(printf 'FROM %s\nSTOPSIGNAL SIGRTMIN+3\nENTRYPOINT ["/usr/local/sbin/
   die "docker build (adding STOPSIGNAL and ENTRYPOINT) failed"
 fi
 docker tag "$TAG" "$REPO:latest"
+# Drop images of older inputs (those still used by a container stay; docker refuses).
+for old in $(docker image ls --format '{{.Repository}}:{{.Tag}}' "$REPO" ; docker image ls --format '{{.Repository}}:{{.Tag}}' "$REPO-base"); do
+  case $old in "$TAG" | "$REPO:latest" | "$REPO-base:$INPUT_HASH") ;; *) docker rmi "$old" >/dev/null 2>&1 || true ;; esac
+done
+docker image prune -f --filter label=io.seedbootstrap.testvm.inputs >/dev/null 2>&1 || true
 log "built $TAG (also $REPO:latest), $(docker image inspect -f '{{.Size}}' "$TAG" | awk '{printf "%d MB", $1/1e6}')"
 echo "$TAG"

@@ -193,10 +193,30 @@ for p in "${pids[@]}"; do wait "$p" || fail=1; done
 ((fail == 0)) || die "SSH with strict host key checking failed (see above)"
 
 # --- inventory and machine lists --------------------------------------------------------
-# Shape agreed with the lead until docs/formats.md defines the inventory.
+# Inventory v1 (docs/formats.md; model in agent/.../inventory/model). Paths are relative to
+# this file. No bundle/pki sections: the caller adds what its scenario needs.
 {
-  echo "cluster: {name: demo, rke2Version: v1.35.7+rke2r1, cni: canal}"
-  echo "ssh: {user: admin, identityFile: ./id_ed25519, knownHosts: ./known_hosts}"
+  echo "# seed-bootstrap test machines from test-vms/up.sh ($(date -u +%FT%TZ))"
+  echo "apiVersion: seed-bootstrap/v1"
+  echo "cluster:"
+  echo "  name: demo"
+  echo "  rke2Version: v1.35.7+rke2r1"
+  echo "  cni: canal"
+  if ((SERVERS > 1)); then
+    echo "  # several servers need a fixed registration address; the test network has no VIP,"
+    echo "  # so the bootstrap server's own address stands in for it"
+    echo "  registrationAddress: ${IPS[0]}"
+  fi
+  echo "ssh:"
+  echo "  user: admin"
+  echo "  identityFile: ./id_ed25519"
+  echo "  knownHosts: ./known_hosts"
+  if ((SUDO_PW)); then
+    echo "  sudoPassword: \${SEED_SUDO_PASSWORD}   # export SEED_SUDO_PASSWORD=\$(cat sudo_password)"
+  fi
+  echo "apps:"
+  echo "  rancher: {hostname: rancher.demo.example.internal}"
+  echo "  argocd: {hostname: argocd.demo.example.internal}"
   echo "hosts:"
   for ((i = 0; i < N; i++)); do
     if ((i == 0)); then
