@@ -10,7 +10,7 @@ JAR=agent/target/seed-bootstrap.jar
 echo "== starting the Docker engine and 3 test machines" >&2
 bash test-vms/start-docker.sh
 bash test-vms/build-image.sh
-bash test-vms/up.sh 3
+bash test-vms/up.sh 3 --replace
 RUN=test-vms/.run
 echo "== seed-bootstrap inventory validate $RUN/inventory.yaml" >&2
 SEED_SUDO_PASSWORD="$(cat "$RUN/sudo_password" 2>/dev/null || true)" java -jar "$JAR" inventory validate "$RUN/inventory.yaml"
