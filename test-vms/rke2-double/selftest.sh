@@ -257,6 +257,12 @@ EOF
         test "$(out "$M1" "$ETCDCTL member list -w json" | python3 -c 'import json,sys; m=json.load(sys.stdin)["members"]; print(len(m), sum(1 for x in m if x.get("isLearner")))')" = "3 0"
 fi
 
+step "5b. restart of a joined server keeps its membership (A.5: server ignored once etcd data exists)"
+out "$M3" 'systemctl restart rke2-server'
+check "$M3: restarted" test "$(out "$M3" 'systemctl is-active rke2-server')" = active
+check "$M3: still one of the voting members, no learners" \
+    test "$(out "$M1" "$ETCDCTL member list -w json" | python3 -c 'import json,sys; m=json.load(sys.stdin)["members"]; print(sum(1 for x in m if x.get("isLearner")), len(m) >= 2)')" = "0 True"
+
 step "6. manifests -> AddOns, HelmChart jobs (D)"
 on "$M1" <<'EOF'
 set -e
