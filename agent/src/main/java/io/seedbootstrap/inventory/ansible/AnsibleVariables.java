@@ -52,6 +52,7 @@ final class AnsibleVariables {
             "ansible_ssh_common_args", "extra ssh arguments are not used (seed-bootstrap speaks SSH itself); for a jump host, use a bastion group",
             "ansible_ssh_extra_args", "extra ssh arguments are not used (seed-bootstrap speaks SSH itself); for a jump host, use a bastion group");
 
+    private static final java.util.regex.Pattern WORD_START = java.util.regex.Pattern.compile("([a-z0-9])([A-Z])(?=[a-z])");
     private static final Map<String, Mapping> BY_NAME;
     private static final Map<String, String> SEED_NAME_BY_PATH;
 
@@ -147,7 +148,7 @@ final class AnsibleVariables {
 
     /** rke2Version: rke2_version; memoryMiB: memory_mib; a dot becomes an underscore. */
     static String snake(String path) {
-        return path.replaceAll("([a-z0-9])([A-Z])(?=[a-z])", "$1_$2").replace('.', '_').toLowerCase(Locale.ROOT);
+        return WORD_START.matcher(path).replaceAll("$1_$2").replace('.', '_').toLowerCase(Locale.ROOT);
     }
 
     /** The Java type of a field at a dotted path under a record type. */

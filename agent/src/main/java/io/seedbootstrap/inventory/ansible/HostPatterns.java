@@ -18,6 +18,10 @@ final class HostPatterns {
     private static final String LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private static final Pattern BRACKETED_V6 = Pattern.compile("^\\[([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)](?::([0-9]+))?$");
 
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+    private static final Pattern STEP = Pattern.compile("[0-9]{1,4}");
+    private static final Pattern BOUND = Pattern.compile("[0-9]{1,9}");
+
     private HostPatterns() {}
 
     /** The hosts a pattern stands for and the port it names (or null); null when it is malformed. */
@@ -47,7 +51,7 @@ final class HostPatterns {
             if (port == null) {
                 return null;
             }
-        } else if (colons.size() > 1 && !pattern.matches("^[0-9A-Fa-f:.]+$")) {
+        } else if (colons.size() > 1 && !io.seedbootstrap.inventory.bind.NetAddresses.isIp(pattern)) {
             diagnostics.error(at, "", "host pattern \"" + pattern + "\" has several ':' but is not an IPv6 address; "
                     + "write name or name:port");
             return null;
@@ -60,7 +64,7 @@ final class HostPatterns {
     }
 
     private static Integer port(String text, String pattern, Position at, Diagnostics diagnostics) {
-        if (!text.matches("^[0-9]{1,5}$") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 65535) {
+        if (!PORT.matcher(text).matches() || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 65535) {
             diagnostics.error(at, "", "host pattern \"" + pattern + "\": \"" + text
                     + "\" after ':' is not a port number (1-65535)");
             return null;
@@ -111,7 +115,7 @@ final class HostPatterns {
         }
         int step = 1;
         if (bounds.length == 3) {
-            if (!bounds[2].matches("^[0-9]{1,4}$") || Integer.parseInt(bounds[2]) == 0) {
+            if (!STEP.matcher(bounds[2]).matches() || Integer.parseInt(bounds[2]) == 0) {
                 return fail(at, pattern, "has the range " + range + " whose step is not a positive number", diagnostics);
             }
             step = Integer.parseInt(bounds[2]);
@@ -126,7 +130,7 @@ final class HostPatterns {
             for (int i = from; i <= to; i += step) {
                 items.add(String.valueOf(LETTERS.charAt(i)));
             }
-        } else if (begin.matches("^[0-9]{1,9}$") && end.matches("^[0-9]{1,9}$")) {
+        } else if (BOUND.matcher(begin).matches() && BOUND.matcher(end).matches()) {
             boolean padded = begin.length() > 1 && begin.charAt(0) == '0';
             if (padded && begin.length() != end.length()) {
                 return fail(at, pattern, "has the range " + range + " whose zero-padded begin and end differ in length; "

@@ -36,6 +36,7 @@ final class InventoryMapper {
     /** SSH fields a host may override and the ssh section holds for all. */
     private static final List<String> SSH_FIELDS = List.of("user", "port", "identityFile", "sudoPassword");
     private static final String SEED_SUDO_PASSWORD = "SEED_SUDO_PASSWORD";
+    private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     private final AnsibleInventory inventory;
     private final Map<String, Role> groupRoles;
@@ -45,6 +46,7 @@ final class InventoryMapper {
     private final ValueAdapter values;
     private final java.nio.file.Path file;
     private final Map<Host, Map<String, Var>> effective = new HashMap<>();
+    private final Map<Host, Set<String>> groups = new HashMap<>();
 
     private InventoryMapper(AnsibleInventory inventory, Map<String, Role> overrides, Predicate<String> settingsHave, Diagnostics diagnostics) {
         this.inventory = inventory;
@@ -138,7 +140,7 @@ final class InventoryMapper {
     private void checkGroups() {
         for (Map.Entry<String, String> ignored : GroupRoles.IGNORED.entrySet()) {
             Group group = inventory.findGroup(ignored.getKey());
-            boolean used = group != null && inventory.hosts().stream().anyMatch(h -> inventory.groupsOf(h).contains(ignored.getKey()));
+            boolean used = group != null && inventory.hosts().stream().anyMatch(h -> groupsOf(h).contains(ignored.getKey()));
             if (used && !groupRoles.containsKey(ignored.getKey())) {
                 diagnostics.note(group.position, "", "group " + ignored.getKey() + " is ignored: " + ignored.getValue());
             }
@@ -160,7 +162,7 @@ final class InventoryMapper {
         Position dualAt = null;
         Set<String> dualGroups = new LinkedHashSet<>();
         for (Host host : inventory.hosts()) {
-            Set<String> groups = inventory.groupsOf(host);
+            Set<String> groups = groupsOf(host);
             String serverGroup = groups.stream().filter(g -> groupRoles.get(g) == Role.SERVER).findFirst().orElse(null);
             String agentGroup = groups.stream().filter(g -> groupRoles.get(g) == Role.AGENT).findFirst().orElse(null);
             Role explicit = explicitRole(host);
@@ -232,7 +234,7 @@ final class InventoryMapper {
                 continue;
             }
             Type type = AnsibleVariables.find(chosen.name()).type();
-            RawNode value = values.adapt(chosen, type, clusterEnvName(field.getKey()));
+            RawNode value = values.adapt(chosen, type, () -> clusterEnvName(field.getKey()));
             if (value != null && field.getKey().equals("cluster.cni")) {
                 value = singleCni(chosen, value);
             }
@@ -332,11 +334,11 @@ final class InventoryMapper {
             if (top == null) {
                 continue;
             }
-            Mapping mapping = AnsibleVariables.find(top.name());
-            RawNode value = values.adapt(top, mapping.type(), envName(top, "ssh." + field));
+            Var shared0 = top;
+            RawNode value = values.adapt(shared0, AnsibleVariables.find(shared0.name()).type(), () -> envName(shared0, "ssh." + field));
             if (value != null) {
-                root.put("ssh." + field, top.keyPosition(), value);
-                shared.put(field, top);
+                root.put("ssh." + field, shared0.keyPosition(), value);
+                shared.put(field, shared0);
             }
         }
         return shared;
@@ -373,7 +375,7 @@ final class InventoryMapper {
         if (bastion == null || groupRoles.containsKey(GroupRoles.BASTION)) {
             return;
         }
-        List<Host> members = inventory.hosts().stream().filter(h -> inventory.groupsOf(h).contains(GroupRoles.BASTION)).toList();
+        List<Host> members = inventory.hosts().stream().filter(h -> groupsOf(h).contains(GroupRoles.BASTION)).toList();
         if (members.isEmpty()) {
             return;
         }
@@ -384,7 +386,7 @@ final class InventoryMapper {
         }
         Var address = hostVar(jump, AnsibleVariables.namesFor(Level.HOST, "address"));
         RawNode value = address == null ? new RawScalar(jump.position, jump.name, Kind.STRING)
-                : values.adapt(address, String.class, envName(address, "ssh.jumpHost.address"));
+                : values.adapt(address, String.class, () -> envName(address, "ssh.jumpHost.address"));
         if (value != null) {
             root.put("ssh.jumpHost.address", address == null ? jump.position : address.keyPosition(), value);
         }
@@ -394,7 +396,7 @@ final class InventoryMapper {
             if (var == null || (!field.equals("port") && sameDefinition(sharedSsh.get(field), var))) {
                 continue;
             }
-            RawNode adapted = values.adapt(var, AnsibleVariables.find(var.name()).type(), envName(var, "ssh.jumpHost." + field));
+            RawNode adapted = values.adapt(var, AnsibleVariables.find(var.name()).type(), () -> envName(var, "ssh.jumpHost." + field));
             if (adapted != null) {
                 root.put("ssh.jumpHost." + field, var.keyPosition(), adapted);
             }
@@ -424,7 +426,7 @@ final class InventoryMapper {
             if (path.startsWith("ssh.") && sameDefinition(sharedSsh.get(path.substring(4)), var)) {
                 continue;
             }
-            RawNode value = values.adapt(var, AnsibleVariables.find(var.name()).type(), envName(var, path));
+            RawNode value = values.adapt(var, AnsibleVariables.find(var.name()).type(), () -> envName(var, path));
             if (value != null) {
                 node.put(path, var.keyPosition(), value);
             }
@@ -446,7 +448,7 @@ final class InventoryMapper {
         }
         String label = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
         String clean = label.toLowerCase(Locale.ROOT).replace('_', '-');
-        if (!clean.equals(label) && clean.matches("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")) {
+        if (!clean.equals(label) && DNS_LABEL.matcher(clean).matches()) {
             diagnostics.note(host.position, "", "host " + host.name + " is named " + clean
                     + " in the cluster (node names are lower-case RFC 1123 labels)");
             return clean;
@@ -465,6 +467,10 @@ final class InventoryMapper {
         String scope = var.scope() == null || (!var.scope().host() && AnsibleInventory.ALL.equals(var.scope().name()))
                 ? "" : var.scope().name();
         return ValueAdapter.envName(scope, path);
+    }
+
+    private Set<String> groupsOf(Host host) {
+        return groups.computeIfAbsent(host, inventory::groupsOf);
     }
 
     private Map<String, Var> effective(Host host) {

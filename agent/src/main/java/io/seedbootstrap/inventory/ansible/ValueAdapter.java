@@ -2,7 +2,6 @@ package io.seedbootstrap.inventory.ansible;
 
 import io.seedbootstrap.inventory.Diagnostics;
 import io.seedbootstrap.inventory.ansible.AnsibleInventory.Var;
-import io.seedbootstrap.inventory.source.Position;
 import io.seedbootstrap.inventory.source.RawNode;
 import io.seedbootstrap.inventory.source.RawNode.RawList;
 import io.seedbootstrap.inventory.source.RawNode.RawMap;
@@ -33,6 +32,8 @@ final class ValueAdapter {
     private static final Pattern LOOKUP_ENV = Pattern.compile(
             "^\\s*\\{\\{\\s*lookup\\(\\s*['\"](?:ansible\\.builtin\\.)?env['\"]\\s*,\\s*['\"]([A-Za-z_][A-Za-z0-9_]*)['\"]\\s*\\)\\s*}}\\s*$");
 
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,18}");
+
     private final Diagnostics diagnostics;
     private final Set<String> reported = new HashSet<>();
 
@@ -43,9 +44,9 @@ final class ValueAdapter {
     /**
      * The value for a field of the given type, or null when it cannot be used (already reported).
      *
-     * @param envName the environment variable a template is replaced with
+     * @param envNames the environment variable a template is replaced with (computed only then)
      */
-    RawNode adapt(Var var, Type type, String envName) {
+    RawNode adapt(Var var, Type type, java.util.function.Supplier<String> envNames) {
         RawNode value = var.value();
         boolean vaulted = Values.isVaulted(value);
         if (vaulted || Values.isTemplated(value)) {
@@ -64,6 +65,7 @@ final class ValueAdapter {
                         + ", and a list or mapping cannot come from an environment variable; write the value out"));
                 return null;
             }
+            String envName = envNames.get();
             once(var, envName, () -> diagnostics.warning(var.keyPosition(), var.name(), where + " " + what
                     + "; it is read from the environment variable " + envName + " instead (export it)"));
             return new RawScalar(value.position(), "${" + envName + "}", Kind.STRING);
@@ -111,7 +113,7 @@ final class ValueAdapter {
             return bool == null ? escape(value) : new RawScalar(value.position(), bool.toString(), Kind.BOOLEAN);
         }
         if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) {
-            return scalar.kind() == Kind.STRING && text.matches("^[0-9]{1,18}$")
+            return scalar.kind() == Kind.STRING && WHOLE_NUMBER.matcher(text).matches()
                     ? new RawScalar(value.position(), text, Kind.INTEGER) : escape(value);
         }
         // text, paths, secrets and enums: whatever Ansible wrote, as text
@@ -229,7 +231,4 @@ final class ValueAdapter {
         return name.toString().replaceAll("_+", "_").replaceAll("_$", "");
     }
 
-    static Position positionOf(RawNode node) {
-        return node.position();
-    }
 }
