@@ -59,7 +59,7 @@ public final class InventoryLoader {
         } else {
             root = AnsibleInventoryConverter.fromIni(display, text, options, diagnostics);
         }
-        if (options.settingsOverlay() != null) {
+        if (root != null && options.settingsOverlay() != null) { // null: syntax errors, reported already
             root = overlay(root, readOverlay(options.settingsOverlay(), diagnostics));
         }
         if (root == null) {
