@@ -30,6 +30,9 @@ final class AnsibleInventory {
         }
     }
 
+    /** An inventory read from a file, and whether the file had no syntax errors. */
+    record Parsed(AnsibleInventory inventory, boolean ok) {}
+
     /** One variable definition. Definitions are compared by identity: one line, one definition. */
     record Var(String name, Position keyPosition, RawNode value, Scope scope) {}
 

@@ -22,12 +22,12 @@ public final class AnsibleInventoryConverter {
     private AnsibleInventoryConverter() {}
 
     public static RawNode fromIni(Path file, String text, LoadOptions options, Diagnostics diagnostics) {
-        IniInventoryParser.Result parsed = IniInventoryParser.parse(file, text, diagnostics);
+        AnsibleInventory.Parsed parsed = IniInventoryParser.parse(file, text, diagnostics);
         return parsed.ok() ? InventoryMapper.map(parsed.inventory(), options.groupRoles(), settings(options), diagnostics) : null;
     }
 
     public static RawNode fromYaml(RawNode root, LoadOptions options, Diagnostics diagnostics) {
-        IniInventoryParser.Result parsed = YamlInventoryReader.read(root, diagnostics);
+        AnsibleInventory.Parsed parsed = YamlInventoryReader.read(root, diagnostics);
         return parsed.ok() ? InventoryMapper.map(parsed.inventory(), options.groupRoles(), settings(options), diagnostics) : null;
     }
 

@@ -31,9 +31,6 @@ final class IniInventoryParser {
 
     private enum State { HOSTS, CHILDREN, VARS }
 
-    /** The inventory and whether the file parsed without syntax errors. */
-    record Result(AnsibleInventory inventory, boolean ok) {}
-
     private final Path file;
     private final Diagnostics diagnostics;
     private final AnsibleInventory inventory;
@@ -50,10 +47,10 @@ final class IniInventoryParser {
         this.inventory = new AnsibleInventory(file);
     }
 
-    static Result parse(Path file, String text, Diagnostics diagnostics) {
+    static AnsibleInventory.Parsed parse(Path file, String text, Diagnostics diagnostics) {
         IniInventoryParser parser = new IniInventoryParser(file, diagnostics);
         parser.run(text);
-        return new Result(parser.inventory, parser.ok);
+        return new AnsibleInventory.Parsed(parser.inventory, parser.ok);
     }
 
     private void run(String text) {

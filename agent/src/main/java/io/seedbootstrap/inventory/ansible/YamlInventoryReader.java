@@ -25,7 +25,7 @@ final class YamlInventoryReader {
         this.diagnostics = diagnostics;
     }
 
-    static IniInventoryParser.Result read(RawNode root, Diagnostics diagnostics) {
+    static AnsibleInventory.Parsed read(RawNode root, Diagnostics diagnostics) {
         YamlInventoryReader reader = new YamlInventoryReader(new AnsibleInventory(root.position().file()), diagnostics);
         if (root instanceof RawMap map) {
             reportDuplicates(map, diagnostics);
@@ -35,7 +35,7 @@ final class YamlInventoryReader {
         } else {
             reader.error(root, "an Ansible YAML inventory is a mapping of groups, e.g. all: {hosts: ..., children: ...}");
         }
-        return new IniInventoryParser.Result(reader.inventory, reader.ok);
+        return new AnsibleInventory.Parsed(reader.inventory, reader.ok);
     }
 
     private void group(RawNode.Entry entry, String parent, int depth) {
@@ -50,7 +50,7 @@ final class YamlInventoryReader {
             return;
         }
         if (!(body instanceof RawMap map)) {
-            error(body, "group " + name + " must be a mapping with hosts, children or vars, found " + body.describe());
+            error(body, "group " + name + " must be a mapping with hosts, children or vars, found " + kind(body));
             return;
         }
         if (depth > MAX_DEPTH) {
@@ -74,7 +74,7 @@ final class YamlInventoryReader {
             return;
         }
         if (!(node instanceof RawMap map)) {
-            error(node, "hosts of group " + group + " must be a mapping of host names (each followed by ':'), found " + node.describe());
+            error(node, "hosts of group " + group + " must be a mapping of host names (each followed by ':'), found " + kind(node));
             return;
         }
         reportDuplicates(map, diagnostics);
@@ -86,7 +86,7 @@ final class YamlInventoryReader {
             }
             RawNode vars = entry.value();
             if (!isNull(vars) && !(vars instanceof RawMap)) {
-                error(vars, "host " + entry.key() + " must be followed by a mapping of its variables (or nothing), found " + vars.describe());
+                error(vars, "host " + entry.key() + " must be followed by a mapping of its variables (or nothing), found " + kind(vars));
                 continue;
             }
             for (String name : expansion.hosts()) {
@@ -111,7 +111,7 @@ final class YamlInventoryReader {
             return;
         }
         if (!(node instanceof RawMap map)) {
-            error(node, "children of group " + group + " must be a mapping of group names (each followed by ':'), found " + node.describe());
+            error(node, "children of group " + group + " must be a mapping of group names (each followed by ':'), found " + kind(node));
             return;
         }
         reportDuplicates(map, diagnostics);
@@ -125,7 +125,7 @@ final class YamlInventoryReader {
             return;
         }
         if (!(node instanceof RawMap map)) {
-            error(node, "vars of group " + group + " must be a mapping of variables, found " + node.describe());
+            error(node, "vars of group " + group + " must be a mapping of variables, found " + kind(node));
             return;
         }
         reportDuplicates(map, diagnostics);
@@ -145,6 +145,19 @@ final class YamlInventoryReader {
     private void error(RawNode at, String message) {
         ok = false;
         diagnostics.error(at.position(), "", message);
+    }
+
+    /** What a node is, never its text: a misplaced value may be a password. */
+    private static String kind(RawNode node) {
+        if (node instanceof RawScalar scalar) {
+            return switch (scalar.kind()) {
+                case STRING -> "text";
+                case BOOLEAN -> "a boolean";
+                case NULL -> "nothing";
+                default -> "a number";
+            };
+        }
+        return node instanceof RawNode.RawList ? "a list" : "a mapping";
     }
 
     private static boolean isNull(RawNode node) {

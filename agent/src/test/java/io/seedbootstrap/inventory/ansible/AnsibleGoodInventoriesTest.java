@@ -93,6 +93,16 @@ class AnsibleGoodInventoriesTest {
     }
 
     @Test
+    void kubesprayStyleYaml() throws IOException {
+        Inventory inventory = load("kubespray.yaml", SourceFormat.ANSIBLE_YAML);
+        assertEquals("kubespray-yaml", inventory.cluster().name());
+        assertEquals(List.of("node1"), inventory.servers().stream().map(Host::name).toList());
+        assertEquals(List.of("node2"), inventory.agents().stream().map(Host::name).toList());
+        assertEquals("10.20.0.12", host(inventory, "node2").address());
+        assertEquals("10.20.0.12", host(inventory, "node2").nodeIp());
+    }
+
+    @Test
     void plainMastersWorkersWithBastionAndSpacedVars() throws IOException {
         Inventory inventory = load("masters-workers.ini", SourceFormat.ANSIBLE_INI);
         assertEquals("edge", inventory.cluster().name());

@@ -205,7 +205,7 @@ class AnsibleIniSyntaxTest {
                 v3=zeta
                 """;
         Diagnostics diagnostics = new Diagnostics();
-        IniInventoryParser.Result parsed = IniInventoryParser.parse(FILE, ini, diagnostics);
+        AnsibleInventory.Parsed parsed = IniInventoryParser.parse(FILE, ini, diagnostics);
         assertTrue(parsed.ok(), () -> diagnostics.sorted().toString());
         Map<String, Var> vars = parsed.inventory().effectiveVars(parsed.inventory().findHost("h1"));
         assertEquals("all", text(vars, "v1"));
@@ -222,7 +222,7 @@ class AnsibleIniSyntaxTest {
     @Test
     void childrenMayBeDeclaredAfterTheyAreListed() {
         Diagnostics diagnostics = new Diagnostics();
-        IniInventoryParser.Result parsed = IniInventoryParser.parse(FILE, "[k8s:children]\nservers\n\n[servers]\ns1\n", diagnostics);
+        AnsibleInventory.Parsed parsed = IniInventoryParser.parse(FILE, "[k8s:children]\nservers\n\n[servers]\ns1\n", diagnostics);
         assertTrue(parsed.ok(), () -> diagnostics.sorted().toString());
         assertTrue(parsed.inventory().groupsOf(parsed.inventory().findHost("s1")).contains("k8s"));
     }
@@ -230,7 +230,7 @@ class AnsibleIniSyntaxTest {
     @Test
     void ungroupedHostsBeforeAnySectionAndCrLfLineEnds() {
         Diagnostics diagnostics = new Diagnostics();
-        IniInventoryParser.Result parsed = IniInventoryParser.parse(FILE, "h0 ansible_port=2200\r\n; comment\r\n[g]\r\nh1\r\n", diagnostics);
+        AnsibleInventory.Parsed parsed = IniInventoryParser.parse(FILE, "h0 ansible_port=2200\r\n; comment\r\n[g]\r\nh1\r\n", diagnostics);
         assertTrue(parsed.ok(), () -> diagnostics.sorted().toString());
         assertEquals(List.of(AnsibleInventory.UNGROUPED), List.copyOf(parsed.inventory().findHost("h0").groups));
         assertEquals("2200", Values.text(parsed.inventory().findHost("h0").vars.get("ansible_port").value()));

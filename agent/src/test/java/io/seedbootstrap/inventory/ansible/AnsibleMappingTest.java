@@ -253,4 +253,33 @@ class AnsibleMappingTest {
         assertEquals(22, inventory.ssh().port());
         assertEquals(null, inventory.host("s1").orElseThrow().ssh().port());
     }
+
+    @Test
+    void structuredSeedVariablesAreReadFromTheirLiterals() {
+        LoadedInventory loaded = load("""
+                [rke2_servers]
+                s1 ansible_host=10.0.0.11
+
+                [all:vars]
+                seed_cluster_name=demo
+                seed_rke2_version=v1.35.7+rke2r1
+                seed_rancher_hostname=rancher.example.internal
+                seed_rancher_bootstrap_password="{{ vault_rancher }}"
+                seed_preflight_server_cpus = 4
+                seed_rke2_config = '{"kubelet-arg": ["max-pods=150"]}'
+                seed_argocd_repo_url = https://git.example.internal/platform/fleet.git
+                seed_components = [{"name": "cert-manager"}, {"name": "external-dns", "wave": 2}]
+                """);
+        assertEquals(List.of("{file}:8:1: warning: seed_rancher_bootstrap_password: the value for group all is a Jinja template, which "
+                + "seed-bootstrap does not evaluate; it is read from the environment variable SEED_RANCHER_BOOTSTRAP_PASSWORD instead "
+                + "(export it)", "{file}:8:33: error: apps.rancher.bootstrapPassword: environment variable SEED_RANCHER_BOOTSTRAP_PASSWORD "
+                + "is not set; export it before running seed-bootstrap"), rendered(loaded));
+        Path file = dir.resolve("hosts.ini");
+        Inventory inventory = ok(AnsibleFixtures.load(file, Map.of("SEED_RANCHER_BOOTSTRAP_PASSWORD", "pw"), home));
+        assertEquals(4, inventory.preflight().server().cpus());
+        assertEquals(List.of("max-pods=150"), inventory.rke2().config().get("kubelet-arg"));
+        assertEquals(List.of("cert-manager", "external-dns"), inventory.apps().components().stream().map(c -> c.name()).toList());
+        assertEquals(2, inventory.apps().components().get(1).wave());
+        assertEquals("pw", inventory.apps().rancher().bootstrapPassword().reveal());
+    }
 }
