@@ -118,10 +118,10 @@ final class PythonLiteral {
         }
         if (Character.isLetter(c) || c == '_') {
             String name = identifier();
+            // kept as written: a password "True" stays "True" where text is expected
             return switch (name) {
-                case "True", "true" -> scalar("true", Kind.BOOLEAN);
-                case "False", "false" -> scalar("false", Kind.BOOLEAN);
-                case "None", "null" -> scalar("", Kind.NULL);
+                case "True", "true", "False", "false" -> scalar(name, Kind.BOOLEAN);
+                case "None", "null" -> scalar(name, Kind.NULL);
                 default -> throw NotALiteral.INSTANCE;
             };
         }
@@ -190,7 +190,7 @@ final class PythonLiteral {
 
     private static String keyText(RawNode key) throws NotALiteral {
         if (key instanceof RawNode.RawScalar scalar) {
-            return scalar.kind() == Kind.NULL ? "None" : scalar.text();
+            return scalar.text();
         }
         throw NotALiteral.INSTANCE; // lists are not hashable
     }

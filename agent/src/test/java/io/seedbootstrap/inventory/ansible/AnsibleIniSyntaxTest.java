@@ -56,10 +56,10 @@ class AnsibleIniSyntaxTest {
         "1.5 | FLOAT:1.5",
         "1.35 | FLOAT:1.35",
         "10.0.0.1 | text",
-        "True | BOOLEAN:true",
+        "True | BOOLEAN:True",
         "false | BOOLEAN:false",
         "FALSE | text",
-        "None | NULL:",
+        "None | NULL:None",
         "yes | text",
         "'quoted # not a comment' | STRING:quoted # not a comment",
         "\"a\" 'b' | STRING:ab",
@@ -72,7 +72,7 @@ class AnsibleIniSyntaxTest {
         "(1) | INTEGER:1",
         "1, 2 | [INTEGER:1, INTEGER:2]",
         "{\"zone\": \"a\", 'n': 1} | {zone=STRING:a;n=INTEGER:1;}",
-        "{\"a\": true, \"b\": null} | {a=BOOLEAN:true;b=NULL:;}",
+        "{\"a\": true, \"b\": null} | {a=BOOLEAN:true;b=NULL:null;}",
         "{'a', 'b'} | [STRING:a, STRING:b]",
         "{} | {}",
         "[1, [2, [3]]] | [INTEGER:1, [INTEGER:2, [INTEGER:3]]]",
@@ -99,7 +99,7 @@ class AnsibleIniSyntaxTest {
         assertEquals("STRING:cilium", render(IniInventoryParser.varValue("cilium   # the CNI", AT)));
         assertEquals("STRING:a # b", render(IniInventoryParser.varValue("\"a # b\"", AT)));
         assertEquals("STRING:pa#ss", render(IniInventoryParser.varValue("pa#ss", AT)));
-        assertEquals("BOOLEAN:true", render(IniInventoryParser.varValue("True # yes", AT)));
+        assertEquals("BOOLEAN:True", render(IniInventoryParser.varValue("True # yes", AT)));
         assertEquals("STRING:it's", render(IniInventoryParser.varValue("it's # comment", AT)));
     }
 

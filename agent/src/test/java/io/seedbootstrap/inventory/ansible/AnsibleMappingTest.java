@@ -200,6 +200,9 @@ class AnsibleMappingTest {
     void literalDollarBracesStayLiteralAsInAnsible() {
         Inventory inventory = ok(load("[rke2_servers]\ns1 ansible_host=10.0.0.11 ansible_become_password='pa${HOME}ss'\n" + CLUSTER_VARS));
         assertEquals("pa${HOME}ss", inventory.host("s1").orElseThrow().ssh().sudoPassword().reveal());
+        Inventory python = ok(load("[rke2_servers]\ns1 ansible_host=10.0.0.11 ansible_become_password=True ansible_user=0x1F\n" + CLUSTER_VARS));
+        assertEquals("True", python.host("s1").orElseThrow().ssh().sudoPassword().reveal(), "str(True), as Ansible passes it");
+        assertEquals("31", python.host("s1").orElseThrow().ssh().user(), "str(0x1F), as Ansible passes it");
     }
 
     @Test
