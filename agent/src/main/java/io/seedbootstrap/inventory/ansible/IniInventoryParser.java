@@ -28,6 +28,8 @@ final class IniInventoryParser {
     private static final Pattern SECTION = Pattern.compile("^\\[([^:\\]\\s]+)(?::(\\w+))?]\\s*(?:[#;].*)?$");
     private static final Pattern GROUP_NAME = Pattern.compile("^([^:\\]\\s\\[=]+)\\s*(?:[#;].*)?$");
     private static final Pattern COMMENT = Pattern.compile("\\s#");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s");
+    private static final Pattern BRACKETED_ADDRESS = Pattern.compile("^\\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*](:[0-9]+)?$");
 
     private enum State { HOSTS, CHILDREN, VARS }
 
@@ -120,7 +122,7 @@ final class IniInventoryParser {
 
     private static boolean looksLikeBracketedAddress(String trimmed) {
         HostLineLexer.Result split = HostLineLexer.split(trimmed);
-        return split.error() == null && !split.words().isEmpty() && split.words().get(0).text().matches("^\\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*](:[0-9]+)?$");
+        return split.error() == null && !split.words().isEmpty() && BRACKETED_ADDRESS.matcher(split.words().get(0).text()).matches();
     }
 
     private void hostLine(String line, int lineNumber, String group) {
@@ -207,7 +209,7 @@ final class IniInventoryParser {
             syntaxError(keyAt, "a variable name is missing before '='");
             return;
         }
-        if (key.matches(".*\\s.*")) {
+        if (WHITESPACE.matcher(key).find()) {
             syntaxError(keyAt, "a variable name cannot contain spaces; one key = value per line in [" + group + ":vars]");
             return;
         }
