@@ -148,7 +148,8 @@ public final class InventoryCommand implements Runnable {
             LoadedInventory loaded = context.inventoryLoader().loadOrThrow(file, inventoryOptions.toLoadOptions());
             Output.printDiagnostics(spec.commandLine().getErr(), loaded.diagnostics());
             Path base = target == null ? Path.of("").toAbsolutePath() : target.toAbsolutePath().getParent();
-            InventoryExport export = InventoryExport.of(loaded.inventory(), base);
+            Path source = file.toAbsolutePath().normalize().getParent();
+            InventoryExport export = InventoryExport.of(loaded.inventory(), base, source, context.home());
             String yaml = export.yaml();
             if (target == null) {
                 spec.commandLine().getOut().print(yaml);

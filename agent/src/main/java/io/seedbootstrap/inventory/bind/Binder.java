@@ -60,6 +60,15 @@ public final class Binder {
         return Collections.unmodifiableSet(explicitPaths);
     }
 
+    /**
+     * The record as the binder builds it when its section is absent: every default applied
+     * (required keys left empty). Used to leave defaults out of generated inventories.
+     */
+    public static <T extends Record> T defaults(Class<T> type, Path baseDirectory, Path homeDirectory) {
+        Binder binder = new Binder(Environment.of(Map.of()), baseDirectory, homeDirectory, new Diagnostics());
+        return type.cast(binder.bindRecord(null, type, "", Position.unknown(null), false));
+    }
+
     public <T extends Record> T bind(RawNode root, Class<T> type) {
         return type.cast(bindRecord(root, type, "", root.position(), true));
     }
