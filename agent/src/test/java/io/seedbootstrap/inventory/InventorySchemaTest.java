@@ -1,10 +1,17 @@
 package io.seedbootstrap.inventory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.util.Set;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,6 +24,23 @@ class InventorySchemaTest {
         // Regenerate with: java -jar agent/target/seed-bootstrap.jar inventory schema > inventory/schema/inventory-v1.schema.json
         assertEquals(InventorySchema.json().strip(), Files.readString(PUBLISHED).strip(),
                 "inventory/schema/inventory-v1.schema.json is stale; regenerate it with `seed-bootstrap inventory schema`");
+    }
+
+    @Test
+    void examplesValidateAgainstThePublishedSchemaAndBadOnesDoNot() throws Exception {
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+        JsonSchema schema = factory.getSchema(Files.readString(PUBLISHED));
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        try (var files = Files.list(ExampleInventoriesTest.EXAMPLES)) {
+            for (Path example : files.sorted().toList()) {
+                Set<ValidationMessage> problems = schema.validate(yaml.readTree(example.toFile()));
+                assertTrue(problems.isEmpty(), example + " does not match the schema editors use: " + problems);
+            }
+        }
+        for (String bad : new String[] {"01-unknown-top-key.yaml", "07-bad-role.yaml", "08-bad-cni.yaml", "15-wrong-type-port.yaml"}) {
+            Path file = BadInventoryCorpusTest.CORPUS.resolve(bad);
+            assertFalse(schema.validate(yaml.readTree(file.toFile())).isEmpty(), bad + " should be rejected by the schema too");
+        }
     }
 
     @Test
