@@ -323,6 +323,10 @@ public final class InventoryValidator {
     }
 
     private void checkPki() {
+        int bits = inventory.pki().rsaKeyBits();
+        if (bits != 2048 && bits != 3072 && bits != 4096) {
+            error("pki.rsaKeyBits", bits + " is not a supported RSA key size; use 4096 (the default), 3072 or 2048");
+        }
         Pki.SiteCa site = inventory.pki().site();
         if (site.source() == Pki.SiteCaSource.IMPORT) {
             if (site.certFile() == null) {
