@@ -18,8 +18,8 @@ public record CertificateDetails(
         String serial,
         String publicKey,
         boolean ca,
-        Instant notBefore,
-        Instant notAfter,
+        String notBefore,
+        String notAfter,
         long daysLeft) {
 
     static CertificateDetails of(X509Certificate certificate, Instant now) {
@@ -32,8 +32,8 @@ public record CertificateDetails(
                 certificate.getSerialNumber().toString(16),
                 Crypto.describe(certificate.getPublicKey()),
                 certificate.getBasicConstraints() >= 0,
-                certificate.getNotBefore().toInstant(),
-                notAfter,
+                certificate.getNotBefore().toInstant().toString(),
+                notAfter.toString(),
                 Math.floorDiv(Duration.between(now, notAfter).toSeconds(), 86_400L));
     }
 
