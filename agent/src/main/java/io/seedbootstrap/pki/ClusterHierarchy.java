@@ -36,23 +36,24 @@ final class ClusterHierarchy {
 
     /** Makes sure every file of the hierarchy exists; returns the cluster root. */
     X509Certificate ensure() {
-        X509Certificate root = ensureRoot();
-        List<X509Certificate> intermediate = ensureIntermediate(root);
-        PrivateKey intermediateKey = null;
+        CaMaterial root = ensureRoot();
+        CaMaterial intermediate = ensureIntermediate(root);
+        PrivateKey intermediateKey = intermediate.key();
         for (Rke2Ca ca : Rke2Ca.values()) {
-            if (!keep(ca, intermediate)) {
+            if (!keep(ca, intermediate.chain())) {
                 if (intermediateKey == null) {
-                    intermediateKey = SigningKeys.load(layout.clusterIntermediateKey(), layout.clusterIntermediateCert(), intermediate.get(0),
+                    intermediateKey = SigningKeys.load(layout.clusterIntermediateKey(), layout.clusterIntermediateCert(), intermediate.certificate(),
                             settings.rootKeyPassphrase(), PASSPHRASE, "the RKE2 " + ca.stem());
                 }
-                issue(ca, new CaMaterial(intermediate, intermediateKey));
+                issue(ca, new CaMaterial(intermediate.chain(), intermediateKey));
             }
         }
         ensureServiceKey();
-        return root;
+        return root.certificate();
     }
 
-    private X509Certificate ensureRoot() {
+    /** The root; its key only when generated in this run (an existing key is read only if something must be signed). */
+    private CaMaterial ensureRoot() {
         Path certificate = layout.clusterRootCert();
         Path key = layout.clusterRootKey();
         if (Files.exists(certificate)) {
@@ -62,7 +63,7 @@ final class ClusterHierarchy {
                         + "(or run pki init --force for a new cluster hierarchy)");
             }
             journal.kept(certificate);
-            return root;
+            return new CaMaterial(List.of(root), null);
         }
         if (Files.exists(key) || Files.exists(layout.clusterIntermediateCert())) {
             throw SeedException.badInput(certificate + " is missing but " + (Files.exists(key) ? key : layout.clusterIntermediateCert())
@@ -75,10 +76,11 @@ final class ClusterHierarchy {
         writeOfflineKey(key, keys.getPrivate());
         SecureFiles.writePublic(certificate, Pem.certificates(List.of(root)));
         journal.created(certificate, "cluster root CA, RSA " + settings.rsaKeyBits());
-        return root;
+        return new CaMaterial(List.of(root), keys.getPrivate());
     }
 
-    private List<X509Certificate> ensureIntermediate(X509Certificate root) {
+    private CaMaterial ensureIntermediate(CaMaterial rootMaterial) {
+        X509Certificate root = rootMaterial.certificate();
         Path certificate = layout.clusterIntermediateCert();
         Path key = layout.clusterIntermediateKey();
         if (Files.exists(certificate)) {
@@ -87,14 +89,14 @@ final class ClusterHierarchy {
                 throw mixed(certificate, layout.clusterRootCert());
             }
             journal.kept(certificate);
-            return List.of(chain.get(0), root);
+            return new CaMaterial(List.of(chain.get(0), root), null);
         }
         if (Files.exists(key)) {
             throw SeedException.badInput(certificate + " is missing but " + key + " exists; restore the certificate from your backup "
                     + "(or run pki init --force for a new cluster hierarchy)");
         }
-        PrivateKey rootKey = SigningKeys.load(layout.clusterRootKey(), layout.clusterRootCert(), root, settings.rootKeyPassphrase(), PASSPHRASE,
-                "the cluster intermediate CA");
+        PrivateKey rootKey = rootMaterial.key() != null ? rootMaterial.key() : SigningKeys.load(layout.clusterRootKey(),
+                layout.clusterRootCert(), root, settings.rootKeyPassphrase(), PASSPHRASE, "the cluster intermediate CA");
         journal.progress("generating the cluster intermediate CA (RSA " + settings.rsaKeyBits() + ")");
         KeyPair keys = Crypto.rsa(settings.rsaKeyBits(), random);
         X509Certificate intermediate = issuer.ca(Subjects.of(settings.clusterName() + " cluster intermediate CA", settings.clusterName(),
@@ -103,7 +105,7 @@ final class ClusterHierarchy {
         List<X509Certificate> chain = List.of(intermediate, root);
         SecureFiles.writePublic(certificate, Pem.certificates(chain));
         journal.created(certificate, "cluster intermediate CA + root, RSA " + settings.rsaKeyBits());
-        return chain;
+        return new CaMaterial(chain, keys.getPrivate());
     }
 
     /** True when the CA is there and consistent; false when it must be issued. */

@@ -52,7 +52,8 @@ final class SiteHierarchy {
     }
 
     private CaMaterial generated() {
-        X509Certificate root = ensureGeneratedRoot();
+        CaMaterial rootMaterial = ensureGeneratedRoot();
+        X509Certificate root = rootMaterial.certificate();
         Path certificate = layout.siteIssuingCert();
         Path key = layout.siteIssuingKey();
         if (Files.exists(certificate)) {
@@ -68,8 +69,8 @@ final class SiteHierarchy {
             throw SeedException.badInput(certificate + " is missing but " + key + " exists; restore the certificate from your backup "
                     + "(or run pki init --force)");
         }
-        PrivateKey rootKey = SigningKeys.load(layout.siteRootKey(), layout.siteRootCert(), root, settings.rootKeyPassphrase(), ROOT_PASSPHRASE,
-                "the site issuing CA");
+        PrivateKey rootKey = rootMaterial.key() != null ? rootMaterial.key() : SigningKeys.load(layout.siteRootKey(), layout.siteRootCert(),
+                root, settings.rootKeyPassphrase(), ROOT_PASSPHRASE, "the site issuing CA");
         journal.progress("generating the site issuing CA (RSA " + settings.rsaKeyBits() + ")");
         KeyPair keys = Crypto.rsa(settings.rsaKeyBits(), random);
         X509Certificate issuing = issuer.ca(Subjects.of(settings.organization() + " site issuing CA", null, settings.organization()),
@@ -82,7 +83,8 @@ final class SiteHierarchy {
         return new CaMaterial(chain, keys.getPrivate());
     }
 
-    private X509Certificate ensureGeneratedRoot() {
+    /** The site root; its key only when generated in this run. */
+    private CaMaterial ensureGeneratedRoot() {
         Path certificate = layout.siteRootCert();
         Path key = layout.siteRootKey();
         if (Files.exists(certificate)) {
@@ -91,7 +93,7 @@ final class SiteHierarchy {
                 throw SeedException.badInput(certificate + " is not a self-signed root CA; restore the site root from your backup");
             }
             journal.kept(certificate);
-            return root;
+            return new CaMaterial(List.of(root), null);
         }
         if (Files.exists(key) || Files.exists(layout.siteIssuingCert())) {
             throw SeedException.badInput(certificate + " is missing but " + (Files.exists(key) ? key : layout.siteIssuingCert())
@@ -106,7 +108,7 @@ final class SiteHierarchy {
         journal.created(key, encrypted ? "PKCS#8, encrypted with " + ROOT_PASSPHRASE : "PKCS#8, not encrypted");
         SecureFiles.writePublic(certificate, Pem.certificates(List.of(root)));
         journal.created(certificate, "site root CA, RSA " + settings.rsaKeyBits());
-        return root;
+        return new CaMaterial(List.of(root), keys.getPrivate());
     }
 
     private CaMaterial imported(List<X509Certificate> clusterCertificates) {
