@@ -51,15 +51,20 @@ public record PkiSettings(
         if (hostname == null) {
             return;
         }
+        LeafRequest request = leaf(purpose, hostname, inventoryFile);
+        if (leaves.stream().noneMatch(l -> l.hostname().equals(request.hostname()))) {
+            leaves.add(request);
+        }
+    }
+
+    /** The request for a host name's certificate, or a bad-input error naming the inventory key. */
+    static LeafRequest leaf(LeafPurpose purpose, String hostname, Path inventoryFile) {
         Optional<String> problem = DnsNames.problem(hostname);
         if (problem.isPresent()) {
             throw SeedException.badInput(inventoryFile + ": " + purpose.setting() + " \"" + hostname + "\" cannot be a certificate's DNS name: "
                     + problem.get() + "; write a host name such as rancher.example.internal");
         }
-        String canonical = DnsNames.canonical(hostname);
-        if (leaves.stream().noneMatch(l -> l.hostname().equals(canonical))) {
-            leaves.add(new LeafRequest(purpose, canonical));
-        }
+        return new LeafRequest(purpose, DnsNames.canonical(hostname));
     }
 
     public PkiLayout layout() {
