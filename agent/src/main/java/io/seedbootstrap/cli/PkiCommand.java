@@ -44,6 +44,9 @@ public final class PkiCommand implements Runnable {
         @Mixin
         InventoryOptions inventoryOptions;
 
+        @Mixin
+        PassphrasePrompt passphrasePrompt;
+
         @Option(names = "--force", description = "Start anew: the existing PKI directory is moved aside (never deleted) and both "
                 + "hierarchies and tokens are generated again. Every node, agent and cluster trusting the old ones must be re-installed.")
         boolean force;
@@ -62,7 +65,7 @@ public final class PkiCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PkiSettings settings = settings(context, file, inventoryOptions, spec);
+            PkiSettings settings = passphrasePrompt.apply(settings(context, file, inventoryOptions, spec), true);
             InitReport report = pkiInit(spec).run(settings, force);
             printReport(spec, report, output);
             return 0;
@@ -82,6 +85,9 @@ public final class PkiCommand implements Runnable {
         @Mixin
         InventoryOptions inventoryOptions;
 
+        @Mixin
+        PassphrasePrompt passphrasePrompt;
+
         @Option(names = "--force", description = "Replace a site CA certificate that was already imported.")
         boolean force;
 
@@ -99,7 +105,7 @@ public final class PkiCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PkiSettings settings = settings(context, file, inventoryOptions, spec);
+            PkiSettings settings = passphrasePrompt.apply(settings(context, file, inventoryOptions, spec), false);
             InitReport report = pkiInit(spec).importSigned(settings, answer, force);
             printReport(spec, report, output);
             return 0;

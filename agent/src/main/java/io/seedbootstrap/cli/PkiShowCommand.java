@@ -35,6 +35,9 @@ final class PkiShowCommand implements Callable<Integer> {
     @Mixin
     InventoryOptions inventoryOptions;
 
+    @Mixin
+    PassphrasePrompt passphrasePrompt;
+
     @Option(names = "--strict", description = "Also fail (exit 1) on warnings: a certificate expiring soon, a root key still here, a loose mode.")
     boolean strict;
 
@@ -62,7 +65,7 @@ final class PkiShowCommand implements Callable<Integer> {
             layout = new PkiLayout(target);
             options = ShowOptions.forDirectory(expiryWarningDays);
         } else {
-            PkiSettings settings = PkiCommand.settings(context, target, inventoryOptions, spec);
+            PkiSettings settings = passphrasePrompt.apply(PkiCommand.settings(context, target, inventoryOptions, spec), false);
             layout = settings.layout();
             ShowOptions fromInventory = ShowOptions.of(settings);
             options = expiryWarningDays == null ? fromInventory

@@ -67,6 +67,12 @@ public record PkiSettings(
         return new LeafRequest(purpose, DnsNames.canonical(hostname));
     }
 
+    /** The same settings with the root key passphrase given another way (asked on the terminal). */
+    public PkiSettings withRootKeyPassphrase(Secret passphrase) {
+        return new PkiSettings(dir, clusterName, organization, passphrase, siteSource, siteCertFile, siteKeyFile, siteKeyPassphrase,
+                expiryWarningDays, rsaKeyBits, validity, leaves);
+    }
+
     public PkiLayout layout() {
         return new PkiLayout(dir);
     }

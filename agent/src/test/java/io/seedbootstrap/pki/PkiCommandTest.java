@@ -196,6 +196,13 @@ class PkiCommandTest {
     }
 
     @Test
+    void askingForThePassphraseNeedsATerminal() throws IOException {
+        CommandRunner.Result result = CommandRunner.run("pki", "init", "--ask-root-key-passphrase", new TestInventory().write(work).toString());
+        PkiBadInputTest.assertOneError(result, "--ask-root-key-passphrase needs a terminal; without one set pki.rootKeyPassphrase");
+        assertFalse(Files.exists(work.resolve("pki")), "nothing written");
+    }
+
+    @Test
     void pkiNeedsASubcommand() {
         CommandRunner.Result result = CommandRunner.run("pki");
         assertEquals(2, result.exitCode());
