@@ -125,7 +125,7 @@ final class ClusterHierarchy {
         if (!ChainVerifier.signedBy(first, intermediate.get(0))) {
             throw mixed(certificate, layout.clusterIntermediateCert());
         }
-        SigningKeys.requireMatch(key, Pem.privateKey(key, null, "no passphrase (RKE2 reads it as is)"), certificate, first);
+        SigningKeys.requireMatch(key, Pem.plainPrivateKey(key, "RKE2"), certificate, first);
         journal.kept(certificate);
         journal.kept(key);
         return true;
@@ -147,7 +147,7 @@ final class ClusterHierarchy {
     private void ensureServiceKey() {
         Path key = layout.serviceKey();
         if (Files.exists(key)) {
-            if (!"RSA".equals(Pem.privateKey(key, null, "no passphrase (RKE2 reads it as is)").getAlgorithm())) {
+            if (!"RSA".equals(Pem.plainPrivateKey(key, "RKE2").getAlgorithm())) {
                 throw SeedException.badInput(key + " is not an RSA key; the service-account signing key must be RSA (contract B.3)");
             }
             journal.kept(key);

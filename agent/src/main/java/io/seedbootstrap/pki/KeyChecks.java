@@ -45,6 +45,10 @@ final class KeyChecks {
             findings.warning(path, "a root or intermediate key is on this machine; move it offline (it is needed only to issue or "
                     + "rotate CAs)" + (encrypted ? "" : " and encrypt it (pki.rootKeyPassphrase)"));
         }
+        if (encrypted && !OFFLINE.contains(file.kind())) {
+            findings.error(path, "encrypted, but RKE2, cert-manager or the ingress read it as is; it must be unencrypted (mode 0600)");
+            return new PkiReport.KeyFile(relative, file.kind(), true, mode, true, null, "not checked (encrypted)");
+        }
         if (encrypted && (rootKeyPassphrase == null || rootKeyPassphrase.isEmpty())) {
             findings.info(path, "encrypted; not compared with its certificate (give the inventory with pki.rootKeyPassphrase to check it)");
             return new PkiReport.KeyFile(relative, file.kind(), true, mode, true, null, "not checked (encrypted)");

@@ -63,7 +63,7 @@ final class LeafCertificates {
         if (daysLeft < settings.expiryWarningDays()) {
             return "it expired or had " + Math.max(daysLeft, 0) + " days left (pki.expiryWarningDays is " + settings.expiryWarningDays() + ")";
         }
-        PrivateKey privateKey = Pem.privateKey(key, null, "no passphrase");
+        PrivateKey privateKey = Pem.plainPrivateKey(key, "the ingress controller");
         if (!Crypto.matches(privateKey, leaf.getPublicKey())) {
             return "tls.key did not match tls.crt";
         }

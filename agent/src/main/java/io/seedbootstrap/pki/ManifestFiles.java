@@ -106,7 +106,7 @@ final class ManifestFiles {
                 return Pem.certificates(file.pairedWith()).get(0).getPublicKey();
             }
             if (!Pem.isEncrypted(file.path())) {
-                PrivateKey key = Pem.privateKey(file.path(), null, "no passphrase");
+                PrivateKey key = Pem.plainPrivateKey(file.path(), "RKE2");
                 if (key instanceof RSAPrivateCrtKey rsa) {
                     return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
                 }

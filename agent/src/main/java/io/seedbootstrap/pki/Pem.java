@@ -95,6 +95,18 @@ final class Pem {
     }
 
     /**
+     * Reads a key that a program reads as is (RKE2, cert-manager, an ingress): it must not be encrypted.
+     *
+     * @param reader who reads it, for the message, e.g. "RKE2"
+     */
+    static PrivateKey plainPrivateKey(Path file, String reader) {
+        if (isEncrypted(file)) {
+            throw SeedException.badInput(file + " is encrypted, but " + reader + " reads it as is; write it unencrypted (mode 0600)");
+        }
+        return privateKey(file, null, "none");
+    }
+
+    /**
      * Reads the first private key in the file.
      *
      * @param passphrase may be null; needed only when the key is encrypted

@@ -138,7 +138,7 @@ final class SiteHierarchy {
             return Optional.of(new CaMaterial(chain, loadIssuingKey(chain.get(0))));
         }
         if (Files.exists(key)) {
-            PrivateKey privateKey = Pem.privateKey(key, null, "no passphrase");
+            PrivateKey privateKey = Pem.plainPrivateKey(key, "cert-manager");
             journal.kept(key);
             if (!Files.exists(request)) {
                 throw SeedException.badInput(request + " is missing but " + key + " exists; delete " + key + " to start a new request");
@@ -170,7 +170,7 @@ final class SiteHierarchy {
             throw SeedException.badInput(key + " does not exist; run `seed-bootstrap pki init` first to write the key and the request");
         }
         List<X509Certificate> chain = Pem.certificates(answer);
-        PrivateKey privateKey = Pem.privateKey(key, null, "no passphrase");
+        PrivateKey privateKey = Pem.plainPrivateKey(key, "cert-manager");
         ImportedChain.validate(answer, chain, privateKey, answer + ": its first certificate (" + ChainVerifier.name(chain.get(0))
                 + ") is not for the key of " + layout.siteIssuingCsr() + "; give the certificate your CA issued for that request, "
                 + "first in the file", clusterCertificates, clock.instant());
@@ -243,7 +243,7 @@ final class SiteHierarchy {
         if (!Files.exists(key)) {
             throw SeedException.badInput(key + " is missing; cert-manager needs the site issuing CA's key: restore it from your backup");
         }
-        PrivateKey privateKey = Pem.privateKey(key, null, "no passphrase (cert-manager reads it as is)");
+        PrivateKey privateKey = Pem.plainPrivateKey(key, "cert-manager");
         SigningKeys.requireMatch(key, privateKey, layout.siteIssuingCert(), issuing);
         journal.kept(key);
         return privateKey;

@@ -148,6 +148,16 @@ class PkiBadInputTest {
     }
 
     @Test
+    void anRsaKeySizeThatIsNotOffered() throws IOException {
+        Path inventory = new TestInventory().write(work);
+        Files.writeString(inventory, Files.readString(inventory).replace("rsaKeyBits: 2048", "rsaKeyBits: 2500"));
+        CommandRunner.Result result = CommandRunner.run("pki", "init", inventory.toString());
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("pki.rsaKeyBits: 2500 is not a supported RSA key size; use 4096 (the default), 3072 or 2048"),
+                result.err());
+    }
+
+    @Test
     void aSiteSourceThatNoLongerMatchesTheDirectory() throws IOException {
         PkiTemplate.copyAll(work);
         ExternalCa ca = ExternalCa.create(work.resolve("ext"));
