@@ -22,6 +22,10 @@ public enum TextFormat {
     /** OpenSSH-style SHA256 fingerprint. */
     FINGERPRINT("a SHA256 fingerprint as ssh-keygen -lf prints it, e.g. SHA256:Ab3...(43 characters)",
             "^SHA256:[A-Za-z0-9+/]{43}=?$"),
+    /** Lower-case hex SHA-256 of a file, as sha256sum prints it. */
+    SHA256_HEX("a SHA-256 in lower-case hex (64 characters, as sha256sum prints it)", "^[0-9a-f]{64}$"),
+    /** A container image manifest digest. */
+    IMAGE_DIGEST("an image digest such as sha256:3f2a... (64 lower-case hex characters)", "^sha256:[0-9a-f]{64}$"),
     URL("an absolute URL such as https://git.example.internal/platform/fleet.git", null),
     /** Environment variable name. */
     ENV_NAME("an environment variable name such as SEED_SUDO_PASSWORD", "^[A-Za-z_][A-Za-z0-9_]*$"),

@@ -1,0 +1,18 @@
+package io.seedbootstrap.bundle.bom;
+
+import io.seedbootstrap.inventory.bind.Doc;
+import io.seedbootstrap.inventory.bind.Format;
+import io.seedbootstrap.inventory.bind.Required;
+import io.seedbootstrap.inventory.bind.TextFormat;
+
+@Doc("A container image, by tag and (when known) by digest.")
+public record BomImage(
+        @Doc("Fully qualified image reference with a tag, e.g. quay.io/jetstack/cert-manager-controller:v1.20.3.") @Required String ref,
+        @Doc("Manifest digest (sha256:...); null while unknown (scripts/refresh-bom.sh fills it). Never guessed.")
+        @Format(TextFormat.IMAGE_DIGEST) String digest) {
+
+    /** The reference with its digest when pinned: registry/repo:tag@sha256:... */
+    public String pinnedRef() {
+        return digest == null ? ref : ref + "@" + digest;
+    }
+}
