@@ -1,0 +1,277 @@
+package io.seedbootstrap.bundle;
+
+import io.seedbootstrap.bundle.BundlePlan.PlannedFile;
+import io.seedbootstrap.bundle.bom.BomLoader;
+import io.seedbootstrap.bundle.manifest.BundleManifest;
+import io.seedbootstrap.bundle.manifest.ManifestCodec;
+import io.seedbootstrap.bundle.manifest.ManifestFile;
+import io.seedbootstrap.bundle.manifest.SignatureFile;
+import io.seedbootstrap.pki.BundleSigningKey;
+import io.seedbootstrap.pki.Signatures;
+import io.seedbootstrap.support.ExitCode;
+import io.seedbootstrap.support.SeedException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * {@code bundle create}: fetches every file a BOM names, checks charts against the RKE2 version,
+ * copies (streamed, hashed, split for FAT32), checks every hash the BOM or the RKE2 release pins,
+ * then writes manifest.json and its signature — last, so an interrupted build is never a
+ * signed bundle.
+ */
+public final class BundleBuilder {
+    /** HelmChart chartContent lives base64'd in a ConfigMap (1 MiB limit, contract D): 780,000 bytes leave headroom. */
+    public static final long MAX_CHART_BYTES = 780_000;
+    /** The FAT32 file size limit. */
+    public static final long DEFAULT_SPLIT_SIZE = 4L * 1024 * 1024 * 1024 - 1;
+
+    private final Progress progress;
+
+    public BundleBuilder(Progress progress) {
+        this.progress = progress;
+    }
+
+    /** Everything a build needs; {@code createdBy} names the tool version, {@code createdAt} the build time. */
+    public record Request(BomLoader.LoadedBom bom, ArtifactSource source, Path out, BundleSigningKey signingKey, long splitSize,
+            Instant createdAt, String createdBy) {}
+
+    public record Result(Path out, BundleManifest manifest, String signerFingerprint, Duration elapsed) {}
+
+    public Result build(Request request) {
+        long started = System.nanoTime();
+        if (request.splitSize() < 1) {
+            throw SeedException.badInput("--split-size must be at least 1 byte");
+        }
+        BundlePlan plan = BundlePlan.of(request.bom().bom());
+        Map<PlannedFile, Path> sources = locateAll(plan, request.source());
+        Map<String, ChartArchive.ChartInfo> charts = checkCharts(plan, sources, request.bom());
+        prepareOutput(request.out());
+
+        List<String> problems = new ArrayList<>();
+        List<ManifestFile> files = new ArrayList<>();
+        long total = sources.values().stream().mapToLong(BundleBuilder::sizeOf).sum() + sizeOf(request.bom().file());
+        SplittingCopier copier = new SplittingCopier(request.splitSize(), progress);
+        progress.begin("copying", total, sources.size() + 1);
+        try {
+            for (PlannedFile planned : plan.files()) {
+                copyOne(copier, planned, sources.get(planned), request, charts, files, problems);
+            }
+            PlannedFile bomFile = new PlannedFile(plan.bomPath(), null, FileKind.BOM, null, null, null, null, null, null,
+                    request.bom().sha256());
+            copyOne(copier, bomFile, request.bom().file(), request, charts, files, problems);
+        } finally {
+            progress.end();
+        }
+        problems.addAll(checkAgainstReleaseChecksums(request.out(), files));
+        if (!problems.isEmpty()) {
+            throw new SeedException(ExitCode.FAILED, "bundle create failed; " + request.out() + " holds no manifest and is not a bundle "
+                    + "(delete it):\n  " + String.join("\n  ", problems));
+        }
+        files.sort(Comparator.comparing(ManifestFile::path));
+        List<BundleManifest.Component> components = plan.components().stream()
+                .map(c -> charts.containsKey(c.name())
+                        ? new BundleManifest.Component(c.name(), c.version(), c.appVersion(), charts.get(c.name()).kubeVersion())
+                        : c)
+                .toList();
+        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT,
+                request.createdAt().truncatedTo(ChronoUnit.SECONDS).toString(), request.createdBy(),
+                new BundleManifest.BomRef(plan.bomName(), request.bom().sha256()), plan.rke2Version(),
+                request.bom().kubernetesVersion().toString(), plan.arch(), request.splitSize(), components, files);
+        writeSigned(request.out(), manifest, request.signingKey());
+        return new Result(request.out(), manifest, request.signingKey().fingerprint(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private Map<PlannedFile, Path> locateAll(BundlePlan plan, ArtifactSource source) {
+        Map<PlannedFile, Path> found = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (PlannedFile file : plan.files()) {
+            Optional<Path> path;
+            try {
+                path = source.locate(file);
+            } catch (IOException e) {
+                throw SeedException.failed("cannot get " + file.mirrorName() + ": " + e.getMessage(), e);
+            }
+            if (path.isPresent()) {
+                found.put(file, path.get());
+            } else {
+                missing.add(source.describe(file) + (file.image() != null ? " (image " + file.image() + ")"
+                        : file.url() != null ? " (from " + file.url() + ")" : ""));
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw SeedException.badInput(missing.size() + (missing.size() == 1 ? " file" : " files") + " the BOM names "
+                    + (missing.size() == 1 ? "is" : "are") + " missing:\n  " + String.join("\n  ", missing)
+                    + "\n(`seed-bootstrap bundle mirror-list --bom FILE` prints every name a mirror needs)");
+        }
+        return found;
+    }
+
+    /**
+     * Reads each chart archive's own Chart.yaml before anything is copied: name and version must
+     * be the BOM's, its kubeVersion must admit the RKE2 release's Kubernetes version (contract
+     * E.4), and the archive must fit a HelmChart's chartContent (contract D).
+     */
+    private Map<String, ChartArchive.ChartInfo> checkCharts(BundlePlan plan, Map<PlannedFile, Path> sources, BomLoader.LoadedBom bom) {
+        Map<String, ChartArchive.ChartInfo> infos = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        SemVer kubernetes = bom.kubernetesVersion();
+        for (PlannedFile file : plan.files()) {
+            if (file.kind() != FileKind.CHART) {
+                continue;
+            }
+            Path path = sources.get(file);
+            String declared = bom.bom().charts().stream().filter(c -> c.name().equals(file.chart())).findFirst()
+                    .map(c -> c.kubeVersion()).orElse(null);
+            ChartArchive.ChartInfo info;
+            try {
+                info = ChartArchive.read(path);
+            } catch (IOException e) {
+                problems.add(file.mirrorName() + ": not a readable Helm chart archive (" + e.getMessage() + ")");
+                continue;
+            }
+            infos.put(file.chart(), info);
+            if (!file.chart().equals(info.name()) || !file.version().equals(info.version())) {
+                problems.add(file.mirrorName() + ": the archive holds chart " + info.name() + " " + info.version() + ", the BOM names "
+                        + file.chart() + " " + file.version());
+            }
+            if (declared != null && !declared.equals(info.kubeVersion())) {
+                problems.add(file.mirrorName() + ": Chart.yaml says kubeVersion " + quoted(info.kubeVersion()) + ", the BOM says \""
+                        + declared + "\"; correct the BOM (scripts/refresh-bom.sh reads it from the chart)");
+            }
+            if (info.kubeVersion() != null) {
+                Optional<KubeVersionRange> range = KubeVersionRange.tryParse(info.kubeVersion());
+                if (range.isEmpty()) {
+                    problems.add(file.mirrorName() + ": Chart.yaml's kubeVersion \"" + info.kubeVersion() + "\" is not a version range");
+                } else if (!range.get().admits(kubernetes)) {
+                    problems.add(file.mirrorName() + ": " + BomLoader.notAdmitted(info.name(), info.version(), info.kubeVersion(),
+                            kubernetes, plan.rke2Version()));
+                }
+            }
+            long size = sizeOf(path);
+            if (size > MAX_CHART_BYTES) {
+                problems.add(file.mirrorName() + ": " + size + " bytes; a chart archive travels base64-encoded in a HelmChart's "
+                        + "chartContent, whose ConfigMap holds at most 1 MiB (contract D), so it must be at most " + MAX_CHART_BYTES + " bytes");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw SeedException.badInput("the charts do not fit this bundle:\n  " + String.join("\n  ", problems));
+        }
+        return infos;
+    }
+
+    private void copyOne(SplittingCopier copier, PlannedFile planned, Path source, Request request,
+            Map<String, ChartArchive.ChartInfo> charts, List<ManifestFile> files, List<String> problems) {
+        SplittingCopier.Copied copied;
+        try {
+            copied = copier.copy(source, request.out(), planned.bundlePath());
+        } catch (IOException e) {
+            throw SeedException.failed("cannot copy " + source + " into " + request.out() + ": " + e.getMessage()
+                    + "; " + request.out() + " holds no manifest and is not a bundle (delete it)", e);
+        }
+        if (planned.expectedSha256() != null && !planned.expectedSha256().equals(copied.sha256())) {
+            problems.add(source + ": sha256 is " + copied.sha256() + " but the BOM pins " + planned.expectedSha256()
+                    + "; this is not the file the BOM names (download it again)");
+        }
+        ChartArchive.ChartInfo chart = planned.chart() == null ? null : charts.get(planned.chart());
+        files.add(new ManifestFile(planned.bundlePath(), copied.size(), copied.sha256(), planned.kind(), planned.component(),
+                planned.version(), planned.roles(), planned.cni(), planned.image(), planned.chart(),
+                chart == null ? null : chart.kubeVersion(), planned.url(), copied.parts()));
+    }
+
+    /**
+     * The RKE2 release's own sha256sum-ARCH.txt must agree with what was copied: install.sh
+     * refuses a tarball it does not list, and a mismatch means a mixed-up mirror.
+     */
+    private static List<String> checkAgainstReleaseChecksums(Path out, List<ManifestFile> files) {
+        Optional<ManifestFile> checksums = files.stream().filter(f -> f.kind() == FileKind.RKE2_CHECKSUMS).findFirst();
+        if (checksums.isEmpty() || checksums.get().isSplit() || checksums.get().size() > 1 << 20) {
+            return List.of();
+        }
+        Map<String, String> listed = new HashMap<>();
+        try {
+            for (String line : Files.readAllLines(out.resolve(checksums.get().path()), StandardCharsets.UTF_8)) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length == 2) {
+                    String name = fields[1].startsWith("*") ? fields[1].substring(1) : fields[1];
+                    listed.put(name.substring(name.lastIndexOf('/') + 1), fields[0].toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        } catch (IOException e) {
+            return List.of(checksums.get().path() + ": cannot read (" + e.getMessage() + ")");
+        }
+        List<String> problems = new ArrayList<>();
+        String checksumName = checksums.get().path().substring(checksums.get().path().lastIndexOf('/') + 1);
+        for (ManifestFile file : files) {
+            if (file.kind() != FileKind.RKE2_TARBALL && file.kind() != FileKind.RKE2_IMAGES) {
+                continue;
+            }
+            String name = file.path().substring(file.path().lastIndexOf('/') + 1);
+            String expected = listed.get(name);
+            if (expected == null && file.kind() == FileKind.RKE2_TARBALL) {
+                problems.add(name + ": not listed in " + checksumName + "; install.sh refuses a tarball its checksum file does not list");
+            } else if (expected != null && !expected.equals(file.sha256())) {
+                problems.add(name + ": sha256 is " + file.sha256() + " but the release's " + checksumName + " says " + expected
+                        + "; the mirror mixes files of different releases or holds a damaged download");
+            }
+        }
+        return problems;
+    }
+
+    private static void writeSigned(Path out, BundleManifest manifest, BundleSigningKey key) {
+        byte[] bytes = ManifestCodec.write(manifest);
+        byte[] signature = Signatures.sign(key.privateKey(), bytes);
+        SignatureFile file = new SignatureFile(SignatureFile.FORMAT, Signatures.ALGORITHM,
+                Base64.getEncoder().encodeToString(key.publicKey().getEncoded()), Base64.getEncoder().encodeToString(signature));
+        try {
+            Files.write(out.resolve(SignatureFile.MANIFEST), bytes);
+            Files.write(out.resolve(SignatureFile.SIGNATURE), ManifestCodec.writeSignature(file));
+        } catch (IOException e) {
+            throw SeedException.failed("cannot write the manifest into " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void prepareOutput(Path out) {
+        try {
+            if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
+                    throw SeedException.badInput(out + " exists and is not a directory; give a new directory for the bundle");
+                }
+                try (Stream<Path> entries = Files.list(out)) {
+                    if (entries.findAny().isPresent()) {
+                        throw SeedException.badInput(out + " is not empty; a bundle is written once into a new or empty directory");
+                    }
+                }
+            }
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw SeedException.failed("cannot create " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long sizeOf(Path path) {
+        try {
+            return Files.size(path);
+        } catch (IOException e) {
+            throw SeedException.failed("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String quoted(String text) {
+        return text == null ? "(none)" : "\"" + text + "\"";
+    }
+}

@@ -1,0 +1,474 @@
+package io.seedbootstrap.bundle;
+
+import io.seedbootstrap.bundle.manifest.BundleManifest;
+import io.seedbootstrap.bundle.manifest.ManifestCodec;
+import io.seedbootstrap.bundle.manifest.ManifestFile;
+import io.seedbootstrap.bundle.manifest.SignatureFile;
+import io.seedbootstrap.pki.Signatures;
+import io.seedbootstrap.support.ExitCode;
+import io.seedbootstrap.support.SeedException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a bundle before anything uses it (bundle verify, install, restore): the signature
+ * first — an unsigned bundle or one signed by a key other than the pinned one is refused before
+ * its manifest is even parsed — then the manifest's paths (relative, no "..", FAT32-valid),
+ * the directory (missing, unexpected, symbolic links) and every file's size and SHA-256, hashed
+ * in parallel on a bounded number of threads, streamed. Every problem is reported, not just the
+ * first.
+ */
+public final class BundleVerifier {
+    private static final Pattern OS_LITTER = Pattern.compile(
+            "^(\\.DS_Store|\\._.*|\\.Trashes|\\.fseventsd|\\.Spotlight-V100|System Volume Information|\\$RECYCLE\\.BIN|desktop\\.ini|Thumbs\\.db)$");
+
+    private final int threads;
+    private final Progress progress;
+
+    /** @param threads how many files to hash at once (the CLI uses the number of cores) */
+    public BundleVerifier(int threads, Progress progress) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1");
+        }
+        this.threads = threads;
+        this.progress = progress;
+    }
+
+    /** Which signer to trust: a pinned fingerprint and where the pin came from, or none (any signer, reported as unpinned). */
+    public record Trust(String fingerprint, String pinnedBy) {
+        public static Trust none() {
+            return new Trust(null, null);
+        }
+
+        public static Trust pinned(String fingerprint, String pinnedBy) {
+            return new Trust(fingerprint, pinnedBy);
+        }
+
+        public boolean isPinned() {
+            return fingerprint != null;
+        }
+    }
+
+    /** A problem with one file of the bundle (or the bundle as a whole when path is "."). */
+    public record Problem(String path, String message) {
+        public String render() {
+            return path + ": " + message;
+        }
+    }
+
+    /** The outcome of a verification; {@link #manifest()} is null when the signature step failed. */
+    public record Report(Path directory, BundleManifest manifest, String signer, boolean signerPinned, List<Problem> problems,
+            List<String> notes, long bytesHashed, Duration elapsed) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+
+        /** The verified bundle, or a {@link VerificationFailedException} (exit 1) naming every problem. */
+        public VerifiedBundle orThrow() {
+            if (!ok()) {
+                throw new VerificationFailedException(this);
+            }
+            return new VerifiedBundle(directory, manifest, signer);
+        }
+    }
+
+    /** Exit 1 with every problem in the message, one per line. */
+    public static final class VerificationFailedException extends SeedException {
+        private final transient Report report;
+
+        VerificationFailedException(Report report) {
+            super(ExitCode.FAILED, "bundle " + report.directory() + " failed verification ("
+                    + report.problems().size() + (report.problems().size() == 1 ? " problem" : " problems") + "):\n  "
+                    + String.join("\n  ", report.problems().stream().map(Problem::render).toList()));
+            this.report = report;
+        }
+
+        public Report report() {
+            return report;
+        }
+    }
+
+    /**
+     * Checks only the signature and reads the manifest (no file hashing): what bundle inspect
+     * shows. Any signer is accepted and reported; an unsigned or tampered manifest is refused.
+     */
+    public static Report readSigned(Path directory) {
+        long started = System.nanoTime();
+        Path root = realDirectory(directory);
+        List<Problem> problems = new ArrayList<>();
+        Signed signed = checkSignature(root, Trust.none(), problems);
+        BundleManifest manifest = null;
+        if (signed != null) {
+            try {
+                manifest = ManifestCodec.read(signed.manifestBytes());
+            } catch (ManifestCodec.MalformedManifestException e) {
+                problems.add(new Problem(SignatureFile.MANIFEST, e.getMessage()));
+            }
+        }
+        return new Report(directory, manifest, signed == null ? null : signed.fingerprint(), false, problems, List.of(), 0,
+                elapsed(started));
+    }
+
+    private static Path realDirectory(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw SeedException.badInput(directory + ": no such bundle directory");
+        }
+        try {
+            return directory.toRealPath();
+        } catch (IOException e) {
+            throw SeedException.badInput(directory + ": cannot open (" + e.getMessage() + ")");
+        }
+    }
+
+    public Report verify(Path directory, Trust trust) {
+        long started = System.nanoTime();
+        Path root = realDirectory(directory);
+        List<Problem> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Signed signed = checkSignature(root, trust, problems);
+        if (signed == null) {
+            return new Report(directory, null, null, trust.isPinned(), problems, notes, 0, elapsed(started));
+        }
+        BundleManifest manifest;
+        try {
+            manifest = ManifestCodec.read(signed.manifestBytes());
+        } catch (ManifestCodec.MalformedManifestException e) {
+            problems.add(new Problem(SignatureFile.MANIFEST, e.getMessage()));
+            return new Report(directory, null, signed.fingerprint(), trust.isPinned(), problems, notes, 0, elapsed(started));
+        }
+        Map<String, ManifestFile.FilePart> expected = checkManifest(manifest, problems);
+        DiskListing disk = listDisk(root, problems, notes);
+        List<ManifestFile.FilePart> present = new ArrayList<>();
+        for (ManifestFile.FilePart piece : expected.values()) {
+            if (disk.regularFiles().contains(piece.path())) {
+                present.add(piece);
+            } else if (!disk.coveredByLinkProblem(piece.path())) {
+                problems.add(new Problem(piece.path(), "missing (the manifest lists " + piece.size() + " bytes)"));
+            }
+        }
+        for (String path : disk.regularFiles()) {
+            if (!expected.containsKey(path) && !ManifestCodec.isBundleMetadata(path)) {
+                problems.add(new Problem(path, "unexpected file: not in the signed manifest"));
+            }
+        }
+        long hashed = hashAll(root, present, problems);
+        problems.sort(Comparator.comparing(Problem::path).thenComparing(Problem::message));
+        return new Report(directory, manifest, signed.fingerprint(), trust.isPinned(), List.copyOf(problems), List.copyOf(notes), hashed,
+                elapsed(started));
+    }
+
+    private record Signed(byte[] manifestBytes, String fingerprint) {}
+
+    /** Returns the verified manifest bytes and signer, or null with the reason in problems. */
+    private static Signed checkSignature(Path root, Trust trust, List<Problem> problems) {
+        Path manifestFile = root.resolve(SignatureFile.MANIFEST);
+        Path signatureFile = root.resolve(SignatureFile.SIGNATURE);
+        if (!Files.exists(manifestFile, LinkOption.NOFOLLOW_LINKS)) {
+            problems.add(new Problem(SignatureFile.MANIFEST, "missing: this is not a seed-bootstrap bundle, or bundle create did not finish"));
+            return null;
+        }
+        if (!Files.exists(signatureFile, LinkOption.NOFOLLOW_LINKS)) {
+            problems.add(new Problem(SignatureFile.SIGNATURE, "missing: the bundle is unsigned; refusing it (bundle create signs every bundle)"));
+            return null;
+        }
+        byte[] manifestBytes;
+        SignatureFile signature;
+        try {
+            manifestBytes = readSmallRegularFile(manifestFile, ManifestCodec.MAX_MANIFEST_BYTES);
+            signature = ManifestCodec.readSignature(readSmallRegularFile(signatureFile, ManifestCodec.MAX_SIGNATURE_BYTES));
+        } catch (IOException | ManifestCodec.MalformedManifestException e) {
+            problems.add(new Problem(e instanceof NotRegularException n ? n.path : SignatureFile.SIGNATURE, e.getMessage()));
+            return null;
+        }
+        if (!Signatures.ALGORITHM.equals(signature.algorithm())) {
+            problems.add(new Problem(SignatureFile.SIGNATURE, "signed with " + signature.algorithm() + "; bundles are signed with "
+                    + Signatures.ALGORITHM));
+            return null;
+        }
+        PublicKey key;
+        byte[] signatureBytes;
+        try {
+            key = Signatures.publicKeyFromDer(Base64.getDecoder().decode(signature.publicKey()));
+            signatureBytes = Base64.getDecoder().decode(signature.signature());
+        } catch (IllegalArgumentException | java.security.spec.InvalidKeySpecException e) {
+            problems.add(new Problem(SignatureFile.SIGNATURE, "damaged: its public key or signature is not valid base64 Ed25519 data"));
+            return null;
+        }
+        String fingerprint = Signatures.fingerprint(key);
+        if (trust.isPinned() && !trust.fingerprint().equals(fingerprint)) {
+            problems.add(new Problem(SignatureFile.SIGNATURE, "signed by " + fingerprint + ", but the trusted bundle-signing key is "
+                    + trust.fingerprint() + " (" + trust.pinnedBy() + "); refusing a bundle signed by another key"));
+            return null;
+        }
+        if (!Signatures.verify(key, manifestBytes, signatureBytes)) {
+            problems.add(new Problem(SignatureFile.MANIFEST, "does not match its signature (" + SignatureFile.SIGNATURE + ", key "
+                    + fingerprint + "): the manifest was changed after signing or the signature is damaged; refusing the bundle"));
+            return null;
+        }
+        return new Signed(manifestBytes, fingerprint);
+    }
+
+    /**
+     * Checks every manifest path and part; returns the pieces expected on disk by path (only
+     * those with safe paths: an unsafe path is reported and never opened).
+     */
+    private static Map<String, ManifestFile.FilePart> checkManifest(BundleManifest manifest, List<Problem> problems) {
+        Map<String, ManifestFile.FilePart> expected = new HashMap<>();
+        Map<String, String> folded = new HashMap<>();
+        SemVer kubernetes = SemVer.parse(manifest.kubernetesVersion()).orElse(null);
+        for (ManifestFile file : manifest.files()) {
+            Optional<String> unsafe = SafeNames.problem(file.path());
+            if (unsafe.isPresent()) {
+                problems.add(new Problem(file.path(), unsafe.get() + "; refusing this manifest entry"));
+                continue;
+            }
+            if (ManifestCodec.isBundleMetadata(file.path())) {
+                problems.add(new Problem(file.path(), "the manifest lists the bundle's own metadata file as content"));
+                continue;
+            }
+            List<ManifestFile.FilePart> pieces = file.storedPieces();
+            if (file.isSplit()) {
+                long sum = 0;
+                for (int i = 0; i < file.parts().size(); i++) {
+                    ManifestFile.FilePart part = file.parts().get(i);
+                    sum += part.size();
+                    if (!part.path().equals(ManifestFile.partPath(file.path(), i))) {
+                        problems.add(new Problem(part.path(), "part " + i + " of " + file.path() + " must be named "
+                                + ManifestFile.partPath(file.path(), i)));
+                    }
+                }
+                if (sum != file.size()) {
+                    problems.add(new Problem(file.path(), "its parts add up to " + sum + " bytes, the manifest says " + file.size()));
+                }
+            }
+            for (ManifestFile.FilePart piece : pieces) {
+                Optional<String> bad = SafeNames.problem(piece.path());
+                if (bad.isPresent()) {
+                    problems.add(new Problem(piece.path(), bad.get() + "; refusing this manifest entry"));
+                    continue;
+                }
+                String previous = folded.putIfAbsent(SafeNames.caseFolded(piece.path()), piece.path());
+                if (previous != null) {
+                    problems.add(new Problem(piece.path(), "listed twice in the manifest" + (previous.equals(piece.path()) ? ""
+                            : " (as " + previous + "; FAT32 does not tell letter case apart)")));
+                    continue;
+                }
+                expected.put(piece.path(), piece);
+            }
+            if (file.kind() == FileKind.CHART && file.kubeVersion() != null && kubernetes != null) {
+                Optional<KubeVersionRange> range = KubeVersionRange.tryParse(file.kubeVersion());
+                if (range.isPresent() && !range.get().admits(kubernetes)) {
+                    problems.add(new Problem(file.path(), io.seedbootstrap.bundle.bom.BomLoader.notAdmitted(file.chart(), file.version(),
+                            file.kubeVersion(), kubernetes, manifest.rke2Version())));
+                }
+            }
+        }
+        return expected;
+    }
+
+    /** What is on disk: regular files by bundle path, and the symbolic links (all reported). */
+    private record DiskListing(Set<String> regularFiles, Set<String> links) {
+        boolean coveredByLinkProblem(String path) {
+            for (String link : links) {
+                if (path.equals(link) || path.startsWith(link + "/")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private static DiskListing listDisk(Path root, List<Problem> problems, List<String> notes) {
+        Set<String> regular = new HashSet<>();
+        Set<String> links = new HashSet<>();
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                    if (!dir.equals(root) && OS_LITTER.matcher(dir.getFileName().toString()).matches()) {
+                        notes.add("ignored " + relative(root, dir) + "/ (operating-system metadata)");
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    String path = relative(root, file);
+                    if (attributes.isSymbolicLink()) {
+                        links.add(path);
+                        problems.add(new Problem(path, describeLink(root, file)));
+                    } else if (!attributes.isRegularFile()) {
+                        problems.add(new Problem(path, "not a regular file; a bundle holds regular files only"));
+                    } else if (OS_LITTER.matcher(file.getFileName().toString()).matches()) {
+                        notes.add("ignored " + path + " (operating-system metadata)");
+                    } else {
+                        regular.add(path);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    problems.add(new Problem(relative(root, file), "cannot be read (" + e.getMessage() + ")"));
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw SeedException.failed("cannot list " + root + ": " + e.getMessage(), e);
+        }
+        return new DiskListing(regular, links);
+    }
+
+    private static String describeLink(Path root, Path link) {
+        String target;
+        try {
+            target = Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            target = "?";
+        }
+        Path resolved = link.getParent().resolve(target).normalize();
+        boolean escapes = !resolved.startsWith(root);
+        try {
+            escapes |= Files.exists(link) && !link.toRealPath().startsWith(root);
+        } catch (IOException e) {
+            // a dangling link: judged by its text alone
+        }
+        return escapes ? "symbolic link to " + target + ", which escapes the bundle directory; refusing it"
+                : "symbolic link to " + target + "; a bundle holds regular files only (FAT32 has no links)";
+    }
+
+    /** Hashes every piece on up to {@code threads} threads, largest first; returns the bytes read. */
+    private long hashAll(Path root, List<ManifestFile.FilePart> pieces, List<Problem> problems) {
+        List<ManifestFile.FilePart> ordered = new ArrayList<>(pieces);
+        ordered.sort(Comparator.comparingLong(ManifestFile.FilePart::size).reversed());
+        ConcurrentLinkedQueue<ManifestFile.FilePart> queue = new ConcurrentLinkedQueue<>(ordered);
+        List<Problem> found = Collections.synchronizedList(new ArrayList<>());
+        long total = ordered.stream().mapToLong(ManifestFile.FilePart::size).sum();
+        long[] hashed = new long[threads];
+        progress.begin("verifying", total, ordered.size());
+        List<Thread> workers = new ArrayList<>();
+        try {
+            for (int t = 0; t < Math.min(threads, Math.max(1, ordered.size())); t++) {
+                int slot = t;
+                Thread worker = new Thread(() -> hashed[slot] = work(root, queue, found), "bundle-verify-" + t);
+                worker.setDaemon(true);
+                workers.add(worker);
+                worker.start();
+            }
+            for (Thread worker : workers) {
+                worker.join();
+            }
+        } catch (InterruptedException e) {
+            workers.forEach(Thread::interrupt);
+            Thread.currentThread().interrupt();
+            throw new SeedException(ExitCode.INTERRUPTED, "bundle verification interrupted");
+        } finally {
+            progress.end();
+        }
+        problems.addAll(found);
+        long sum = 0;
+        for (long n : hashed) {
+            sum += n;
+        }
+        return sum;
+    }
+
+    private long work(Path root, ConcurrentLinkedQueue<ManifestFile.FilePart> queue, List<Problem> problems) {
+        ByteBuffer buffer = ByteBuffer.allocate(Sha256.BUFFER_SIZE);
+        long read = 0;
+        ManifestFile.FilePart piece;
+        while ((piece = queue.poll()) != null && !Thread.currentThread().isInterrupted()) {
+            Path file = root.resolve(piece.path());
+            try {
+                long size = Files.size(file);
+                if (size != piece.size()) {
+                    problems.add(new Problem(piece.path(), "size is " + size + " bytes, the manifest says " + piece.size()
+                            + (size < piece.size() ? " (truncated)" : " (grown)")));
+                    progress.advance(piece.size());
+                    continue;
+                }
+                MessageDigest digest = Sha256.digest();
+                long n = 0;
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                    int r;
+                    while ((r = channel.read(buffer.clear())) >= 0) {
+                        digest.update(buffer.array(), 0, r);
+                        n += r;
+                        progress.advance(r);
+                    }
+                }
+                read += n;
+                String actual = Sha256.hex(digest);
+                if (n != piece.size()) {
+                    problems.add(new Problem(piece.path(), "changed while it was read (" + n + " bytes, the manifest says " + piece.size() + ")"));
+                } else if (!actual.equals(piece.sha256())) {
+                    problems.add(new Problem(piece.path(), "sha256 is " + actual + ", the manifest says " + piece.sha256()
+                            + " (the content was changed or damaged)"));
+                }
+            } catch (IOException e) {
+                problems.add(new Problem(piece.path(), "cannot be read (" + e.getMessage() + ")"));
+            }
+        }
+        return read;
+    }
+
+    private static final class NotRegularException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final String path;
+
+        NotRegularException(String path, String message) {
+            super(message);
+            this.path = path;
+        }
+    }
+
+    private static byte[] readSmallRegularFile(Path file, int limit) throws IOException {
+        String name = file.getFileName().toString();
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isRegularFile()) {
+            throw new NotRegularException(name, "not a regular file (a symbolic link?); refusing the bundle");
+        }
+        if (attributes.size() > limit) {
+            throw new NotRegularException(name, "larger than " + (limit >> 10) + " KiB; not a bundle " + name);
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer buffer = ByteBuffer.allocate((int) attributes.size());
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // read it all
+            }
+            return buffer.array();
+        }
+    }
+
+    private static String relative(Path root, Path file) {
+        return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+    }
+
+    private static Duration elapsed(long started) {
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+}

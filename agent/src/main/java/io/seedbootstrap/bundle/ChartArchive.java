@@ -1,0 +1,60 @@
+package io.seedbootstrap.bundle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/** Reads what a Helm chart archive (.tgz) says about itself: its top-level Chart.yaml. */
+public final class ChartArchive {
+    private static final int MAX_CHART_YAML = 1 << 20;
+
+    private ChartArchive() {}
+
+    /** The fields of Chart.yaml that bundles check. */
+    public record ChartInfo(String name, String version, String appVersion, String kubeVersion) {}
+
+    /** @throws IOException when the file is not a gzip'd tar or has no top-level CHART/Chart.yaml */
+    public static ChartInfo read(Path archive) throws IOException {
+        try (InputStream file = Files.newInputStream(archive);
+             TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                String[] parts = entry.getName().split("/");
+                if (entry.isFile() && parts.length == 2 && parts[1].equals("Chart.yaml")) {
+                    if (entry.getSize() > MAX_CHART_YAML) {
+                        throw new IOException("Chart.yaml is larger than 1 MiB");
+                    }
+                    return parse(new String(tar.readNBytes(MAX_CHART_YAML), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+        throw new IOException("no Chart.yaml at the top of the archive; is it a Helm chart (helm package output)?");
+    }
+
+    private static ChartInfo parse(String text) throws IOException {
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(10);
+        Object document;
+        try {
+            document = new Yaml(new SafeConstructor(options)).load(text);
+        } catch (RuntimeException e) {
+            throw new IOException("Chart.yaml is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (!(document instanceof Map<?, ?> map)) {
+            throw new IOException("Chart.yaml is not a mapping");
+        }
+        return new ChartInfo(text(map.get("name")), text(map.get("version")), text(map.get("appVersion")), text(map.get("kubeVersion")));
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : String.valueOf(value);
+    }
+}
