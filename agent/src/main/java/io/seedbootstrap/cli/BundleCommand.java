@@ -97,7 +97,7 @@ public final class BundleCommand implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Build a signed offline bundle from a bill of materials and a local mirror directory.",
+            description = {"Build a signed offline bundle from a bill of materials, from a local mirror directory and/or downloads.",
                 "Every file is copied streamed and hashed, checked against the BOM's sha256 (when it has one) and the RKE2 "
                     + "release's sha256sum file; charts are checked against the RKE2 version; files over the split size become "
                     + "numbered parts (FAT32). manifest.json and manifest.json.sig are written last."})
@@ -105,9 +105,17 @@ public final class BundleCommand implements Runnable {
         @Option(names = "--bom", paramLabel = "FILE", required = true, description = "Bill of materials (bundles/*.yaml).")
         Path bom;
 
-        @Option(names = "--mirror", paramLabel = "DIR", required = true,
-                description = "Local mirror: every BOM file under its name (see `bundle mirror-list`).")
+        @Option(names = "--mirror", paramLabel = "DIR",
+                description = "Local mirror: every BOM file under its name (see `bundle mirror-list`). Tried first.")
         Path mirror;
+
+        @Option(names = "--download", description = "Download what the mirror lacks from the BOM's URLs (proxies from https_proxy, "
+                + "http_proxy, no_proxy; retries; resumes; the BOM's sha256 checked on arrival). Images still come from the mirror.")
+        boolean download;
+
+        @Option(names = "--cache", paramLabel = "DIR", description = "Where downloads are kept and resumed "
+                + "(default ~/.cache/seed-bootstrap/downloads).")
+        Path cache;
 
         @Option(names = "--signing-key", paramLabel = "FILE", required = true,
                 description = "The bundle-signing private key (from `bundle keygen`).")
@@ -140,11 +148,34 @@ public final class BundleCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             BomLoader.LoadedBom loaded = new BomLoader().load(bom);
-            if (!java.nio.file.Files.isDirectory(mirror)) {
-                throw SeedException.badInput("--mirror " + mirror + ": no such directory");
+            List<io.seedbootstrap.bundle.ArtifactSource> sources = new java.util.ArrayList<>();
+            if (mirror != null) {
+                if (!java.nio.file.Files.isDirectory(mirror)) {
+                    throw SeedException.badInput("--mirror " + mirror + ": no such directory");
+                }
+                sources.add(new LocalMirror(mirror));
+            }
+            if (download) {
+                io.seedbootstrap.bundle.ProxySettings proxy;
+                try {
+                    proxy = io.seedbootstrap.bundle.ProxySettings.from(context.environment());
+                } catch (IllegalArgumentException e) {
+                    throw SeedException.badInput(e.getMessage());
+                }
+                Path cacheDirectory = cache != null ? cache : context.home().resolve(".cache/seed-bootstrap/downloads");
+                java.io.PrintWriter err = spec.commandLine().getErr();
+                sources.add(new io.seedbootstrap.bundle.HttpDownloader(
+                        io.seedbootstrap.bundle.HttpDownloader.Settings.defaults(cacheDirectory, proxy), line -> {
+                            err.println(line);
+                            err.flush();
+                        }));
+            }
+            if (sources.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --mirror DIR, --download, or both");
             }
             BundleSigningKey key = BundleSigningKey.read(signingKey, passphrase(context, passphraseEnv));
-            BundleBuilder.Request request = new BundleBuilder.Request(loaded, new LocalMirror(mirror), out, key, splitSize,
+            BundleBuilder.Request request = new BundleBuilder.Request(loaded, new io.seedbootstrap.bundle.ArtifactSources(sources), out,
+                    key, splitSize,
                     buildTime(context), new VersionProvider().getVersion()[0]);
             BundleBuilder.Result result = new BundleBuilder(new StderrProgress(spec.commandLine().getErr())).build(request);
             BundleManifest manifest = result.manifest();
