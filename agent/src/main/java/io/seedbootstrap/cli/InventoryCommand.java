@@ -45,30 +45,49 @@ public final class InventoryCommand implements Runnable {
                 "a subcommand is required: validate, show, import or schema");
     }
 
-    @Command(name = "validate", mixinStandardHelpOptions = true,
-            description = "Check an inventory and report every problem at once (file:line:column: path: what to do). Exit 2 when invalid.")
-    static final class Validate implements java.util.concurrent.Callable<Integer> {
+    /** What validate, show and import share: the inventory argument, how to read it, the output streams. */
+    abstract static class InventoryFileCommand implements java.util.concurrent.Callable<Integer> {
         @Parameters(paramLabel = "FILE", description = "Inventory: seed-bootstrap YAML or an Ansible inventory (INI or YAML).")
         Path file;
 
         @Mixin
         InventoryOptions inventoryOptions;
 
-        @Option(names = {"-o", "--output"}, description = "text or json.", defaultValue = "text")
-        OutputFormat output;
-
         @Spec
         CommandSpec spec;
 
-        private final CliContext context;
+        final CliContext context;
+
+        InventoryFileCommand(CliContext context) {
+            this.context = context;
+        }
+
+        LoadedInventory load() {
+            return context.inventoryLoader().load(file, inventoryOptions.toLoadOptions());
+        }
+
+        /** Loads or throws one error carrying every diagnostic (exit 2); warnings go to stderr. */
+        LoadedInventory loadOrThrow() {
+            LoadedInventory loaded = context.inventoryLoader().loadOrThrow(file, inventoryOptions.toLoadOptions());
+            Output.printDiagnostics(spec.commandLine().getErr(), loaded.diagnostics());
+            return loaded;
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Check an inventory and report every problem at once (file:line:column: path: what to do). Exit 2 when invalid.")
+    static final class Validate extends InventoryFileCommand {
+
+        @Option(names = {"-o", "--output"}, description = "text or json.", defaultValue = "text")
+        OutputFormat output;
 
         Validate(CliContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
         public Integer call() {
-            LoadedInventory loaded = context.inventoryLoader().load(file, inventoryOptions.toLoadOptions());
+            LoadedInventory loaded = load();
             PrintWriter out = spec.commandLine().getOut();
             if (output == OutputFormat.JSON) {
                 Map<String, Object> report = new LinkedHashMap<>();
@@ -90,29 +109,18 @@ public final class InventoryCommand implements Runnable {
 
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Print the normalised inventory (defaults filled in, paths resolved, secrets redacted).")
-    static final class Show implements java.util.concurrent.Callable<Integer> {
-        @Parameters(paramLabel = "FILE", description = "Inventory: seed-bootstrap YAML or an Ansible inventory.")
-        Path file;
-
-        @Mixin
-        InventoryOptions inventoryOptions;
+    static final class Show extends InventoryFileCommand {
 
         @Option(names = {"-o", "--output"}, description = "yaml or json.", defaultValue = "yaml")
         OutputFormat output;
 
-        @Spec
-        CommandSpec spec;
-
-        private final CliContext context;
-
         Show(CliContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
         public Integer call() {
-            LoadedInventory loaded = context.inventoryLoader().loadOrThrow(file, inventoryOptions.toLoadOptions());
-            Output.printDiagnostics(spec.commandLine().getErr(), loaded.diagnostics());
+            LoadedInventory loaded = loadOrThrow();
             print(spec.commandLine().getOut(), output == OutputFormat.JSON ? Json.json() : Json.yaml(), loaded.inventory());
             return 0;
         }
@@ -121,12 +129,7 @@ public final class InventoryCommand implements Runnable {
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Convert an Ansible inventory into seed-bootstrap's format. Secrets are written as ${ENV_VAR} references, "
                     + "never as values; the variables to export are listed on stderr.")
-    static final class Import implements java.util.concurrent.Callable<Integer> {
-        @Parameters(paramLabel = "ANSIBLE_FILE", description = "Ansible inventory (INI or YAML).")
-        Path file;
-
-        @Mixin
-        InventoryOptions inventoryOptions;
+    static final class Import extends InventoryFileCommand {
 
         @Option(names = {"-O", "--out"}, paramLabel = "FILE", description = "Write here instead of stdout.")
         Path target;
@@ -134,19 +137,13 @@ public final class InventoryCommand implements Runnable {
         @Option(names = "--force", description = "Overwrite the --out file if it exists.")
         boolean force;
 
-        @Spec
-        CommandSpec spec;
-
-        private final CliContext context;
-
         Import(CliContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
         public Integer call() {
-            LoadedInventory loaded = context.inventoryLoader().loadOrThrow(file, inventoryOptions.toLoadOptions());
-            Output.printDiagnostics(spec.commandLine().getErr(), loaded.diagnostics());
+            LoadedInventory loaded = loadOrThrow();
             Path base = target == null ? Path.of("").toAbsolutePath() : target.toAbsolutePath().getParent();
             Path source = file.toAbsolutePath().normalize().getParent();
             InventoryExport export = InventoryExport.of(loaded.inventory(), base, source, context.home());
