@@ -1,0 +1,30 @@
+package io.seedbootstrap.ssh;
+
+/**
+ * One host reached over SSH. Phases talk to hosts only through this interface (tests give them
+ * fakes). Commands run without a PTY, stdout and stderr read concurrently; a non-zero exit
+ * raises {@link SshFailure} unless the command {@link RemoteCommand#allowFailure() allows it}.
+ * Safe to use from several threads: channels are bounded by the host's maxSessions.
+ */
+public interface RemoteHost extends AutoCloseable {
+
+    /** The inventory name. */
+    String name();
+
+    ExecResult exec(RemoteCommand command);
+
+    default ExecResult exec(String... argv) {
+        return exec(RemoteCommand.of(argv));
+    }
+
+    /** Uploads one local file (see {@link Upload} for the guarantees). */
+    UploadResult upload(Upload upload);
+
+    @Override
+    void close();
+
+    /** Connects, verifies the host key, authenticates. */
+    static RemoteHost connect(SshTarget target, SshOptions options) {
+        return SshRemoteHost.connect(target, options);
+    }
+}

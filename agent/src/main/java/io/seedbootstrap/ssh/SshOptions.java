@@ -1,0 +1,57 @@
+package io.seedbootstrap.ssh;
+
+import io.seedbootstrap.support.Secret;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Settings of a run that hold for every host (as opposed to {@link SshTarget}, per host).
+ *
+ * @param acceptNewHostKeys  {@value HostKeyPolicy#ACCEPT_FLAG}: append unknown keys to known_hosts
+ * @param keepAliveInterval  how often an idle connection is probed
+ * @param keepAliveMaxMissed probes without an answer after which the peer is declared dead
+ * @param passphrasePrompt   asks the operator for a key's passphrase when the inventory gives
+ *                           none (null: never prompt, fail with a message instead)
+ * @param hashCache          local sha256 results remembered across runs
+ */
+public record SshOptions(
+        boolean acceptNewHostKeys,
+        Duration keepAliveInterval,
+        int keepAliveMaxMissed,
+        PassphrasePrompt passphrasePrompt,
+        HashCache hashCache) {
+
+    /** Asks for the passphrase of a key file; empty when the operator gives none. */
+    @FunctionalInterface
+    public interface PassphrasePrompt {
+        Optional<Secret> ask(Path keyFile);
+    }
+
+    public static SshOptions defaults() {
+        return new SshOptions(false, Duration.ofSeconds(5), 3, null, new HashCache(defaultHashCacheFile()));
+    }
+
+    /** {@code $XDG_CACHE_HOME/seed-bootstrap/sha256.cache}, else ~/.cache/seed-bootstrap/sha256.cache. */
+    public static Path defaultHashCacheFile() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("seed-bootstrap").resolve("sha256.cache");
+    }
+
+    public SshOptions withAcceptNewHostKeys(boolean accept) {
+        return new SshOptions(accept, keepAliveInterval, keepAliveMaxMissed, passphrasePrompt, hashCache);
+    }
+
+    public SshOptions withKeepAlive(Duration interval, int maxMissed) {
+        return new SshOptions(acceptNewHostKeys, interval, maxMissed, passphrasePrompt, hashCache);
+    }
+
+    public SshOptions withPassphrasePrompt(PassphrasePrompt prompt) {
+        return new SshOptions(acceptNewHostKeys, keepAliveInterval, keepAliveMaxMissed, prompt, hashCache);
+    }
+
+    public SshOptions withHashCache(HashCache cache) {
+        return new SshOptions(acceptNewHostKeys, keepAliveInterval, keepAliveMaxMissed, passphrasePrompt, cache);
+    }
+}

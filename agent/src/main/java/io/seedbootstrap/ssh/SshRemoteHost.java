@@ -1,0 +1,617 @@
+package io.seedbootstrap.ssh;
+
+import io.seedbootstrap.support.Redactor;
+import io.seedbootstrap.support.Secret;
+import io.seedbootstrap.support.ShellQuote;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.Buffer;
+import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.connection.channel.direct.Signal;
+import net.schmizz.sshj.transport.verification.HostKeyVerifier;
+import net.schmizz.sshj.userauth.UserAuthException;
+import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import net.schmizz.sshj.userauth.password.PasswordFinder;
+import net.schmizz.sshj.userauth.password.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link RemoteHost} over sshj. One SSH connection (plus one to the jump host, if any). */
+final class SshRemoteHost implements RemoteHost {
+    private static final Logger log = LoggerFactory.getLogger(SshRemoteHost.class);
+    private static final int STDOUT_CAP = 64 << 20;
+    private static final int STDERR_CAP = 1 << 20;
+
+    enum SudoMode { NOT_NEEDED, PASSWORDLESS, PASSWORD }
+
+    private record Connection(SSHClient client, SSHClient jump) {
+        boolean alive() {
+            return client.isConnected() && client.getTransport().isRunning()
+                    && (jump == null || (jump.isConnected() && jump.getTransport().isRunning()));
+        }
+    }
+
+    private final SshTarget target;
+    private final SshOptions options;
+    private final HostKeyPolicy policy;
+    private final Redactor redactor;
+    private final Semaphore sessions;
+    private final ExecutorService pumps;
+    private final ScheduledExecutorService watchdog;
+    private final SecureRandom random = new SecureRandom();
+    private final Uploader uploader;
+    private final Object connectionLock = new Object();
+    private Connection connection; // guarded by connectionLock
+    private volatile SudoMode sudoMode;
+    private volatile boolean closed;
+
+    private SshRemoteHost(SshTarget target, SshOptions options) {
+        this.target = target;
+        this.options = options;
+        this.policy = new HostKeyPolicy(new KnownHostsFile(target.knownHosts()), options.acceptNewHostKeys());
+        List<Secret> secrets = new ArrayList<>();
+        secrets.add(target.sudoPassword());
+        secrets.add(target.identityPassphrase());
+        this.redactor = Redactor.of(secrets.stream().filter(s -> s != null).toList());
+        this.sessions = new Semaphore(target.maxSessions(), true);
+        this.pumps = Executors.newCachedThreadPool(daemon("ssh-" + target.name() + "-io"));
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("ssh-" + target.name() + "-timeout"));
+        this.uploader = new Uploader(this, options.hashCache());
+    }
+
+    static SshRemoteHost connect(SshTarget target, SshOptions options) {
+        SshRemoteHost host = new SshRemoteHost(target, options);
+        try {
+            host.reconnect();
+            return host;
+        } catch (RuntimeException e) {
+            host.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return target.name();
+    }
+
+    SshTarget target() {
+        return target;
+    }
+
+    Redactor redactor() {
+        return redactor;
+    }
+
+    // --- connection ------------------------------------------------------------------------
+
+    /** Drops the current connection (if any) and opens a new one, verifying the host key again. */
+    void reconnect() {
+        synchronized (connectionLock) {
+            if (closed) {
+                throw new IllegalStateException(target.name() + " is closed");
+            }
+            Connection old = connection;
+            connection = null;
+            if (old != null) {
+                closeQuietly(old.client());
+                closeQuietly(old.jump());
+            }
+            long t0 = System.nanoTime();
+            connection = open();
+            log.debug("{}: connected to {} in {} ms", target.name(), target.describe(),
+                    (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    private Connection current() {
+        synchronized (connectionLock) {
+            if (connection == null || !connection.alive()) {
+                throw new SshFailure(SshFailure.Kind.DISCONNECTED, target.name() + ": the SSH connection to "
+                        + target.describe() + " is closed");
+            }
+            return connection;
+        }
+    }
+
+    boolean alive() {
+        synchronized (connectionLock) {
+            return connection != null && connection.alive();
+        }
+    }
+
+    private Connection open() {
+        SSHClient jump = null;
+        try {
+            if (target.jump() != null) {
+                jump = openClient(target.jump(), null);
+            }
+            return new Connection(openClient(target, jump), jump);
+        } catch (RuntimeException e) {
+            closeQuietly(jump);
+            throw e;
+        }
+    }
+
+    private SSHClient openClient(SshTarget t, SSHClient via) {
+        SSHClient c = SshClients.newClient(t.connectTimeout(), options.keepAliveInterval(), options.keepAliveMaxMissed());
+        Verifier verifier = new Verifier(t);
+        c.addHostKeyVerifier(verifier);
+        try {
+            if (via != null) {
+                c.connectVia(via.newDirectConnection(t.address(), t.port()));
+            } else {
+                c.connect(t.address(), t.port());
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(c);
+            if (verifier.refusal != null) {
+                throw verifier.refusal;
+            }
+            throw new SshFailure(SshFailure.Kind.CONNECT, "cannot connect to " + t.describe()
+                    + (via != null ? " through the jump host" : "") + ": " + reason(e), e);
+        }
+        try {
+            authenticate(c, t);
+        } catch (RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+        return c;
+    }
+
+    private void authenticate(SSHClient c, SshTarget t) {
+        List<KeyProvider> keys = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Path file : keyFiles(t)) {
+            boolean explicit = t.identityFile() != null;
+            try {
+                KeyProvider kp = c.loadKeys(file.toString(), passwordFinder(t, file));
+                kp.getPrivate(); // decrypt now, so a wrong passphrase is named as such
+                keys.add(kp);
+                names.add(file.toString());
+            } catch (IOException | RuntimeException e) {
+                if (explicit) {
+                    throw new SshFailure(SshFailure.Kind.KEY_FILE, "cannot use private key " + file + " for "
+                            + t.describe() + ": " + redactor.redact(reason(e))
+                            + (t.identityPassphrase() == null ? " (if it is encrypted, give its passphrase as"
+                                    + " ssh.identityPassphrase: ${ENV_VAR})" : " (is ssh.identityPassphrase right?)"), e);
+                }
+                log.debug("{}: skipping default key {}: {}", t.name(), file, reason(e));
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new SshFailure(SshFailure.Kind.AUTH, "no usable private key to log in to " + t.describe()
+                    + ": set ssh.identityFile in the inventory (ssh-agent is not supported yet)");
+        }
+        try {
+            c.authPublickey(t.user(), keys);
+        } catch (UserAuthException e) {
+            throw new SshFailure(SshFailure.Kind.AUTH, "authentication failed for " + t.describe() + " with key "
+                    + String.join(", ", names) + ": is its public key in ~" + t.user() + "/.ssh/authorized_keys?", e);
+        } catch (IOException e) {
+            throw new SshFailure(SshFailure.Kind.CONNECT, "connection to " + t.describe()
+                    + " broke during authentication: " + reason(e), e);
+        }
+        if (!c.isAuthenticated()) {
+            throw new SshFailure(SshFailure.Kind.AUTH, "authentication failed for " + t.describe());
+        }
+    }
+
+    private static List<Path> keyFiles(SshTarget t) {
+        if (t.identityFile() != null) {
+            return List.of(t.identityFile());
+        }
+        Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
+        return List.of("id_ed25519", "id_ecdsa", "id_rsa").stream().map(ssh::resolve).filter(Files::isRegularFile).toList();
+    }
+
+    private PasswordFinder passwordFinder(SshTarget t, Path file) {
+        return new PasswordFinder() {
+            @Override
+            public char[] reqPassword(Resource<?> resource) {
+                if (t.identityPassphrase() != null) {
+                    return t.identityPassphrase().reveal().toCharArray();
+                }
+                if (options.passphrasePrompt() != null) {
+                    Optional<Secret> s = options.passphrasePrompt().ask(file);
+                    if (s.isPresent()) {
+                        return s.get().reveal().toCharArray();
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean shouldRetry(Resource<?> resource) {
+                return false;
+            }
+        };
+    }
+
+    /** Host-key check for one connection; remembers why it refused, for the exception. */
+    private final class Verifier implements HostKeyVerifier {
+        private final SshTarget t;
+        private volatile SshFailure refusal;
+
+        Verifier(SshTarget t) {
+            this.t = t;
+        }
+
+        @Override
+        public boolean verify(String hostname, int port, PublicKey key) {
+            byte[] blob = new Buffer.PlainBuffer().putPublicKey(key).getCompactData();
+            HostKeyPolicy.Verdict v = policy.check(t.name(), t.address(), t.port(), t.hostKey(), blob);
+            switch (v.outcome()) {
+                case TRUSTED -> log.debug("{}: host key {}", t.name(), v.message());
+                case ACCEPTED_NEW -> log.warn("{}", v.message());
+                case UNKNOWN -> refusal = new SshFailure(SshFailure.Kind.HOST_KEY_UNKNOWN, v.message());
+                case CHANGED, REVOKED -> refusal = new SshFailure(SshFailure.Kind.HOST_KEY_CHANGED, v.message());
+            }
+            if (refusal != null) {
+                log.error("{}", v.message());
+            }
+            return v.trusted();
+        }
+
+        @Override
+        public List<String> findExistingAlgorithms(String hostname, int port) {
+            List<String> out = new ArrayList<>();
+            for (String type : policy.recordedKeyTypes(t.address(), t.port(), t.hostKey())) {
+                if (type.equals("ssh-rsa")) {
+                    out.addAll(List.of("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"));
+                } else {
+                    out.add(type);
+                }
+            }
+            return out;
+        }
+    }
+
+    // --- exec ------------------------------------------------------------------------------
+
+    @Override
+    public ExecResult exec(RemoteCommand command) {
+        return run(command);
+    }
+
+    @Override
+    public UploadResult upload(Upload upload) {
+        return uploader.upload(upload);
+    }
+
+    SudoMode sudoMode() {
+        SudoMode m = sudoMode;
+        if (m != null) {
+            return m;
+        }
+        synchronized (this) {
+            if (sudoMode != null) {
+                return sudoMode;
+            }
+            if (target.isRoot()) {
+                sudoMode = SudoMode.NOT_NEEDED;
+            } else {
+                ExecResult probe = run(RemoteCommand.of("sudo", "-n", "true").allowFailure());
+                if (probe.ok()) {
+                    sudoMode = SudoMode.PASSWORDLESS;
+                } else if (target.sudoPassword() != null) {
+                    sudoMode = SudoMode.PASSWORD;
+                } else if (probe.stderr().contains("password is required")) {
+                    throw new SshFailure(SshFailure.Kind.SUDO, target.name() + ": sudo asks " + target.user()
+                            + " for a password: give it as ssh.sudoPassword: ${ENV_VAR} in the inventory"
+                            + " (or in this host's ssh section)");
+                } else {
+                    throw new SshFailure(SshFailure.Kind.SUDO, target.name() + ": " + target.user()
+                            + " cannot use sudo (`sudo -n true` exited " + probe.exitCode() + "): "
+                            + redactor.redact(probe.stderrTail(5)));
+                }
+            }
+            log.debug("{}: sudo mode {}", target.name(), sudoMode);
+            return sudoMode;
+        }
+    }
+
+    private String token() {
+        byte[] b = new byte[12];
+        random.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** Runs one command on its own channel; the only place bytes go to a remote process. */
+    ExecResult run(RemoteCommand command) {
+        SudoMode mode = command.root() ? sudoMode() : SudoMode.NOT_NEEDED;
+        String prompt = null;
+        String ready = null;
+        String wire;
+        switch (mode) {
+            case PASSWORDLESS -> wire = "sudo -n -- sh -c " + ShellQuote.quote(command.script());
+            case PASSWORD -> {
+                String t = token();
+                prompt = "[seed-bootstrap sudo " + t + "]";
+                ready = "seed-bootstrap-ready-" + t;
+                wire = "sudo -S -p " + ShellQuote.quote(prompt) + " -- sh -c "
+                        + ShellQuote.quote("printf '%s\\n' " + ready + " >&2; " + command.script());
+            }
+            default -> wire = command.script();
+        }
+        Duration timeout = command.timeout() != null ? command.timeout() : target.commandTimeout();
+        String shown = redactor.redact(command.toString());
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
+        log.debug("{}: run {}", target.name(), shown);
+
+        acquireSession(timeout);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Session session = null;
+        ScheduledFuture<?> alarm = null;
+        Connection conn = null;
+        try {
+            conn = current();
+            session = conn.client().startSession();
+            Session.Command cmd = session.exec(wire);
+            Session s = session;
+            alarm = watchdog.schedule(() -> {
+                timedOut.set(true);
+                try {
+                    cmd.signal(Signal.TERM);
+                } catch (IOException | RuntimeException ignored) {
+                    // the close below ends it anyway
+                }
+                closeQuietly(s);
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+
+            StderrWatcher err = new StderrWatcher(cmd.getErrorStream(), prompt, ready, STDERR_CAP);
+            Future<?> errDone = pumps.submit(err);
+            Future<byte[]> out = pumps.submit(() -> drain(cmd.getInputStream()));
+
+            boolean stdinOpen = true;
+            OutputStream in = cmd.getOutputStream();
+            if (mode == SudoMode.PASSWORD) {
+                stdinOpen = sudoHandshake(err, in, deadline, shown);
+            }
+            if (stdinOpen && command.stdin() != null) {
+                try {
+                    command.stdin().writeTo(in);
+                    in.flush();
+                } catch (IOException e) {
+                    // Either the link broke (reported below) or the command stopped reading
+                    // (it exited: its exit code and stderr say why).
+                    if (!awaitAlive(conn)) {
+                        throw disconnected(shown, e);
+                    }
+                    log.debug("{}: stdin of {} closed early: {}", target.name(), shown, reason(e));
+                }
+            }
+            closeQuietly(in);
+            cmd.join(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            byte[] stdout = out.get(Math.max(1, deadline - System.nanoTime()) + 5_000_000_000L, TimeUnit.NANOSECONDS);
+            errDone.get(5, TimeUnit.SECONDS);
+            Integer exit = cmd.getExitStatus();
+            if (exit == null) {
+                if (timedOut.get()) {
+                    throw timeout(shown, timeout);
+                }
+                if (!conn.alive()) {
+                    throw disconnected(shown, null);
+                }
+                exit = cmd.getExitSignal() != null ? 128 + signalNumber(cmd.getExitSignal()) : -1;
+            }
+            ExecResult r = new ExecResult(target.name(), shown, exit,
+                    redactor.redact(new String(stdout, StandardCharsets.UTF_8)), redactor.redact(err.text()),
+                    Duration.ofNanos(System.nanoTime() - t0));
+            log.debug("{}: exit {} after {} ms: {}", target.name(), exit, r.duration().toMillis(), shown);
+            if (command.check() && !r.ok()) {
+                throw r.failure();
+            }
+            return r;
+        } catch (SshFailure e) {
+            throw e;
+        } catch (IOException | ExecutionException | TimeoutException | RuntimeException e) {
+            if (timedOut.get()) {
+                throw timeout(shown, timeout);
+            }
+            if (conn == null || !awaitAlive(conn)) {
+                throw disconnected(shown, e);
+            }
+            throw new SshFailure(SshFailure.Kind.DISCONNECTED, target.name() + ": channel for `" + shown
+                    + "` failed: " + reason(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SshFailure(SshFailure.Kind.DISCONNECTED, target.name() + ": interrupted while running `" + shown + "`", e);
+        } finally {
+            if (alarm != null) {
+                alarm.cancel(false);
+            }
+            closeQuietly(session);
+            sessions.release();
+        }
+    }
+
+    /**
+     * sudo -S with our prompt marker: the password is written only after sudo printed the
+     * marker, and the command's own stdin only after the command announced itself, so the
+     * password can never end up in the command's data and data never in sudo's password read.
+     * Returns false when stdin was closed (wrong password: EOF ends sudo at once).
+     */
+    private boolean sudoHandshake(StderrWatcher err, OutputStream in, long deadline, String shown)
+            throws IOException, InterruptedException {
+        boolean sent = false;
+        while (true) {
+            StderrWatcher.Event e = err.next(deadline);
+            if (e == null) {
+                throw new SshFailure(SshFailure.Kind.TIMEOUT, target.name() + ": sudo did not start `" + shown
+                        + "` in time (no prompt, no start)");
+            }
+            switch (e) {
+                case READY:
+                    return true;
+                case EOF:
+                    return false; // sudo ended: the exit code and stderr tell why
+                case PROMPT:
+                    if (sent) {
+                        closeQuietly(in);
+                        throw new SshFailure(SshFailure.Kind.SUDO, target.name() + ": sudo refused the password "
+                                + target.sudoPassword() + " for " + target.user());
+                    }
+                    in.write((target.sudoPassword().reveal() + "\n").getBytes(StandardCharsets.UTF_8));
+                    in.flush();
+                    sent = true;
+                    break;
+                default:
+                    throw new IllegalStateException(e.toString());
+            }
+        }
+    }
+
+    private void acquireSession(Duration timeout) {
+        try {
+            if (!sessions.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new SshFailure(SshFailure.Kind.TIMEOUT, target.name() + ": no free SSH channel within "
+                        + timeout + " (maxSessions " + target.maxSessions() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SshFailure(SshFailure.Kind.DISCONNECTED, target.name() + ": interrupted", e);
+        }
+    }
+
+    /** After an I/O error: is the transport still up (then only the channel failed)? */
+    private static boolean awaitAlive(Connection conn) {
+        // the reader thread may need a moment to notice a dead socket
+        for (int i = 0; i < 10; i++) {
+            if (!conn.alive()) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return conn.alive();
+    }
+
+    private SshFailure disconnected(String shown, Exception cause) {
+        return new SshFailure(SshFailure.Kind.DISCONNECTED, target.name() + ": connection to " + target.describe()
+                + " lost while running `" + shown + "`" + (cause != null ? ": " + reason(cause) : ""), cause);
+    }
+
+    private SshFailure timeout(String shown, Duration limit) {
+        return new SshFailure(SshFailure.Kind.TIMEOUT, target.name() + ": `" + shown + "` did not finish within "
+                + limit.toSeconds() + " s and was stopped");
+    }
+
+    private static byte[] drain(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            if (out.size() < STDOUT_CAP) {
+                out.write(buf, 0, Math.min(n, STDOUT_CAP - out.size()));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static int signalNumber(Signal s) {
+        return switch (s) {
+            case HUP -> 1;
+            case INT -> 2;
+            case QUIT -> 3;
+            case ILL -> 4;
+            case ABRT -> 6;
+            case FPE -> 8;
+            case KILL -> 9;
+            case USR1 -> 10;
+            case SEGV -> 11;
+            case USR2 -> 12;
+            case PIPE -> 13;
+            case ALRM -> 14;
+            case TERM -> 15;
+            default -> 0;
+        };
+    }
+
+    static String reason(Throwable e) {
+        Throwable t = e;
+        String last = null;
+        while (t != null) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                last = t.getMessage();
+            }
+            if (t.getCause() == null || t.getCause() == t) {
+                break;
+            }
+            t = t.getCause();
+        }
+        return last != null ? last : e.getClass().getSimpleName();
+    }
+
+    // --- close -----------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        synchronized (connectionLock) {
+            closed = true;
+            if (connection != null) {
+                closeQuietly(connection.client());
+                closeQuietly(connection.jump());
+                connection = null;
+            }
+        }
+        pumps.shutdownNow();
+        watchdog.shutdownNow();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // closing is best effort
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "RemoteHost[" + target.describe() + "]";
+    }
+}

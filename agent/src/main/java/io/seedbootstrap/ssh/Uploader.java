@@ -1,0 +1,374 @@
+package io.seedbootstrap.ssh;
+
+import static io.seedbootstrap.support.ShellQuote.quote;
+
+import io.seedbootstrap.support.Retry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams local files into the staging area of a host, verifies them there and renames them
+ * into place (see {@link Upload}). Each attempt costs three commands: a probe (what is already
+ * there), the transfer (a {@code cat} reading the file from stdin), and a finish step (check
+ * sha256, set mode/owner, rename). A dropped link is retried on a new connection and resumes
+ * from the staged length once the staged prefix is shown to match.
+ */
+final class Uploader {
+    static final String STATE_DIR = "/var/lib/seed-bootstrap";
+    static final String STAGING = STATE_DIR + "/staging";
+    private static final Logger log = LoggerFactory.getLogger(Uploader.class);
+    private static final int CHUNK = 1 << 20;
+    private static final long PROGRESS_EVERY = 4L << 20;
+    /** Exit codes of our own scripts. */
+    private static final int EXIT_CHECKSUM = 65;
+
+    /** The host-side sha256 of stdin: openssl uses the CPU's SHA extensions, ~4x coreutils here. */
+    private static final String HASH_FN = "h() { if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r | cut -c1-64;"
+            + " else sha256sum | cut -c1-64; fi; }\n";
+
+    private final SshRemoteHost host;
+    private final HashCache cache;
+
+    Uploader(SshRemoteHost host, HashCache cache) {
+        this.host = host;
+        this.cache = cache != null ? cache : HashCache.inMemory();
+    }
+
+    private record Local(Path path, long size, long mtimeNanos) {}
+
+    /** What the host has: target size/mode/owner/sha256 (when the size matches) and the staged copy. */
+    private record Probe(long targetSize, String targetMode, String targetOwner, String targetSha,
+            long stagedSize, String stagedSha) {}
+
+    UploadResult upload(Upload u) {
+        long t0 = System.nanoTime();
+        Local local = local(u.source());
+        String staged = STAGING + "/" + HexFormat.of().formatHex(
+                HashCache.newDigest().digest(u.target().getBytes(StandardCharsets.UTF_8))).substring(0, 32) + ".part";
+        AtomicLong sent = new AtomicLong();
+        int[] attempts = {0};
+        UploadResult result = Retry.within(u.retryFor())
+                .delays(Duration.ofMillis(500), Duration.ofSeconds(5))
+                .retryIf(SshFailure::isRetryable)
+                .onRetry((n, e, d) -> log.warn("{}: upload of {} interrupted ({}); attempt {} in {} ms",
+                        host.name(), u.target(), e.getMessage(), n, d.toMillis()))
+                .run(attempt -> {
+                    attempts[0] = attempt;
+                    if (attempt > 1) {
+                        host.reconnect();
+                    }
+                    return once(u, local, staged, sent, t0, attempt);
+                });
+        u.listener().finished(result);
+        log.info("{}: {} {} ({} bytes, {} sent, {} attempt(s), {} ms)", host.name(), result.status(),
+                u.target(), result.size(), result.bytesSent(), attempts[0], result.duration().toMillis());
+        return result;
+    }
+
+    private UploadResult once(Upload u, Local local, String staged, AtomicLong sent, long t0, int attempt) {
+        Probe p = probe(u, local, staged);
+        String fullHash = null;
+        if (p.targetSize() == local.size() && p.targetSha() != null) {
+            fullHash = localHash(local);
+            if (fullHash.equals(p.targetSha())) {
+                fixMetadata(u, p);
+                return result(u, local, fullHash, UploadResult.Status.SKIPPED, sent, attempt, t0);
+            }
+        }
+
+        MessageDigest digest = null;
+        long offset = 0;
+        UploadResult.Status status = UploadResult.Status.SENT;
+        if (p.stagedSize() > 0 && p.stagedSha() != null) {
+            MessageDigest prefix = prefixDigest(local, p.stagedSize());
+            if (hex(copy(prefix)).equals(p.stagedSha())) {
+                offset = p.stagedSize();
+                digest = prefix;
+                status = UploadResult.Status.RESUMED;
+                log.info("{}: resuming {} at byte {} of {}", host.name(), u.target(), offset, local.size());
+            } else {
+                log.warn("{}: the staged copy of {} ({} bytes) does not match {}; sending it again",
+                        host.name(), u.target(), p.stagedSize(), local.path());
+            }
+        }
+        if (offset < local.size()) {
+            if (digest == null && fullHash == null) {
+                digest = HashCache.newDigest(); // hash while sending: the file is read once
+            } else if (fullHash != null) {
+                digest = null;
+            }
+            send(u, local, staged, offset, digest, sent);
+        }
+        if (fullHash == null) {
+            fullHash = hex(digest);
+            requireUnchanged(local);
+            cache.put(local.path(), local.size(), local.mtimeNanos(), fullHash);
+        }
+        finish(u, staged, fullHash);
+        return result(u, local, fullHash, status, sent, attempt, t0);
+    }
+
+    private UploadResult result(Upload u, Local local, String sha, UploadResult.Status status, AtomicLong sent,
+            int attempts, long t0) {
+        return new UploadResult(host.name(), u.target(), sha, local.size(), status, sent.get(), attempts,
+                Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    // --- the three remote steps ------------------------------------------------------------
+
+    private Probe probe(Upload u, Local local, String staged) {
+        String script = "set -eu\numask 077\n"
+                + "mkdir -p " + STAGING + "\nchmod 0700 " + STATE_DIR + " " + STAGING + "\n"
+                + "t=" + quote(u.target()) + "; s=" + quote(staged) + "; size=" + local.size() + "\n"
+                + HASH_FN
+                + "if [ -f \"$t\" ]; then\n"
+                + "  set -- $(stat -c '%s %a %U:%G' -- \"$t\")\n"
+                + "  echo \"target $1 $2 $3\"\n"
+                + "  if [ \"$1\" = \"$size\" ]; then echo \"target-sha256 $(h < \"$t\")\"; fi\n"
+                + "fi\n"
+                + "if [ -f \"$s\" ]; then\n"
+                + "  n=$(stat -c %s -- \"$s\"); echo \"staged $n\"\n"
+                + "  if [ \"$n\" -gt 0 ] && [ \"$n\" -le \"$size\" ]; then echo \"staged-sha256 $(h < \"$s\")\"; fi\n"
+                + "fi\n";
+        ExecResult r = host.run(RemoteCommand.shell(script, "probe " + u.target() + " and " + staged).asRoot());
+        long targetSize = -1;
+        long stagedSize = -1;
+        String mode = null;
+        String owner = null;
+        String targetSha = null;
+        String stagedSha = null;
+        for (String line : r.stdout().split("\n")) {
+            String[] f = line.trim().split(" ");
+            switch (f[0]) {
+                case "target" -> {
+                    targetSize = Long.parseLong(f[1]);
+                    mode = f[2];
+                    owner = f[3];
+                }
+                case "target-sha256" -> targetSha = f[1];
+                case "staged" -> stagedSize = Long.parseLong(f[1]);
+                case "staged-sha256" -> stagedSha = f[1];
+                default -> {
+                    // blank line
+                }
+            }
+        }
+        return new Probe(targetSize, mode, owner, targetSha, stagedSize, stagedSha);
+    }
+
+    private void send(Upload u, Local local, String staged, long offset, MessageDigest digest, AtomicLong sent) {
+        Semaphore gate = u.gate();
+        acquire(gate);
+        try {
+            String script = "umask 077; exec cat " + (offset > 0 ? ">>" : ">") + " " + quote(staged);
+            // a transfer may take long; keepalive catches a dead link long before this
+            Duration limit = host.target().commandTimeout().plusSeconds(local.size() / 1_000_000);
+            RemoteCommand cmd = RemoteCommand.shell(script, "receive " + u.target() + " into " + staged
+                    + (offset > 0 ? " from byte " + offset : "")).asRoot().timeout(limit)
+                    .stdin(new FileBody(u, local, offset, digest, sent));
+            host.run(cmd);
+        } finally {
+            if (gate != null) {
+                gate.release();
+            }
+        }
+    }
+
+    private void finish(Upload u, String staged, String sha) {
+        String mode = u.mode();
+        StringBuilder script = new StringBuilder("set -eu\numask 077\n")
+                .append("s=").append(quote(staged)).append("; t=").append(quote(u.target()))
+                .append("; want=").append(sha).append('\n')
+                .append(HASH_FN)
+                .append("[ -f \"$s\" ] || { echo \"staged file $s is missing\" >&2; exit 66; }\n")
+                .append("got=$(h < \"$s\")\n")
+                .append("if [ \"$got\" != \"$want\" ]; then rm -f -- \"$s\"; echo \"sha256 mismatch on the host: got $got\" >&2; exit ")
+                .append(EXIT_CHECKSUM).append("; fi\n")
+                .append("if [ -d \"$t\" ]; then echo \"$t is a directory\" >&2; exit 66; fi\n")
+                .append("chmod ").append(mode).append(" -- \"$s\"\n");
+        if (u.owner() != null) {
+            script.append("chown ").append(quote(u.owner())).append(" -- \"$s\"\n");
+        }
+        script.append("d=$(dirname -- \"$t\")\n")
+                .append("[ -d \"$d\" ] || (umask 022 && mkdir -p -- \"$d\")\n")
+                // rename is atomic only within one file system; across two, copy to a hidden
+                // name beside the target first, then rename that
+                .append("if [ \"$(stat -c %d -- \"$s\")\" = \"$(stat -c %d -- \"$d\")\" ]; then\n")
+                .append("  mv -f -- \"$s\" \"$t\"\n")
+                .append("else\n")
+                .append("  p=\"$d/.$(basename -- \"$t\").seed-bootstrap-partial\"\n")
+                .append("  cp -p -- \"$s\" \"$p\" && mv -f -- \"$p\" \"$t\" && rm -f -- \"$s\"\n")
+                .append("fi\n");
+        ExecResult r = host.run(RemoteCommand.shell(script.toString(), "verify sha256 " + sha + " of " + staged
+                + ", chmod " + mode + (u.owner() != null ? ", chown " + u.owner() : "") + ", mv to " + u.target())
+                .asRoot().allowFailure());
+        if (r.exitCode() == EXIT_CHECKSUM) {
+            throw new SshFailure(SshFailure.Kind.CHECKSUM, host.name() + ": " + u.target() + " arrived with "
+                    + r.stderrTail(1).replace("sha256 mismatch on the host: got ", "sha256 ") + " instead of " + sha
+                    + "; the staged copy was deleted (did " + u.source() + " change during the upload?)");
+        }
+        r.orThrow();
+    }
+
+    private void fixMetadata(Upload u, Probe p) {
+        boolean modeOk = Integer.parseInt(p.targetMode(), 8) == Integer.parseInt(u.mode(), 8);
+        boolean ownerOk = u.owner() == null || sameOwner(u.owner(), p.targetOwner());
+        if (modeOk && ownerOk) {
+            return;
+        }
+        String script = "chmod " + u.mode() + " -- " + quote(u.target())
+                + (u.owner() != null ? " && chown " + quote(u.owner()) + " -- " + quote(u.target()) : "");
+        host.run(RemoteCommand.shell(script).asRoot());
+    }
+
+    private static boolean sameOwner(String wanted, String actual) {
+        return wanted.contains(":") ? wanted.equals(actual) : actual.startsWith(wanted + ":");
+    }
+
+    // --- local side ------------------------------------------------------------------------
+
+    /** Streams the file from {@code offset}, hashing what it sends when asked to. */
+    private final class FileBody implements RemoteCommand.Stdin {
+        private final Upload u;
+        private final Local local;
+        private final long offset;
+        private final MessageDigest digest;
+        private final AtomicLong sent;
+
+        FileBody(Upload u, Local local, long offset, MessageDigest digest, AtomicLong sent) {
+            this.u = u;
+            this.local = local;
+            this.offset = offset;
+            this.digest = digest;
+            this.sent = sent;
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+            long done = offset;
+            long nextReport = offset + PROGRESS_EVERY;
+            u.listener().started(host.name(), u.target(), local.size(), offset);
+            try (FileChannel ch = openLocal(local.path())) {
+                ch.position(offset);
+                while (done < local.size()) {
+                    buf.clear();
+                    if (local.size() - done < buf.capacity()) {
+                        buf.limit((int) (local.size() - done));
+                    }
+                    int n = readLocal(ch, buf, local);
+                    if (digest != null) {
+                        digest.update(buf.array(), 0, n);
+                    }
+                    out.write(buf.array(), 0, n);
+                    done += n;
+                    sent.addAndGet(n);
+                    if (done >= nextReport) {
+                        u.listener().progress(host.name(), u.target(), done, local.size());
+                        nextReport = done + PROGRESS_EVERY;
+                    }
+                }
+            }
+            u.listener().progress(host.name(), u.target(), done, local.size());
+        }
+
+        @Override
+        public String toString() {
+            return local.path() + " from byte " + offset;
+        }
+    }
+
+    private static FileChannel openLocal(Path path) {
+        try {
+            return FileChannel.open(path, StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw new SshFailure(SshFailure.Kind.LOCAL_IO, "cannot read " + path + ": " + SshRemoteHost.reason(e), e);
+        }
+    }
+
+    private static int readLocal(FileChannel ch, ByteBuffer buf, Local local) {
+        try {
+            int n = ch.read(buf);
+            if (n <= 0) {
+                throw new SshFailure(SshFailure.Kind.LOCAL_IO, local.path() + " became shorter while it was uploaded");
+            }
+            return n;
+        } catch (IOException e) {
+            throw new SshFailure(SshFailure.Kind.LOCAL_IO, "cannot read " + local.path() + ": " + SshRemoteHost.reason(e), e);
+        }
+    }
+
+    private static Local local(Path path) {
+        try {
+            if (!Files.isRegularFile(path)) {
+                throw new SshFailure(SshFailure.Kind.LOCAL_IO, "cannot upload " + path + ": not a regular file");
+            }
+            return new Local(path.toAbsolutePath().normalize(), Files.size(path), HashCache.mtimeNanos(path));
+        } catch (IOException e) {
+            throw new SshFailure(SshFailure.Kind.LOCAL_IO, "cannot read " + path + ": " + SshRemoteHost.reason(e), e);
+        }
+    }
+
+    private static void requireUnchanged(Local local) {
+        try {
+            if (Files.size(local.path()) != local.size() || HashCache.mtimeNanos(local.path()) != local.mtimeNanos()) {
+                throw new SshFailure(SshFailure.Kind.LOCAL_IO, local.path() + " changed while it was uploaded");
+            }
+        } catch (IOException e) {
+            throw new SshFailure(SshFailure.Kind.LOCAL_IO, "cannot read " + local.path() + ": " + SshRemoteHost.reason(e), e);
+        }
+    }
+
+    private String localHash(Local local) {
+        try {
+            return cache.sha256(local.path());
+        } catch (IOException e) {
+            throw new SshFailure(SshFailure.Kind.LOCAL_IO, "cannot read " + local.path() + ": " + SshRemoteHost.reason(e), e);
+        }
+    }
+
+    private MessageDigest prefixDigest(Local local, long length) {
+        try {
+            return cache.prefixDigest(local.path(), length);
+        } catch (IOException e) {
+            throw new SshFailure(SshFailure.Kind.LOCAL_IO, "cannot read " + local.path() + ": " + SshRemoteHost.reason(e), e);
+        }
+    }
+
+    private static void acquire(Semaphore gate) {
+        if (gate == null) {
+            return;
+        }
+        try {
+            gate.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SshFailure(SshFailure.Kind.DISCONNECTED, "interrupted while waiting for an upload slot", e);
+        }
+    }
+
+    private static MessageDigest copy(MessageDigest md) {
+        try {
+            return (MessageDigest) md.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 digest cannot be cloned", e);
+        }
+    }
+
+    private static String hex(MessageDigest md) {
+        return HexFormat.of().formatHex(md.digest());
+    }
+}

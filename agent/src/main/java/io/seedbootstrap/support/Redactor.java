@@ -1,0 +1,66 @@
+package io.seedbootstrap.support;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The one place text is cleaned of secret values before it reaches a log, an exception or
+ * plan output: every occurrence of a known secret becomes {@link Secret#REDACTED}. Immutable;
+ * {@link #with} returns a new one, so no secret registry lives in a static.
+ */
+public final class Redactor {
+    private static final Redactor NONE = new Redactor(List.of());
+    /** Values shorter than this are not searched for: masking "a" everywhere would ruin text. */
+    static final int MIN_LENGTH = 4;
+
+    private final List<String> values;
+
+    private Redactor(List<String> values) {
+        this.values = values;
+    }
+
+    public static Redactor none() {
+        return NONE;
+    }
+
+    public static Redactor of(Collection<Secret> secrets) {
+        return NONE.with(secrets);
+    }
+
+    public static Redactor of(Secret... secrets) {
+        return of(java.util.Arrays.asList(secrets));
+    }
+
+    public Redactor with(Collection<Secret> secrets) {
+        List<String> all = new ArrayList<>(values);
+        for (Secret s : secrets) {
+            if (s != null && s.reveal().length() >= MIN_LENGTH && !all.contains(s.reveal())) {
+                all.add(s.reveal());
+            }
+        }
+        // longest first, so a secret containing another is masked whole
+        all.sort(Comparator.comparingInt(String::length).reversed());
+        return new Redactor(List.copyOf(all));
+    }
+
+    /** The text with every known secret replaced; null stays null. */
+    public String redact(String text) {
+        if (text == null || values.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        for (String v : values) {
+            out = out.replace(v, Secret.REDACTED);
+        }
+        return out;
+    }
+
+    /** True when the text holds any known secret (used by tests and as a last guard). */
+    public boolean leaks(String text) {
+        Objects.requireNonNull(text);
+        return values.stream().anyMatch(text::contains);
+    }
+}
