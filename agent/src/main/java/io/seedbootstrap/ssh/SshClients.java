@@ -34,6 +34,20 @@ final class SshClients {
         static {
             SecurityUtils.setSecurityProvider(null);
             SecurityUtils.setRegisterBouncyCastle(false);
+            // added last: it must never shadow a real provider, only fill the missing name
+            if (java.security.Security.getProvider(JdkEcdsaAliases.NAME) == null
+                    && !ecdsaKeyFactoryAvailable()) {
+                java.security.Security.addProvider(new JdkEcdsaAliases());
+            }
+        }
+
+        private static boolean ecdsaKeyFactoryAvailable() {
+            try {
+                java.security.KeyFactory.getInstance("ECDSA");
+                return true;
+            } catch (java.security.NoSuchAlgorithmException e) {
+                return false;
+            }
         }
 
         static void ensure() {

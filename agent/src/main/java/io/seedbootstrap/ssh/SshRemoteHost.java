@@ -158,24 +158,52 @@ final class SshRemoteHost implements RemoteHost {
         }
     }
 
+    /** Key types a host may offer, in the order tried when a pinned fingerprint does not match. */
+    private static final List<String> PIN_TYPES = List.of("ssh-ed25519", "ecdsa-sha2-nistp256",
+            "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512");
+
     private SSHClient openClient(SshTarget t, SSHClient via) {
-        SSHClient c = SshClients.newClient(t.connectTimeout(), options.keepAliveInterval(), options.keepAliveMaxMissed());
-        Verifier verifier = new Verifier(t);
-        c.addHostKeyVerifier(verifier);
-        try {
-            if (via != null) {
-                c.connectVia(via.newDirectConnection(t.address(), t.port()));
-            } else {
-                c.connect(t.address(), t.port());
+        // With a pin we do not know which of the host's keys it names: ask for each key type in
+        // turn until one matches (a host can only show keys it has; only an exact match passes).
+        List<String> presented = new ArrayList<>();
+        for (int i = 0; ; i++) {
+            String prefer = t.hostKey() != null && i < PIN_TYPES.size() ? PIN_TYPES.get(i) : null;
+            SSHClient c = SshClients.newClient(t.connectTimeout(), options.keepAliveInterval(), options.keepAliveMaxMissed());
+            Verifier verifier = new Verifier(t, prefer);
+            c.addHostKeyVerifier(verifier);
+            try {
+                if (via != null) {
+                    c.connectVia(via.newDirectConnection(t.address(), t.port()));
+                } else {
+                    c.connect(t.address(), t.port());
+                }
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(c);
+                if (verifier.refusal == null) {
+                    throw new SshFailure(SshFailure.Kind.CONNECT, "cannot connect to " + t.describe()
+                            + (via != null ? " through the jump host" : "") + ": " + reason(e), e);
+                }
+                if (t.hostKey() == null || verifier.presentedType == null) {
+                    throw verifier.refusal;
+                }
+                if (!presented.contains(verifier.presented)) {
+                    presented.add(verifier.presented);
+                }
+                if (i + 1 >= PIN_TYPES.size()) {
+                    throw new SshFailure(SshFailure.Kind.HOST_KEY_CHANGED, "HOST KEY MISMATCH for " + t.name() + " ("
+                            + KnownHosts.lookupName(t.address(), t.port()) + "): the inventory pins " + t.hostKey()
+                            + " but the host presented " + String.join(", ", presented) + ". Refusing to connect:"
+                            + " someone may be intercepting the connection, or the host was reinstalled. Check the"
+                            + " keys on the host's console (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) and"
+                            + " update its ssh.hostKey in the inventory.", verifier.refusal);
+                }
+                continue;
             }
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(c);
-            if (verifier.refusal != null) {
-                throw verifier.refusal;
-            }
-            throw new SshFailure(SshFailure.Kind.CONNECT, "cannot connect to " + t.describe()
-                    + (via != null ? " through the jump host" : "") + ": " + reason(e), e);
+            return authenticated(c, t);
         }
+    }
+
+    private SSHClient authenticated(SSHClient c, SshTarget t) {
         try {
             authenticate(c, t);
         } catch (RuntimeException e) {
@@ -257,15 +285,21 @@ final class SshRemoteHost implements RemoteHost {
     /** Host-key check for one connection; remembers why it refused, for the exception. */
     private final class Verifier implements HostKeyVerifier {
         private final SshTarget t;
+        private final String prefer;
         private volatile SshFailure refusal;
+        private volatile String presentedType;
+        private volatile String presented;
 
-        Verifier(SshTarget t) {
+        Verifier(SshTarget t, String prefer) {
             this.t = t;
+            this.prefer = prefer;
         }
 
         @Override
         public boolean verify(String hostname, int port, PublicKey key) {
             byte[] blob = new Buffer.PlainBuffer().putPublicKey(key).getCompactData();
+            presentedType = KnownHosts.blobType(blob);
+            presented = presentedType + " " + Fingerprints.sha256(blob);
             HostKeyPolicy.Verdict v = policy.check(t.name(), t.address(), t.port(), t.hostKey(), blob);
             switch (v.outcome()) {
                 case TRUSTED -> log.debug("{}: host key {}", t.name(), v.message());
@@ -273,7 +307,7 @@ final class SshRemoteHost implements RemoteHost {
                 case UNKNOWN -> refusal = new SshFailure(SshFailure.Kind.HOST_KEY_UNKNOWN, v.message());
                 case CHANGED, REVOKED -> refusal = new SshFailure(SshFailure.Kind.HOST_KEY_CHANGED, v.message());
             }
-            if (refusal != null) {
+            if (refusal != null && t.hostKey() == null) {
                 log.error("{}", v.message());
             }
             return v.trusted();
@@ -281,6 +315,9 @@ final class SshRemoteHost implements RemoteHost {
 
         @Override
         public List<String> findExistingAlgorithms(String hostname, int port) {
+            if (prefer != null) {
+                return prefer.startsWith("rsa") ? List.of("rsa-sha2-512", "rsa-sha2-256") : List.of(prefer);
+            }
             List<String> out = new ArrayList<>();
             for (String type : policy.recordedKeyTypes(t.address(), t.port(), t.hostKey())) {
                 if (type.equals("ssh-rsa")) {
@@ -433,7 +470,10 @@ final class SshRemoteHost implements RemoteHost {
         } catch (SshFailure e) {
             throw e;
         } catch (IOException | ExecutionException | TimeoutException | RuntimeException e) {
-            if (timedOut.get()) {
+            if (timedOut.get() || System.nanoTime() >= deadline) {
+                if (session != null && !timedOut.get()) {
+                    closeQuietly(session); // the watchdog had not fired yet
+                }
                 throw timeout(shown, timeout);
             }
             if (conn == null || !awaitAlive(conn)) {
