@@ -53,11 +53,16 @@ final class Uploader {
     private record Probe(long targetSize, String targetMode, String targetOwner, String targetSha,
             long stagedSize, String stagedSha) {}
 
+    /** Where an upload to {@code target} is staged: named by the target, so a retry finds it. */
+    static String stagedPath(String target) {
+        return STAGING + "/" + HexFormat.of().formatHex(
+                HashCache.newDigest().digest(target.getBytes(StandardCharsets.UTF_8))).substring(0, 32) + ".part";
+    }
+
     UploadResult upload(Upload u) {
         long t0 = System.nanoTime();
         Local local = local(u.source());
-        String staged = STAGING + "/" + HexFormat.of().formatHex(
-                HashCache.newDigest().digest(u.target().getBytes(StandardCharsets.UTF_8))).substring(0, 32) + ".part";
+        String staged = stagedPath(u.target());
         AtomicLong sent = new AtomicLong();
         int[] attempts = {0};
         UploadResult result = Retry.within(u.retryFor())

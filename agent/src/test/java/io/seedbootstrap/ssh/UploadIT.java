@@ -1,0 +1,271 @@
+package io.seedbootstrap.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.seedbootstrap.host.Hosts;
+import io.seedbootstrap.testvm.TestMachine;
+import io.seedbootstrap.testvm.TestMachines;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Streamed, verified, atomic, resumable uploads to a real host (admin with passwordless sudo). */
+class UploadIT {
+
+    @RegisterExtension
+    static final TestMachines machines = TestMachines.builder().count(1).build();
+
+    @TempDir
+    Path tmp;
+
+    private TestMachine vm() {
+        return machines.get(0);
+    }
+
+    static Path randomFile(Path dir, String name, int size, long seed) throws IOException {
+        Path f = dir.resolve(name);
+        Random r = new Random(seed);
+        byte[] buf = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(f)) {
+            for (int left = size; left > 0; left -= buf.length) {
+                r.nextBytes(buf);
+                out.write(buf, 0, Math.min(left, buf.length));
+            }
+        }
+        return f;
+    }
+
+    static String sha256(Path f) throws IOException {
+        return HashCache.inMemory().sha256(f);
+    }
+
+    private String remoteSha(String path) {
+        return vm().exec("sh", "-c", "sha256sum < '" + path + "' | cut -c1-64").orThrow("sha256sum").stdout().trim();
+    }
+
+    @Test
+    void aFileLandsVerifiedWithModeAndOwnerAndNothingIsLeftInStaging() throws IOException {
+        Path f = randomFile(tmp, "images.tar.zst", 20 << 20, 1);
+        String target = "/var/lib/rancher/rke2/agent/images/images.tar.zst";
+        List<String> events = new CopyOnWriteArrayList<>();
+        TransferListener listener = new TransferListener() {
+            @Override
+            public void started(String host, String t, long size, long offset) {
+                events.add("started " + offset);
+            }
+
+            @Override
+            public void finished(UploadResult r) {
+                events.add("finished " + r.status());
+            }
+        };
+        try (RemoteHost h = RemoteHost.connect(Machines.target(vm()), Machines.options(tmp))) {
+            UploadResult r = h.upload(Upload.of(f, target).mode("0640").owner("admin:admin").listener(listener));
+            assertEquals(UploadResult.Status.SENT, r.status());
+            assertEquals(Files.size(f), r.bytesSent());
+            assertEquals(sha256(f), r.sha256());
+        }
+        assertEquals(sha256(f), remoteSha(target));
+        assertEquals("640 admin:admin", vm().exec("stat", "-c", "%a %U:%G", target).stdout().trim());
+        assertEquals("700 root", vm().exec("stat", "-c", "%a %U", "/var/lib/seed-bootstrap/staging").stdout().trim());
+        assertEquals("700", vm().exec("stat", "-c", "%a", "/var/lib/seed-bootstrap").stdout().trim());
+        assertEquals("", vm().exec("ls", "-A", "/var/lib/seed-bootstrap/staging").stdout().trim());
+        // the folder that did not exist was made 0755, not with the staging umask
+        assertEquals("755", vm().exec("stat", "-c", "%a", "/var/lib/rancher/rke2/agent/images").stdout().trim());
+        assertEquals(List.of("started 0", "finished SENT"), events);
+    }
+
+    @Test
+    void aFileThatAlreadyMatchesIsNotSentAgainNorHashedAgain() throws IOException {
+        Path f = randomFile(tmp, "same.bin", 8 << 20, 2);
+        String target = "/opt/seed/same.bin";
+        try (RemoteHost h = RemoteHost.connect(Machines.target(vm()), Machines.options(tmp))) {
+            assertEquals(UploadResult.Status.SENT, h.upload(Upload.of(f, target)).status());
+        }
+        // a new run: new connection, cache read back from its file
+        HashCache cache = new HashCache(tmp.resolve("sha256.cache"));
+        try (RemoteHost h = RemoteHost.connect(Machines.target(vm()), Machines.options(tmp).withHashCache(cache))) {
+            UploadResult again = h.upload(Upload.of(f, target).mode("0600"));
+            assertEquals(UploadResult.Status.SKIPPED, again.status());
+            assertEquals(0, again.bytesSent());
+            assertEquals(0, cache.bytesHashed(), "the local hash must come from the cache");
+        }
+        // mode fixed in place without sending
+        assertEquals("600", vm().exec("stat", "-c", "%a", target).stdout().trim());
+    }
+
+    @Test
+    void aTargetWithOtherContentIsReplaced() throws IOException {
+        Path f = randomFile(tmp, "v2.bin", 4 << 20, 3);
+        String target = "/opt/seed/replaced.bin";
+        vm().sh("mkdir -p /opt/seed && head -c " + (4 << 20) + " /dev/zero > " + target).orThrow("old file");
+        try (RemoteHost h = RemoteHost.connect(Machines.target(vm()), Machines.options(tmp))) {
+            assertEquals(UploadResult.Status.SENT, h.upload(Upload.of(f, target)).status());
+        }
+        assertEquals(sha256(f), remoteSha(target));
+    }
+
+    @Test
+    void aDroppedConnectionMidUploadIsRetriedAndResumes() throws IOException {
+        int size = 64 << 20;
+        Path f = randomFile(tmp, "big.bin", size, 4);
+        String target = "/opt/seed/big.bin";
+        List<Long> offsets = new CopyOnWriteArrayList<>();
+        TransferListener listener = new TransferListener() {
+            @Override
+            public void started(String host, String t, long total, long offset) {
+                offsets.add(offset);
+            }
+        };
+        try (TcpProxy proxy = new TcpProxy("127.0.0.1", vm().sshPort())) {
+            SshTarget t = Machines.target(vm()).withAddress("127.0.0.1", proxy.port())
+                    .withHostKey(Machines.fingerprints(vm()).get(0));
+            try (RemoteHost h = RemoteHost.connect(t, Machines.options(tmp))) {
+                h.exec("true"); // sudo probe and first channel before the cut is armed
+                proxy.cutAfterUpstreamBytes(24 << 20);
+                UploadResult r = h.upload(Upload.of(f, target).listener(listener).retryFor(Duration.ofMinutes(1)));
+                assertEquals(1, proxy.cuts());
+                assertEquals(UploadResult.Status.RESUMED, r.status());
+                assertEquals(2, r.attempts());
+                assertEquals(2, offsets.size(), offsets.toString());
+                long resumedAt = offsets.get(1);
+                assertTrue(resumedAt > 0 && resumedAt < size, "resumed at " + resumedAt);
+                long firstAttempt = r.bytesSent() - (size - resumedAt);
+                // written to the channel before the cut: at least what was kept, at most the cut
+                // point plus what socket buffers held
+                assertTrue(firstAttempt >= resumedAt && firstAttempt <= (24 << 20) + (8 << 20),
+                        "first attempt sent " + firstAttempt + ", resumed at " + resumedAt);
+                assertEquals(sha256(f), r.sha256());
+            }
+        }
+        assertEquals(sha256(f), remoteSha(target));
+        assertEquals("", vm().exec("ls", "-A", "/var/lib/seed-bootstrap/staging").stdout().trim());
+    }
+
+    @Test
+    void aCorruptedStagedFileIsDetectedAndSentAgain() throws IOException {
+        Path f = randomFile(tmp, "c.bin", 6 << 20, 5);
+        for (int stagedLength : new int[] {1 << 20, 6 << 20}) {
+            String target = "/opt/seed/corrupt-" + stagedLength + ".bin";
+            String staged = Uploader.stagedPath(target);
+            // a staged file of a plausible length whose bytes are not ours
+            vm().sh("mkdir -p /var/lib/seed-bootstrap/staging && head -c " + stagedLength + " /dev/urandom > " + staged)
+                    .orThrow("fake staged file");
+            try (RemoteHost h = RemoteHost.connect(Machines.target(vm()), Machines.options(tmp))) {
+                UploadResult r = h.upload(Upload.of(f, target));
+                assertEquals(UploadResult.Status.SENT, r.status(), "staged " + stagedLength);
+                assertEquals(Files.size(f), r.bytesSent());
+            }
+            assertEquals(sha256(f), remoteSha(target));
+        }
+    }
+
+    @Test
+    void aGoodStagedPrefixIsKeptAndOnlyTheRestSent() throws IOException {
+        Path f = randomFile(tmp, "p.bin", 6 << 20, 6);
+        String target = "/opt/seed/prefix.bin";
+        String staged = Uploader.stagedPath(target);
+        byte[] prefix = java.util.Arrays.copyOf(Files.readAllBytes(f), 2 << 20);
+        Files.write(tmp.resolve("prefix"), prefix);
+        vm().container().copyFileToContainer(org.testcontainers.utility.MountableFile.forHostPath(tmp.resolve("prefix")), staged);
+        try (RemoteHost h = RemoteHost.connect(Machines.target(vm()), Machines.options(tmp))) {
+            UploadResult r = h.upload(Upload.of(f, target));
+            assertEquals(UploadResult.Status.RESUMED, r.status());
+            assertEquals((6 << 20) - (2 << 20), r.bytesSent());
+        }
+        assertEquals(sha256(f), remoteSha(target));
+    }
+
+    @Test
+    void aChecksumMismatchOnTheHostAbortsAtOnceAndLeavesNothing() throws IOException {
+        Path f = randomFile(tmp, "m.bin", 1 << 20, 7);
+        String target = "/opt/seed/mismatch.bin";
+        // a host whose hashing tool lies: what a corrupted transfer would look like from here
+        vm().sh("printf '#!/bin/sh\\ncat >/dev/null; echo 0000000000000000000000000000000000000000000000000000000000000000 \\n' > /usr/local/bin/openssl"
+                + " && chmod 755 /usr/local/bin/openssl").orThrow("fake openssl");
+        try (RemoteHost h = RemoteHost.connect(Machines.target(vm()), Machines.options(tmp))) {
+            long t0 = System.nanoTime();
+            SshFailure e = assertThrows(SshFailure.class, () -> h.upload(Upload.of(f, target).retryFor(Duration.ofMinutes(1))));
+            assertEquals(SshFailure.Kind.CHECKSUM, e.kind());
+            assertFalse(e.retryable());
+            assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "a checksum mismatch must not be retried");
+            assertTrue(e.getMessage().contains(sha256(f)), e.getMessage());
+        } finally {
+            vm().sh("rm -f /usr/local/bin/openssl");
+        }
+        assertEquals(1, vm().exec("test", "-e", target).exitCode(), "nothing at the target");
+        assertEquals(1, vm().exec("test", "-e", Uploader.stagedPath(target)).exitCode(), "staged copy deleted");
+    }
+
+    @Test
+    void parallelUploadsRespectTheUploadLimitAndFailuresAreCollected() throws IOException {
+        Hosts hosts = new Hosts(new Hosts.Limits(4, 1));
+        AtomicInteger sending = new AtomicInteger();
+        AtomicInteger maxSending = new AtomicInteger();
+        TransferListener gauge = new TransferListener() {
+            @Override
+            public void started(String host, String target, long size, long offset) {
+                maxSending.accumulateAndGet(sending.incrementAndGet(), Math::max);
+            }
+
+            @Override
+            public void progress(String host, String target, long done, long size) {
+                if (done == size) {
+                    sending.decrementAndGet();
+                }
+            }
+        };
+        List<Path> files = List.of(randomFile(tmp, "a", 8 << 20, 8), randomFile(tmp, "b", 8 << 20, 9),
+                randomFile(tmp, "c", 8 << 20, 10));
+        StringWriter progress = new StringWriter();
+        ProgressPrinter printer = new ProgressPrinter(new PrintWriter(progress), false, Duration.ofMillis(1));
+        try (RemoteHost h = RemoteHost.connect(Machines.target(vm()), Machines.options(tmp))) {
+            var results = hosts.parallel(files, Path::toString, file -> h.upload(
+                    Upload.of(file, "/opt/seed/par/" + file.getFileName()).gate(hosts.uploadSlots()).listener(new TransferListener() {
+                        @Override
+                        public void started(String host, String t, long size, long offset) {
+                            gauge.started(host, t, size, offset);
+                            printer.started(host, t, size, offset);
+                        }
+
+                        @Override
+                        public void progress(String host, String t, long done, long size) {
+                            gauge.progress(host, t, done, size);
+                            printer.progress(host, t, done, size);
+                        }
+
+                        @Override
+                        public void finished(UploadResult r) {
+                            printer.finished(r);
+                        }
+                    })));
+            assertEquals(3, results.size());
+            assertEquals(1, maxSending.get(), "upload limit 1 was exceeded");
+
+            // two tasks fail: both are reported in one error, the good one still ran
+            var e = assertThrows(io.seedbootstrap.support.SeedException.class, () -> hosts.parallel(
+                    List.of("/nope/1", "/opt/seed/par/a", "/nope/2"), s -> s,
+                    target -> target.startsWith("/nope") ? h.exec("sh", "-c", "echo no such thing: " + target + " >&2; exit 4")
+                            : h.exec("test", "-f", target)));
+            assertTrue(e.getMessage().startsWith("2 of 3 host(s) failed:"), e.getMessage());
+            assertTrue(e.getMessage().contains("/nope/1: ") && e.getMessage().contains("no such thing: /nope/2"), e.getMessage());
+        }
+        String out = progress.toString();
+        assertTrue(out.contains("vm1: uploading /opt/seed/par/a (8.4 MB)"), out);
+        assertTrue(out.contains("vm1: /opt/seed/par/b sent (8.4 MB, sha256 "), out);
+    }
+}
