@@ -59,6 +59,11 @@ public final class HashCache {
         return hex;
     }
 
+    /** The cached hash of this file if path, size and mtime still match; never reads the file. */
+    public synchronized java.util.Optional<String> cached(Path path, long size, long mtimeNanos) {
+        return java.util.Optional.ofNullable(entries.get(new Key(path.toAbsolutePath().normalize().toString(), size, mtimeNanos)));
+    }
+
     /** Records a hash computed elsewhere (e.g. while sending), if the file is unchanged since. */
     public void put(Path path, long size, long mtimeNanos, String hex) {
         Path abs = path.toAbsolutePath().normalize();

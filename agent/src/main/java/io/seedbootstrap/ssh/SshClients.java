@@ -12,6 +12,10 @@ import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.Factory;
 import net.schmizz.sshj.common.SecurityUtils;
 import net.schmizz.sshj.transport.cipher.Cipher;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import javax.net.SocketFactory;
 
 /**
  * Builds sshj clients with the settings measured to matter (docs/ssh.md): the JDK's crypto
@@ -70,6 +74,7 @@ final class SshClients {
 
     static SSHClient newClient(Duration connectTimeout, Duration keepAliveInterval, int keepAliveMaxMissed) {
         SSHClient client = new SSHClient(config());
+        client.setSocketFactory(new NoDelaySockets());
         int ms = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
         client.setConnectTimeout(ms);
         client.getTransport().setTimeoutMs(ms);
@@ -80,5 +85,47 @@ final class SshClients {
             runner.setMaxAliveCount(Math.max(1, keepAliveMaxMissed));
         }
         return client;
+    }
+
+    /**
+     * Sockets with TCP_NODELAY, as OpenSSH uses. With Nagle on, each 32 KiB SSH packet waits for
+     * delayed ACKs: measured here, 1 GiB took 1.4-1.6 CPU-s and 2.5-4.4 s; with NODELAY 0.9-1.0
+     * CPU-s and 1.9-2.1 s (same machine, same minute).
+     */
+    static final class NoDelaySockets extends SocketFactory {
+        @Override
+        public Socket createSocket() throws IOException {
+            Socket s = new Socket();
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            Socket s = new Socket(host, port);
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            Socket s = new Socket(host, port, localHost, localPort);
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            Socket s = new Socket(host, port);
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+            Socket s = new Socket(address, port, localAddress, localPort);
+            s.setTcpNoDelay(true);
+            return s;
+        }
     }
 }

@@ -435,6 +435,8 @@ final class SshRemoteHost implements RemoteHost {
             if (stdinOpen && command.stdin() != null) {
                 try {
                     command.stdin().writeTo(in);
+                    // flush (which waits for window space) before close: sshj's close() flushes
+                    // without waiting and drops the buffered packet when the window is full
                     in.flush();
                 } catch (IOException e) {
                     // Either the link broke (reported below) or the command stopped reading
