@@ -11,8 +11,11 @@
 # Env: RUNS (3), SIZE_MIB (1024), BENCH_DIR (/var/tmp/seed-bootstrap-bench), BENCH_USER (root:
 # every method writes as the same user, so no method pays for sudo), KEEP_VM=1 (leave the
 # machine running).
-# "ours cold" starts a new JVM per upload (what one CLI call pays, JIT warm-up included);
-# "ours warm" is one JVM doing RUNS uploads, each on a new connection (a bundle of many files).
+# "ours_cold" starts a new JVM per upload (what one CLI call with one never-seen file pays: JVM
+# start, JIT warm-up, hashing the file locally); "ours_cold_cached" is the same with the local
+# hash cache file filled (the file was hashed before, e.g. when the bundle was verified);
+# "ours_warm" is one long-lived JVM (a run that uploads a bundle of many files to many hosts):
+# each upload on a new connection, the local hash from the cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -49,7 +52,8 @@ log "building (test classes hold the bench entry point)"
 mvn -q -B -o -pl agent test-compile 2>&1 | tail -5 || mvn -q -B -pl agent test-compile
 mvn -q -B -o -pl agent dependency:build-classpath -Dmdep.outputFile="$DIR/cp.txt" -Dmdep.includeScope=test >/dev/null
 CP=agent/target/test-classes:agent/target/classes:$(cat "$DIR/cp.txt")
-JAVA=(java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" io.seedbootstrap.ssh.UploadBench
+JAVA=(java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP")
+MAIN=(io.seedbootstrap.ssh.UploadBench
       "$IP" 22 "$USER_" "$DIR/vm/id_ed25519" "$DIR/vm/known_hosts" "$FILE")
 
 remote() { ssh "${SSHCFG[@]}" "$VM" "$@"; }
@@ -57,12 +61,27 @@ remote "mkdir -p /var/lib/seed-bench && rm -f /var/lib/seed-bench/*"
 now() { date +%s.%N; }
 declare -A T
 add() { T[$1]="${T[$1]:-} $2"; }
+last() { echo "${T[$1]}" | awk '{printf "%.2f", $NF}'; }
+
+# A warm JVM that uploads once per line on its stdin (JIT warmed by one discarded upload).
+coproc WARM { "${JAVA[@]}" "${MAIN[@]}" /var/lib/seed-bench/ours.bin serve; }
+echo go >&"${WARM[1]}"; read -r _ <&"${WARM[0]}"
 
 log "$RUNS rounds, $SIZE bytes to $VM ($IP) as $USER_; methods interleaved"
 for ((r = 1; r <= RUNS; r++)); do
   remote "rm -f /var/lib/seed-bench/*"
-  t0=$(now); "${JAVA[@]}" /var/lib/seed-bench/ours.bin 1 >/dev/null; t1=$(now)
+  t0=$(now); "${JAVA[@]}" "${MAIN[@]}" /var/lib/seed-bench/ours.bin 1 >/dev/null; t1=$(now)
   add ours_cold "$(echo "$t1 - $t0" | bc)"
+  remote "rm -f /var/lib/seed-bench/*"
+  t0=$(now); "${JAVA[@]}" -Dbench.hashCache="$DIR/sha256.cache" "${MAIN[@]}" /var/lib/seed-bench/ours.bin 1 >/dev/null; t1=$(now)
+  add ours_cold_cached "$(echo "$t1 - $t0" | bc)"
+  if ((r == 1)); then # an independent check of what our uploader left on the host (not timed)
+    remote "test \"\$(openssl dgst -sha256 -r < /var/lib/seed-bench/ours.bin | cut -c1-64)\" = $(sha256sum <"$FILE" | cut -c1-64)" \
+      || { log "ERROR: the file on the host has the wrong sha256"; exit 1; }
+  fi
+
+  echo go >&"${WARM[1]}"; read -r _ _ _ s _ <&"${WARM[0]}"
+  add ours_warm "$s"
 
   remote "rm -f /var/lib/seed-bench/*"
   t0=$(now); scp "${SSHCFG[@]}" -q "$FILE" "$VM:/var/lib/seed-bench/scp.bin"; t1=$(now)
@@ -71,22 +90,26 @@ for ((r = 1; r <= RUNS; r++)); do
   remote "rm -f /var/lib/seed-bench/*"
   t0=$(now); ssh "${SSHCFG[@]}" -c aes128-gcm@openssh.com "$VM" 'cat > /var/lib/seed-bench/cat.bin' <"$FILE"; t1=$(now)
   add ssh_gcm_cat "$(echo "$t1 - $t0" | bc)"
-  log "round $r: ours(cold) $(echo "${T[ours_cold]}" | awk '{print $NF}') s, scp $(echo "${T[scp]}" | awk '{print $NF}') s, ssh-gcm-cat $(echo "${T[ssh_gcm_cat]}" | awk '{print $NF}') s"
+  log "round $r: ours cold $(last ours_cold) s, cold+cache $(last ours_cold_cached) s, ours warm $(last ours_warm) s, scp $(last scp) s, ssh-gcm-cat $(last ssh_gcm_cat) s"
 done
-# the same JVM for every run (warm JIT), each run still a new connection
-while read -r _ n _ s _; do add ours_warm "$s"; done < <("${JAVA[@]}" /var/lib/seed-bench/ours.bin "$RUNS" | grep '^run')
-
-remote "test \"\$(sha256sum < /var/lib/seed-bench/ours.bin | cut -c1-64)\" = $(sha256sum <"$FILE" | cut -c1-64)" \
-  || { log "ERROR: the file on the host has the wrong sha256"; exit 1; }
+exec {WARM[1]}>&-
+wait "$WARM_PID" 2>/dev/null || true
 
 median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mbps() { echo "$SIZE / $1 / 1000000" | bc -l; }
 printf '\n%-14s %-34s %9s %9s\n' method "runs (s)" "median s" "MB/s"
-for m in ours_cold ours_warm scp ssh_gcm_cat; do
+for m in ours_cold ours_cold_cached ours_warm scp ssh_gcm_cat; do
   med=$(echo "${T[$m]}" | median)
-  printf '%-14s %-34s %9.3f %9.1f\n' "$m" "${T[$m]# }" "$med" "$(mbps "$med")"
+  printf '%-14s %-34s %9.3f %9.1f\n' "$m" "$(echo "${T[$m]}" | awk '{for (i=1;i<=NF;i++) printf "%.2f ", $i}')" "$med" "$(mbps "$med")"
   declare "MED_$m=$med"
 done
 ratio() { echo "$1 / $2" | bc -l; }
-printf '\nratio vs scp (floor 1.0):              cold %.2f  warm %.2f\n' "$(ratio "$MED_scp" "$MED_ours_cold")" "$(ratio "$MED_scp" "$MED_ours_warm")"
-printf 'ratio vs ssh -c aes128-gcm cat (target 1.0): cold %.2f  warm %.2f\n' "$(ratio "$MED_ssh_gcm_cat" "$MED_ours_cold")" "$(ratio "$MED_ssh_gcm_cat" "$MED_ours_warm")"
+# per-round ratios (each pair measured within seconds of each other), then their median
+paired() { paste -d' ' <(echo "${T[$1]}" | tr ' ' '\n' | sed '/^$/d') <(echo "${T[$2]}" | tr ' ' '\n' | sed '/^$/d') \
+  | awk '{printf "%s ", $1 / $2}' | median; }
+printf '\nratio = their time / our time (>1: we are faster); median of per-round ratios [ratio of medians]\n'
+for m in ours_cold ours_cold_cached ours_warm; do
+  printf '%-17s vs scp (floor 1.0): %.2f [%.2f]   vs ssh -c aes128-gcm cat (target 1.0): %.2f [%.2f]\n' "$m" \
+    "$(paired scp "$m")" "$(ratio "$MED_scp" "$(eval echo \$MED_$m)")" \
+    "$(paired ssh_gcm_cat "$m")" "$(ratio "$MED_ssh_gcm_cat" "$(eval echo \$MED_$m)")"
+done

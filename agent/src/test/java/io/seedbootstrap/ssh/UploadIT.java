@@ -157,6 +157,34 @@ class UploadIT {
     }
 
     @Test
+    void killingTheSshdServingTheUploadIsRetriedAndResumes() throws IOException {
+        int size = 192 << 20;
+        Path f = randomFile(tmp, "killed.bin", size, 12);
+        String target = "/opt/seed/killed.bin";
+        String staged = Uploader.stagedPath(target);
+        // on the host: once 16 MiB have landed, kill the sshd processes of admin's sessions
+        // ([s] keeps pkill from matching this very shell's command line)
+        vm().sh("rm -f " + staged + "; setsid sh -c 'while [ \"$(stat -c %s " + staged + " 2>/dev/null || echo 0)\" -lt "
+                + (16 << 20) + " ]; do sleep 0.005; done; pkill -KILL -f \"[s]shd: admin\"; echo killed > /root/killed'"
+                + " >/dev/null 2>&1 </dev/null &").orThrow("start killer");
+        List<Long> offsets = new CopyOnWriteArrayList<>();
+        TransferListener listener = new TransferListener() {
+            @Override
+            public void started(String host, String t, long total, long offset) {
+                offsets.add(offset);
+            }
+        };
+        try (RemoteHost h = RemoteHost.connect(Machines.target(vm()), Machines.options(tmp))) {
+            UploadResult r = h.upload(Upload.of(f, target).listener(listener).retryFor(Duration.ofMinutes(1)));
+            assertEquals("killed", vm().exec("cat", "/root/killed").stdout().trim(), "the sshd child was not killed");
+            assertEquals(UploadResult.Status.RESUMED, r.status(), "offsets " + offsets);
+            assertTrue(offsets.get(offsets.size() - 1) >= 16 << 20, "resumed at " + offsets);
+            assertTrue(r.bytesSent() < 2L * size, "sent " + r.bytesSent());
+        }
+        assertEquals(sha256(f), remoteSha(target));
+    }
+
+    @Test
     void aCorruptedStagedFileIsDetectedAndSentAgain() throws IOException {
         Path f = randomFile(tmp, "c.bin", 6 << 20, 5);
         for (int stagedLength : new int[] {1 << 20, 6 << 20}) {
