@@ -69,6 +69,34 @@ final class SshRemoteHost implements RemoteHost {
     private Connection connection; // guarded by connectionLock
     private volatile SudoMode sudoMode;
     private volatile boolean closed;
+    /** Threads writing into a channel; woken when the link dies (see {@link Writer}). */
+    private final java.util.Set<Writer> writers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A thread writing a command's stdin. sshj does not wake a writer that waits for channel
+     * window space when the transport dies (it would wait for the full channel timeout), so the
+     * transport's disconnect listener interrupts registered writers, and the interrupt is
+     * cleared again when the write is over.
+     */
+    private static final class Writer {
+        private final Thread thread = Thread.currentThread();
+        private boolean done;
+        private boolean interruptedByUs;
+
+        synchronized void linkDied() {
+            if (!done) {
+                interruptedByUs = true;
+                thread.interrupt();
+            }
+        }
+
+        synchronized void finished() {
+            done = true;
+            if (interruptedByUs) {
+                Thread.interrupted();
+            }
+        }
+    }
 
     private SshRemoteHost(SshTarget target, SshOptions options) {
         this.target = target;
@@ -85,6 +113,7 @@ final class SshRemoteHost implements RemoteHost {
     }
 
     static SshRemoteHost connect(SshTarget target, SshOptions options) {
+        SshClients.warmUpCiphers(); // runs beside the handshake; see SshClients.CipherWarmUp
         SshRemoteHost host = new SshRemoteHost(target, options);
         try {
             host.reconnect();
@@ -169,6 +198,10 @@ final class SshRemoteHost implements RemoteHost {
         for (int i = 0; ; i++) {
             String prefer = t.hostKey() != null && i < PIN_TYPES.size() ? PIN_TYPES.get(i) : null;
             SSHClient c = SshClients.newClient(t.connectTimeout(), options.keepAliveInterval(), options.keepAliveMaxMissed());
+            c.getTransport().setDisconnectListener((reason, message) -> {
+                log.debug("{}: SSH connection to {} ended: {} {}", target.name(), t.describe(), reason, message);
+                writers.forEach(Writer::linkDied);
+            });
             Verifier verifier = new Verifier(t, prefer);
             c.addHostKeyVerifier(verifier);
             try {
@@ -429,23 +462,33 @@ final class SshRemoteHost implements RemoteHost {
 
             boolean stdinOpen = true;
             OutputStream in = cmd.getOutputStream();
-            if (mode == SudoMode.PASSWORD) {
-                stdinOpen = sudoHandshake(err, in, deadline, shown);
-            }
-            if (stdinOpen && command.stdin() != null) {
-                try {
-                    command.stdin().writeTo(in);
-                    // flush (which waits for window space) before close: sshj's close() flushes
-                    // without waiting and drops the buffered packet when the window is full
-                    in.flush();
-                } catch (IOException e) {
-                    // Either the link broke (reported below) or the command stopped reading
-                    // (it exited: its exit code and stderr say why).
-                    if (!awaitAlive(conn)) {
-                        throw disconnected(shown, e);
-                    }
-                    log.debug("{}: stdin of {} closed early: {}", target.name(), shown, reason(e));
+            Writer writer = new Writer();
+            writers.add(writer);
+            try {
+                if (!conn.alive()) {
+                    throw disconnected(shown, null);
                 }
+                if (mode == SudoMode.PASSWORD) {
+                    stdinOpen = sudoHandshake(err, in, deadline, shown);
+                }
+                if (stdinOpen && command.stdin() != null) {
+                    try {
+                        command.stdin().writeTo(in);
+                        // flush (which waits for window space) before close: sshj's close() flushes
+                        // without waiting and drops the buffered packet when the window is full
+                        in.flush();
+                    } catch (IOException e) {
+                        // Either the link broke (reported below) or the command stopped reading
+                        // (it exited: its exit code and stderr say why).
+                        if (!awaitAlive(conn)) {
+                            throw disconnected(shown, e);
+                        }
+                        log.debug("{}: stdin of {} closed early: {}", target.name(), shown, reason(e));
+                    }
+                }
+            } finally {
+                writers.remove(writer);
+                writer.finished();
             }
             closeQuietly(in);
             cmd.join(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -60,6 +60,7 @@ final class Uploader {
     }
 
     UploadResult upload(Upload u) {
+        SshClients.warmUpCiphers();
         long t0 = System.nanoTime();
         Local local = local(u.source());
         String staged = stagedPath(u.target());

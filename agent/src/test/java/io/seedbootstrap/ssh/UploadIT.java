@@ -150,6 +150,8 @@ class UploadIT {
                 assertTrue(firstAttempt >= resumedAt && firstAttempt <= (24 << 20) + (8 << 20),
                         "first attempt sent " + firstAttempt + ", resumed at " + resumedAt);
                 assertEquals(sha256(f), r.sha256());
+                // the break is noticed at once (not after the 15 s channel window timeout)
+                assertTrue(r.duration().toSeconds() < 10, "took " + r.duration());
             }
         }
         assertEquals(sha256(f), remoteSha(target));
@@ -180,6 +182,7 @@ class UploadIT {
             assertEquals(UploadResult.Status.RESUMED, r.status(), "offsets " + offsets);
             assertTrue(offsets.get(offsets.size() - 1) >= 16 << 20, "resumed at " + offsets);
             assertTrue(r.bytesSent() < 2L * size, "sent " + r.bytesSent());
+            assertTrue(r.duration().toSeconds() < 12, "took " + r.duration());
         }
         assertEquals(sha256(f), remoteSha(target));
     }
