@@ -204,6 +204,13 @@ final class SshRemoteHost implements RemoteHost {
             });
             Verifier verifier = new Verifier(t, prefer);
             c.addHostKeyVerifier(verifier);
+            // sshj bounds the TCP connect and the key exchange, but not the wait for the server's
+            // identification line: a peer that accepts and stays silent would hang us forever.
+            AtomicBoolean gaveUp = new AtomicBoolean();
+            ScheduledFuture<?> guard = watchdog.schedule(() -> {
+                gaveUp.set(true);
+                closeQuietly(c);
+            }, t.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
             try {
                 if (via != null) {
                     c.connectVia(via.newDirectConnection(t.address(), t.port()));
@@ -211,10 +218,12 @@ final class SshRemoteHost implements RemoteHost {
                     c.connect(t.address(), t.port());
                 }
             } catch (IOException | RuntimeException e) {
+                guard.cancel(false);
                 closeQuietly(c);
                 if (verifier.refusal == null) {
                     throw new SshFailure(SshFailure.Kind.CONNECT, "cannot connect to " + t.describe()
-                            + (via != null ? " through the jump host" : "") + ": " + reason(e), e);
+                            + (via != null ? " through the jump host" : "") + ": "
+                            + (gaveUp.get() ? "no SSH handshake within " + t.connectTimeout().toSeconds() + " s" : reason(e)), e);
                 }
                 if (t.hostKey() == null || verifier.presentedType == null) {
                     throw verifier.refusal;
@@ -231,6 +240,12 @@ final class SshRemoteHost implements RemoteHost {
                             + " update its ssh.hostKey in the inventory.", verifier.refusal);
                 }
                 continue;
+            }
+            guard.cancel(false);
+            if (gaveUp.get()) {
+                closeQuietly(c);
+                throw new SshFailure(SshFailure.Kind.CONNECT, "cannot connect to " + t.describe()
+                        + ": no SSH handshake within " + t.connectTimeout().toSeconds() + " s");
             }
             return authenticated(c, t);
         }

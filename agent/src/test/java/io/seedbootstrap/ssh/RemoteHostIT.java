@@ -243,6 +243,22 @@ class RemoteHostIT {
         assertTrue(e.getMessage().contains("authentication failed for vm1 (admin@"), e.getMessage());
     }
 
+    @Test
+    void aHostThatNeverAnswersTheHandshakeFailsWithinTheConnectTimeout() throws IOException {
+        try (TcpProxy proxy = new TcpProxy("127.0.0.1", vm1().sshPort())) {
+            proxy.freeze(); // TCP connects, but no SSH banner ever arrives
+            SshTarget t = Machines.target(vm1()).withAddress("127.0.0.1", proxy.port())
+                    .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(60));
+            long t0 = System.nanoTime();
+            SshFailure e = assertThrows(SshFailure.class, () -> RemoteHost.connect(t, Machines.options(tmp)));
+            double s = (System.nanoTime() - t0) / 1e9;
+            assertEquals(SshFailure.Kind.CONNECT, e.kind(), e.getMessage());
+            assertTrue(e.retryable());
+            assertTrue(e.getMessage().startsWith("cannot connect to vm1 (admin@127.0.0.1:" + proxy.port() + ")"), e.getMessage());
+            assertTrue(s >= 2.5 && s < 10, "gave up after " + s + " s");
+        }
+    }
+
     // --- dead peer ---------------------------------------------------------------------------
 
     @Test
