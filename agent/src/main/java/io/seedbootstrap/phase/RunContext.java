@@ -1,0 +1,130 @@
+package io.seedbootstrap.phase;
+
+import io.seedbootstrap.host.Hosts;
+import io.seedbootstrap.inventory.model.Inventory;
+import io.seedbootstrap.ssh.RemoteHost;
+import io.seedbootstrap.support.ExitCode;
+import io.seedbootstrap.support.SeedException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one run of an action shares: its options, the inventory, the connections, the
+ * plan of changes, progress output and what phases learned. One per run; no static state.
+ */
+public final class RunContext {
+    /** A change on a host. */
+    @FunctionalInterface
+    public interface Change {
+        void apply() throws Exception;
+    }
+
+    private final RunOptions options;
+    private final Inventory inventory;
+    private final Hosts hosts;
+    private final Reporter reporter;
+    private final Plan plan = new Plan();
+    private final RunState state = new RunState();
+    private final Map<String, RemoteHost> connections = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private volatile String currentPhase = "";
+
+    public RunContext(RunOptions options, Inventory inventory, Hosts hosts, Reporter reporter) {
+        this.options = options;
+        this.inventory = inventory;
+        this.hosts = hosts;
+        this.reporter = reporter;
+    }
+
+    public boolean dryRun() {
+        return options.dryRun();
+    }
+
+    public RunOptions options() {
+        return options;
+    }
+
+    public Inventory inventory() {
+        return inventory;
+    }
+
+    public Hosts hosts() {
+        return hosts;
+    }
+
+    public Reporter reporter() {
+        return reporter;
+    }
+
+    public Plan plan() {
+        return plan;
+    }
+
+    public RunState state() {
+        return state;
+    }
+
+    void enterPhase(String title) {
+        currentPhase = title;
+    }
+
+    /**
+     * The one door for every change on a host. In a dry run the change is recorded and not
+     * made; in a real run it is made, then recorded as done (or failed, and rethrown).
+     */
+    public void change(String host, String description, Change change) {
+        if (dryRun()) {
+            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.PLANNED));
+            reporter.debug(host, "would " + description);
+            return;
+        }
+        reporter.debug(host, description);
+        try {
+            change.apply();
+            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.DONE));
+        } catch (SeedException e) {
+            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.FAILED));
+            throw e;
+        } catch (Exception e) {
+            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.FAILED));
+            throw new SeedException(ExitCode.FAILED, host + ": " + description + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public void addConnection(String host, RemoteHost remote) {
+        connections.put(host, remote);
+    }
+
+    /** The connection to a host a Connect phase opened. */
+    public RemoteHost host(String name) {
+        RemoteHost remote = connections.get(name);
+        if (remote == null) {
+            throw new IllegalStateException("no connection to " + name + ": the Connect phase must run first");
+        }
+        return remote;
+    }
+
+    public Collection<String> connectedHosts() {
+        synchronized (connections) {
+            return List.copyOf(connections.keySet());
+        }
+    }
+
+    /** Closes every connection (the runner calls it once, at the end). */
+    void closeConnections() {
+        List<RemoteHost> open;
+        synchronized (connections) {
+            open = new ArrayList<>(connections.values());
+            connections.clear();
+        }
+        for (RemoteHost remote : open) {
+            try {
+                remote.close();
+            } catch (RuntimeException e) {
+                reporter.debug(remote.name(), "closing the connection: " + e.getMessage());
+            }
+        }
+    }
+}
