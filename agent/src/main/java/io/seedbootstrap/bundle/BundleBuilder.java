@@ -41,9 +41,20 @@ public final class BundleBuilder {
     public static final long DEFAULT_SPLIT_SIZE = 4L * 1024 * 1024 * 1024 - 1;
 
     private final Progress progress;
+    private final int threads;
 
+    /** Copies as many files at once as there are cores (hashing, not the disk, bounds a copy). */
     public BundleBuilder(Progress progress) {
+        this(progress, java.lang.Runtime.getRuntime().availableProcessors());
+    }
+
+    /** @param threads how many files to copy (and hash) at once */
+    public BundleBuilder(Progress progress, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1");
+        }
         this.progress = progress;
+        this.threads = threads;
     }
 
     /** Everything a build needs; {@code createdBy} names the tool version, {@code createdAt} the build time. */
@@ -100,18 +111,16 @@ public final class BundleBuilder {
         }
         long total = sources.values().stream().mapToLong(BundleBuilder::sizeOf).sum() + sizeOf(request.bom().file())
                 + runtimeFiles.values().stream().mapToLong(BundleBuilder::sizeOf).sum();
-        SplittingCopier copier = new SplittingCopier(request.splitSize(), progress);
-        progress.begin("copying", total, sources.size() + 1 + runtimeFiles.size());
+        Map<PlannedFile, Path> jobs = new LinkedHashMap<>();
+        for (PlannedFile planned : plan.files()) {
+            jobs.put(planned, sources.get(planned));
+        }
+        jobs.put(new PlannedFile(plan.bomPath(), null, FileKind.BOM, null, null, null, null, null, null, request.bom().sha256()),
+                request.bom().file());
+        jobs.putAll(runtimeFiles);
+        progress.begin("copying", total, jobs.size());
         try {
-            for (PlannedFile planned : plan.files()) {
-                copyOne(copier, planned, sources.get(planned), request, charts, files, problems);
-            }
-            PlannedFile bomFile = new PlannedFile(plan.bomPath(), null, FileKind.BOM, null, null, null, null, null, null,
-                    request.bom().sha256());
-            copyOne(copier, bomFile, request.bom().file(), request, charts, files, problems);
-            for (Map.Entry<PlannedFile, Path> runtimeFile : runtimeFiles.entrySet()) {
-                copyOne(copier, runtimeFile.getKey(), runtimeFile.getValue(), request, charts, files, problems);
-            }
+            copyAll(jobs, request, charts, files, problems);
         } finally {
             progress.end();
         }
@@ -273,6 +282,53 @@ public final class BundleBuilder {
             throw SeedException.badInput("the charts do not fit this bundle:\n  " + String.join("\n  ", problems));
         }
         return infos;
+    }
+
+    /**
+     * Copies every file on up to {@code threads} threads, largest first, each thread with its own
+     * buffer; the first failure stops the others and is thrown.
+     */
+    private void copyAll(Map<PlannedFile, Path> jobs, Request request, Map<String, ChartArchive.ChartInfo> charts,
+            List<ManifestFile> files, List<String> problems) {
+        List<Map.Entry<PlannedFile, Path>> ordered = new ArrayList<>(jobs.entrySet());
+        ordered.sort(Comparator.comparingLong((Map.Entry<PlannedFile, Path> e) -> sizeOf(e.getValue())).reversed());
+        java.util.concurrent.ConcurrentLinkedQueue<Map.Entry<PlannedFile, Path>> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(ordered);
+        List<ManifestFile> copied = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> found = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < Math.min(threads, Math.max(1, ordered.size())); t++) {
+            Thread worker = new Thread(() -> {
+                SplittingCopier copier = new SplittingCopier(request.splitSize(), progress);
+                Map.Entry<PlannedFile, Path> job;
+                while (failure.get() == null && (job = queue.poll()) != null) {
+                    try {
+                        copyOne(copier, job.getKey(), job.getValue(), request, charts, copied, found);
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }
+            }, "bundle-create-" + t);
+            worker.setDaemon(true);
+            workers.add(worker);
+            worker.start();
+        }
+        try {
+            for (Thread worker : workers) {
+                worker.join();
+            }
+        } catch (InterruptedException e) {
+            failure.compareAndSet(null, new SeedException(ExitCode.INTERRUPTED, "bundle create interrupted"));
+            workers.forEach(Thread::interrupt);
+            Thread.currentThread().interrupt();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        files.addAll(copied);
+        List<String> sorted = new ArrayList<>(found);
+        java.util.Collections.sort(sorted);
+        problems.addAll(sorted);
     }
 
     private void copyOne(SplittingCopier copier, PlannedFile planned, Path source, Request request,

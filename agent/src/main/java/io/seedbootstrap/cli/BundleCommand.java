@@ -139,6 +139,9 @@ public final class BundleCommand implements Runnable {
                 + "`sh BUNDLE/seed-bootstrap.sh ARGS...`. Needs a full JDK (jdeps, jlink, jmods); adds ~55 MiB and ~20 s."})
         boolean withRuntime;
 
+        @Option(names = "--threads", paramLabel = "N", description = "Files copied and hashed at once (default: the number of cores).")
+        Integer threads;
+
         @Option(names = "--runtime-jar", paramLabel = "FILE", description = "The seed-bootstrap jar to carry with --with-runtime "
                 + "(default: the jar this command runs from).")
         Path runtimeJar;
@@ -199,7 +202,8 @@ public final class BundleCommand implements Runnable {
             }
             BundleBuilder.Request request = new BundleBuilder.Request(loaded, new io.seedbootstrap.bundle.ArtifactSources(sources), out,
                     key, splitSize, buildTime(context), createdBy, runtime);
-            BundleBuilder.Result result = new BundleBuilder(new StderrProgress(spec.commandLine().getErr())).build(request);
+            int workers = threads != null ? Math.max(1, threads) : Runtime.getRuntime().availableProcessors();
+            BundleBuilder.Result result = new BundleBuilder(new StderrProgress(spec.commandLine().getErr()), workers).build(request);
             BundleManifest manifest = result.manifest();
             if (output == OutputFormat.JSON) {
                 Map<String, Object> summary = new LinkedHashMap<>();
