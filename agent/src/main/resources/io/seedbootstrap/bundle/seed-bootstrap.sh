@@ -9,7 +9,7 @@
 # against the sha256 manifest.json lists for them, refusing on any mismatch, copies/unpacks them
 # once to a local cache directory, then runs `java -jar seed-bootstrap.jar ARGS...`.
 # Cache: $SEED_BOOTSTRAP_CACHE, else ${XDG_CACHE_HOME:-$HOME/.cache}/seed-bootstrap.
-# Needs: sh, awk, cat, gzip, tar, sha256sum, mktemp (present on every Linux seed node).
+# Needs: sh, awk, cat, gzip, tar, sha256sum, mktemp, uname, mkdir, mv, rm (every Linux base system).
 set -eu
 
 RUNTIME_PATH=runtime/java-runtime-linux-x64.tar.gz
@@ -22,6 +22,14 @@ die() {
     exit "$code"
 }
 
+for tool in awk cat gzip tar sha256sum mktemp uname mkdir mv rm; do
+    command -v "$tool" >/dev/null 2>&1 || die 2 "$tool is not on PATH ($PATH); it is needed to unpack the Java runtime"
+done
+case $(uname -s)/$(uname -m) in
+    Linux/x86_64 | Linux/amd64) ;;
+    *) die 2 "the bundle's Java runtime is for Linux x86-64; this machine is $(uname -s) $(uname -m)" ;;
+esac
+
 case $0 in
     */*) bundle=${0%/*} ;;
     *) bundle=. ;;
@@ -30,13 +38,6 @@ bundle=$(cd -- "$bundle" && pwd -P) || die 2 "cannot find the bundle directory o
 manifest=$bundle/manifest.json
 [ -f "$manifest" ] || die 2 "$manifest is missing: run this script from the root of a seed-bootstrap bundle"
 
-case $(uname -s)/$(uname -m) in
-    Linux/x86_64 | Linux/amd64) ;;
-    *) die 2 "the bundle's Java runtime is for Linux x86-64; this machine is $(uname -s) $(uname -m)" ;;
-esac
-for tool in awk cat gzip tar sha256sum mktemp; do
-    command -v "$tool" >/dev/null 2>&1 || die 2 "$tool is not installed; it is needed to unpack the Java runtime"
-done
 
 # The whole-file sha256 manifest.json lists for a bundle path (manifest.json is written one
 # field per line, path before size before sha256; parts follow, with their own paths).
