@@ -77,6 +77,10 @@ public final class JavaRuntimeImage {
                 "--add-modules", String.join(",", modules), "--output", out.toString()));
         if (Files.isDirectory(jmods)) {
             args.addAll(0, List.of("--module-path", jmods.toString()));
+        } else if (Runtime.version().feature() < 24) {
+            throw SeedException.badInput("--with-runtime: " + jmods + " does not exist; jlink links from the JDK's jmods "
+                    + "(install the package of this JDK that holds jmods/, on Debian 12 openjdk-" + Runtime.version().feature()
+                    + "-jdk-headless, or use a JDK that ships them, such as Temurin)");
         }
         run("jlink", args.toArray(String[]::new));
     }
