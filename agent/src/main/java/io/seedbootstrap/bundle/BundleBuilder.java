@@ -41,16 +41,39 @@ public final class BundleBuilder {
     public static final long DEFAULT_SPLIT_SIZE = 4L * 1024 * 1024 * 1024 - 1;
 
     private final Progress progress;
+    private final int threads;
 
+    /** Copies as many files at once as there are cores (hashing, not the disk, bounds a copy). */
     public BundleBuilder(Progress progress) {
+        this(progress, java.lang.Runtime.getRuntime().availableProcessors());
+    }
+
+    /** @param threads how many files to copy (and hash) at once */
+    public BundleBuilder(Progress progress, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1");
+        }
         this.progress = progress;
+        this.threads = threads;
     }
 
     /** Everything a build needs; {@code createdBy} names the tool version, {@code createdAt} the build time. */
     public record Request(BomLoader.LoadedBom bom, ArtifactSource source, Path out, BundleSigningKey signingKey, long splitSize,
-            Instant createdAt, String createdBy) {}
+            Instant createdAt, String createdBy, WithRuntime runtime) {
+        public Request(BomLoader.LoadedBom bom, ArtifactSource source, Path out, BundleSigningKey signingKey, long splitSize,
+                Instant createdAt, String createdBy) {
+            this(bom, source, out, signingKey, splitSize, createdAt, createdBy, null);
+        }
+    }
 
-    public record Result(Path out, BundleManifest manifest, String signerFingerprint, Duration elapsed) {}
+    /**
+     * {@code --with-runtime}: this seed-bootstrap jar, and a Java runtime for it linked from the
+     * running JDK with the modules jdeps finds in the jar (plus those reached by service loading).
+     */
+    public record WithRuntime(Path jar, String version) {}
+
+    /** {@code runtimeModules}: the modules of the Java runtime (--with-runtime), else empty. */
+    public record Result(Path out, BundleManifest manifest, String signerFingerprint, Duration elapsed, List<String> runtimeModules) {}
 
     public Result build(Request request) {
         long started = System.nanoTime();
@@ -60,20 +83,44 @@ public final class BundleBuilder {
         BundlePlan plan = BundlePlan.of(request.bom().bom());
         Map<PlannedFile, Path> sources = locateAll(plan, request.source());
         Map<String, ChartArchive.ChartInfo> charts = checkCharts(plan, sources, request.bom());
-        prepareOutput(request.out());
+        Path runtimeWork = request.runtime() == null ? null : makeRuntime(request, plan);
+        try {
+            prepareOutput(request.out());
+            return build(request, plan, sources, charts, runtimeWork, started);
+        } finally {
+            if (runtimeWork != null) {
+                deleteTree(runtimeWork);
+            }
+        }
+    }
+
+    private Result build(Request request, BundlePlan plan, Map<PlannedFile, Path> sources, Map<String, ChartArchive.ChartInfo> charts,
+            Path runtimeWork, long started) {
 
         List<String> problems = new ArrayList<>();
         List<ManifestFile> files = new ArrayList<>();
-        long total = sources.values().stream().mapToLong(BundleBuilder::sizeOf).sum() + sizeOf(request.bom().file());
-        SplittingCopier copier = new SplittingCopier(request.splitSize(), progress);
-        progress.begin("copying", total, sources.size() + 1);
+        Map<PlannedFile, Path> runtimeFiles = new LinkedHashMap<>();
+        if (runtimeWork != null) {
+            String tool = request.runtime().version();
+            runtimeFiles.put(new PlannedFile(JavaRuntimeImage.JAR_PATH, null, FileKind.JAR, "seed-bootstrap", tool, null, null, null,
+                    null, null), request.runtime().jar());
+            runtimeFiles.put(new PlannedFile(JavaRuntimeImage.ARCHIVE_PATH, null, FileKind.RUNTIME, "java-runtime", javaVersion(), null,
+                    null, null, null, null), runtimeWork.resolve("runtime.tar.gz"));
+            runtimeFiles.put(new PlannedFile(JavaRuntimeImage.LAUNCHER_PATH, null, FileKind.LAUNCHER, "seed-bootstrap", tool, null, null,
+                    null, null, null), runtimeWork.resolve("seed-bootstrap.sh"));
+        }
+        long total = sources.values().stream().mapToLong(BundleBuilder::sizeOf).sum() + sizeOf(request.bom().file())
+                + runtimeFiles.values().stream().mapToLong(BundleBuilder::sizeOf).sum();
+        Map<PlannedFile, Path> jobs = new LinkedHashMap<>();
+        for (PlannedFile planned : plan.files()) {
+            jobs.put(planned, sources.get(planned));
+        }
+        jobs.put(new PlannedFile(plan.bomPath(), null, FileKind.BOM, null, null, null, null, null, null, request.bom().sha256()),
+                request.bom().file());
+        jobs.putAll(runtimeFiles);
+        progress.begin("copying", total, jobs.size());
         try {
-            for (PlannedFile planned : plan.files()) {
-                copyOne(copier, planned, sources.get(planned), request, charts, files, problems);
-            }
-            PlannedFile bomFile = new PlannedFile(plan.bomPath(), null, FileKind.BOM, null, null, null, null, null, null,
-                    request.bom().sha256());
-            copyOne(copier, bomFile, request.bom().file(), request, charts, files, problems);
+            copyAll(jobs, request, charts, files, problems);
         } finally {
             progress.end();
         }
@@ -87,13 +134,76 @@ public final class BundleBuilder {
                 .map(c -> charts.containsKey(c.name())
                         ? new BundleManifest.Component(c.name(), c.version(), c.appVersion(), charts.get(c.name()).kubeVersion())
                         : c)
-                .toList();
+                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        if (runtimeWork != null) {
+            components.add(new BundleManifest.Component("seed-bootstrap", request.runtime().version(), null, null));
+            components.add(new BundleManifest.Component("java-runtime", javaVersion(), null, null));
+        }
         BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT,
                 request.createdAt().truncatedTo(ChronoUnit.SECONDS).toString(), request.createdBy(),
                 new BundleManifest.BomRef(plan.bomName(), request.bom().sha256()), plan.rke2Version(),
                 request.bom().kubernetesVersion().toString(), plan.arch(), request.splitSize(), components, files);
         writeSigned(request.out(), manifest, request.signingKey());
-        return new Result(request.out(), manifest, request.signingKey().fingerprint(), Duration.ofNanos(System.nanoTime() - started));
+        List<String> modules;
+        try {
+            modules = runtimeWork == null ? List.of() : List.of(Files.readString(runtimeWork.resolve("modules.txt")).split(","));
+        } catch (IOException e) {
+            throw SeedException.failed("cannot read " + runtimeWork.resolve("modules.txt") + ": " + e.getMessage(), e);
+        }
+        return new Result(request.out(), manifest, request.signingKey().fingerprint(), Duration.ofNanos(System.nanoTime() - started),
+                modules);
+    }
+
+    /**
+     * jdeps on the jar being shipped (at create time, so the module list never goes stale), jlink
+     * from the running JDK, packed into WORK/runtime.tar.gz; the launcher into WORK/seed-bootstrap.sh.
+     * Done before anything is copied: a JDK without jlink fails in seconds, not after gigabytes.
+     */
+    private Path makeRuntime(Request request, BundlePlan plan) {
+        JavaRuntimeImage.requireLinuxX64();
+        if (plan.arch() != Arch.AMD64) {
+            throw SeedException.badInput("--with-runtime carries a linux-x64 Java runtime, but the bundle is for " + plan.arch().platform()
+                    + "; the seed nodes that run it are x86-64");
+        }
+        Path jar = request.runtime().jar();
+        if (!Files.isRegularFile(jar) || !jar.getFileName().toString().endsWith(".jar")) {
+            throw SeedException.badInput(jar + " is not a jar file; --with-runtime needs the seed-bootstrap jar (--runtime-jar FILE)");
+        }
+        Path work;
+        try {
+            work = Files.createTempDirectory("seed-bootstrap-runtime");
+        } catch (IOException e) {
+            throw SeedException.failed("cannot create a temporary directory: " + e.getMessage(), e);
+        }
+        try {
+            List<String> modules = JavaRuntimeImage.modules(jar);
+            JavaRuntimeImage.link(modules, work.resolve("image"));
+            JavaRuntimeImage.pack(work.resolve("image"), work.resolve("runtime.tar.gz"), request.createdAt());
+            Files.writeString(work.resolve("modules.txt"), String.join(",", modules));
+            Files.write(work.resolve("seed-bootstrap.sh"), JavaRuntimeImage.launcher());
+            deleteTree(work.resolve("image"));
+            return work;
+        } catch (IOException | RuntimeException e) {
+            deleteTree(work);
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw SeedException.failed("cannot pack the Java runtime: " + e.getMessage(), e);
+        }
+    }
+
+    private static String javaVersion() {
+        return System.getProperty("java.runtime.version", System.getProperty("java.version"));
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // a leftover temporary directory is not worth failing the build for
+        }
     }
 
     private Map<PlannedFile, Path> locateAll(BundlePlan plan, ArtifactSource source) {
@@ -172,6 +282,53 @@ public final class BundleBuilder {
             throw SeedException.badInput("the charts do not fit this bundle:\n  " + String.join("\n  ", problems));
         }
         return infos;
+    }
+
+    /**
+     * Copies every file on up to {@code threads} threads, largest first, each thread with its own
+     * buffer; the first failure stops the others and is thrown.
+     */
+    private void copyAll(Map<PlannedFile, Path> jobs, Request request, Map<String, ChartArchive.ChartInfo> charts,
+            List<ManifestFile> files, List<String> problems) {
+        List<Map.Entry<PlannedFile, Path>> ordered = new ArrayList<>(jobs.entrySet());
+        ordered.sort(Comparator.comparingLong((Map.Entry<PlannedFile, Path> e) -> sizeOf(e.getValue())).reversed());
+        java.util.concurrent.ConcurrentLinkedQueue<Map.Entry<PlannedFile, Path>> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(ordered);
+        List<ManifestFile> copied = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> found = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < Math.min(threads, Math.max(1, ordered.size())); t++) {
+            Thread worker = new Thread(() -> {
+                SplittingCopier copier = new SplittingCopier(request.splitSize(), progress);
+                Map.Entry<PlannedFile, Path> job;
+                while (failure.get() == null && (job = queue.poll()) != null) {
+                    try {
+                        copyOne(copier, job.getKey(), job.getValue(), request, charts, copied, found);
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }
+            }, "bundle-create-" + t);
+            worker.setDaemon(true);
+            workers.add(worker);
+            worker.start();
+        }
+        try {
+            for (Thread worker : workers) {
+                worker.join();
+            }
+        } catch (InterruptedException e) {
+            failure.compareAndSet(null, new SeedException(ExitCode.INTERRUPTED, "bundle create interrupted"));
+            workers.forEach(Thread::interrupt);
+            Thread.currentThread().interrupt();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        files.addAll(copied);
+        List<String> sorted = new ArrayList<>(found);
+        java.util.Collections.sort(sorted);
+        problems.addAll(sorted);
     }
 
     private void copyOne(SplittingCopier copier, PlannedFile planned, Path source, Request request,

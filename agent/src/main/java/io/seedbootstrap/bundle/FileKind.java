@@ -14,7 +14,13 @@ public enum FileKind {
     CHART("charts", List.of(HostRole.BOOTSTRAP)),
     IMAGE_ARCHIVE("images", List.of(HostRole.SERVER, HostRole.AGENT)),
     IMAGE_LIST("lists", List.of()),
-    BOM("bom", List.of());
+    BOM("bom", List.of()),
+    /** {@code --with-runtime}: the jlink-ed Java runtime for linux-x64, as a tar.gz (operator side). */
+    RUNTIME("runtime", List.of()),
+    /** {@code --with-runtime}: seed-bootstrap.jar itself. */
+    JAR("runtime", List.of()),
+    /** {@code --with-runtime}: seed-bootstrap.sh at the bundle root, run with sh. */
+    LAUNCHER("", List.of());
 
     private final String directory;
     private final List<HostRole> roles;
@@ -24,7 +30,7 @@ public enum FileKind {
         this.roles = roles;
     }
 
-    /** The bundle directory files of this kind go to. */
+    /** The bundle directory files of this kind go to ("" for the bundle root). */
     public String directory() {
         return directory;
     }

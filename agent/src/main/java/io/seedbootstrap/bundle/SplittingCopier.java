@@ -21,7 +21,8 @@ final class SplittingCopier {
 
     private final long splitSize;
     private final Progress progress;
-    private final ByteBuffer buffer = ByteBuffer.allocate(Sha256.BUFFER_SIZE);
+    /** Direct: the channels read into and write from it without a copy through a temporary buffer. */
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(Sha256.BUFFER_SIZE);
 
     SplittingCopier(long splitSize, Progress progress) {
         this.splitSize = splitSize;
@@ -78,11 +79,11 @@ final class SplittingCopier {
                 if (n < 0) {
                     break;
                 }
-                whole.update(buffer.array(), 0, n);
-                if (piece != null) {
-                    piece.update(buffer.array(), 0, n);
-                }
                 buffer.flip();
+                whole.update(buffer.duplicate());
+                if (piece != null) {
+                    piece.update(buffer.duplicate());
+                }
                 while (buffer.hasRemaining()) {
                     out.write(buffer);
                 }

@@ -133,6 +133,19 @@ public final class BundleCommand implements Runnable {
                         + "(default 4 GiB - 1, the FAT32 limit; 512M, 2G also accepted).")
         long splitSize;
 
+        @Option(names = "--with-runtime", description = {"Also carry seed-bootstrap itself for machines without Java: "
+                + "runtime/seed-bootstrap.jar, a Java runtime for linux-x64 linked by jlink from this JDK with the modules jdeps "
+                + "finds in the jar (runtime/java-runtime-linux-x64.tar.gz), and seed-bootstrap.sh at the bundle root, run as "
+                + "`sh BUNDLE/seed-bootstrap.sh ARGS...`. Needs a full JDK (jdeps, jlink, jmods); adds ~55 MiB and ~20 s."})
+        boolean withRuntime;
+
+        @Option(names = "--threads", paramLabel = "N", description = "Files copied and hashed at once (default: the number of cores).")
+        Integer threads;
+
+        @Option(names = "--runtime-jar", paramLabel = "FILE", description = "The seed-bootstrap jar to carry with --with-runtime "
+                + "(default: the jar this command runs from).")
+        Path runtimeJar;
+
         @Option(names = {"-o", "--output"}, description = "text or json.", defaultValue = "text")
         OutputFormat output;
 
@@ -173,11 +186,24 @@ public final class BundleCommand implements Runnable {
             if (sources.isEmpty()) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --mirror DIR, --download, or both");
             }
+            if (runtimeJar != null && !withRuntime) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runtime-jar goes with --with-runtime");
+            }
             BundleSigningKey key = BundleSigningKey.read(signingKey, passphrase(context, passphraseEnv));
+            String createdBy = new VersionProvider().getVersion()[0];
+            BundleBuilder.WithRuntime runtime = null;
+            if (withRuntime) {
+                Path jar = runtimeJar != null ? runtimeJar : runningJar().orElseThrow(() -> SeedException.badInput(
+                        "--with-runtime: this seed-bootstrap does not run from a jar; give the jar to carry with --runtime-jar FILE"));
+                String version = createdBy.replaceFirst("^seed-bootstrap ", "");
+                runtime = new BundleBuilder.WithRuntime(jar, version);
+                spec.commandLine().getErr().println("--with-runtime: jdeps and jlink on " + jar + " (takes a few seconds)");
+                spec.commandLine().getErr().flush();
+            }
             BundleBuilder.Request request = new BundleBuilder.Request(loaded, new io.seedbootstrap.bundle.ArtifactSources(sources), out,
-                    key, splitSize,
-                    buildTime(context), new VersionProvider().getVersion()[0]);
-            BundleBuilder.Result result = new BundleBuilder(new StderrProgress(spec.commandLine().getErr())).build(request);
+                    key, splitSize, buildTime(context), createdBy, runtime);
+            int workers = threads != null ? Math.max(1, threads) : Runtime.getRuntime().availableProcessors();
+            BundleBuilder.Result result = new BundleBuilder(new StderrProgress(spec.commandLine().getErr()), workers).build(request);
             BundleManifest manifest = result.manifest();
             if (output == OutputFormat.JSON) {
                 Map<String, Object> summary = new LinkedHashMap<>();
@@ -187,6 +213,9 @@ public final class BundleCommand implements Runnable {
                 summary.put("files", manifest.files().size());
                 summary.put("bytes", manifest.totalSize());
                 summary.put("signer", result.signerFingerprint());
+                if (!result.runtimeModules().isEmpty()) {
+                    summary.put("runtimeModules", result.runtimeModules());
+                }
                 InventoryCommand.print(spec.commandLine().getOut(), Json.json(), summary);
             } else {
                 long split = manifest.files().stream().filter(ManifestFile::isSplit).count();
@@ -195,8 +224,26 @@ public final class BundleCommand implements Runnable {
                         + ", " + manifest.files().size() + " files, " + StderrProgress.size(manifest.totalSize())
                         + (split > 0 ? " (" + split + " split into " + parts + " parts)" : ""));
                 spec.commandLine().getOut().println("signed by " + result.signerFingerprint());
+                if (!result.runtimeModules().isEmpty()) {
+                    spec.commandLine().getOut().println("with a Java runtime (" + String.join(",", result.runtimeModules())
+                            + "); without Java: sh " + out.resolve(io.seedbootstrap.bundle.JavaRuntimeImage.LAUNCHER_PATH) + " ARGS...");
+                }
             }
             return 0;
+        }
+
+        /** The jar this seed-bootstrap runs from, if it runs from one (not from target/classes). */
+        private static java.util.Optional<Path> runningJar() {
+            try {
+                java.security.CodeSource source = BundleCommand.class.getProtectionDomain().getCodeSource();
+                if (source == null || source.getLocation() == null) {
+                    return java.util.Optional.empty();
+                }
+                Path path = Path.of(source.getLocation().toURI());
+                return java.nio.file.Files.isRegularFile(path) ? java.util.Optional.of(path) : java.util.Optional.empty();
+            } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                return java.util.Optional.empty();
+            }
         }
     }
 

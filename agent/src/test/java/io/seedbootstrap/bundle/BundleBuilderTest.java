@@ -92,6 +92,22 @@ class BundleBuilderTest {
     }
 
     @Test
+    void copyingOnSeveralThreadsWritesTheSameSignedManifestAsOneThread() throws Exception {
+        byte[] manifest = null;
+        for (int threads : new int[] {1, 4}) {
+            Path out = dir.resolve("threads-" + threads);
+            new BundleBuilder(Progress.none(), threads).build(new BundleBuilder.Request(TestBundles.loadBom(dir, TestBundles.bom()),
+                    new LocalMirror(mirror), out, key, 16 * 1024, TestBundles.BUILD_TIME, "seed-bootstrap test"));
+            byte[] bytes = Files.readAllBytes(out.resolve("manifest.json"));
+            if (manifest != null) {
+                assertArrayEquals(manifest, bytes, "the manifest does not depend on the copying order");
+            }
+            manifest = bytes;
+            assertTrue(new BundleVerifier(2, Progress.none()).verify(out, BundleVerifier.Trust.pinned(key.fingerprint(), "test")).ok());
+        }
+    }
+
+    @Test
     void splitsFilesOverTheSplitSizeIntoPartsThatRejoinToTheOriginal() throws Exception {
         long splitSize = 16 * 1024;
         BundleManifest manifest = TestBundles.build(dir, mirror, key, splitSize).manifest();

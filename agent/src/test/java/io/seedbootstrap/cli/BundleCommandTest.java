@@ -1,6 +1,7 @@
 package io.seedbootstrap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -231,5 +232,22 @@ class BundleCommandTest {
         CommandRunner.Result result = create("--split-size", "lots");
         assertEquals(2, result.exitCode());
         assertTrue(result.err().startsWith("seed-bootstrap: Invalid value for option '--split-size': \"lots\" is not a size; "), result.err());
+    }
+
+    @Test
+    void withRuntimeNeedsAJarAndRuntimeJarNeedsWithRuntime() throws Exception {
+        CommandRunner.Result alone = create("--runtime-jar", dir.resolve("x.jar").toString());
+        assertEquals(2, alone.exitCode());
+        assertTrue(alone.err().contains("--runtime-jar goes with --with-runtime"), alone.err());
+
+        CommandRunner.Result fromClasses = create("--with-runtime");
+        assertEquals(2, fromClasses.exitCode(), "the tests run from target/classes, not a jar");
+        assertTrue(fromClasses.err().contains("does not run from a jar; give the jar to carry with --runtime-jar FILE"), fromClasses.err());
+
+        Path notAJar = Files.writeString(dir.resolve("notes.txt"), "hello");
+        CommandRunner.Result wrong = create("--with-runtime", "--runtime-jar", notAJar.toString());
+        assertEquals(2, wrong.exitCode());
+        assertTrue(wrong.err().contains(notAJar + " is not a jar file"), wrong.err());
+        assertFalse(Files.exists(bundle), "nothing is written before the runtime is made");
     }
 }

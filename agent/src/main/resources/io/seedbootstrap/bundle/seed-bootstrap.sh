@@ -1,0 +1,120 @@
+#!/bin/sh
+# seed-bootstrap launcher, written at the root of a bundle by `bundle create --with-runtime`
+# (docs/formats.md "The launcher"). Runs seed-bootstrap on a machine without Java:
+#
+#   sh /media/usb/seed-bundle/seed-bootstrap.sh bundle verify /media/usb/seed-bundle \
+#       --signing-key-fingerprint SHA256:...
+#
+# (always through sh: FAT32 keeps no exec bits). It checks the Java runtime archive and the jar
+# against the sha256 manifest.json lists for them, refusing on any mismatch, copies/unpacks them
+# once to a local cache directory, then runs `java -jar seed-bootstrap.jar ARGS...`.
+# Cache: $SEED_BOOTSTRAP_CACHE, else ${XDG_CACHE_HOME:-$HOME/.cache}/seed-bootstrap.
+# Needs: sh, awk, cat, gzip, tar, sha256sum, mktemp, uname, mkdir, mv, rm (every Linux base system).
+set -eu
+
+RUNTIME_PATH=runtime/java-runtime-linux-x64.tar.gz
+JAR_PATH=runtime/seed-bootstrap.jar
+
+die() {
+    code=$1
+    shift
+    printf 'seed-bootstrap.sh: %s\n' "$*" >&2
+    exit "$code"
+}
+
+for tool in awk cat gzip tar sha256sum mktemp uname mkdir mv rm; do
+    command -v "$tool" >/dev/null 2>&1 || die 2 "$tool is not on PATH ($PATH); it is needed to unpack the Java runtime"
+done
+case $(uname -s)/$(uname -m) in
+    Linux/x86_64 | Linux/amd64) ;;
+    *) die 2 "the bundle's Java runtime is for Linux x86-64; this machine is $(uname -s) $(uname -m)" ;;
+esac
+
+case $0 in
+    */*) bundle=${0%/*} ;;
+    *) bundle=. ;;
+esac
+bundle=$(cd -- "$bundle" && pwd -P) || die 2 "cannot find the bundle directory of $0"
+manifest=$bundle/manifest.json
+[ -f "$manifest" ] || die 2 "$manifest is missing: run this script from the root of a seed-bootstrap bundle"
+
+
+# The whole-file sha256 manifest.json lists for a bundle path (manifest.json is written one
+# field per line, path before size before sha256; parts follow, with their own paths).
+listed_sha256() {
+    awk -v want="$1" '
+        /"path"[ \t]*:/ { v = $0; sub(/^[^:]*:[ \t]*"/, "", v); sub(/".*$/, "", v); found = (v == want); next }
+        found && /"sha256"[ \t]*:/ { v = $0; sub(/^[^:]*:[ \t]*"/, "", v); sub(/".*$/, "", v); print v; exit }
+    ' "$manifest"
+}
+
+# Checks one bundle file (whole or NAME.partNNN, rejoined) into $2 on local disk, against the
+# sha256 manifest.json lists; refuses (exit 1) on a mismatch.
+fetch_checked() {
+    want=$(listed_sha256 "$1")
+    case $want in
+        '' | *[!0-9a-f]*) die 1 "manifest.json lists no sha256 for $1; is this a bundle made with --with-runtime?" ;;
+    esac
+    [ ${#want} -eq 64 ] || die 1 "manifest.json lists a malformed sha256 for $1"
+    src=$bundle/$1
+    if [ -f "$src" ]; then
+        cat -- "$src" >"$2"
+    elif [ -f "$src.part000" ]; then
+        : >"$2"
+        for part in "$src".part[0-9][0-9][0-9]; do
+            cat -- "$part" >>"$2"
+        done
+    else
+        die 1 "$src is missing from the bundle"
+    fi
+    got=$(sha256sum <"$2")
+    got=${got%% *}
+    if [ "$got" != "$want" ]; then
+        rm -f -- "$2"
+        die 1 "$1: sha256 is $got, but manifest.json says $want; refusing to run it (the stick is damaged or was changed; run \`bundle verify\` from a trusted copy)"
+    fi
+}
+
+if [ -n "${SEED_BOOTSTRAP_CACHE:-}" ]; then
+    cache=$SEED_BOOTSTRAP_CACHE
+elif [ -n "${XDG_CACHE_HOME:-}" ]; then
+    cache=$XDG_CACHE_HOME/seed-bootstrap
+elif [ -n "${HOME:-}" ]; then
+    cache=$HOME/.cache/seed-bootstrap
+else
+    die 2 "neither SEED_BOOTSTRAP_CACHE, XDG_CACHE_HOME nor HOME is set: nowhere to unpack the Java runtime"
+fi
+mkdir -p -- "$cache" || die 2 "cannot create $cache"
+cache=$(cd -- "$cache" && pwd -P)
+
+runtime_sha=$(listed_sha256 "$RUNTIME_PATH")
+jar_sha=$(listed_sha256 "$JAR_PATH")
+runtime=$cache/runtime-$runtime_sha
+jar=$cache/seed-bootstrap-$jar_sha.jar
+
+if [ -z "$runtime_sha" ] || [ ! -f "$runtime/.unpacked" ]; then
+    work=$(mktemp -d "$cache/.unpack.XXXXXX") || die 1 "cannot create a directory in $cache"
+    trap 'rm -rf -- "$work"' EXIT
+    trap 'exit 130' INT TERM
+    printf 'seed-bootstrap.sh: checking and unpacking the Java runtime into %s\n' "$runtime" >&2
+    fetch_checked "$RUNTIME_PATH" "$work/runtime.tar.gz"
+    mkdir -- "$work/image"
+    (cd -- "$work/image" && gzip -dc <"$work/runtime.tar.gz" | tar -xf -) || die 1 "cannot unpack $RUNTIME_PATH"
+    [ -x "$work/image/bin/java" ] || die 1 "$RUNTIME_PATH holds no bin/java"
+    : >"$work/image/.unpacked"
+    [ -d "$runtime" ] && rm -rf -- "$runtime"
+    mv -- "$work/image" "$runtime" || [ -f "$runtime/.unpacked" ] || die 1 "cannot move the runtime into $runtime"
+    rm -rf -- "$work"
+    trap - EXIT INT TERM
+fi
+
+if [ -z "$jar_sha" ] || [ ! -f "$jar" ]; then
+    work=$(mktemp "$cache/.jar.XXXXXX") || die 1 "cannot create a file in $cache"
+    trap 'rm -f -- "$work"' EXIT
+    trap 'exit 130' INT TERM
+    fetch_checked "$JAR_PATH" "$work"
+    mv -f -- "$work" "$jar" || die 1 "cannot move the jar into $cache"
+    trap - EXIT INT TERM
+fi
+
+exec "$runtime/bin/java" -jar "$jar" "$@"
