@@ -15,23 +15,11 @@ import java.util.List;
  * only RKE2's five CAs, plus service.key (contract B.1–B.3). Existing CAs are kept; what is
  * missing is issued.
  */
-final class ClusterHierarchy {
+final class ClusterHierarchy extends PkiStep {
     private static final String PASSPHRASE = "pki.rootKeyPassphrase";
 
-    private final PkiLayout layout;
-    private final PkiSettings settings;
-    private final CertificateIssuer issuer;
-    private final SecureRandom random;
-    private final Clock clock;
-    private final InitJournal journal;
-
     ClusterHierarchy(PkiSettings settings, CertificateIssuer issuer, SecureRandom random, Clock clock, InitJournal journal) {
-        this.layout = settings.layout();
-        this.settings = settings;
-        this.issuer = issuer;
-        this.random = random;
-        this.clock = clock;
-        this.journal = journal;
+        super(settings, issuer, random, clock, journal);
     }
 
     /** Makes sure every file of the hierarchy exists; returns the cluster root. */

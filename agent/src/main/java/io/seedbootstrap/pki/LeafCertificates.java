@@ -15,21 +15,9 @@ import java.util.List;
  * Unlike CAs, a leaf is issued again whenever it no longer fits: missing, another issuer, its
  * host name absent, its key different, or expiring within pki.expiryWarningDays.
  */
-final class LeafCertificates {
-    private final PkiLayout layout;
-    private final PkiSettings settings;
-    private final CertificateIssuer issuer;
-    private final SecureRandom random;
-    private final Clock clock;
-    private final InitJournal journal;
-
+final class LeafCertificates extends PkiStep {
     LeafCertificates(PkiSettings settings, CertificateIssuer issuer, SecureRandom random, Clock clock, InitJournal journal) {
-        this.layout = settings.layout();
-        this.settings = settings;
-        this.issuer = issuer;
-        this.random = random;
-        this.clock = clock;
-        this.journal = journal;
+        super(settings, issuer, random, clock, journal);
     }
 
     void ensure(CaMaterial issuing) {

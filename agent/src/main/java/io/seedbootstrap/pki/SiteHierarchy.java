@@ -17,23 +17,11 @@ import java.util.Optional;
  * ArgoCD's certificates, and cacerts.pem. Generated here, imported, or requested from an
  * external CA (pki.site.source). It never chains to the cluster hierarchy.
  */
-final class SiteHierarchy {
+final class SiteHierarchy extends PkiStep {
     private static final String ROOT_PASSPHRASE = "pki.rootKeyPassphrase";
 
-    private final PkiLayout layout;
-    private final PkiSettings settings;
-    private final CertificateIssuer issuer;
-    private final SecureRandom random;
-    private final Clock clock;
-    private final InitJournal journal;
-
     SiteHierarchy(PkiSettings settings, CertificateIssuer issuer, SecureRandom random, Clock clock, InitJournal journal) {
-        this.layout = settings.layout();
-        this.settings = settings;
-        this.issuer = issuer;
-        this.random = random;
-        this.clock = clock;
-        this.journal = journal;
+        super(settings, issuer, random, clock, journal);
     }
 
     /**
