@@ -61,8 +61,8 @@ public final class BundleCommand implements Runnable {
         @Option(names = "--force", description = "Replace existing key files (inventories pinning the old fingerprint will refuse new bundles).")
         boolean force;
 
-        @Option(names = {"-o", "--output"}, description = "text or json.", defaultValue = "text")
-        OutputFormat output;
+        @Mixin
+        OutputOption output;
 
         @Spec
         CommandSpec spec;
@@ -78,7 +78,7 @@ public final class BundleCommand implements Runnable {
             Secret passphrase = passphrase(context, passphraseEnv);
             BundleSigningKey key = BundleSigningKey.generate();
             BundleSigningKey.Written written = key.write(out, passphrase, force);
-            if (output == OutputFormat.JSON) {
+            if (output.json()) {
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("privateKey", written.privateKeyFile().toString());
                 result.put("publicKey", written.publicKeyFile().toString());
@@ -146,8 +146,8 @@ public final class BundleCommand implements Runnable {
                 + "(default: the jar this command runs from).")
         Path runtimeJar;
 
-        @Option(names = {"-o", "--output"}, description = "text or json.", defaultValue = "text")
-        OutputFormat output;
+        @Mixin
+        OutputOption output;
 
         @Spec
         CommandSpec spec;
@@ -205,7 +205,7 @@ public final class BundleCommand implements Runnable {
             int workers = threads != null ? Math.max(1, threads) : Runtime.getRuntime().availableProcessors();
             BundleBuilder.Result result = new BundleBuilder(new StderrProgress(spec.commandLine().getErr()), workers).build(request);
             BundleManifest manifest = result.manifest();
-            if (output == OutputFormat.JSON) {
+            if (output.json()) {
                 Map<String, Object> summary = new LinkedHashMap<>();
                 summary.put("bundle", out.toString());
                 summary.put("rke2Version", manifest.rke2Version());
@@ -279,8 +279,8 @@ public final class BundleCommand implements Runnable {
         @Option(names = "--threads", paramLabel = "N", description = "Files hashed at once (default: the number of cores).")
         Integer threads;
 
-        @Option(names = {"-o", "--output"}, description = "text or json.", defaultValue = "text")
-        OutputFormat output;
+        @Mixin
+        OutputOption output;
 
         @Spec
         CommandSpec spec;
@@ -339,7 +339,7 @@ public final class BundleCommand implements Runnable {
             for (String note : report.notes()) {
                 spec.commandLine().getErr().println("note: " + note);
             }
-            if (output == OutputFormat.JSON) {
+            if (output.json()) {
                 InventoryCommand.print(spec.commandLine().getOut(), Json.json(), jsonReport(report, fit));
                 return report.ok() && fit.isEmpty() ? 0 : io.seedbootstrap.support.ExitCode.FAILED.code();
             }
@@ -388,8 +388,8 @@ public final class BundleCommand implements Runnable {
         @Parameters(paramLabel = "DIR", description = "The bundle directory.")
         Path directory;
 
-        @Option(names = {"-o", "--output"}, description = "text or json.", defaultValue = "text")
-        OutputFormat output;
+        @Mixin
+        OutputOption output;
 
         @Spec
         CommandSpec spec;
@@ -398,7 +398,7 @@ public final class BundleCommand implements Runnable {
         public Integer call() {
             BundleVerifier.Report report = BundleVerifier.readSigned(directory);
             BundleManifest manifest = report.orThrow().manifest();
-            if (output == OutputFormat.JSON) {
+            if (output.json()) {
                 Map<String, Object> json = new LinkedHashMap<>();
                 json.put("bundle", directory.toString());
                 json.put("signer", report.signer());

@@ -78,8 +78,8 @@ public final class InventoryCommand implements Runnable {
             description = "Check an inventory and report every problem at once (file:line:column: path: what to do). Exit 2 when invalid.")
     static final class Validate extends InventoryFileCommand {
 
-        @Option(names = {"-o", "--output"}, description = "text or json.", defaultValue = "text")
-        OutputFormat output;
+        @Mixin
+        OutputOption output;
 
         Validate(CliContext context) {
             super(context);
@@ -89,7 +89,7 @@ public final class InventoryCommand implements Runnable {
         public Integer call() {
             LoadedInventory loaded = load();
             PrintWriter out = spec.commandLine().getOut();
-            if (output == OutputFormat.JSON) {
+            if (output.json()) {
                 Map<String, Object> report = new LinkedHashMap<>();
                 report.put("file", file.toString());
                 report.put("format", loaded.format().name().toLowerCase(java.util.Locale.ROOT));

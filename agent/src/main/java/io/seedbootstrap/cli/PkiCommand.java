@@ -51,8 +51,8 @@ public final class PkiCommand implements Runnable {
                 + "hierarchies and tokens are generated again. Every node, agent and cluster trusting the old ones must be re-installed.")
         boolean force;
 
-        @Option(names = {"-o", "--output"}, description = "text or json.", defaultValue = "text")
-        OutputFormat output;
+        @Mixin
+        OutputOption output;
 
         @Spec
         CommandSpec spec;
@@ -67,7 +67,7 @@ public final class PkiCommand implements Runnable {
         public Integer call() {
             PkiSettings settings = passphrasePrompt.apply(settings(context, file, inventoryOptions, spec), true);
             InitReport report = pkiInit(spec).run(settings, force);
-            printReport(spec, report, output);
+            printReport(spec, report, output.output);
             return 0;
         }
     }
@@ -91,8 +91,8 @@ public final class PkiCommand implements Runnable {
         @Option(names = "--force", description = "Replace a site CA certificate that was already imported.")
         boolean force;
 
-        @Option(names = {"-o", "--output"}, description = "text or json.", defaultValue = "text")
-        OutputFormat output;
+        @Mixin
+        OutputOption output;
 
         @Spec
         CommandSpec spec;
@@ -107,7 +107,7 @@ public final class PkiCommand implements Runnable {
         public Integer call() {
             PkiSettings settings = passphrasePrompt.apply(settings(context, file, inventoryOptions, spec), false);
             InitReport report = pkiInit(spec).importSigned(settings, answer, force);
-            printReport(spec, report, output);
+            printReport(spec, report, output.output);
             return 0;
         }
     }

@@ -45,8 +45,8 @@ final class PkiShowCommand implements Callable<Integer> {
             description = "Warn below this many days left (default: the inventory's pki.expiryWarningDays, else 90).")
     Integer expiryWarningDays;
 
-    @Option(names = {"-o", "--output"}, description = "text or json.", defaultValue = "text")
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Spec
     CommandSpec spec;
@@ -73,7 +73,7 @@ final class PkiShowCommand implements Callable<Integer> {
         }
         PkiReport report = new PkiInspector(Clock.systemUTC()).inspect(layout, options);
         PrintWriter out = spec.commandLine().getOut();
-        if (output == OutputFormat.JSON) {
+        if (output.json()) {
             InventoryCommand.print(out, Json.json(), report);
         } else {
             printText(out, report);
