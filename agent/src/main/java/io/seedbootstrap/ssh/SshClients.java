@@ -139,37 +139,32 @@ final class SshClients {
     static final class NoDelaySockets extends SocketFactory {
         @Override
         public Socket createSocket() throws IOException {
-            Socket s = new Socket();
-            s.setTcpNoDelay(true);
-            return s;
+            return noDelay(new Socket());
         }
 
         @Override
         public Socket createSocket(String host, int port) throws IOException {
-            Socket s = new Socket(host, port);
-            s.setTcpNoDelay(true);
-            return s;
+            return noDelay(new Socket(host, port));
         }
 
         @Override
         public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-            Socket s = new Socket(host, port, localHost, localPort);
-            s.setTcpNoDelay(true);
-            return s;
+            return noDelay(new Socket(host, port, localHost, localPort));
         }
 
         @Override
         public Socket createSocket(InetAddress host, int port) throws IOException {
-            Socket s = new Socket(host, port);
-            s.setTcpNoDelay(true);
-            return s;
+            return noDelay(new Socket(host, port));
         }
 
         @Override
         public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-            Socket s = new Socket(address, port, localAddress, localPort);
-            s.setTcpNoDelay(true);
-            return s;
+            return noDelay(new Socket(address, port, localAddress, localPort));
+        }
+
+        private static Socket noDelay(Socket socket) throws IOException {
+            socket.setTcpNoDelay(true);
+            return socket;
         }
     }
 }
