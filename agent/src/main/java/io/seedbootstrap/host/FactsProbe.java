@@ -49,7 +49,8 @@ public final class FactsProbe {
     private FactsProbe() {}
 
     public static HostFacts gather(RemoteHost host) {
-        ExecResult result = host.exec(RemoteCommand.shell(SCRIPT, "gather facts (read-only)"));
+        // as root: what root may do (write /usr/local, read units) is what install will find
+        ExecResult result = host.exec(RemoteCommand.shell(SCRIPT, "gather facts (read-only)").asRoot());
         return parse(host.name(), result.stdout());
     }
 

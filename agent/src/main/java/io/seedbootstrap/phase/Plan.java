@@ -17,10 +17,15 @@ public final class Plan {
         return List.copyOf(changes);
     }
 
+    /** The changes that outlive the run (not the run's own bookkeeping such as the host lock). */
+    public synchronized List<PlannedChange> lastingChanges() {
+        return changes.stream().filter(PlannedChange::lasting).toList();
+    }
+
     /** Changes grouped by host, hosts in the order they first changed. */
     public synchronized Map<String, List<PlannedChange>> byHost() {
         Map<String, List<PlannedChange>> grouped = new LinkedHashMap<>();
-        for (PlannedChange change : changes) {
+        for (PlannedChange change : lastingChanges()) {
             grouped.computeIfAbsent(change.host(), h -> new ArrayList<>()).add(change);
         }
         return grouped;

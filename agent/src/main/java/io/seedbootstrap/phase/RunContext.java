@@ -75,20 +75,32 @@ public final class RunContext {
      * made; in a real run it is made, then recorded as done (or failed, and rethrown).
      */
     public void change(String host, String description, Change change) {
+        record(host, description, change, true);
+    }
+
+    /**
+     * The same door for the run's own bookkeeping on a host that the run removes again before it
+     * ends (the host lock): recorded and dry-run aware, but not a lasting change of the host.
+     */
+    public void bookkeeping(String host, String description, Change change) {
+        record(host, description, change, false);
+    }
+
+    private void record(String host, String description, Change change, boolean lasting) {
         if (dryRun()) {
-            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.PLANNED));
+            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.PLANNED, lasting));
             reporter.debug(host, "would " + description);
             return;
         }
         reporter.debug(host, description);
         try {
             change.apply();
-            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.DONE));
+            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.DONE, lasting));
         } catch (SeedException e) {
-            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.FAILED));
+            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.FAILED, lasting));
             throw e;
         } catch (Exception e) {
-            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.FAILED));
+            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.FAILED, lasting));
             throw new SeedException(ExitCode.FAILED, host + ": " + description + " failed: " + e.getMessage(), e);
         }
     }

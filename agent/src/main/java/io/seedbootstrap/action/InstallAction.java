@@ -1,0 +1,69 @@
+package io.seedbootstrap.action;
+
+import io.seedbootstrap.bundle.BundleVerifier;
+import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.inventory.model.Inventory;
+import io.seedbootstrap.phase.Phase;
+import io.seedbootstrap.phase.common.Connect;
+import io.seedbootstrap.phase.common.GatherFacts;
+import io.seedbootstrap.phase.common.HostLock;
+import io.seedbootstrap.phase.common.TakeLock;
+import io.seedbootstrap.phase.install.ApplyCisPrerequisites;
+import io.seedbootstrap.phase.install.CheckHosts;
+import io.seedbootstrap.phase.install.CollectStatus;
+import io.seedbootstrap.phase.install.FetchKubeconfig;
+import io.seedbootstrap.phase.install.InstallRke2;
+import io.seedbootstrap.phase.install.JoinNodes;
+import io.seedbootstrap.phase.install.StartBootstrapServer;
+import io.seedbootstrap.phase.install.UploadArtifacts;
+import io.seedbootstrap.phase.install.VerifyBundle;
+import io.seedbootstrap.phase.install.WriteClusterCa;
+import io.seedbootstrap.phase.install.WriteNodeConfig;
+import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.ssh.SshOptions;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code install}: bare machines to a running RKE2 cluster. The whole install is the list in
+ * {@link #phases}; each phase looks before it acts, so the same list converges a cluster that is
+ * partly or fully there. The host locks are released by TakeLock's clean-up, after success or failure.
+ */
+public final class InstallAction {
+
+    /**
+     * What one install needs, all checked before the phases run.
+     *
+     * @param bundleDirectory the offline bundle
+     * @param trust           the signing key the inventory pins
+     * @param cluster         the CA set and tokens from the PKI directory
+     * @param kubeconfig      where the operator's kubeconfig is written
+     * @param forceUnlock     take host locks held by other runs
+     */
+    public record Request(Inventory inventory, Path bundleDirectory, BundleVerifier.Trust trust, ClusterMaterial cluster,
+            Path kubeconfig, SshOptions ssh, HostLock lock, boolean forceUnlock, int verifyThreads) {}
+
+    private InstallAction() {}
+
+    public static List<Phase> phases(Request request) {
+        Inventory inventory = request.inventory();
+        List<Host> hosts = inventory.hosts();
+        Host bootstrap = inventory.bootstrapServer();
+        return List.of(
+                new VerifyBundle(request.bundleDirectory(), request.trust(), new BundleVerifier(request.verifyThreads(),
+                        io.seedbootstrap.bundle.Progress.none())),
+                new Connect(hosts, request.ssh()),
+                new GatherFacts(hosts),
+                new CheckHosts(hosts),
+                new TakeLock(hosts, request.lock(), request.forceUnlock()),
+                new UploadArtifacts(hosts),
+                new InstallRke2(hosts),
+                new ApplyCisPrerequisites(hosts),
+                new WriteClusterCa(bootstrap, request.cluster()),
+                new WriteNodeConfig(hosts, request.cluster()),
+                new StartBootstrapServer(bootstrap),
+                new JoinNodes(bootstrap, inventory.servers(), inventory.agents()),
+                new FetchKubeconfig(bootstrap, request.kubeconfig()),
+                new CollectStatus(bootstrap));
+    }
+}

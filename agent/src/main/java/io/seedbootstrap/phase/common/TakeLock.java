@@ -1,0 +1,79 @@
+package io.seedbootstrap.phase.common;
+
+import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.phase.Phase;
+import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.support.ExitCode;
+import io.seedbootstrap.support.SeedException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Takes the host lock on every host, one host after the other in name order: two runs against
+ * overlapping hosts then meet on the same first host instead of each holding half. A refusal
+ * releases what this run took (cleanUp) and names the holder.
+ */
+public final class TakeLock implements Phase {
+    private final List<Host> hosts;
+    private final HostLock lock;
+    private final boolean forceUnlock;
+    private final List<String> taken = new ArrayList<>();
+
+    public TakeLock(List<Host> hosts, HostLock lock, boolean forceUnlock) {
+        this.hosts = hosts.stream().sorted(Comparator.comparing(Host::name)).toList();
+        this.lock = lock;
+        this.forceUnlock = forceUnlock;
+    }
+
+    @Override
+    public String title() {
+        return "Take the host locks";
+    }
+
+    @Override
+    public void run(RunContext context) {
+        for (Host host : hosts) {
+            var remote = context.host(host.name());
+            if (context.dryRun()) {
+                HostLock.read(remote).ifPresent(holder -> context.reporter().warn(host.name(),
+                        "locked by " + holder.describe() + "; a real run would " + (forceUnlock ? "force it" : "stop here")));
+            }
+            context.bookkeeping(host.name(), "take the host lock " + HostLock.FILE, () -> {
+                try {
+                    HostLock.Outcome outcome = lock.take(remote, forceUnlock);
+                    synchronized (taken) {
+                        taken.add(host.name());
+                    }
+                    switch (outcome) {
+                        case TAKEN_OVER_DEAD -> context.reporter().warn(host.name(),
+                                "took over the lock of an earlier run of this operator whose process is gone");
+                        case FORCED -> context.reporter().warn(host.name(), "--force-unlock: took the lock from its holder");
+                        default -> { }
+                    }
+                } catch (HostLock.HeldException e) {
+                    throw new SeedException(ExitCode.UNEXPECTED_STATE, host.name() + ": locked by " + e.holder().describe()
+                            + ". Wait for that run to end; if it is dead, re-run with --force-unlock");
+                }
+            });
+        }
+    }
+
+    /** Releases every lock this run took, whatever happened (also after a failure). */
+    @Override
+    public void cleanUp(RunContext context) {
+        List<String> mine;
+        synchronized (taken) {
+            mine = List.copyOf(taken);
+            taken.clear();
+        }
+        for (String host : mine) {
+            try {
+                lock.release(context.host(host));
+            } catch (RuntimeException e) {
+                context.reporter().warn(host, "could not release the host lock (" + e.getMessage() + "); the next run of this operator "
+                        + "takes it over, others need --force-unlock");
+            }
+        }
+    }
+}

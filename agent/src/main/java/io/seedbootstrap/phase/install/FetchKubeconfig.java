@@ -1,0 +1,80 @@
+package io.seedbootstrap.phase.install;
+
+import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.phase.Phase;
+import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.rke2.Kubeconfig;
+import io.seedbootstrap.rke2.NodeConfig;
+import io.seedbootstrap.rke2.Rke2Paths;
+import io.seedbootstrap.ssh.RemoteCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/** Brings the admin kubeconfig to the operator: server rewritten to the registration address, 0600, context named after the cluster. */
+public final class FetchKubeconfig implements Phase {
+    /** The host name plans use for changes on the operator's own machine. */
+    public static final String OPERATOR = "operator";
+
+    private final Host bootstrap;
+    private final Path target;
+
+    public FetchKubeconfig(Host bootstrap, Path target) {
+        this.bootstrap = bootstrap;
+        this.target = target;
+    }
+
+    @Override
+    public String title() {
+        return "Fetch the kubeconfig";
+    }
+
+    @Override
+    public void run(RunContext context) {
+        String cluster = context.inventory().cluster().name();
+        String address = NodeConfig.registrationAddress(context.inventory());
+        String description = "write " + target + " (0600; context " + cluster + ", server https://" + address + ":" + NodeConfig.API_PORT + ")";
+        if (context.dryRun()) {
+            context.change(OPERATOR, description, () -> { });
+            return;
+        }
+        String rke2Yaml = context.host(bootstrap.name()).exec(RemoteCommand.shell("cat " + Rke2Paths.ADMIN_KUBECONFIG,
+                "read " + Rke2Paths.ADMIN_KUBECONFIG).asRoot()).stdout();
+        String kubeconfig = Kubeconfig.forOperator(rke2Yaml, cluster, address);
+        if (Files.exists(target) && readQuietly(target).equals(kubeconfig)) {
+            context.reporter().debug(null, target + " is up to date");
+            return;
+        }
+        context.change(OPERATOR, description, () -> writePrivate(target, kubeconfig));
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** 0600 from the first byte: created under that mode in the same folder, then renamed over the target. */
+    static void writePrivate(Path target, String content) {
+        try {
+            Path dir = target.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".new",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try {
+                Files.writeString(temp, content, StandardCharsets.UTF_8);
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.seedbootstrap.action;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.seedbootstrap.cli.CommandRunner;
+import io.seedbootstrap.testvm.TestMachine;
+import io.seedbootstrap.testvm.TestMachines;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code install} end to end on test machines with the RKE2 contract double (test-vms/rke2-double,
+ * a test double, not RKE2): one canal server from our inventory, one cilium server with
+ * kube-proxy replacement from an Ansible INI inventory; each checked on the host as contract
+ * A.4–A.7 and B.1 say, then re-run to show it converges without changes.
+ */
+class InstallIT {
+    @RegisterExtension
+    static final TestMachines machines = TestMachines.builder().count(2).build();
+
+    private static InstallFixture fixture;
+
+    @BeforeAll
+    static void bundleAndPki() throws Exception {
+        if (machines.machines().isEmpty()) {
+            return;
+        }
+        fixture = InstallFixture.create();
+    }
+
+    @Test
+    void installsACanalServerAndConvergesOnReRun() throws Exception {
+        TestMachine vm = machines.get(0);
+        Path inventory = fixture.inventory("canal-it", machines, List.of(vm), List.of("server"), "canal");
+        CommandRunner.Result result = fixture.run("install", inventory.toString());
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("Ready"), result.out());
+
+        // contract A.5: config.yaml 0600, no secret inside, everything before the first start
+        assertEquals("600 root", vm.sh("stat -c '%a %U' /etc/rancher/rke2/config.yaml").stdout().strip());
+        JsonNode config = yaml(vm.sh("cat /etc/rancher/rke2/config.yaml").stdout());
+        assertEquals("canal", config.path("cni").asText());
+        assertEquals("ingress-nginx", config.path("ingress-controller").get(0).asText());
+        assertEquals("0600", config.path("write-kubeconfig-mode").asText());
+        assertEquals("/etc/rancher/rke2/seed-bootstrap-token", config.path("token-file").asText());
+        assertTrue(config.path("tls-san").toString().contains(vm.ip()), config.toString());
+        assertEquals("seed.example/it=yes", config.path("node-label").get(0).asText());
+        assertFalse(config.has("server"), "the bootstrap server registers with nobody (A.10)");
+        assertFalse(config.toString().contains("K10"), "no token inside config.yaml");
+        assertEquals("600", vm.sh("stat -c %a /etc/rancher/rke2/seed-bootstrap-token").stdout().strip());
+        // canal needs no HelmChartConfig; none written
+        assertFalse(vm.sh("test -e /var/lib/rancher/rke2/server/manifests/rke2-canal-config.yaml").ok());
+
+        // B.1: our CA set was used, B.3: the token RKE2 runs with is the PKI's
+        assertEquals(sha(fixture.pki().resolve("cluster/server/tls/server-ca.crt")),
+                vm.sh("sha256sum < /var/lib/rancher/rke2/server/tls/server-ca.crt | cut -c1-64").stdout().strip());
+        assertEquals(Files.readString(fixture.pki().resolve("cluster/token")).strip(),
+                vm.sh("cat /var/lib/rancher/rke2/server/token").stdout().strip());
+        // A.2/A.3: split core + CNI archives in agent/images, the other CNI's not
+        String images = vm.sh("ls /var/lib/rancher/rke2/agent/images").stdout();
+        assertTrue(images.contains("rke2-images-core.linux-amd64.tar.zst") && images.contains("rke2-images-canal.linux-amd64.tar.zst"), images);
+        assertFalse(images.contains("cilium"), images);
+        assertTrue(vm.sh("systemctl is-active rke2-server").ok());
+        assertTrue(vm.sh("test -x /usr/local/bin/rke2").ok(), "A.2: a writable /usr/local is the tarball prefix");
+
+        // the kubeconfig: 0600, server at the registration address, context named after the cluster
+        Path kubeconfig = inventory.getParent().resolve("canal-it.kubeconfig");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(kubeconfig)));
+        JsonNode kc = yaml(Files.readString(kubeconfig));
+        assertEquals("https://" + vm.ip() + ":6443", kc.path("clusters").get(0).path("cluster").path("server").asText());
+        assertEquals("canal-it", kc.path("current-context").asText());
+
+        // the token never reached the operator's output or the run log
+        String token = Files.readString(fixture.pki().resolve("cluster/token")).strip();
+        String secretPart = token.substring(token.lastIndexOf(':') + 1);
+        assertFalse(result.out().contains(secretPart) || result.err().contains(secretPart));
+        for (Path log : Files.list(fixture.work.resolve("state/seed-bootstrap/logs")).toList()) {
+            assertFalse(Files.readString(log).contains(secretPart), log.toString());
+        }
+
+        // converged: a second run changes nothing and restarts nothing
+        String pidBefore = vm.sh("systemctl show -p MainPID --value rke2-server").stdout().strip();
+        CommandRunner.Result again = fixture.run("install", inventory.toString());
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("0 change(s) made"), again.out());
+        assertEquals(pidBefore, vm.sh("systemctl show -p MainPID --value rke2-server").stdout().strip());
+        assertFalse(vm.sh("test -e /var/lib/seed-bootstrap/lock").ok(), "the host lock is released");
+    }
+
+    @Test
+    void installsACiliumServerFromAnAnsibleInventory() throws Exception {
+        TestMachine vm = machines.get(1);
+        Path ini = fixture.work.resolve("cilium-hosts.ini");
+        Files.writeString(ini, String.join("\n",
+                "[rke2_servers]",
+                vm.name() + " ansible_host=" + vm.ip() + " ansible_user=admin",
+                "",
+                "[all:vars]",
+                "ansible_ssh_private_key_file=" + machines.privateKey(),
+                "seed_cluster_name=cilium-it",
+                "seed_rke2_version=v1.35.7+rke2r1",
+                "seed_cni=cilium",
+                "seed_cilium_kube_proxy_replacement=true",
+                "seed_ssh_known_hosts=" + machines.knownHosts(),
+                "seed_bundle_path=" + fixture.bundle,
+                "seed_bundle_signing_key_fingerprint=" + fixture.signingKey.fingerprint(),
+                "seed_pki_dir=" + fixture.pki(),
+                "seed_pki_rsa_key_bits=2048",
+                "seed_rancher_enabled=false",
+                "seed_argocd_enabled=false", ""));
+        CommandRunner.Result result = fixture.run("install", ini.toString(), "-o", "json");
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode summary = new ObjectMapper().readTree(result.out());
+        assertTrue(summary.path("hosts").get(0).path("ready").asBoolean(), result.out());
+
+        JsonNode config = yaml(vm.sh("cat /etc/rancher/rke2/config.yaml").stdout());
+        assertEquals("cilium", config.path("cni").asText());
+        assertTrue(config.path("disable-kube-proxy").asBoolean(), "A.7: kube-proxy replacement needs disable-kube-proxy");
+        // A.7: the HelmChartConfig is named like the chart and was there before the first start
+        JsonNode chartConfig = yaml(vm.sh("cat /var/lib/rancher/rke2/server/manifests/rke2-cilium-config.yaml").stdout());
+        assertEquals("rke2-cilium", chartConfig.path("metadata").path("name").asText());
+        assertEquals("kube-system", chartConfig.path("metadata").path("namespace").asText());
+        JsonNode values = yaml(chartConfig.path("spec").path("valuesContent").asText());
+        assertTrue(values.path("kubeProxyReplacement").asBoolean());
+        assertEquals("localhost", values.path("k8sServiceHost").asText());
+        assertEquals("6443", values.path("k8sServicePort").asText());
+        String images = vm.sh("ls /var/lib/rancher/rke2/agent/images").stdout();
+        assertTrue(images.contains("rke2-images-cilium") && !images.contains("canal"), images);
+    }
+
+    private static JsonNode yaml(String text) throws Exception {
+        return new ObjectMapper(new YAMLFactory()).readTree(text);
+    }
+
+    private static String sha(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+}
