@@ -61,7 +61,7 @@ public final class Reporter implements AutoCloseable {
     }
 
     public void phaseFinished(String title, Duration took, boolean skipped) {
-        String what = skipped ? "skipped (already done)" : "done in " + seconds(took);
+        String what = skipped ? "nothing to do" : "done in " + seconds(took);
         info(null, "      " + title + ": " + what);
     }
 

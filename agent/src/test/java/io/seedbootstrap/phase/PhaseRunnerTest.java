@@ -109,7 +109,7 @@ class PhaseRunnerTest {
         List<PhaseRunner.PhaseResult> results = new PhaseRunner(Clock.systemUTC()).run(List.of(converged), context(false, Redactor.none()));
         assertEquals(0, applied.get());
         assertEquals(PhaseRunner.PhaseResult.Outcome.SKIPPED, results.get(0).outcome());
-        assertTrue(stderr.toString().contains("Already there: skipped (already done)"), stderr.toString());
+        assertTrue(stderr.toString().contains("Already there: nothing to do"), stderr.toString());
     }
 
     @Test
