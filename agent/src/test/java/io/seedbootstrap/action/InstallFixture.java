@@ -23,10 +23,13 @@ final class InstallFixture {
     final Path bundle;
     final BundleSigningKey signingKey;
     final Path pkiInventory;
+    /** The same content stored as 16 KiB parts, as a FAT32 stick holds files over 4 GiB. */
+    final Path splitBundle;
 
-    private InstallFixture(Path work, Path bundle, BundleSigningKey key, Path pkiInventory) {
+    private InstallFixture(Path work, Path bundle, Path splitBundle, BundleSigningKey key, Path pkiInventory) {
         this.work = work;
         this.bundle = bundle;
+        this.splitBundle = splitBundle;
         this.signingKey = key;
         this.pkiInventory = pkiInventory;
     }
@@ -39,6 +42,8 @@ final class InstallFixture {
         BundleSigningKey key = BundleSigningKey.generate();
         TestBundles.build(work, mirror, key, 4294967295L);
         Path bundle = work.resolve("bundle");
+        Path split = Files.createDirectories(work.resolve("split"));
+        TestBundles.build(split, mirror, key, 16384);
         Path pkiInventory = work.resolve("pki-inventory.yaml");
         Files.writeString(pkiInventory, String.join("\n",
                 "cluster: {name: seed-it, rke2Version: v1.35.7+rke2r1}",
@@ -48,7 +53,7 @@ final class InstallFixture {
                 "  - {name: seed-1, address: 192.0.2.10, role: server}", ""));
         CommandRunner.Result init = CommandRunner.run(Map.of(), work, "pki", "init", pkiInventory.toString());
         assertEquals(0, init.exitCode(), init.err());
-        return new InstallFixture(work, bundle, key, pkiInventory);
+        return new InstallFixture(work, bundle, split.resolve("bundle"), key, pkiInventory);
     }
 
     Path pki() {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@code install} end to end on test machines with the RKE2 contract double (test-vms/rke2-double,
  * a test double, not RKE2): one canal server from our inventory, one cilium server with
- * kube-proxy replacement from an Ansible INI inventory; each checked on the host as contract
+ * kube-proxy replacement from an Ansible INI inventory and a bundle split into parts; each checked on the host as contract
  * A.4–A.7 and B.1 say, then re-run to show it converges without changes.
  */
 class InstallIT {
@@ -112,7 +112,7 @@ class InstallIT {
                 "seed_cni=cilium",
                 "seed_cilium_kube_proxy_replacement=true",
                 "seed_ssh_known_hosts=" + machines.knownHosts(),
-                "seed_bundle_path=" + fixture.bundle,
+                "seed_bundle_path=" + fixture.splitBundle,
                 "seed_bundle_signing_key_fingerprint=" + fixture.signingKey.fingerprint(),
                 "seed_pki_dir=" + fixture.pki(),
                 "seed_pki_rsa_key_bits=2048",
@@ -136,6 +136,11 @@ class InstallIT {
         assertEquals("6443", values.path("k8sServicePort").asText());
         String images = vm.sh("ls /var/lib/rancher/rke2/agent/images").stdout();
         assertTrue(images.contains("rke2-images-cilium") && !images.contains("canal"), images);
+        // this bundle stores its files as 16 KiB parts: joined on the host, whole and verified, parts removed
+        assertTrue(Files.exists(fixture.splitBundle.resolve("rke2/rke2.linux-amd64.tar.gz.part001")), "the test bundle is split");
+        assertEquals(sha(fixture.bundle.resolve("rke2/rke2.linux-amd64.tar.gz")),
+                vm.sh("sha256sum < /var/lib/seed-bootstrap/artifacts/rke2/rke2.linux-amd64.tar.gz | cut -c1-64").stdout().strip());
+        assertEquals("", vm.sh("ls /var/lib/seed-bootstrap/artifacts/parts 2>/dev/null").stdout().strip());
     }
 
     private static JsonNode yaml(String text) throws Exception {
