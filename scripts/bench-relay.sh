@@ -20,6 +20,8 @@ DIR=${BENCH_DIR:-/var/tmp/seed-bootstrap-bench}
 PREFIX=sbrelay
 TARGET=/var/lib/seed-bench/relay.bin
 log() { printf 'bench: %s\n' "$*" >&2; }
+# shellcheck source=scripts/lib/bench.sh
+source scripts/lib/bench.sh
 
 bash test-vms/start-docker.sh
 mkdir -p "$DIR"
@@ -89,10 +91,15 @@ for N in $NS; do
   done
 done
 
-median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-printf '\n%-3s %-22s %-22s %-26s %-22s %s\n' N "relay s (median)" "scp parallel s" "wall scp/relay (>1 ours)" "relay bytes/size" "scp bytes/size"
+# per-round ratios (each pair measured within seconds of each other), then their median
+paired() { paste -d' ' <(echo "${T[$1]}" | tr ' ' '\n' | sed '/^$/d') <(echo "${T[$2]}" | tr ' ' '\n' | sed '/^$/d') \
+  | awk '{printf "%s ", $1 / $2}' | bench_median; }
+printf '\nwall = scp time / relay time (>1: relay faster): median of per-round ratios [ratio of medians]\n'
+printf '%-3s %-24s %-24s %-14s %-24s %s\n' N "relay runs (s)" "scp parallel runs (s)" "wall" "relay bytes/size" "scp bytes/size"
 for N in $NS; do
-  rm_=$(echo "${T[relay$N]}" | median); sm=$(echo "${T[scp$N]}" | median)
-  printf '%-3s %-22.2f %-22.2f %-26.2f %-22s %d\n' "$N" "$rm_" "$sm" "$(echo "$sm / $rm_" | bc -l)" \
+  rm_=$(echo "${T[relay$N]}" | bench_median); sm=$(echo "${T[scp$N]}" | bench_median)
+  printf '%-3s %-24s %-24s %-14s %-24s %d\n' "$N" "$(echo "${T[relay$N]}" | awk '{for (i=1;i<=NF;i++) printf "%.1f ", $i}')" \
+    "$(echo "${T[scp$N]}" | awk '{for (i=1;i<=NF;i++) printf "%.1f ", $i}')" \
+    "$(printf '%.2f [%.2f]' "$(paired "scp$N" "relay$N")" "$(echo "$sm / $rm_" | bc -l)")" \
     "$(printf '%.4f (file %.2f)' "${B[relay$N]}" "${B[relay_file$N]}")" "$N"
 done
