@@ -46,3 +46,6 @@ charts:
 $images
 EOF
 }
+
+# bench_median: the median of the numbers on stdin (space or newline separated).
+bench_median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

@@ -17,6 +17,15 @@ public interface RemoteHost extends AutoCloseable {
         return exec(RemoteCommand.of(argv));
     }
 
+    /**
+     * The host key this connection verified (against the pin or the operator's known_hosts),
+     * as {@code type base64} like a known_hosts line without the name; empty when the
+     * implementation does not know it. The relay hands it to peers so they check the same key.
+     */
+    default java.util.Optional<String> hostKey() {
+        return java.util.Optional.empty();
+    }
+
     /** Uploads one local file (see {@link Upload} for the guarantees). */
     UploadResult upload(Upload upload);
 

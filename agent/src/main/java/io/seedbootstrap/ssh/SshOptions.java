@@ -14,13 +14,19 @@ import java.util.Optional;
  * @param passphrasePrompt   asks the operator for a key's passphrase when the inventory gives
  *                           none (null: never prompt, fail with a message instead)
  * @param hashCache          local sha256 results remembered across runs
+ * @param traffic            counts the bytes this run sends to hosts
  */
 public record SshOptions(
         boolean acceptNewHostKeys,
         Duration keepAliveInterval,
         int keepAliveMaxMissed,
         PassphrasePrompt passphrasePrompt,
-        HashCache hashCache) {
+        HashCache hashCache,
+        TrafficCounter traffic) {
+
+    public SshOptions {
+        java.util.Objects.requireNonNull(traffic, "traffic");
+    }
 
     /** Asks for the passphrase of a key file; empty when the operator gives none. */
     @FunctionalInterface
@@ -29,7 +35,7 @@ public record SshOptions(
     }
 
     public static SshOptions defaults() {
-        return new SshOptions(false, Duration.ofSeconds(5), 3, null, new HashCache(defaultHashCacheFile()));
+        return new SshOptions(false, Duration.ofSeconds(5), 3, null, new HashCache(defaultHashCacheFile()), new TrafficCounter());
     }
 
     /** {@code $XDG_CACHE_HOME/seed-bootstrap/sha256.cache}, else ~/.cache/seed-bootstrap/sha256.cache. */
@@ -40,18 +46,23 @@ public record SshOptions(
     }
 
     public SshOptions withAcceptNewHostKeys(boolean accept) {
-        return new SshOptions(accept, keepAliveInterval, keepAliveMaxMissed, passphrasePrompt, hashCache);
+        return new SshOptions(accept, keepAliveInterval, keepAliveMaxMissed, passphrasePrompt, hashCache, traffic);
     }
 
     public SshOptions withKeepAlive(Duration interval, int maxMissed) {
-        return new SshOptions(acceptNewHostKeys, interval, maxMissed, passphrasePrompt, hashCache);
+        return new SshOptions(acceptNewHostKeys, interval, maxMissed, passphrasePrompt, hashCache, traffic);
     }
 
     public SshOptions withPassphrasePrompt(PassphrasePrompt prompt) {
-        return new SshOptions(acceptNewHostKeys, keepAliveInterval, keepAliveMaxMissed, prompt, hashCache);
+        return new SshOptions(acceptNewHostKeys, keepAliveInterval, keepAliveMaxMissed, prompt, hashCache, traffic);
     }
 
     public SshOptions withHashCache(HashCache cache) {
-        return new SshOptions(acceptNewHostKeys, keepAliveInterval, keepAliveMaxMissed, passphrasePrompt, cache);
+        return new SshOptions(acceptNewHostKeys, keepAliveInterval, keepAliveMaxMissed, passphrasePrompt, cache, traffic);
+    }
+
+    /** A fresh counter: the run's bytes are counted from zero. */
+    public SshOptions withTraffic(TrafficCounter counter) {
+        return new SshOptions(acceptNewHostKeys, keepAliveInterval, keepAliveMaxMissed, passphrasePrompt, hashCache, counter);
     }
 }

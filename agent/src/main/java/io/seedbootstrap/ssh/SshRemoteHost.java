@@ -68,6 +68,8 @@ final class SshRemoteHost implements RemoteHost {
     private final Object connectionLock = new Object();
     private Connection connection; // guarded by connectionLock
     private volatile SudoMode sudoMode;
+    /** The host key verified at the last connect, {@code type base64} as in known_hosts. */
+    private volatile String hostKey;
     private volatile boolean closed;
     /** Threads writing into a channel; woken when the link dies (see {@link Writer}). */
     private final java.util.Set<Writer> writers = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -131,6 +133,11 @@ final class SshRemoteHost implements RemoteHost {
 
     SshTarget target() {
         return target;
+    }
+
+    @Override
+    public Optional<String> hostKey() {
+        return Optional.ofNullable(hostKey);
     }
 
     Redactor redactor() {
@@ -349,6 +356,9 @@ final class SshRemoteHost implements RemoteHost {
             presentedType = KnownHosts.blobType(blob);
             presented = presentedType + " " + Fingerprints.sha256(blob);
             HostKeyPolicy.Verdict v = policy.check(t.name(), t.address(), t.port(), t.hostKey(), blob);
+            if (v.trusted() && t == target) {
+                hostKey = presentedType + " " + java.util.Base64.getEncoder().encodeToString(blob);
+            }
             switch (v.outcome()) {
                 case TRUSTED -> log.debug("{}: host key {}", t.name(), v.message());
                 case ACCEPTED_NEW -> log.warn("{}", v.message());
@@ -476,7 +486,8 @@ final class SshRemoteHost implements RemoteHost {
             Future<byte[]> out = pumps.submit(() -> drain(cmd.getInputStream()));
 
             boolean stdinOpen = true;
-            OutputStream in = cmd.getOutputStream();
+            options.traffic().add(wire.getBytes(StandardCharsets.UTF_8).length);
+            OutputStream in = new Counting(cmd.getOutputStream(), options.traffic());
             Writer writer = new Writer();
             writers.add(writer);
             try {
@@ -626,6 +637,28 @@ final class SshRemoteHost implements RemoteHost {
     private SshFailure timeout(String shown, Duration limit) {
         return new SshFailure(SshFailure.Kind.TIMEOUT, target.name() + ": `" + shown + "` did not finish within "
                 + limit.toSeconds() + " s and was stopped");
+    }
+
+    /** Counts what goes into a channel's stdin (see {@link TrafficCounter}). */
+    private static final class Counting extends java.io.FilterOutputStream {
+        private final TrafficCounter counter;
+
+        Counting(OutputStream out, TrafficCounter counter) {
+            super(out);
+            this.counter = counter;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            counter.add(1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            counter.add(len);
+        }
     }
 
     private static byte[] drain(InputStream in) throws IOException {

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,17 +26,12 @@ import org.slf4j.LoggerFactory;
  * from the staged length once the staged prefix is shown to match.
  */
 final class Uploader {
-    static final String STATE_DIR = "/var/lib/seed-bootstrap";
-    static final String STAGING = STATE_DIR + "/staging";
+    static final String STATE_DIR = StagedFiles.STATE_DIR;
+    static final String STAGING = StagedFiles.STAGING;
     private static final Logger log = LoggerFactory.getLogger(Uploader.class);
     private static final int CHUNK = 1 << 20;
     private static final long PROGRESS_EVERY = 4L << 20;
-    /** Exit codes of our own scripts. */
-    private static final int EXIT_CHECKSUM = 65;
-
-    /** The host-side sha256 of stdin: openssl uses the CPU's SHA extensions, ~4x coreutils here. */
-    private static final String HASH_FN = "h() { if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r | cut -c1-64;"
-            + " else sha256sum | cut -c1-64; fi; }\n";
+    private static final String HASH_FN = StagedFiles.HASH_FN;
 
     private final SshRemoteHost host;
     private final HashCache cache;
@@ -55,8 +49,7 @@ final class Uploader {
 
     /** Where an upload to {@code target} is staged: named by the target, so a retry finds it. */
     static String stagedPath(String target) {
-        return STAGING + "/" + HexFormat.of().formatHex(
-                HashCache.newDigest().digest(target.getBytes(StandardCharsets.UTF_8))).substring(0, 32) + ".part";
+        return StagedFiles.stagedPath(target);
     }
 
     UploadResult upload(Upload u) {
@@ -179,25 +172,7 @@ final class Uploader {
         Semaphore gate = u.gate();
         acquire(gate);
         try {
-            // While cat writes the staged file, GNU tail follows the same file and feeds the hash,
-            // so the on-host check reads the file as it lands instead of in a second pass after
-            // the transfer (which cost ~1 s per GiB with SHA-NI here). The finish step uses that
-            // hash only when the staged file has exactly the expected length, else hashes again.
-            String script = "umask 077\ns=" + quote(staged) + "\n" + HASH_FN
-                    + "rm -f -- \"$s.sha256\" \"$s.sha256.tmp\"\n"
-                    + (offset > 0 ? "" : ": > \"$s\"\n")
-                    + "exec 3<&0\n"
-                    + "cat <&3 >> \"$s\" &\n"
-                    + "c=$!\n"
-                    + "exec 3<&-\n"
-                    + "t=\n"
-                    + "if tail --version 2>/dev/null | grep -q GNU; then\n"
-                    + "  tail -c +1 --pid=\"$c\" -s 0.1 -f -- \"$s\" | h > \"$s.sha256.tmp\" &\n"
-                    + "  t=$!\n"
-                    + "fi\n"
-                    + "rc=0; wait \"$c\" || rc=$?\n"
-                    + "if [ -n \"$t\" ] && [ \"$rc\" = 0 ] && wait \"$t\"; then mv -f -- \"$s.sha256.tmp\" \"$s.sha256\"; fi\n"
-                    + "exit $rc\n";
+            String script = StagedFiles.receiveScript(staged, offset > 0);
             // a transfer may take long; keepalive catches a dead link long before this
             Duration limit = host.target().commandTimeout().plusSeconds(local.size() / 1_000_000);
             RemoteCommand cmd = RemoteCommand.shell(script, "receive " + u.target() + " into " + staged
@@ -212,40 +187,10 @@ final class Uploader {
     }
 
     private void finish(Upload u, String staged, String sha, long size) {
-        String mode = u.mode();
-        StringBuilder script = new StringBuilder("set -eu\numask 077\n")
-                .append("s=").append(quote(staged)).append("; t=").append(quote(u.target()))
-                .append("; want=").append(sha).append('\n')
-                .append(HASH_FN)
-                .append("[ -f \"$s\" ] || { echo \"staged file $s is missing\" >&2; exit 66; }\n")
-                .append("got=\n")
-                .append("if [ -s \"$s.sha256\" ] && [ \"$(stat -c %s -- \"$s\")\" = ").append(size).append(" ]; then got=$(cat -- \"$s.sha256\"); fi\n")
-                // the hash taken while the file landed is a shortcut; any doubt means a full pass
-                .append("[ \"$got\" = \"$want\" ] || got=$(h < \"$s\")\n")
-                .append("rm -f -- \"$s.sha256\"\n")
-                .append("if [ \"$got\" != \"$want\" ]; then rm -f -- \"$s\"; echo \"sha256 mismatch on the host: got $got\" >&2; exit ")
-                .append(EXIT_CHECKSUM).append("; fi\n")
-                .append("if [ -d \"$t\" ]; then echo \"$t is a directory\" >&2; exit 66; fi\n")
-                .append("chmod ").append(mode).append(" -- \"$s\"\n");
-        if (u.owner() != null) {
-            script.append("chown ").append(quote(u.owner())).append(" -- \"$s\"\n");
-        }
-        script.append("d=$(dirname -- \"$t\")\n")
-                .append("[ -d \"$d\" ] || (umask 022 && mkdir -p -- \"$d\")\n")
-                // rename is atomic only within one file system; across two, copy to a hidden
-                // name beside the target first, then rename that
-                .append("if [ \"$(stat -c %d -- \"$s\")\" = \"$(stat -c %d -- \"$d\")\" ]; then\n")
-                .append("  mv -f -- \"$s\" \"$t\"\n")
-                .append("else\n")
-                .append("  p=\"$d/.$(basename -- \"$t\").seed-bootstrap-partial\"\n")
-                .append("  cp -p -- \"$s\" \"$p\" && mv -f -- \"$p\" \"$t\" && rm -f -- \"$s\"\n")
-                .append("fi\n");
-        ExecResult r = host.run(RemoteCommand.shell(script.toString(), "verify sha256 " + sha + " of " + staged
-                + ", chmod " + mode + (u.owner() != null ? ", chown " + u.owner() : "") + ", mv to " + u.target())
-                .asRoot().allowFailure());
-        if (r.exitCode() == EXIT_CHECKSUM) {
+        ExecResult r = host.run(StagedFiles.finish(u.target(), staged, sha, size, u.mode(), u.owner()));
+        if (r.exitCode() == StagedFiles.EXIT_CHECKSUM) {
             throw new SshFailure(SshFailure.Kind.CHECKSUM, host.name() + ": " + u.target() + " arrived with "
-                    + r.stderrTail(1).replace("sha256 mismatch on the host: got ", "sha256 ") + " instead of " + sha
+                    + StagedFiles.mismatch(r) + " instead of " + sha
                     + "; the staged copy was deleted (did " + u.source() + " change during the upload?)");
         }
         r.orThrow();

@@ -1,0 +1,421 @@
+package io.seedbootstrap.host;
+
+import static io.seedbootstrap.support.ShellQuote.quote;
+
+import io.seedbootstrap.ssh.ExecResult;
+import io.seedbootstrap.ssh.RemoteCommand;
+import io.seedbootstrap.ssh.RemoteHost;
+import io.seedbootstrap.ssh.SshFailure;
+import io.seedbootstrap.ssh.StagedFiles;
+import io.seedbootstrap.ssh.Upload;
+import io.seedbootstrap.ssh.UploadResult;
+import io.seedbootstrap.support.ExitCode;
+import io.seedbootstrap.support.SeedException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts one file on many hosts while sending it over the operator's link once: the operator
+ * uploads it to the first receiver, then hosts that have a verified copy send it to hosts that
+ * do not ({@link RelaySchedule}: the holders double each round), each receiver checking the
+ * sha256 the operator computed before renaming into place. A receiver that gets a bad copy is
+ * sent the file by the operator directly.
+ *
+ * <p>A hop from S to R, all of it through {@link RemoteHost#exec} as root:
+ * <ol>
+ * <li>S generates a one-hop ed25519 key pair in {@value #RELAY_DIR} (the private key never leaves
+ *     S, never appears in argv) and a known_hosts file holding only R's host key <i>as the
+ *     operator verified it</i> ({@link RemoteHost#hostKey()}), so S checks R's real key with
+ *     {@code StrictHostKeyChecking=yes};
+ * <li>R gets a receive script in {@value #RELAY_DIR} and, in root's authorized_keys, the public
+ *     key restricted by {@code restrict,from="<S's source address>",command="<that script>"},
+ *     commented {@code seed-bootstrap-relay <run>-<hop>}: the key can only write that one file
+ *     into R's staging area, and only from S;
+ * <li>S runs OpenSSH {@code ssh root@R < target}; the receive script hashes the file as it lands;
+ * <li>R checks the sha256 and renames into place ({@link StagedFiles#finish});
+ * <li>both sides' credentials are removed, whatever happened. {@link #sweep} removes those of
+ *     any other run (a killed one), and runs on each host before its first hop.
+ * </ol>
+ *
+ * <p>Needs OpenSSH's {@code ssh} and {@code ssh-keygen} on senders and root login by key
+ * ({@code PermitRootLogin} other than {@code no}) on receivers; where that is missing the hop
+ * fails and the operator sends the file to that receiver itself (a warning says why).
+ */
+public final class Relay {
+    public static final String RELAY_DIR = StagedFiles.STATE_DIR + "/relay";
+    /** Comment on every authorized_keys line and key the relay creates. */
+    public static final String MARKER = "seed-bootstrap-relay";
+    /** The name the sender's temporary known_hosts gives the receiver (HostKeyAlias). */
+    private static final String PEER_ALIAS = "seed-bootstrap-relay-peer";
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.]{0,63}");
+    private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.:%_-]{1,253}");
+    private static final Pattern HOST_KEY = Pattern.compile("(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/=]+");
+    private static final int EXIT_NO_ROOT_LOGIN = 67;
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+    /**
+     * A receiver and how the other hosts reach it: the inventory's {@code nodeIp} when set, else
+     * its {@code address} (what the operator uses may be a NAT or a jump away).
+     */
+    public record Peer(RemoteHost host, String address, int port) {
+        public Peer {
+            Objects.requireNonNull(host, "host");
+            if (address == null || !ADDRESS.matcher(address).matches()) {
+                throw new IllegalArgumentException("peer address of " + host.name() + " is not a host name or IP: " + address);
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port " + port);
+            }
+        }
+
+        /** The peer address of an inventory host: nodeIp, else address; SSH port 22. */
+        public static Peer of(RemoteHost host, io.seedbootstrap.inventory.model.Host config) {
+            return new Peer(host, config.nodeIp() != null ? config.nodeIp() : config.address(), 22);
+        }
+
+        public String name() {
+            return host.name();
+        }
+    }
+
+    /** Progress of a distribution; called on the working threads, synchronously. */
+    public interface Listener {
+        Listener NONE = new Listener() {};
+
+        /** Before S sends to R (S's copy has been verified by then). */
+        default void hopStarting(String from, String to, String target) {}
+
+        /** After the hop; {@code ok} false: {@code detail} says why, and the operator sends to {@code to}. */
+        default void hopFinished(String from, String to, String target, boolean ok, String detail) {}
+    }
+
+    /** How one host got the file. */
+    public enum Source { OPERATOR, HOST, ALREADY_THERE }
+
+    /**
+     * What a distribution did.
+     *
+     * @param operatorBytes file bytes the operator sent (over every upload, re-sends included)
+     * @param servedBy      receiver name to the host that sent it its copy (relayed hosts only)
+     * @param resent        receivers the operator sent the file to after a relay hop failed or
+     *                      served a bad copy
+     * @param badSources    hosts that served a copy that did not verify
+     */
+    public record Result(String target, String sha256, long size, long operatorBytes, Map<String, Source> sources,
+            Map<String, String> servedBy, List<String> resent, List<String> badSources, int rounds, Duration duration) {
+
+        /** operatorBytes / size: 1.0 when the file crossed the operator's link once. */
+        public double operatorSends() {
+            return size == 0 ? 0 : (double) operatorBytes / size;
+        }
+    }
+
+    private final String runId;
+    private final Hosts hosts;
+    private final Listener listener;
+    private final Duration hopTimeout;
+    private final AtomicInteger hops = new AtomicInteger();
+    /** Hosts swept in this run (sweeping once per host is enough: later hops are our own). */
+    private final Set<String> swept = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param runId      marks this run's credentials; any other run's are swept
+     * @param hopTimeout added to the transfer time a hop may take (1 s per MB, as uploads)
+     */
+    public Relay(String runId, Hosts hosts, Listener listener, Duration hopTimeout) {
+        if (!RUN_ID.matcher(runId).matches()) {
+            throw new IllegalArgumentException("run id must be letters, digits, '_' or '.': " + runId);
+        }
+        this.runId = runId;
+        this.hosts = Objects.requireNonNull(hosts);
+        this.listener = Objects.requireNonNull(listener);
+        this.hopTimeout = Objects.requireNonNull(hopTimeout);
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    // --- distribute ------------------------------------------------------------------------
+
+    /**
+     * Puts {@code file} at {@code target} (mode, owner: as {@link Upload}) on every receiver.
+     * Hosts that already have it are not sent anything and serve as sources.
+     */
+    public Result distribute(Path file, String target, String mode, String owner, List<Peer> receivers) {
+        if (receivers.isEmpty()) {
+            throw new IllegalArgumentException("no receivers");
+        }
+        long t0 = System.nanoTime();
+        sweep(receivers.stream().map(Peer::host).toList());
+        Upload base = Upload.of(file, target).mode(mode).owner(owner).gate(hosts.uploadSlots());
+        AtomicLong operatorBytes = new AtomicLong();
+        Map<String, Source> sources = new ConcurrentHashMap<>();
+
+        // The first receiver gets it from the operator (the uploader skips when it is there).
+        Peer first = receivers.get(0);
+        UploadResult r0 = first.host().upload(base);
+        operatorBytes.addAndGet(r0.bytesSent());
+        sources.put(first.name(), r0.status() == UploadResult.Status.SKIPPED ? Source.ALREADY_THERE : Source.OPERATOR);
+        String sha = r0.sha256();
+        long size = r0.size();
+
+        List<Peer> rest = receivers.subList(1, receivers.size());
+        Map<Peer, String> have = hosts.parallel(rest, Peer::name,
+                p -> Objects.requireNonNullElse(StagedFiles.parseHash(p.host().exec(StagedFiles.hashIfSize(target, size))), ""));
+        List<Peer> holders = new ArrayList<>(List.of(first));
+        List<Peer> pending = new ArrayList<>();
+        for (Peer p : rest) {
+            if (have.get(p).equals(sha)) {
+                holders.add(p);
+                sources.put(p.name(), Source.ALREADY_THERE);
+            } else {
+                pending.add(p);
+            }
+        }
+        // fix mode/owner on hosts that had the content (the uploader does the same when it skips)
+        hosts.parallel(holders.subList(1, holders.size()), Peer::name,
+                p -> p.host().exec(RemoteCommand.shell("chmod " + mode + " -- " + quote(target)
+                        + (owner != null ? " && chown " + quote(owner) + " -- " + quote(target) : "")).asRoot()));
+
+        RelaySchedule.Plan<Peer> plan = new RelaySchedule<Peer>().run(holders, pending, new RelaySchedule.Transfers<>() {
+            @Override
+            public Map<Peer, RelaySchedule.Outcome> round(Map<Peer, Peer> round) {
+                Map<Peer, RelaySchedule.Outcome> out = new LinkedHashMap<>();
+                hosts.parallel(round.keySet(), Peer::name, from -> hop(from, round.get(from), target, sha, size, mode, owner))
+                        .forEach((from, outcome) -> out.put(round.get(from), outcome));
+                return out;
+            }
+
+            @Override
+            public void direct(List<Peer> peers) {
+                hosts.parallel(peers, Peer::name, p -> {
+                    UploadResult r = p.host().upload(base);
+                    operatorBytes.addAndGet(r.bytesSent());
+                    if (!r.sha256().equals(sha)) {
+                        throw new SshFailure(SshFailure.Kind.LOCAL_IO, file + " changed during the distribution");
+                    }
+                    sources.put(p.name(), Source.OPERATOR);
+                    return r;
+                });
+            }
+
+            @Override
+            public Map<Peer, Boolean> recheck(List<Peer> peers) {
+                return hosts.parallel(peers, Peer::name,
+                        p -> sha.equals(StagedFiles.parseHash(p.host().exec(StagedFiles.hashIfSize(target, size)))));
+            }
+        });
+        Map<String, String> servedBy = new LinkedHashMap<>();
+        plan.servedBy().forEach((to, from) -> {
+            servedBy.put(to.name(), from.name());
+            sources.put(to.name(), Source.HOST);
+        });
+        Map<String, Source> ordered = new LinkedHashMap<>();
+        receivers.forEach(p -> ordered.put(p.name(), sources.get(p.name())));
+        Result result = new Result(target, sha, size, operatorBytes.get(), ordered, servedBy,
+                plan.direct().stream().map(Peer::name).toList(), plan.suspects().stream().map(Peer::name).toList(),
+                plan.rounds(), Duration.ofNanos(System.nanoTime() - t0));
+        log.info("relay {}: {} host(s), {} relayed in {} round(s), operator sent {} bytes ({}x the file){}", target,
+                receivers.size(), servedBy.size(), plan.rounds(), result.operatorBytes(),
+                String.format(java.util.Locale.ROOT, "%.2f", result.operatorSends()),
+                result.resent().isEmpty() ? "" : ", re-sent directly to " + String.join(", ", result.resent()));
+        return result;
+    }
+
+    // --- one hop ---------------------------------------------------------------------------
+
+    private RelaySchedule.Outcome hop(Peer from, Peer to, String target, String sha, long size, String mode, String owner) {
+        String name = runId + "-" + hops.incrementAndGet();
+        String key = RELAY_DIR + "/" + name + ".key";
+        String knownHosts = RELAY_DIR + "/" + name + ".known_hosts";
+        String recv = RELAY_DIR + "/" + name + ".recv";
+        String marker = MARKER + " " + name;
+        listener.hopStarting(from.name(), to.name(), target);
+        RelaySchedule.Outcome outcome = RelaySchedule.Outcome.FAILED;
+        String detail = "";
+        try {
+            String hostKey = to.host().hostKey().orElseThrow(() -> new SeedException(ExitCode.FAILED,
+                    "the operator has no verified host key of " + to.name() + " to give to " + from.name()));
+            if (!HOST_KEY.matcher(hostKey).matches()) {
+                throw new SeedException(ExitCode.FAILED, "unexpected host key format for " + to.name());
+            }
+            // 1. the sender: key pair, known_hosts with the receiver's verified key, source address
+            ExecResult s = from.host().exec(RemoteCommand.shell("set -eu\numask 077\n"
+                    + "mkdir -p " + RELAY_DIR + "\nchmod 0700 " + StagedFiles.STATE_DIR + " " + RELAY_DIR + "\n"
+                    + "k=" + quote(key) + "\nrm -f -- \"$k\" \"$k.pub\"\n"
+                    + "ssh-keygen -q -t ed25519 -N '' -C " + quote(marker) + " -f \"$k\" </dev/null >/dev/null\n"
+                    + "printf '%s %s\\n' " + PEER_ALIAS + " " + quote(hostKey) + " > " + quote(knownHosts) + "\n"
+                    + "echo \"pub $(cat -- \"$k.pub\")\"\n"
+                    + "src=$(ip -o route get " + quote(to.address()) + " 2>/dev/null | sed -n 's/.* src \\([^ ]*\\).*/\\1/p') || true\n"
+                    + "echo \"src $src\"\n", "relay " + name + ": key pair and known_hosts for " + to.name()).asRoot());
+            String pub = field(s, "pub");
+            String src = field(s, "src");
+            if (src == null || src.isBlank() || !ADDRESS.matcher(src).matches()) {
+                src = from.address();
+            }
+            if (pub == null || !pub.startsWith("ssh-ed25519 ") || !pub.endsWith(" " + marker)) {
+                throw new SeedException(ExitCode.FAILED, from.name() + ": ssh-keygen printed no usable public key");
+            }
+            // 2. the receiver: the receive script, and the restricted key in root's authorized_keys
+            String staged = StagedFiles.stagedPath(target);
+            String line = "restrict,from=\"" + src + "\",command=\"/bin/sh " + recv + "\" " + pub;
+            ExecResult a = to.host().exec(RemoteCommand.shell(authorizeScript(recv, line, src),
+                    "relay " + name + ": allow " + from.name() + " (" + src + ") to write " + staged)
+                    .asRoot().allowFailure()
+                    .stdin(RemoteCommand.Stdin.of(StagedFiles.receiveScript(staged, false))));
+            if (a.exitCode() == EXIT_NO_ROOT_LOGIN) {
+                throw new SeedException(ExitCode.FAILED, to.name() + ": " + a.stderrTail(1));
+            }
+            a.orThrow();
+            // 3. the sender streams its verified copy into the receiver's forced command
+            ExecResult send = from.host().exec(RemoteCommand.shell(sendScript(key, knownHosts, hostKey, to, target),
+                    "relay " + name + ": send " + target + " to " + to.name() + " (" + to.address() + ")")
+                    .asRoot().allowFailure().timeout(hopTimeout.plusSeconds(size / 1_000_000)));
+            if (!send.ok()) {
+                throw new SeedException(ExitCode.FAILED, from.name() + ": ssh to " + to.name() + " (" + to.address()
+                        + ") exited " + send.exitCode() + ": " + send.stderrTail(3));
+            }
+            // 4. the receiver checks the sha256 the operator computed and renames into place
+            ExecResult f = to.host().exec(StagedFiles.finish(target, staged, sha, size, mode, owner));
+            if (f.exitCode() == StagedFiles.EXIT_CHECKSUM) {
+                outcome = RelaySchedule.Outcome.CORRUPT;
+                detail = "the copy from " + from.name() + " arrived with " + f.stderrTail(1).replace("sha256 mismatch on the host: got ", "sha256 ")
+                        + " instead of " + sha;
+                log.warn("relay {}: {}: {}; the operator sends it instead", name, to.name(), detail);
+            } else {
+                f.orThrow();
+                outcome = RelaySchedule.Outcome.OK;
+            }
+        } catch (RuntimeException e) {
+            detail = e.getMessage();
+            log.warn("relay {}: {} -> {} failed ({}); the operator sends {} to {} instead", name, from.name(), to.name(),
+                    detail, target, to.name());
+        } finally {
+            cleanUp(from, "rm -f -- " + quote(key) + " " + quote(key + ".pub") + " " + quote(knownHosts), name);
+            cleanUp(to, "rm -f -- " + quote(recv) + "\n" + rewriteAuthorizedKeys(
+                    "substr($0, length($0) - length(m) + 1) == m { next } { print }", " " + marker), name);
+        }
+        listener.hopFinished(from.name(), to.name(), target, outcome == RelaySchedule.Outcome.OK, detail);
+        return outcome;
+    }
+
+    private static String field(ExecResult r, String name) {
+        for (String l : r.stdout().split("\n")) {
+            if (l.startsWith(name + " ")) {
+                return l.substring(name.length() + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    /** Root's authorized_keys files as sshd sees them for a login from {@code src}. */
+    private static String authorizedKeysFiles(String src) {
+        boolean ip = src != null && src.matches("[0-9.]+|[0-9A-Fa-f:]+");
+        return "sshd=$(command -v sshd || echo /usr/sbin/sshd)\n"
+                + "conf=$(\"$sshd\" -T" + (ip ? " -C user=root,host=" + src + ",addr=" + src : "") + " 2>/dev/null || true)\n"
+                + "home=$(getent passwd root | cut -d: -f6); home=${home:-/root}\n"
+                + "files=\n"
+                + "for p in $(printf '%s\\n' \"$conf\" | awk '$1 == \"authorizedkeysfile\" { $1 = \"\"; print }'); do\n"
+                + "  [ \"$p\" = none ] && continue\n"
+                + "  p=$(printf '%s' \"$p\" | sed -e \"s|%h|$home|g\" -e 's|%u|root|g' -e 's|%%|%|g')\n"
+                + "  case $p in /*) ;; *) p=\"$home/$p\" ;; esac\n"
+                + "  files=\"$files $p\"\n"
+                + "done\n"
+                + "[ -n \"$files\" ] || files=\"$home/.ssh/authorized_keys\"\n";
+    }
+
+    private static String authorizeScript(String recv, String line, String src) {
+        return "set -eu\numask 077\n"
+                + "mkdir -p " + RELAY_DIR + "\nchmod 0700 " + StagedFiles.STATE_DIR + " " + RELAY_DIR + "\n"
+                + "cat > " + quote(recv) + "\n"
+                + authorizedKeysFiles(src)
+                + "prl=$(printf '%s\\n' \"$conf\" | awk '$1 == \"permitrootlogin\" { print $2 }')\n"
+                + "case ${prl:-prohibit-password} in\n"
+                + "  yes|without-password|prohibit-password|forced-commands-only) ;;\n"
+                + "  *) echo \"sshd does not let root log in with a key (PermitRootLogin $prl): the relay cannot write here\" >&2; exit "
+                + EXIT_NO_ROOT_LOGIN + " ;;\n"
+                + "esac\n"
+                + "set -- $files; f=$1\n"
+                + "d=$(dirname -- \"$f\"); [ -d \"$d\" ] || (umask 077 && mkdir -p -- \"$d\")\n"
+                + "exec 9<" + RELAY_DIR + "\n"
+                + "if command -v flock >/dev/null 2>&1; then flock -w 30 9; fi\n"
+                + "if [ -s \"$f\" ] && [ -n \"$(tail -c 1 -- \"$f\")\" ]; then echo >> \"$f\"; fi\n"
+                + "printf '%s\\n' " + quote(line) + " >> \"$f\"\n";
+    }
+
+    private static String sendScript(String key, String knownHosts, String hostKey, Peer to, String target) {
+        String type = hostKey.substring(0, hostKey.indexOf(' '));
+        String algorithms = type.equals("ssh-rsa") ? "rsa-sha2-512,rsa-sha2-256" : type;
+        // -F /dev/null: root's own ssh config (proxies, other keys) must not change this hop;
+        // StrictHostKeyChecking=yes against a known_hosts holding only the key the operator verified
+        return "exec ssh -F /dev/null -T -i " + quote(key)
+                + " -o IdentitiesOnly=yes -o IdentityAgent=none -o BatchMode=yes -o PasswordAuthentication=no"
+                + " -o KbdInteractiveAuthentication=no -o StrictHostKeyChecking=yes -o UserKnownHostsFile=" + quote(knownHosts)
+                + " -o GlobalKnownHostsFile=/dev/null -o HostKeyAlias=" + PEER_ALIAS + " -o CheckHostIP=no -o UpdateHostKeys=no"
+                + " -o HostKeyAlgorithms=" + algorithms
+                + " -o Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr"
+                + " -o ConnectTimeout=15 -o ServerAliveInterval=5 -o ServerAliveCountMax=3 -o LogLevel=ERROR"
+                + " -p " + to.port() + " root@" + quote(to.address()) + " < " + quote(target) + "\n";
+    }
+
+    /** Shell that rewrites root's authorized_keys files through awk (with {@code m} set), keeping mode and owner. */
+    private static String rewriteAuthorizedKeys(String awk, String m) {
+        return authorizedKeysFiles(null)
+                + "files=\"$files $home/.ssh/authorized_keys $home/.ssh/authorized_keys2\"\n"
+                + "if [ -d " + RELAY_DIR + " ]; then exec 9<" + RELAY_DIR + "; command -v flock >/dev/null 2>&1 && flock -w 30 9 || true; fi\n"
+                + "for f in $files; do\n"
+                + "  [ -f \"$f\" ] && grep -q " + quote(" " + MARKER + " ") + " -- \"$f\" || continue\n"
+                + "  tmp=\"$f.seed-bootstrap-relay.$$\"\n"
+                + "  awk -v m=" + quote(m) + " " + quote(awk) + " \"$f\" > \"$tmp\"\n"
+                + "  chown --reference=\"$f\" -- \"$tmp\"; chmod --reference=\"$f\" -- \"$tmp\"\n"
+                + "  mv -f -- \"$tmp\" \"$f\"\n"
+                + "done\n";
+    }
+
+    private static void cleanUp(Peer p, String script, String name) {
+        try {
+            p.host().exec(RemoteCommand.shell(script, "relay " + name + ": remove its temporary credentials").asRoot());
+        } catch (RuntimeException e) {
+            log.warn("{}: could not remove the relay credentials of {} ({}); the next run removes them",
+                    p.name(), name, e.getMessage());
+        }
+    }
+
+    // --- sweep -----------------------------------------------------------------------------
+
+    /**
+     * Removes relay credentials that runs other than this one left behind (a run that was
+     * killed between creating and removing them): authorized_keys lines commented
+     * {@code seed-bootstrap-relay <other run>-<n>}, and files in {@value #RELAY_DIR}. Each host
+     * is swept once per run.
+     */
+    public void sweep(Collection<RemoteHost> targets) {
+        List<RemoteHost> todo = targets.stream().filter(h -> !swept.contains(h.name())).toList();
+        hosts.parallel(todo, RemoteHost::name, h -> {
+            String keep = " " + MARKER + " " + runId + "-";
+            h.exec(RemoteCommand.shell("set -u\n"
+                    + rewriteAuthorizedKeys("index($0, \" " + MARKER + " \") && !index($0, m) { next } { print }", keep)
+                    + "if [ -d " + RELAY_DIR + " ]; then\n"
+                    + "  for f in " + RELAY_DIR + "/*; do\n"
+                    + "    case ${f##*/} in " + runId + "-*) ;; '*') ;; *) rm -f -- \"$f\" ;; esac\n"
+                    + "  done\n"
+                    + "fi\n", "relay: remove temporary credentials of earlier runs").asRoot());
+            swept.add(h.name());
+            return null;
+        });
+    }
+}
