@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -97,14 +96,14 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
         Path log = logFile != null ? logFile : defaultLogFile(started);
         PrintWriter err = spec.commandLine().getErr();
         Redactor redactor = Redactor.of(secrets(inventory, material));
-        String runId = UUID.randomUUID().toString();
+        String runId = RunOptions.newRunId(started, new java.security.SecureRandom());
         InstallAction.Request request = new InstallAction.Request(inventory, bundleDir,
                 BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + file), material, kubeconfigFile,
                 SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys),
                 HostLock.forThisProcess(runId, operatorHost(), "install", started), forceUnlock,
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
         try (Reporter reporter = new Reporter(err, log, redactor, verbose(), clock)) {
-            RunContext run = new RunContext(new RunOptions(dryRun, log, Duration.ofSeconds(waitSeconds)), inventory,
+            RunContext run = new RunContext(new RunOptions(dryRun, log, Duration.ofSeconds(waitSeconds), runId), inventory,
                     new Hosts(Hosts.Limits.defaults()), reporter);
             reporter.info(null, (dryRun ? "dry run: nothing will be changed. " : "") + "install of cluster " + inventory.cluster().name()
                     + " on " + inventory.hosts().size() + " host(s), run " + runId + ", log " + log);

@@ -79,6 +79,31 @@ public final class RunContext {
     }
 
     /**
+     * One change that lands on several hosts at once (a file relayed between them): recorded
+     * per host, made once.
+     */
+    public void change(Collection<String> hosts, String description, Change change) {
+        if (dryRun()) {
+            for (String host : hosts) {
+                plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.PLANNED, true));
+                reporter.debug(host, "would " + description);
+            }
+            return;
+        }
+        hosts.forEach(host -> reporter.debug(host, description));
+        try {
+            change.apply();
+            hosts.forEach(host -> plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.DONE, true)));
+        } catch (Exception e) {
+            hosts.forEach(host -> plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.FAILED, true)));
+            if (e instanceof SeedException seed) {
+                throw seed;
+            }
+            throw new SeedException(ExitCode.FAILED, String.join(", ", hosts) + ": " + description + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The same door for the run's own bookkeeping on a host that the run removes again before it
      * ends (the host lock): recorded and dry-run aware, but not a lasting change of the host.
      */

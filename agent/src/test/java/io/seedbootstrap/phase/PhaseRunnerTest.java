@@ -31,7 +31,7 @@ class PhaseRunnerTest {
 
     private RunContext context(boolean dryRun, Redactor redactor) {
         Reporter reporter = new Reporter(new PrintWriter(stderr, true), dir.resolve("logs/run.log"), redactor, false, Clock.systemUTC());
-        return new RunContext(new RunOptions(dryRun, dir.resolve("logs/run.log"), Duration.ofSeconds(5)), null,
+        return new RunContext(new RunOptions(dryRun, dir.resolve("logs/run.log"), Duration.ofSeconds(5), "test.run"), null,
                 new Hosts(Hosts.Limits.defaults()), reporter);
     }
 

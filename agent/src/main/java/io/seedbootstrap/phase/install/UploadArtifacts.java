@@ -1,17 +1,22 @@
 package io.seedbootstrap.phase.install;
 
 import io.seedbootstrap.bundle.VerifiedBundle;
+import io.seedbootstrap.host.Relay;
 import io.seedbootstrap.host.RemoteFiles;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Puts on every node the RKE2 files its role needs. What a host already has with the right
  * sha256 is not sent again (one read-only check per host first), so a re-run on a converged
- * cluster uploads nothing and a dry run lists only what would really be sent.
+ * cluster uploads nothing and a dry run lists only what would really be sent. A file several
+ * hosts need crosses the operator's link once: the {@link Relay} copies it between the hosts,
+ * verified at every hop (issue: the operator's link is the slowest hop of a site).
  */
 public final class UploadArtifacts implements Phase {
     private final List<Host> hosts;
@@ -29,23 +34,46 @@ public final class UploadArtifacts implements Phase {
     public void run(RunContext context) {
         VerifiedBundle bundle = context.state().get(null, VerifyBundle.BUNDLE);
         List<BundleFiles.Placement> placements = BundleFiles.rke2Files(bundle.manifest(), context.inventory().cluster().cni());
-        context.hosts().parallel(hosts, Host::name, host -> {
-            var remote = context.host(host.name());
-            Map<String, RemoteFiles.State> present = RemoteFiles.states(remote, placements.stream().map(BundleFiles.Placement::target).toList());
-            int sent = 0;
-            for (BundleFiles.Placement placement : placements) {
-                RemoteFiles.State state = present.get(placement.target());
-                if (state != null && state.sha256().equals(placement.file().sha256())) {
-                    continue;
+        List<String> targets = placements.stream().map(BundleFiles.Placement::target).toList();
+        Map<Host, Map<String, RemoteFiles.State>> present = context.hosts().parallel(hosts, Host::name,
+                host -> RemoteFiles.states(context.host(host.name()), targets));
+        Relay relay = new Relay(context.options().runId(), context.hosts(), new Relay.Listener() {
+            @Override
+            public void hopFinished(String from, String to, String target, boolean ok, String detail) {
+                if (ok) {
+                    context.reporter().debug(to, "got " + target + " from " + from);
+                } else {
+                    context.reporter().warn(to, "copy of " + target + " from " + from + " failed (" + detail + "); sent by the operator instead");
                 }
-                sent++;
-                context.change(host.name(), placement.describe(),
-                        () -> BundleFiles.upload(remote, bundle, placement, context.hosts().uploadSlots()));
             }
-            if (sent == 0) {
-                context.reporter().debug(host.name(), "every RKE2 artifact already in place");
+        }, Duration.ofMinutes(2));
+        for (BundleFiles.Placement placement : placements) {
+            List<Host> receivers = new ArrayList<>();
+            for (Host host : hosts) {
+                RemoteFiles.State state = present.get(host).get(placement.target());
+                if (state == null || !state.sha256().equals(placement.file().sha256())) {
+                    receivers.add(host);
+                }
             }
-            return sent;
-        });
+            if (receivers.isEmpty()) {
+                continue;
+            }
+            if (receivers.size() == 1 || placement.file().isSplit()) {
+                // one receiver, or a file stored as parts (joined on each host): straight from the operator
+                context.hosts().parallel(receivers, Host::name, host -> {
+                    context.change(host.name(), placement.describe(),
+                            () -> BundleFiles.upload(context.host(host.name()), bundle, placement, context.hosts().uploadSlots()));
+                    return null;
+                });
+                continue;
+            }
+            List<Relay.Peer> peers = receivers.stream().map(h -> Relay.Peer.of(context.host(h.name()), h)).toList();
+            context.change(receivers.stream().map(Host::name).toList(), placement.describe() + " (sent once, relayed between the hosts)", () -> {
+                Relay.Result result = relay.distribute(bundle.directory().resolve(placement.file().path()), placement.target(),
+                        placement.mode(), null, peers);
+                context.reporter().debug(null, placement.target() + ": operator sent " + result.operatorBytes() + " bytes for "
+                        + receivers.size() + " hosts in " + result.rounds() + " relay round(s)");
+            });
+        }
     }
 }

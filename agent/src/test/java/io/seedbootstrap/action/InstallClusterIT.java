@@ -1,0 +1,109 @@
+package io.seedbootstrap.action;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.seedbootstrap.cli.CommandRunner;
+import io.seedbootstrap.testvm.TestMachine;
+import io.seedbootstrap.testvm.TestMachines;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two servers and an agent from one {@code install} on test machines with the RKE2 contract
+ * double (a test double, not RKE2): the second server joins after the first is Ready (the double
+ * records the etcd learner order and refuses parallel learners, contract A.10), the agent joins
+ * with the agent token only, and the RKE2 files cross the operator's link once (relay).
+ */
+class InstallClusterIT {
+    @RegisterExtension
+    static final TestMachines machines = TestMachines.builder().count(3).build();
+
+    private static InstallFixture fixture;
+
+    @BeforeAll
+    static void bundleAndPki() throws Exception {
+        if (machines.machines().isEmpty()) {
+            return;
+        }
+        fixture = InstallFixture.create();
+    }
+
+    @Test
+    void serversJoinOneAtATimeThenTheAgentAndFilesAreSentOnce() throws Exception {
+        TestMachine s1 = machines.get(0);
+        TestMachine s2 = machines.get(1);
+        TestMachine a1 = machines.get(2);
+        // the bootstrap server's own address stands in for a load balancer (A.10.1 needs one address forwarding 9345 and 6443)
+        Path inventory = fixture.inventory("ha-it", machines, List.of(s1, s2, a1), List.of("server", "server", "agent"), "canal");
+        Files.writeString(inventory, Files.readString(inventory).replace("  cni: canal\n", "  cni: canal\n  registrationAddress: " + s1.ip() + "\n"));
+        CommandRunner.Result result = fixture.run("install", inventory.toString(), "-o", "json");
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode summary = new ObjectMapper().readTree(result.out());
+        for (JsonNode host : summary.path("hosts")) {
+            assertTrue(host.path("ready").asBoolean(), host.toString());
+        }
+
+        // A.10: s2 was added as a learner and promoted before the agent registered; nothing was refused
+        List<JsonNode> joins = joins(s1);
+        List<String> order = joins.stream().map(j -> j.path("node").asText() + ":" + j.path("result").asText()).toList();
+        assertFalse(order.stream().anyMatch(o -> o.endsWith(":refused")), order.toString());
+        int learner = order.indexOf(s2.name() + ":learner-added");
+        int promoted = order.indexOf(s2.name() + ":promoted");
+        int agent = order.indexOf(a1.name() + ":registered");
+        assertTrue(learner >= 0 && learner < promoted && promoted < agent, order.toString());
+
+        // joining nodes register through the fixed address; the agent holds only the agent token
+        assertTrue(s2.sh("grep -qx 'server: https://" + s1.ip() + ":9345' /etc/rancher/rke2/config.yaml").ok());
+        assertEquals(Files.readString(fixture.pki().resolve("cluster/agent-token")).strip(),
+                a1.sh("cat /etc/rancher/rke2/seed-bootstrap-token").stdout().strip());
+        assertFalse(a1.sh("test -e /etc/rancher/rke2/seed-bootstrap-agent-token").ok());
+        assertTrue(a1.sh("systemctl is-active rke2-agent").ok());
+
+        // the relay: the tarball left the operator once for three hosts, and no temporary key stayed behind
+        long size = Files.size(fixture.bundle.resolve("rke2/rke2.linux-amd64.tar.gz"));
+        String log = runLog();
+        assertTrue(log.contains("/var/lib/seed-bootstrap/artifacts/rke2/rke2.linux-amd64.tar.gz: operator sent " + size + " bytes for 3 hosts"),
+                log);
+        for (TestMachine m : machines.machines()) {
+            assertFalse(m.sh("grep -q seed-bootstrap-relay /root/.ssh/authorized_keys").ok(), m.name());
+            assertEquals(Files.readString(fixture.bundle.resolve("rke2/sha256sum-amd64.txt")),
+                    m.sh("cat /var/lib/seed-bootstrap/artifacts/rke2/sha256sum-amd64.txt").stdout(), m.name());
+        }
+
+        // converged: nothing to do on any host
+        CommandRunner.Result again = fixture.run("install", inventory.toString());
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("0 change(s) made"), again.out());
+    }
+
+    private static List<JsonNode> joins(TestMachine server) throws Exception {
+        String out = server.sh("ETCDCTL_API=3 etcdctl --endpoints=http://127.0.0.1:2379 get --prefix /registry/double/joins/ --print-value-only")
+                .orThrow("read joins").stdout();
+        List<JsonNode> joins = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (line.startsWith("{")) {
+                joins.add(new ObjectMapper().readTree(line));
+            }
+        }
+        return joins;
+    }
+
+    private static String runLog() throws Exception {
+        StringBuilder all = new StringBuilder();
+        try (var files = Files.list(fixture.work.resolve("state/seed-bootstrap/logs"))) {
+            for (Path p : files.sorted().toList()) {
+                all.append(Files.readString(p));
+            }
+        }
+        return all.toString();
+    }
+}
