@@ -14,6 +14,7 @@ import io.seedbootstrap.phase.install.CollectStatus;
 import io.seedbootstrap.phase.install.FetchKubeconfig;
 import io.seedbootstrap.phase.install.InstallRke2;
 import io.seedbootstrap.phase.install.JoinNodes;
+import io.seedbootstrap.phase.install.RestartReconfiguredNodes;
 import io.seedbootstrap.phase.install.StartBootstrapServer;
 import io.seedbootstrap.phase.install.UploadArtifacts;
 import io.seedbootstrap.phase.install.VerifyBundle;
@@ -39,9 +40,10 @@ public final class InstallAction {
      * @param cluster         the CA set and tokens from the PKI directory
      * @param kubeconfig      where the operator's kubeconfig is written
      * @param forceUnlock     take host locks held by other runs
+     * @param applyConfigChanges write a changed configuration to running nodes and restart them one at a time
      */
     public record Request(Inventory inventory, Path bundleDirectory, BundleVerifier.Trust trust, ClusterMaterial cluster,
-            Path kubeconfig, SshOptions ssh, HostLock lock, boolean forceUnlock, int verifyThreads) {}
+            Path kubeconfig, SshOptions ssh, HostLock lock, boolean forceUnlock, boolean applyConfigChanges, int verifyThreads) {}
 
     private InstallAction() {}
 
@@ -60,9 +62,10 @@ public final class InstallAction {
                 new InstallRke2(hosts),
                 new ApplyCisPrerequisites(hosts),
                 new WriteClusterCa(bootstrap, request.cluster()),
-                new WriteNodeConfig(hosts, request.cluster()),
+                new WriteNodeConfig(hosts, request.cluster(), request.applyConfigChanges()),
                 new StartBootstrapServer(bootstrap),
                 new JoinNodes(bootstrap, inventory.servers(), inventory.agents()),
+                new RestartReconfiguredNodes(bootstrap, inventory.servers(), inventory.agents()),
                 new FetchKubeconfig(bootstrap, request.kubeconfig()),
                 new CollectStatus(bootstrap));
     }

@@ -60,6 +60,11 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
     @Option(names = "--force-unlock", description = "Take host locks held by another run (only when that run is known to be dead).")
     boolean forceUnlock;
 
+    @Option(names = "--apply-config-changes",
+            description = "Write a changed configuration to nodes that already run and restart them one at a time (the diff is shown "
+                    + "first; the CNI, the critical values and the tokens never change on a running cluster).")
+    boolean applyConfigChanges;
+
     @Option(names = "--wait-timeout", paramLabel = "SECONDS", defaultValue = "600",
             description = "How long to wait for a node to start and be Ready (default: ${DEFAULT-VALUE}).")
     long waitSeconds;
@@ -100,7 +105,7 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
         InstallAction.Request request = new InstallAction.Request(inventory, bundleDir,
                 BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + file), material, kubeconfigFile,
                 SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys),
-                HostLock.forThisProcess(runId, operatorHost(), "install", started), forceUnlock,
+                HostLock.forThisProcess(runId, operatorHost(), "install", started), forceUnlock, applyConfigChanges,
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
         try (Reporter reporter = new Reporter(err, log, redactor, verbose(), clock)) {
             RunContext run = new RunContext(new RunOptions(dryRun, log, Duration.ofSeconds(waitSeconds), runId), inventory,

@@ -9,6 +9,7 @@ import io.seedbootstrap.inventory.model.Rke2;
 import io.seedbootstrap.inventory.model.Role;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.phase.RunState;
 import io.seedbootstrap.phase.common.GatherFacts;
 import io.seedbootstrap.pki.ClusterMaterial;
 import io.seedbootstrap.rke2.CniChartConfig;
@@ -17,6 +18,7 @@ import io.seedbootstrap.rke2.PodSecurityConfig;
 import io.seedbootstrap.rke2.RegistriesFile;
 import io.seedbootstrap.rke2.Rke2Paths;
 import io.seedbootstrap.ssh.RemoteCommand;
+import io.seedbootstrap.ssh.RemoteHost;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.LineDiff;
 import io.seedbootstrap.support.SeedException;
@@ -35,16 +37,29 @@ import java.util.Map;
  * registries.yaml and the registry CAs, the PodSecurity config with the seed apps' exemptions
  * under {@code profile: cis}, and the CNI's HelmChartConfig in the bootstrap server's manifests
  * folder. Only files whose content differs are written. A node that already runs keeps its
- * configuration: a difference is shown as a diff and refused, since RKE2 re-reads it only on a
- * restart and some values (cni, the critical values) must never change on a running cluster.
+ * configuration unless the operator asks for the change (--apply-config-changes): the diff is
+ * shown either way, and the CNI, the critical values and the tokens never change on a running
+ * cluster (A.5). Changed nodes are restarted later, one at a time (RestartReconfiguredNodes).
  */
 public final class WriteNodeConfig implements Phase {
+    /** Hosts whose running RKE2 got a new configuration and must be restarted (RestartReconfiguredNodes). */
+    public static final RunState.Key<Boolean> RECONFIGURED = RunState.Key.of("reconfigured", Boolean.class);
+
+    /**
+     * A.5: the CNI cannot change on a running cluster, and the critical values must stay
+     * identical on all servers: a rolling restart would leave servers that refuse each other.
+     */
+    static final List<String> NEVER_CHANGED = List.of("cni", "agent-token-file", "cluster-cidr", "cluster-dns", "cluster-domain",
+            "disable-cloud-controller", "disable-kube-proxy", "egress-selector-mode", "service-cidr", "token-file", "server");
+
     private final List<Host> hosts;
     private final ClusterMaterial material;
+    private final boolean applyChanges;
 
-    public WriteNodeConfig(List<Host> hosts, ClusterMaterial material) {
+    public WriteNodeConfig(List<Host> hosts, ClusterMaterial material, boolean applyChanges) {
         this.hosts = List.copyOf(hosts);
         this.material = material;
+        this.applyChanges = applyChanges;
     }
 
     /** A file a node should have. {@code secret} content is never shown or diffed. */
@@ -111,7 +126,17 @@ public final class WriteNodeConfig implements Phase {
             HostFacts facts = context.state().get(host.name(), GatherFacts.FACTS);
             boolean running = facts.unitActive("rke2-server") || facts.unitActive("rke2-agent");
             if (running && !differing.isEmpty()) {
-                throw new SeedException(ExitCode.UNEXPECTED_STATE, refusal(remote, host, differing, present));
+                String diff = describe(remote, host, differing, present);
+                List<String> forbidden = forbidden(remote, differing, present);
+                if (!applyChanges || !forbidden.isEmpty()) {
+                    throw new SeedException(ExitCode.UNEXPECTED_STATE, host.name()
+                            + ": RKE2 runs here with another configuration than the inventory gives; nothing was changed:" + diff
+                            + (forbidden.isEmpty()
+                                    ? "\nRe-run with --apply-config-changes to write it and restart the nodes one at a time, or revert the inventory"
+                                    : "\n" + String.join("; ", forbidden) + " cannot change on a running cluster (contract A.5); revert the inventory"));
+                }
+                context.reporter().info(host.name(), "configuration changes (--apply-config-changes):" + diff);
+                context.state().put(host.name(), RECONFIGURED, true);
             }
             for (DesiredFile file : differing) {
                 context.change(host.name(), "write " + file, () -> RemoteFiles.write(remote, file.path(), file.content(), file.mode()));
@@ -120,10 +145,9 @@ public final class WriteNodeConfig implements Phase {
         });
     }
 
-    private static String refusal(io.seedbootstrap.ssh.RemoteHost remote, Host host, List<DesiredFile> differing,
-            Map<String, RemoteFiles.State> present) {
-        StringBuilder message = new StringBuilder(host.name())
-                .append(": RKE2 runs here with another configuration than the inventory gives; nothing was changed:");
+    /** What differs, per file: a line diff for config files (they hold no secret), a note for secret ones. */
+    private static String describe(RemoteHost remote, Host host, List<DesiredFile> differing, Map<String, RemoteFiles.State> present) {
+        StringBuilder message = new StringBuilder();
         for (DesiredFile file : differing) {
             message.append("\n  ").append(file.path());
             if (file.secret()) {
@@ -131,11 +155,46 @@ public final class WriteNodeConfig implements Phase {
             } else if (!present.containsKey(file.path())) {
                 message.append(" is missing");
             } else {
-                String current = remote.exec(RemoteCommand.shell("cat " + file.path()).asRoot()).stdout();
-                message.append(":\n").append(LineDiff.diff(current, new String(file.content(), StandardCharsets.UTF_8)).indent(4).stripTrailing());
+                message.append(":\n").append(LineDiff.diff(current(remote, file), new String(file.content(), StandardCharsets.UTF_8))
+                        .indent(4).stripTrailing());
             }
         }
-        message.append("\nseed-bootstrap does not reconfigure running nodes; revert the inventory, or change the node by hand and re-run");
         return message.toString();
+    }
+
+    /** The changes no flag allows: tokens, and config.yaml keys RKE2 must never see change (A.5). */
+    private static List<String> forbidden(RemoteHost remote, List<DesiredFile> differing, Map<String, RemoteFiles.State> present) {
+        List<String> forbidden = new ArrayList<>();
+        for (DesiredFile file : differing) {
+            if (!present.containsKey(file.path())) {
+                continue;
+            }
+            if (file.path().equals(Rke2Paths.TOKEN_FILE) || file.path().equals(Rke2Paths.AGENT_TOKEN_FILE)) {
+                forbidden.add(file.path() + " (a join token)");
+            } else if (file.path().equals(Rke2Paths.CONFIG)) {
+                Map<String, Object> before = parse(current(remote, file));
+                Map<String, Object> after = parse(new String(file.content(), StandardCharsets.UTF_8));
+                for (String key : NEVER_CHANGED) {
+                    if (!java.util.Objects.equals(before.get(key), after.get(key))) {
+                        forbidden.add(key);
+                    }
+                }
+            }
+        }
+        return forbidden;
+    }
+
+    private static String current(RemoteHost remote, DesiredFile file) {
+        return remote.exec(RemoteCommand.shell("cat " + file.path()).asRoot()).stdout();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parse(String yaml) {
+        try {
+            Object value = io.seedbootstrap.rke2.ConfigYaml.mapper().readValue(yaml, Map.class);
+            return value == null ? Map.of() : (Map<String, Object>) value;
+        } catch (java.io.IOException e) {
+            return Map.of();
+        }
     }
 }
