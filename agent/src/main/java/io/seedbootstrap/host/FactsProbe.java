@@ -41,8 +41,8 @@ public final class FactsProbe {
             "echo \"ipv4=$(ip -o -4 addr show 2>/dev/null | awk '{split($4,a,\"/\"); printf \"%s \", a[1]}')\"",
             "if ip -4 route show default 2>/dev/null | grep -q .; then echo default_route=yes; else echo default_route=no; fi",
             "echo \"clock_ms=$(date +%s%3N)\"",
-            // install.sh (A.2) falls back to /opt/rke2 when /usr/local is read-only or a mount point. The probe
-            // runs as the login user, for whom [ -w ] says nothing about root: read the mount options instead
+            // install.sh (A.2) falls back to /opt/rke2 when /usr/local is read-only or a mount point: read the
+            // mount options, so the answer does not depend on which user runs the probe
             "ro=no; if command -v findmnt >/dev/null 2>&1; then case \",$(findmnt -n -o OPTIONS --target /usr/local 2>/dev/null),\" in"
                     + " *,ro,*) ro=yes;; esac; elif [ \"$(id -u)\" = 0 ] && [ ! -w /usr/local ]; then ro=yes; fi",
             "if [ $ro = no ] && ! mountpoint -q /usr/local 2>/dev/null; then echo usr_local_writable=yes; else echo usr_local_writable=no; fi",

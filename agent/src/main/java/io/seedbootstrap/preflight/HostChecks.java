@@ -87,7 +87,10 @@ final class HostChecks {
             }
             HostFacts f = p.facts();
             if (f == null) {
-                rows.add(CheckResult.fail(h, Check.OS, "could not read the host's facts: " + p.factsError()));
+                // the facts probe runs as root: when sudo failed, the sudo row already says why
+                if (p.sudoError() == null || skip.contains(Check.SUDO)) {
+                    rows.add(CheckResult.fail(h, Check.OS, "could not read the host's facts: " + p.factsError()));
+                }
                 continue;
             }
             Minimums min = p.host().role() == Role.SERVER ? settings.server() : settings.agent();

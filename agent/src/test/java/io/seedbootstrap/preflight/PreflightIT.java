@@ -249,7 +249,9 @@ class PreflightIT {
             assertTrue(Math.abs(System.currentTimeMillis() / 1000 - 3600 - shifted) < 60, "the shim does not shift the clock by 1 h");
             PreflightReport report = preflight();
             assertOnlyFailures(report, "vm2 clock");
-            assertTrue(row(report, "vm2", Check.CLOCK).detail().startsWith("clock is -3600."), row(report, "vm2", Check.CLOCK).detail());
+            // an hour behind, give or take the probe's round trip
+            assertTrue(row(report, "vm2", Check.CLOCK).detail().matches("clock is -(3599|3600)\\.\\d s off the operator's machine .*"),
+                    row(report, "vm2", Check.CLOCK).detail());
         } finally {
             root(m, "rm -f /usr/local/bin/date");
         }
