@@ -3,6 +3,7 @@ package io.seedbootstrap.host;
 import io.seedbootstrap.bundle.Arch;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,11 +31,67 @@ import java.util.Set;
  * @param activeUnits    which of the units preflight cares about are active
  * @param rke2Prefix     where an installed rke2 binary was found (/usr/local or /opt/rke2), empty if none
  * @param rke2Version    the installed rke2's version line, empty if none
+ * @param osLike         {@code ID_LIKE} from /etc/os-release (space separated), empty if none
+ * @param defaultRouteIpv4 the first IPv4 address of the default route's interface (what RKE2
+ *                       picks as node IP when none is set, contract A.2), empty if none
+ * @param tcpListeners   listening TCP sockets as {@code address:port} ({@code ss -ltn}; owners need
+ *                       root and are not part of these facts)
+ * @param kernelModules  overlay and br_netfilter on the running kernel
+ * @param networkManagerUnmanaged the {@code unmanaged-devices=} values of NetworkManager's
+ *                       configuration, joined with ';', empty if none
+ * @param fapolicydRke2Rules /etc/fapolicyd/rules.d/80-rke2.rules exists (contract A.2 step 9)
+ * @param tools          which of the helper programs preflight may use exist (python3, socat, bash, timeout, ss)
+ * @param probedAt       the operator's clock half-way through the probe command, to compare with {@code clock}
  */
 public record HostFacts(String hostname, String machineId, String osId, String osVersionId, String osName,
         String machine, String kernel, int cpus, long memoryMiB, long swapMiB, long rancherDiskFreeGiB,
         List<String> ipv4, boolean defaultRoute, Instant clock, boolean usrLocalWritable, Set<String> activeUnits,
-        String rke2Prefix, String rke2Version) {
+        String rke2Prefix, String rke2Version,
+        String osLike, String defaultRouteIpv4, List<String> tcpListeners, Map<String, ModuleState> kernelModules,
+        String networkManagerUnmanaged, boolean fapolicydRke2Rules, Set<String> tools, Instant probedAt) {
+
+    /** Kernel modules preflight looks at (contract I.1; RKE2's units modprobe them at start). */
+    public static final List<String> KERNEL_MODULES = List.of("overlay", "br_netfilter");
+
+    /**
+     * The facts of the first probe version, for callers (and fakes) that know only those: the
+     * newer facts are empty or unknown and the probe is taken to have run at {@code clock}.
+     */
+    public HostFacts(String hostname, String machineId, String osId, String osVersionId, String osName,
+            String machine, String kernel, int cpus, long memoryMiB, long swapMiB, long rancherDiskFreeGiB,
+            List<String> ipv4, boolean defaultRoute, Instant clock, boolean usrLocalWritable, Set<String> activeUnits,
+            String rke2Prefix, String rke2Version) {
+        this(hostname, machineId, osId, osVersionId, osName, machine, kernel, cpus, memoryMiB, swapMiB, rancherDiskFreeGiB,
+                ipv4, defaultRoute, clock, usrLocalWritable, activeUnits, rke2Prefix, rke2Version,
+                "", "", List.of(), Map.of(), "", false, Set.of(), clock);
+    }
+
+    /** The host's clock minus the operator's, as far as one probe round trip can tell. */
+    public java.time.Duration clockOffset() {
+        return java.time.Duration.between(probedAt, clock);
+    }
+
+    public ModuleState module(String name) {
+        return kernelModules.getOrDefault(name, ModuleState.UNKNOWN);
+    }
+
+    public boolean hasTool(String tool) {
+        return tools.contains(tool);
+    }
+
+    /** Ports of {@link #tcpListeners()}. */
+    public Set<Integer> listeningPorts() {
+        Set<Integer> ports = new java.util.TreeSet<>();
+        for (String listener : tcpListeners) {
+            int colon = listener.lastIndexOf(':');
+            try {
+                ports.add(Integer.parseInt(listener.substring(colon + 1)));
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                // not an address:port: ss printed something else; ignore it
+            }
+        }
+        return ports;
+    }
 
     /** The RKE2 architecture of this host, empty when RKE2 publishes nothing for it. */
     public Optional<Arch> arch() {

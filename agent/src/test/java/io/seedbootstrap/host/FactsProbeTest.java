@@ -17,7 +17,9 @@ class FactsProbeTest {
             "os_name=Debian GNU/Linux 12 (bookworm)", "machine=x86_64", "kernel=6.1.0-18-amd64", "cpus=4",
             "memory_kib=8126464", "swap_kib=0", "rancher_free_kib=52428800", "ipv4=127.0.0.1 10.10.0.11 ",
             "default_route=yes", "clock_ms=1790000000123", "usr_local_writable=no", "active_units= firewalld rke2-server",
-            "rke2_prefix=", "rke2_version=", "");
+            "rke2_prefix=", "rke2_version=", "os_like=", "default_ipv4=10.10.0.11",
+            "tcp_listen=0.0.0.0:22 [::]:22 127.0.0.1:9099 ", "module_overlay=loaded", "module_br_netfilter=available",
+            "nm_unmanaged=interface-name:cali*;", "fapolicyd_rke2_rules=no", "tools= python3 bash timeout ss", "");
 
     @Test
     void parsesEveryFact() {
@@ -36,6 +38,22 @@ class FactsProbeTest {
         assertFalse(facts.rke2Installed());
         // contract A.2: a read-only /usr/local moves the tarball prefix
         assertEquals("/opt/rke2", facts.tarPrefix());
+    }
+
+    @Test
+    void parsesWhatPreflightNeeds() {
+        Instant operator = Instant.ofEpochMilli(1790000003123L);
+        HostFacts facts = FactsProbe.parse("seed-1", OUTPUT, operator);
+        assertEquals("10.10.0.11", facts.defaultRouteIpv4());
+        assertEquals(java.util.Set.of(22, 9099), facts.listeningPorts());
+        assertEquals(ModuleState.LOADED, facts.module("overlay"));
+        assertEquals(ModuleState.AVAILABLE, facts.module("br_netfilter"));
+        assertEquals(ModuleState.UNKNOWN, facts.module("nf_conntrack"));
+        assertEquals("interface-name:cali*;", facts.networkManagerUnmanaged());
+        assertTrue(facts.hasTool("python3"));
+        assertFalse(facts.hasTool("socat"));
+        // the host's clock is 3 s behind the operator's
+        assertEquals(-3000, facts.clockOffset().toMillis());
     }
 
     @Test

@@ -410,7 +410,7 @@ public final class TestMachines implements BeforeAllCallback, BeforeEachCallback
     }
 
     /** Walks up from the working directory (failsafe runs in agent/) to the repository file. */
-    static Path findRepoFile(String relative) {
+    public static Path findRepoFile(String relative) {
         for (Path d = Paths.get("").toAbsolutePath(); d != null; d = d.getParent()) {
             Path f = d.resolve(relative);
             if (Files.isRegularFile(f)) {

@@ -1,0 +1,313 @@
+package io.seedbootstrap.preflight;
+
+import io.seedbootstrap.host.HostFacts;
+import io.seedbootstrap.host.Hosts;
+import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.inventory.model.Inventory;
+import io.seedbootstrap.inventory.model.Role;
+import io.seedbootstrap.ssh.RemoteCommand;
+import io.seedbootstrap.ssh.RemoteHost;
+import io.seedbootstrap.support.ShellQuote;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+
+/**
+ * Cross-host reachability of the servers' 9345 and 6443 and of the registration address
+ * (contract A.8: all nodes → servers), tested from every host with a plain TCP connect.
+ *
+ * <p>Where a server already listens on a port (a converged cluster), the live service answers.
+ * Where the port is free, a short-lived listener is started for the test, as the login user (no
+ * root needed above 1024): {@code setsid timeout N python3|socat}, so it dies on its own after N
+ * seconds even if seed-bootstrap crashes or the link drops; it writes no file. It is killed in a
+ * {@code finally} as soon as the probes are done, by process group, only after checking that the
+ * group leader's command line carries {@link #MARKER}.
+ */
+final class Reachability {
+    static final List<Integer> PORTS = List.of(9345, 6443);
+    static final String MARKER = "seed-bootstrap-preflight";
+    static final int CONNECT_TIMEOUT_SECONDS = 3;
+
+    private static final String PYTHON_LISTENER = "import socket,sys\n"
+            + "s=socket.socket()\n"
+            + "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+            + "s.bind(('',int(sys.argv[1])))\n"
+            + "s.listen(64)\n"
+            + "while 1:\n"
+            + "  c,a=s.accept()\n"
+            + "  c.close()\n";
+
+    /** How a server's port was made testable. */
+    enum PortState { LIVE, TEMPORARY, UNAVAILABLE }
+
+    record ServerPort(PortState state, String note) {}
+
+    enum Outcome { OK, REFUSED, TIMEOUT, ERROR, NOT_TESTED }
+
+    /** @param server the inventory name of the server, or null for the registration address */
+    record Target(String server, String address, int port) {
+        String describe() {
+            return (server == null ? "" : server + " ") + address + ":" + port;
+        }
+    }
+
+    record Probe(Target target, Outcome outcome, String note) {}
+
+    private final Inventory inventory;
+    private final Hosts hosts;
+    private final BiConsumer<String, String> progress;
+
+    Reachability(Inventory inventory, Hosts hosts, BiConsumer<String, String> progress) {
+        this.inventory = inventory;
+        this.hosts = hosts;
+        this.progress = progress;
+    }
+
+    /** The address every node registers with: cluster.registrationAddress, else the bootstrap server's address (formats.md). */
+    String registrationAddress() {
+        String address = inventory.cluster().registrationAddress();
+        if (address != null && !address.isBlank()) {
+            return address;
+        }
+        Host bootstrap = inventory.bootstrapServer();
+        return bootstrap == null ? null : bootstrap.address();
+    }
+
+    /** Runs the cross-host checks for the connected hosts and returns their rows. */
+    List<CheckResult> run(List<HostProbe> probes, Map<String, RemoteHost> connected, Set<Check> skip) {
+        boolean servers = !skip.contains(Check.SERVER_PORTS_REACHABLE);
+        boolean registration = !skip.contains(Check.REGISTRATION_ADDRESS);
+        List<HostProbe> usable = probes.stream().filter(p -> p.connected() && p.facts() != null && connected.containsKey(p.name())).toList();
+        if ((!servers && !registration) || usable.isEmpty()) {
+            return List.of();
+        }
+        List<HostProbe> serverProbes = usable.stream().filter(p -> p.host().role() == Role.SERVER).toList();
+        int rounds = (usable.size() + hosts.limits().connections() - 1) / hosts.limits().connections();
+        // long enough for every round of probes; short enough that a crash leaves nothing for long
+        int lifetime = Math.min(120, 15 + 2 * CONNECT_TIMEOUT_SECONDS * rounds);
+        Map<HostProbe, Started> started = new LinkedHashMap<>();
+        try {
+            started.putAll(hosts.parallel(serverProbes, HostProbe::name,
+                    p -> start(connected.get(p.name()), p, lifetime)));
+            Map<String, Map<Integer, ServerPort>> portStates = new LinkedHashMap<>();
+            started.forEach((p, s) -> portStates.put(p.name(), s.ports()));
+            Map<HostProbe, List<Probe>> results = hosts.parallel(usable, HostProbe::name,
+                    p -> connect(connected.get(p.name()), p, targets(p, serverProbes, servers, registration), portStates));
+            List<CheckResult> rows = new ArrayList<>();
+            for (Map.Entry<HostProbe, List<Probe>> e : results.entrySet()) {
+                String h = e.getKey().name();
+                if (servers) {
+                    rows.add(judge(h, Check.SERVER_PORTS_REACHABLE, e.getValue().stream().filter(x -> x.target().server() != null).toList()));
+                }
+                if (registration) {
+                    rows.add(judge(h, Check.REGISTRATION_ADDRESS, e.getValue().stream().filter(x -> x.target().server() == null).toList()));
+                }
+            }
+            return rows;
+        } finally {
+            stopAll(started, connected);
+        }
+    }
+
+    private List<Target> targets(HostProbe source, List<HostProbe> serverProbes, boolean servers, boolean registration) {
+        List<Target> targets = new ArrayList<>();
+        if (servers) {
+            for (HostProbe s : serverProbes) {
+                if (s.name().equals(source.name())) {
+                    continue;
+                }
+                NodeIp.of(s.host(), s.facts()).ifPresent(ip -> PORTS.forEach(port -> targets.add(new Target(s.name(), ip.ip(), port))));
+            }
+        }
+        String address = registrationAddress();
+        if (registration && address != null) {
+            PORTS.forEach(port -> targets.add(new Target(null, address, port)));
+        }
+        return targets;
+    }
+
+    /** What was started on one server: ports → state, and the process groups to kill. */
+    record Started(Map<Integer, ServerPort> ports, List<Long> groups) {}
+
+    private Started start(RemoteHost remote, HostProbe server, int lifetime) {
+        HostFacts f = server.facts();
+        Set<Integer> listening = server.listeners() != null
+                ? server.listeners().stream().map(Listener::port).collect(Collectors.toSet())
+                : f.listeningPorts();
+        Map<Integer, ServerPort> ports = new LinkedHashMap<>();
+        List<Integer> toStart = new ArrayList<>();
+        for (int port : PORTS) {
+            if (listening.contains(port)) {
+                ports.put(port, new ServerPort(PortState.LIVE, "live service"));
+            } else {
+                toStart.add(port);
+            }
+        }
+        List<Long> groups = new ArrayList<>();
+        if (toStart.isEmpty()) {
+            return new Started(ports, groups);
+        }
+        String tool = f.hasTool("python3") ? "python3" : f.hasTool("socat") ? "socat" : null;
+        if (tool == null || !f.hasTool("timeout") || !f.hasTool("ss")) {
+            String why = "no temporary listener possible (needs python3 or socat, timeout and ss on the host)";
+            toStart.forEach(port -> ports.put(port, new ServerPort(PortState.UNAVAILABLE, why)));
+            return new Started(ports, groups);
+        }
+        String out = remote.exec(RemoteCommand.shell(startScript(tool, toStart, lifetime),
+                "start temporary listeners on " + toStart + " for " + lifetime + " s (preflight)")
+                .allowFailure().timeout(Duration.ofSeconds(30))).stdout();
+        for (String line : out.split("\n")) {
+            String[] w = line.strip().split(" ", 4);
+            if (w.length >= 3 && w[0].equals("pid") && w[1].matches("\\d+") && w[2].matches("\\d+")) {
+                groups.add(Long.parseLong(w[1]));
+                if (w.length == 4 && w[3].equals("bound")) {
+                    ports.put(Integer.parseInt(w[2]), new ServerPort(PortState.TEMPORARY, "temporary listener"));
+                } else {
+                    ports.put(Integer.parseInt(w[2]), new ServerPort(PortState.UNAVAILABLE,
+                            "the temporary listener did not bind " + w[2] + " within 3 s"));
+                }
+            }
+        }
+        for (int port : toStart) {
+            ports.putIfAbsent(port, new ServerPort(PortState.UNAVAILABLE, "could not start a temporary listener"));
+        }
+        progress.accept(server.name(), "temporary listeners on " + toStart + " (die within " + lifetime + " s)");
+        return new Started(ports, groups);
+    }
+
+    /** Prints {@code pid PID PORT bound|unbound} per port. */
+    static String startScript(String tool, List<Integer> ports, int lifetime) {
+        StringBuilder s = new StringBuilder("export LC_ALL=C\n");
+        for (int port : ports) {
+            String command = tool.equals("python3")
+                    ? "python3 -c " + ShellQuote.quote(PYTHON_LISTENER) + " " + port
+                    : "sh -c " + ShellQuote.quote("exec socat TCP-LISTEN:\"$1\",reuseaddr,fork OPEN:/dev/null") + " sh " + port;
+            // setsid: its own process group, not tied to this SSH session; timeout: dies on its own
+            s.append("setsid timeout ").append(lifetime).append(' ').append(command).append(' ').append(MARKER)
+                    .append(" >/dev/null 2>&1 </dev/null &\n")
+                    .append("pid=$!; i=0; st=unbound\n")
+                    .append("while [ $i -lt 30 ]; do if [ -n \"$(ss -ltn \"sport = :").append(port)
+                    .append("\" 2>/dev/null | tail -n +2)\" ]; then st=bound; break; fi; sleep 0.1; i=$((i+1)); done\n")
+                    .append("echo \"pid $pid ").append(port).append(" $st\"\n");
+        }
+        return s.toString();
+    }
+
+    static String stopScript(List<Long> groups) {
+        StringBuilder s = new StringBuilder();
+        for (long pid : groups) {
+            // the group leader must still be our listener (its argv carries the marker): never kill a reused pid
+            s.append("if grep -qa ").append(MARKER).append(" /proc/").append(pid).append("/cmdline 2>/dev/null; then kill -- -")
+                    .append(pid).append(" 2>/dev/null; fi\n");
+        }
+        return s.append("true\n").toString();
+    }
+
+    private void stopAll(Map<HostProbe, Started> started, Map<String, RemoteHost> connected) {
+        List<Map.Entry<HostProbe, Started>> toStop = started.entrySet().stream().filter(e -> !e.getValue().groups().isEmpty()).toList();
+        if (toStop.isEmpty()) {
+            return;
+        }
+        try {
+            hosts.parallel(toStop, e -> e.getKey().name(), e -> connected.get(e.getKey().name())
+                    .exec(RemoteCommand.shell(stopScript(e.getValue().groups()), "stop temporary listeners (preflight)")
+                            .timeout(Duration.ofSeconds(30))));
+        } catch (RuntimeException e) {
+            // they die on their own when their timeout ends
+            progress.accept(null, "could not stop every temporary listener (they end on their own within seconds): " + e.getMessage());
+        }
+    }
+
+    private List<Probe> connect(RemoteHost remote, HostProbe source, List<Target> targets, Map<String, Map<Integer, ServerPort>> portStates) {
+        List<Probe> probes = new ArrayList<>();
+        List<Target> testable = new ArrayList<>();
+        for (Target t : targets) {
+            ServerPort state = t.server() == null ? null : portStates.getOrDefault(t.server(), Map.of()).get(t.port());
+            if (state != null && state.state() == PortState.UNAVAILABLE) {
+                probes.add(new Probe(t, Outcome.NOT_TESTED, state.note()));
+            } else {
+                testable.add(t);
+            }
+        }
+        if (testable.isEmpty()) {
+            return probes;
+        }
+        if (!source.facts().hasTool("bash") || !source.facts().hasTool("timeout")) {
+            testable.forEach(t -> probes.add(new Probe(t, Outcome.NOT_TESTED, "bash and timeout are needed on " + source.name())));
+            return probes;
+        }
+        String out = remote.exec(RemoteCommand.shell(connectScript(testable), "test TCP connections to " + testable.size()
+                + " server port(s) (preflight)").allowFailure().timeout(Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS * 4L + 10))).stdout();
+        Map<Integer, String> lines = new LinkedHashMap<>();
+        for (String line : out.split("\n")) {
+            String[] w = line.strip().split(" ", 3);
+            if (w.length >= 2 && w[0].matches("\\d+") && w[1].matches("-?\\d+")) {
+                lines.put(Integer.parseInt(w[0]), line.strip());
+            }
+        }
+        for (int i = 0; i < testable.size(); i++) {
+            probes.add(parseOutcome(testable.get(i), lines.get(i)));
+        }
+        return probes;
+    }
+
+    /** One line per target: {@code INDEX EXIT [last error line]}, all targets at once (bounded by timeout). */
+    static String connectScript(List<Target> targets) {
+        StringBuilder s = new StringBuilder("export LC_ALL=C\n")
+                .append("probe() { e=$(timeout ").append(CONNECT_TIMEOUT_SECONDS)
+                .append(" bash -c 'exec 3<>\"/dev/tcp/$0/$1\"' \"$2\" \"$3\" 2>&1); r=$?;")
+                .append(" echo \"$1 $r $(printf '%s' \"$e\" | tail -n 1)\"; }\n");
+        for (int i = 0; i < targets.size(); i++) {
+            Target t = targets.get(i);
+            s.append("probe ").append(i).append(' ').append(ShellQuote.quote(t.address())).append(' ').append(t.port()).append(" &\n");
+        }
+        return s.append("wait\n").toString();
+    }
+
+    static Probe parseOutcome(Target target, String line) {
+        if (line == null) {
+            return new Probe(target, Outcome.ERROR, "no answer from the probe");
+        }
+        String[] w = line.split(" ", 3);
+        int code = Integer.parseInt(w[1]);
+        String error = w.length > 2 ? w[2].replaceFirst("^.*: ", "") : "";
+        if (code == 0) {
+            return new Probe(target, Outcome.OK, "");
+        }
+        if (code == 124) {
+            return new Probe(target, Outcome.TIMEOUT, "no answer within " + CONNECT_TIMEOUT_SECONDS + " s");
+        }
+        if (error.toLowerCase(java.util.Locale.ROOT).contains("refused")) {
+            return new Probe(target, Outcome.REFUSED, "connection refused");
+        }
+        return new Probe(target, Outcome.ERROR, error.isEmpty() ? "exit " + code : error);
+    }
+
+    /** One row per source host and check: every failed target named, with what to do. */
+    static CheckResult judge(String host, Check check, List<Probe> probes) {
+        if (probes.isEmpty()) {
+            return CheckResult.pass(host, check, check == Check.SERVER_PORTS_REACHABLE ? "no other server to reach" : "no address to test");
+        }
+        List<Probe> bad = probes.stream().filter(p -> p.outcome() == Outcome.REFUSED || p.outcome() == Outcome.TIMEOUT
+                || p.outcome() == Outcome.ERROR).toList();
+        List<Probe> untested = probes.stream().filter(p -> p.outcome() == Outcome.NOT_TESTED).toList();
+        String ok = probes.stream().filter(p -> p.outcome() == Outcome.OK).map(p -> p.target().describe()).collect(Collectors.joining(", "));
+        if (!bad.isEmpty()) {
+            String what = bad.stream().map(p -> p.target().describe() + " (" + p.note() + ")").collect(Collectors.joining(", "));
+            String advice = check == Check.REGISTRATION_ADDRESS
+                    ? "check that cluster.registrationAddress is right and its load balancer/VIP forwards 9345 and 6443 to the servers"
+                    : "open 9345 and 6443/tcp on the servers to every node (firewall, security groups; contract A.8)";
+            return CheckResult.fail(host, check, "cannot reach " + what + ": " + advice);
+        }
+        if (!untested.isEmpty()) {
+            String what = untested.stream().map(p -> p.target().describe() + " (" + p.note() + ")").collect(Collectors.joining(", "));
+            return CheckResult.warn(host, check, "not tested: " + what + (ok.isEmpty() ? "" : "; reached " + ok));
+        }
+        return CheckResult.pass(host, check, "reached " + ok);
+    }
+}
