@@ -7,8 +7,10 @@ import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.common.Connect;
 import io.seedbootstrap.phase.common.GatherFacts;
 import io.seedbootstrap.phase.common.HostLock;
+import io.seedbootstrap.phase.common.RunPreflight;
 import io.seedbootstrap.phase.common.TakeLock;
 import io.seedbootstrap.phase.install.ApplyCisPrerequisites;
+import io.seedbootstrap.phase.install.CheckConfigDrift;
 import io.seedbootstrap.phase.install.CheckHosts;
 import io.seedbootstrap.phase.install.CollectStatus;
 import io.seedbootstrap.phase.install.FetchKubeconfig;
@@ -56,13 +58,15 @@ public final class InstallAction {
                         io.seedbootstrap.bundle.Progress.none())),
                 new Connect(hosts, request.ssh()),
                 new GatherFacts(hosts),
+                new RunPreflight(hosts),
                 new CheckHosts(hosts),
+                new CheckConfigDrift(hosts, request.cluster(), request.applyConfigChanges()),
                 new TakeLock(hosts, request.lock(), request.forceUnlock()),
                 new UploadArtifacts(hosts),
                 new InstallRke2(hosts),
                 new ApplyCisPrerequisites(hosts),
                 new WriteClusterCa(bootstrap, request.cluster()),
-                new WriteNodeConfig(hosts, request.cluster(), request.applyConfigChanges()),
+                new WriteNodeConfig(hosts, request.cluster()),
                 new StartBootstrapServer(bootstrap),
                 new JoinNodes(bootstrap, inventory.servers(), inventory.agents()),
                 new RestartReconfiguredNodes(bootstrap, inventory.servers(), inventory.agents()),

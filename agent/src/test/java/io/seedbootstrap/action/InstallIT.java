@@ -95,6 +95,27 @@ class InstallIT {
         assertTrue(again.out().contains("0 change(s) made"), again.out());
         assertEquals(pidBefore, vm.sh("systemctl show -p MainPID --value rke2-server").stdout().strip());
         assertFalse(vm.sh("test -e /var/lib/seed-bootstrap/lock").ok(), "the host lock is released");
+
+        // drift: a changed setting is shown as a diff and refused without the flag...
+        Files.writeString(inventory, Files.readString(inventory).replace("labels: {seed.example/it: \"yes\"}", "labels: {seed.example/it: \"no\"}"));
+        CommandRunner.Result drift = fixture.run("install", inventory.toString());
+        assertEquals(3, drift.exitCode(), drift.err());
+        assertTrue(drift.err().contains("- node-label:") || drift.err().contains("-   - seed.example/it=yes"), drift.err());
+        assertTrue(drift.err().contains("+   - seed.example/it=no"), drift.err());
+        assertTrue(drift.err().contains("--apply-config-changes"), drift.err());
+        assertTrue(vm.sh("grep -q 'seed.example/it=yes' /etc/rancher/rke2/config.yaml").ok(), "nothing written without the flag");
+        // ...applied with it, the server restarted to read it
+        CommandRunner.Result applied = fixture.run("install", inventory.toString(), "--apply-config-changes");
+        assertEquals(0, applied.exitCode(), applied.err());
+        assertTrue(vm.sh("grep -q 'seed.example/it=no' /etc/rancher/rke2/config.yaml").ok());
+        assertFalse(pidBefore.equals(vm.sh("systemctl show -p MainPID --value rke2-server").stdout().strip()), "restarted");
+        // contract A.5: the CNI never changes on a running cluster, flag or not
+        Files.writeString(inventory, Files.readString(inventory).replace("cni: canal", "cni: cilium"));
+        CommandRunner.Result cni = fixture.run("install", inventory.toString(), "--apply-config-changes");
+        assertEquals(3, cni.exitCode(), cni.err());
+        assertTrue(cni.err().contains("cni cannot change on a running cluster"), cni.err());
+        assertTrue(vm.sh("grep -qx 'cni: canal' /etc/rancher/rke2/config.yaml").ok());
+        assertFalse(vm.sh("ls /var/lib/rancher/rke2/agent/images").stdout().contains("cilium"), "refused before any upload");
     }
 
     @Test

@@ -111,4 +111,36 @@ class InstallRefusalIT {
             vm().sh("rm -f /var/lib/seed-bootstrap/lock");
         }
     }
+
+    @Test
+    void aPreflightFailureIsRefusedBeforeAnyChange() throws Exception {
+        Path inventory = fixture.inventory("preflight-it", machines, List.of(vm()), List.of("server"), "canal");
+        // another program holds RKE2's supervisor port (contract A.8)
+        vm().sh("setsid socat TCP-LISTEN:9345,fork,reuseaddr SYSTEM:true >/dev/null 2>&1 < /dev/null &").orThrow("socat");
+        try {
+            String before = hostState();
+            CommandRunner.Result result = fixture.run("install", inventory.toString());
+            assertEquals(3, result.exitCode(), result.err());
+            assertTrue(result.err().contains("9345") && result.err().contains("socat"), result.err());
+            assertTrue(result.err().contains("nothing was changed on any host"), result.err());
+            assertEquals(before, hostState());
+        } finally {
+            vm().sh("pkill -f 'socat TCP-LISTEN:9345' || true");
+        }
+    }
+
+    @Test
+    void anUnreachableHostStopsTheRunBeforeAnyChangeOnTheOthers() throws Exception {
+        Path inventory = fixture.inventory("unreachable-it", machines, List.of(vm()), List.of("server"), "canal");
+        String gone = vm().ip().replaceFirst("\\.\\d+$", ".250"); // on the test network, no machine there
+        Files.writeString(inventory, Files.readString(inventory)
+                .replace("ssh:\n", "ssh:\n  connectTimeoutSeconds: 3\n")
+                + "  - {name: gone-1, address: " + gone + ", role: agent}\n");
+        String before = hostState();
+        CommandRunner.Result result = fixture.run("install", inventory.toString());
+        assertTrue(result.exitCode() != 0, result.err());
+        assertTrue(result.err().contains("gone-1"), result.err());
+        assertTrue(result.err().contains("nothing was changed on any host"), result.err());
+        assertEquals(before, hostState());
+    }
 }

@@ -25,7 +25,7 @@ public final class RestartReconfiguredNodes implements Phase {
     }
 
     private List<Host> changed(RunContext context) {
-        return hosts.stream().filter(h -> context.state().find(h.name(), WriteNodeConfig.RECONFIGURED).orElse(false)).toList();
+        return hosts.stream().filter(h -> context.state().find(h.name(), CheckConfigDrift.RECONFIGURED).orElse(false)).toList();
     }
 
     @Override

@@ -3,79 +3,29 @@ package io.seedbootstrap.phase.install;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.host.RemoteFiles;
 import io.seedbootstrap.inventory.model.Host;
-import io.seedbootstrap.inventory.model.Inventory;
-import io.seedbootstrap.inventory.model.Registries;
-import io.seedbootstrap.inventory.model.Rke2;
-import io.seedbootstrap.inventory.model.Role;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.phase.RunState;
 import io.seedbootstrap.phase.common.GatherFacts;
 import io.seedbootstrap.pki.ClusterMaterial;
-import io.seedbootstrap.rke2.CniChartConfig;
-import io.seedbootstrap.rke2.NodeConfig;
-import io.seedbootstrap.rke2.PodSecurityConfig;
-import io.seedbootstrap.rke2.RegistriesFile;
-import io.seedbootstrap.rke2.Rke2Paths;
-import io.seedbootstrap.ssh.RemoteCommand;
-import io.seedbootstrap.ssh.RemoteHost;
 import io.seedbootstrap.support.ExitCode;
-import io.seedbootstrap.support.LineDiff;
 import io.seedbootstrap.support.SeedException;
-import io.seedbootstrap.support.Secret;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Everything RKE2 reads at its first start, per node (contract A.4–A.7, A.9): the join token
  * files (0600; servers also get the agent token), config.yaml (0600, no secret in it),
  * registries.yaml and the registry CAs, the PodSecurity config with the seed apps' exemptions
  * under {@code profile: cis}, and the CNI's HelmChartConfig in the bootstrap server's manifests
- * folder. Only files whose content differs are written. A node that already runs keeps its
- * configuration unless the operator asks for the change (--apply-config-changes): the diff is
- * shown either way, and the CNI, the critical values and the tokens never change on a running
- * cluster (A.5). Changed nodes are restarted later, one at a time (RestartReconfiguredNodes).
+ * folder. Only files whose content differs are written; on a node that already runs only what
+ * CheckConfigDrift let through (--apply-config-changes), restarted later one at a time.
  */
 public final class WriteNodeConfig implements Phase {
-    /** Hosts whose running RKE2 got a new configuration and must be restarted (RestartReconfiguredNodes). */
-    public static final RunState.Key<Boolean> RECONFIGURED = RunState.Key.of("reconfigured", Boolean.class);
-
-    /**
-     * A.5: the CNI cannot change on a running cluster, and the critical values must stay
-     * identical on all servers: a rolling restart would leave servers that refuse each other.
-     */
-    static final List<String> NEVER_CHANGED = List.of("cni", "agent-token-file", "cluster-cidr", "cluster-dns", "cluster-domain",
-            "disable-cloud-controller", "disable-kube-proxy", "egress-selector-mode", "service-cidr", "token-file", "server");
-
     private final List<Host> hosts;
     private final ClusterMaterial material;
-    private final boolean applyChanges;
 
-    public WriteNodeConfig(List<Host> hosts, ClusterMaterial material, boolean applyChanges) {
+    public WriteNodeConfig(List<Host> hosts, ClusterMaterial material) {
         this.hosts = List.copyOf(hosts);
         this.material = material;
-        this.applyChanges = applyChanges;
-    }
-
-    /** A file a node should have. {@code secret} content is never shown or diffed. */
-    record DesiredFile(String path, byte[] content, String mode, boolean secret) {
-        static DesiredFile text(String path, String content, String mode) {
-            return new DesiredFile(path, content.getBytes(StandardCharsets.UTF_8), mode, false);
-        }
-
-        static DesiredFile secret(String path, Secret value) {
-            return new DesiredFile(path, (value.reveal() + "\n").getBytes(StandardCharsets.UTF_8), "0600", true);
-        }
-
-        @Override
-        public String toString() {
-            return path + " (" + mode + (secret ? ", secret" : "") + ")";
-        }
     }
 
     @Override
@@ -83,118 +33,22 @@ public final class WriteNodeConfig implements Phase {
         return "Write the RKE2 configuration";
     }
 
-    static List<DesiredFile> desiredFiles(Inventory inventory, Host host, ClusterMaterial material) {
-        boolean server = host.role() == Role.SERVER;
-        List<DesiredFile> files = new ArrayList<>();
-        files.add(DesiredFile.secret(Rke2Paths.TOKEN_FILE, server ? material.serverToken() : material.agentToken()));
-        if (server) {
-            files.add(DesiredFile.secret(Rke2Paths.AGENT_TOKEN_FILE, material.agentToken()));
-        }
-        files.add(DesiredFile.text(Rke2Paths.CONFIG, NodeConfig.yaml(inventory, host), "0600"));
-        Registries registries = inventory.registries();
-        RegistriesFile.render(registries).ifPresent(text ->
-                files.add(new DesiredFile(Rke2Paths.REGISTRIES, text.getBytes(StandardCharsets.UTF_8), "0600", true)));
-        registries.configs().forEach((endpoint, config) -> {
-            if (config.caFile() != null) {
-                try {
-                    files.add(new DesiredFile(RegistriesFile.caPath(endpoint), Files.readAllBytes(config.caFile()), "0644", false));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + config.caFile(), e);
-                }
-            }
-        });
-        if (server && inventory.rke2().profile() == Rke2.Profile.CIS) {
-            files.add(DesiredFile.text(Rke2Paths.POD_SECURITY_CONFIG, PodSecurityConfig.yaml(inventory.rke2().podSecurityExemptions()), "0600"));
-        }
-        if (host.equals(inventory.bootstrapServer())) {
-            CniChartConfig.render(inventory.cluster()).ifPresent(text ->
-                    files.add(DesiredFile.text(CniChartConfig.path(inventory.cluster().cni()), text, "0600")));
-        }
-        return files;
-    }
-
     @Override
     public void run(RunContext context) {
         context.hosts().parallel(hosts, Host::name, host -> {
             var remote = context.host(host.name());
-            List<DesiredFile> desired = desiredFiles(context.inventory(), host, material);
-            Map<String, RemoteFiles.State> present = RemoteFiles.states(remote, desired.stream().map(DesiredFile::path).toList());
-            List<DesiredFile> differing = desired.stream().filter(f -> {
-                RemoteFiles.State state = present.get(f.path());
-                return state == null || !state.sha256().equals(RemoteFiles.sha256(f.content())) || !state.mode().equals(f.mode());
-            }).toList();
+            List<NodeFiles.DesiredFile> desired = NodeFiles.desiredFiles(context.inventory(), host, material);
+            List<NodeFiles.DesiredFile> differing = NodeFiles.differing(remote, desired, NodeFiles.present(remote, desired));
             HostFacts facts = context.state().get(host.name(), GatherFacts.FACTS);
             boolean running = facts.unitActive("rke2-server") || facts.unitActive("rke2-agent");
-            if (running && !differing.isEmpty()) {
-                String diff = describe(remote, host, differing, present);
-                List<String> forbidden = forbidden(remote, differing, present);
-                if (!applyChanges || !forbidden.isEmpty()) {
-                    throw new SeedException(ExitCode.UNEXPECTED_STATE, host.name()
-                            + ": RKE2 runs here with another configuration than the inventory gives; nothing was changed:" + diff
-                            + (forbidden.isEmpty()
-                                    ? "\nRe-run with --apply-config-changes to write it and restart the nodes one at a time, or revert the inventory"
-                                    : "\n" + String.join("; ", forbidden) + " cannot change on a running cluster (contract A.5); revert the inventory"));
-                }
-                context.reporter().info(host.name(), "configuration changes (--apply-config-changes):" + diff);
-                context.state().put(host.name(), RECONFIGURED, true);
+            if (running && !differing.isEmpty() && !context.state().find(host.name(), CheckConfigDrift.RECONFIGURED).orElse(false)) {
+                // CheckConfigDrift refuses this before any change; reaching here means the host changed under us
+                throw new SeedException(ExitCode.UNEXPECTED_STATE, host.name() + ": its RKE2 configuration changed during this run; re-run");
             }
-            for (DesiredFile file : differing) {
+            for (NodeFiles.DesiredFile file : differing) {
                 context.change(host.name(), "write " + file, () -> RemoteFiles.write(remote, file.path(), file.content(), file.mode()));
             }
             return differing.size();
         });
-    }
-
-    /** What differs, per file: a line diff for config files (they hold no secret), a note for secret ones. */
-    private static String describe(RemoteHost remote, Host host, List<DesiredFile> differing, Map<String, RemoteFiles.State> present) {
-        StringBuilder message = new StringBuilder();
-        for (DesiredFile file : differing) {
-            message.append("\n  ").append(file.path());
-            if (file.secret()) {
-                message.append(present.containsKey(file.path()) ? " differs (secret: not shown)" : " is missing");
-            } else if (!present.containsKey(file.path())) {
-                message.append(" is missing");
-            } else {
-                message.append(":\n").append(LineDiff.diff(current(remote, file), new String(file.content(), StandardCharsets.UTF_8))
-                        .indent(4).stripTrailing());
-            }
-        }
-        return message.toString();
-    }
-
-    /** The changes no flag allows: tokens, and config.yaml keys RKE2 must never see change (A.5). */
-    private static List<String> forbidden(RemoteHost remote, List<DesiredFile> differing, Map<String, RemoteFiles.State> present) {
-        List<String> forbidden = new ArrayList<>();
-        for (DesiredFile file : differing) {
-            if (!present.containsKey(file.path())) {
-                continue;
-            }
-            if (file.path().equals(Rke2Paths.TOKEN_FILE) || file.path().equals(Rke2Paths.AGENT_TOKEN_FILE)) {
-                forbidden.add(file.path() + " (a join token)");
-            } else if (file.path().equals(Rke2Paths.CONFIG)) {
-                Map<String, Object> before = parse(current(remote, file));
-                Map<String, Object> after = parse(new String(file.content(), StandardCharsets.UTF_8));
-                for (String key : NEVER_CHANGED) {
-                    if (!java.util.Objects.equals(before.get(key), after.get(key))) {
-                        forbidden.add(key);
-                    }
-                }
-            }
-        }
-        return forbidden;
-    }
-
-    private static String current(RemoteHost remote, DesiredFile file) {
-        return remote.exec(RemoteCommand.shell("cat " + file.path()).asRoot()).stdout();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> parse(String yaml) {
-        try {
-            Object value = io.seedbootstrap.rke2.ConfigYaml.mapper().readValue(yaml, Map.class);
-            return value == null ? Map.of() : (Map<String, Object>) value;
-        } catch (java.io.IOException e) {
-            return Map.of();
-        }
     }
 }
