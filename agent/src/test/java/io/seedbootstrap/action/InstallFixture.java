@@ -36,14 +36,27 @@ final class InstallFixture {
 
     /** Builds the bundle and the PKI once per test class (RSA 2048 keeps pki init fast). */
     static InstallFixture create() throws Exception {
+        return create(0);
+    }
+
+    /**
+     * With {@code paddingBytes} of incompressible data added inside the core image archive (as
+     * a layer would be), so an upload lasts long enough to be interrupted; the release checksum
+     * file is rewritten to match, as a real release lists its real archives.
+     */
+    static InstallFixture create(int paddingBytes) throws Exception {
         Path work = Files.createTempDirectory("install-it-");
         Path artifacts = TestBundles.rke2Artifacts(work);
+        if (paddingBytes > 0) {
+            pad(artifacts, "rke2-images-core.linux-amd64.tar.zst", paddingBytes);
+        }
         Path mirror = TestBundles.mirror(work, artifacts);
         BundleSigningKey key = BundleSigningKey.generate();
         TestBundles.build(work, mirror, key, 4294967295L);
         Path bundle = work.resolve("bundle");
         Path split = Files.createDirectories(work.resolve("split"));
-        TestBundles.build(split, mirror, key, 16384);
+        // parts of 16 KiB for the small files; a padded archive would need more parts than a bundle allows
+        TestBundles.build(split, mirror, key, paddingBytes > 0 ? 64L << 20 : 16384);
         Path pkiInventory = work.resolve("pki-inventory.yaml");
         Files.writeString(pkiInventory, String.join("\n",
                 "cluster: {name: seed-it, rke2Version: v1.35.7+rke2r1}",
@@ -54,6 +67,33 @@ final class InstallFixture {
         CommandRunner.Result init = CommandRunner.run(Map.of(), work, "pki", "init", pkiInventory.toString());
         assertEquals(0, init.exitCode(), init.err());
         return new InstallFixture(work, bundle, split.resolve("bundle"), key, pkiInventory);
+    }
+
+    private static void pad(Path artifacts, String name, int paddingBytes) throws Exception {
+        Path archive = artifacts.resolve(name);
+        Path padded = artifacts.resolve(name + ".new");
+        try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream(Files.newInputStream(archive)));
+                var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                        new org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream(Files.newOutputStream(padded), 1))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                out.putArchiveEntry(entry);
+                in.transferTo(out);
+                out.closeArchiveEntry();
+            }
+            var filler = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("filler-layer.bin");
+            filler.setSize(paddingBytes);
+            out.putArchiveEntry(filler);
+            out.write(TestBundles.randomBytes(paddingBytes, 42));
+            out.closeArchiveEntry();
+        }
+        Files.move(padded, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path sums = artifacts.resolve("sha256sum-amd64.txt");
+        StringBuilder rewritten = new StringBuilder();
+        for (String line : Files.readAllLines(sums)) {
+            rewritten.append(line.endsWith(name) ? TestBundles.sha256(archive) + "  " + name : line).append('\n');
+        }
+        Files.writeString(sums, rewritten);
     }
 
     Path pki() {

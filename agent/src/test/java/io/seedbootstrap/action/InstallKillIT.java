@@ -1,0 +1,160 @@
+package io.seedbootstrap.action;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.seedbootstrap.testvm.TestMachine;
+import io.seedbootstrap.testvm.TestMachines;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * kill -9 of the installer, then a re-run: it converges to the same cluster. The installer runs
+ * as a real process (the jar); it is killed as each phase that changes hosts starts, and once in
+ * the middle of an upload (the staged file is seen growing on the host). After every kill the
+ * re-run takes over the dead run's host lock and ends with a Ready node, the PKI's token and CA
+ * and no lock left. The RKE2 contract double stands in for RKE2 (a test double, not RKE2).
+ */
+class InstallKillIT {
+    @RegisterExtension
+    static final TestMachines machines = TestMachines.builder().count(1).build();
+
+    private static final Pattern PHASE = Pattern.compile("^\\[(\\d+)/(\\d+)\\] (.*)$");
+    /** Phases that change hosts: a kill as each starts leaves the work before it done and the rest undone. */
+    private static final List<String> KILL_AT = List.of("Take the host locks", "Upload the RKE2 artifacts", "Install RKE2 from the tarball",
+            "Write the cluster CA set (B.1)", "Write the RKE2 configuration", "Start the bootstrap server", "Join ",
+            "Fetch the kubeconfig", "Read the node status");
+
+    private static InstallFixture fixture;
+    private static Path inventory;
+
+    @BeforeAll
+    static void bundleAndPki() throws Exception {
+        if (machines.machines().isEmpty()) {
+            return;
+        }
+        fixture = InstallFixture.create(96 << 20);
+        inventory = fixture.inventory("kill-it", machines, List.of(vm()), List.of("server"), "canal");
+    }
+
+    private static TestMachine vm() {
+        return machines.get(0);
+    }
+
+    @Test
+    void killedAtEveryPhaseBoundaryThenReRunConverges() throws Exception {
+        for (String phase : KILL_AT) {
+            reset();
+            Process run = start();
+            String seen = killWhenPhaseStarts(run, phase);
+            assertTrue(seen != null, "phase \"" + phase + "\" never started");
+            String rerun = assertConverges("killed as \"" + seen + "\" started");
+            if (!phase.equals(KILL_AT.get(0))) {
+                // the dead run held the lock: the same operator's re-run takes it over (its pid is gone)
+                assertTrue(rerun.contains("took over the lock of an earlier run"), rerun);
+            }
+        }
+    }
+
+    @Test
+    void killedInTheMiddleOfAnUploadThenReRunResumesAndConverges() throws Exception {
+        reset();
+        Process run = start();
+        CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> drain(run));
+        // the 96 MiB image archive is being staged: kill while its .part file grows
+        Instant deadline = Instant.now().plusSeconds(120);
+        long staged = 0;
+        while (staged < (8 << 20) && Instant.now().isBefore(deadline) && run.isAlive()) {
+            String size = vm().sh("stat -c %s /var/lib/seed-bootstrap/staging/*.part 2>/dev/null | sort -n | tail -n1").stdout().strip();
+            staged = size.isEmpty() ? 0 : Long.parseLong(size);
+        }
+        assertTrue(run.isAlive(), "the installer ended before the upload could be interrupted");
+        run.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        drain.join();
+        String left = vm().sh("stat -c %s /var/lib/seed-bootstrap/staging/*.part").stdout().strip();
+        assertTrue(!left.isEmpty() && Long.parseLong(left.lines().reduce((a, b) -> b).orElse("0")) < (96L << 20) + (1 << 20),
+                "a partial upload stays staged: " + left);
+        assertConverges("killed mid-upload");
+        // the staged file was resumed and renamed into place: nothing left in staging
+        assertEquals("", vm().sh("ls /var/lib/seed-bootstrap/staging").stdout().strip());
+    }
+
+    /** Runs the installer to the end and checks the cluster is the one the inventory describes. */
+    private static String assertConverges(String after) throws Exception {
+        Process rerun = start();
+        String output = drain(rerun);
+        assertTrue(rerun.waitFor(10, TimeUnit.MINUTES), after + ": the re-run did not end");
+        assertEquals(0, rerun.exitValue(), after + ": the re-run failed:\n" + output);
+        assertTrue(vm().sh("systemctl is-active rke2-server").ok(), after);
+        assertTrue(vm().sh("/var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml get node " + vm().name()
+                + " --no-headers | grep -q ' Ready'").ok(), after + ": node not Ready");
+        assertEquals(Files.readString(fixture.pki().resolve("cluster/token")).strip(),
+                vm().sh("cat /var/lib/rancher/rke2/server/token").stdout().strip(), after + ": another token");
+        assertFalse(vm().sh("test -e /var/lib/seed-bootstrap/lock").ok(), after + ": lock left");
+        assertTrue(Files.exists(inventory.getParent().resolve("kill-it.kubeconfig")), after);
+        // and once converged, nothing more to do
+        Process again = start();
+        String quiet = drain(again);
+        assertTrue(again.waitFor(5, TimeUnit.MINUTES) && again.exitValue() == 0, quiet);
+        assertTrue(quiet.contains("0 change(s) made"), after + ": not converged:\n" + quiet);
+        return output;
+    }
+
+    private static Process start() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("java", "-jar", Path.of("target/seed-bootstrap.jar").toAbsolutePath().toString(),
+                "install", inventory.toString()).redirectErrorStream(true);
+        builder.environment().put("XDG_STATE_HOME", fixture.work.resolve("state").toString());
+        builder.environment().put("XDG_CACHE_HOME", fixture.work.resolve("cache").toString());
+        builder.environment().put("HOSTNAME", "kill-it-operator"); // the same operator host for every run, as on a laptop
+        return builder.start();
+    }
+
+    /** Reads the output until the phase whose title starts with {@code prefix} starts, then kill -9. */
+    private static String killWhenPhaseStarts(Process run, String prefix) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+        String seen = null;
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            Matcher m = PHASE.matcher(line);
+            if (m.matches() && m.group(3).startsWith(prefix)) {
+                seen = m.group(3);
+                run.destroyForcibly(); // SIGKILL: no clean-up, no lock release
+                break;
+            }
+        }
+        run.waitFor(10, TimeUnit.SECONDS);
+        return seen;
+    }
+
+    private static String drain(Process run) {
+        try {
+            return new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    /** Back to a bare machine: what an uninstall leaves, with our state gone too. */
+    private static void reset() {
+        vm().sh("systemctl stop rke2-server rke2-agent 2>/dev/null; if [ -x /usr/local/bin/rke2-uninstall.sh ]; then /usr/local/bin/rke2-uninstall.sh "
+                + ">/dev/null 2>&1; fi; rm -rf /var/lib/seed-bootstrap /etc/rancher /var/lib/rancher; systemctl daemon-reload").orThrow("reset");
+        try {
+            Files.deleteIfExists(inventory.getParent().resolve("kill-it.kubeconfig"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertFalse(vm().sh("test -e /usr/local/bin/rke2").ok(), "reset left rke2 behind");
+    }
+}
