@@ -102,9 +102,10 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
         PrintWriter err = spec.commandLine().getErr();
         Redactor redactor = Redactor.of(secrets(inventory, material));
         String runId = RunOptions.newRunId(started, new java.security.SecureRandom());
+        SshOptions ssh = SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys);
         InstallAction.Request request = new InstallAction.Request(inventory, bundleDir,
                 BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + file), material, kubeconfigFile,
-                SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys),
+                ssh,
                 HostLock.forThisProcess(runId, operatorHost(), "install", started), forceUnlock, applyConfigChanges,
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
         try (Reporter reporter = new Reporter(err, log, redactor, verbose(), clock)) {
@@ -122,12 +123,13 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
                 }
                 throw e;
             }
-            print(inventory, run, results, kubeconfigFile, Duration.between(started, clock.instant()));
+            print(inventory, run, results, kubeconfigFile, Duration.between(started, clock.instant()), ssh.traffic().sent());
         }
         return 0;
     }
 
-    private void print(Inventory inventory, RunContext run, List<PhaseRunner.PhaseResult> results, Path kubeconfigFile, Duration took) {
+    private void print(Inventory inventory, RunContext run, List<PhaseRunner.PhaseResult> results, Path kubeconfigFile, Duration took,
+            long bytesSent) {
         PrintWriter out = spec.commandLine().getOut();
         List<NodeStatus> nodes = run.state().find(null, CollectStatus.NODES).map(CollectStatus.Nodes::list).orElse(List.of());
         String version = run.state().find(null, VerifyBundle.BUNDLE).map(b -> b.manifest().rke2Version()).orElse("");
@@ -138,6 +140,8 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
             root.put("rke2Version", version);
             root.put("kubeconfig", dryRun ? null : kubeconfigFile.toString());
             root.put("seconds", took.toMillis() / 1000.0);
+            // what crossed the operator's link: commands and file bytes, every host (TrafficCounter)
+            root.put("bytesSent", bytesSent);
             ArrayNode hosts = root.putArray("hosts");
             for (Host host : inventory.hosts()) {
                 ObjectNode h = hosts.addObject().put("name", host.name()).put("role", host.role().key()).put("address", host.address())
@@ -170,7 +174,8 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
                     n.map(NodeStatus::name).orElse(host.effectiveNodeName()), n.map(s -> s.ready() ? "Ready" : "NotReady").orElse("absent"),
                     n.map(NodeStatus::kubeletVersion).orElse(""));
         }
-        out.println("(* bootstrap server)  " + run.plan().lastingChanges().size() + " change(s) made");
+        out.printf("(* bootstrap server)  %d change(s) made, %.1f MiB sent to the hosts%n", run.plan().lastingChanges().size(),
+                bytesSent / 1048576.0);
         out.println("kubeconfig: " + kubeconfigFile + "   (export KUBECONFIG=" + kubeconfigFile + ")");
     }
 

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Benchmarks P2 and P3 (issue 9), in one run, on local test machines with the RKE2 contract
+# double (a test double, not RKE2; its core image archive is padded with SIZE_MIB of random data
+# so file bytes, not command text, dominate, as with real multi-GiB image archives):
+#   P2  `install` on N = 1, 3, 5 nodes: bytes the installer sent / bundle size (target 1.0 for
+#       any N: the relay sends each file over the operator's link once).
+#   P3  the converged re-run on 3 nodes: file bytes uploaded and changes (target 0) and wall time
+#       (target <= 15 s).
+#
+#   bash scripts/bench-install.sh          # NS="1 3 5" SIZE_MIB=256
+#
+# Env: NS, SIZE_MIB, BENCH_DIR (/var/tmp/seed-bootstrap-bench-install), KEEP_VM=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+NS=${NS:-"1 3 5"}
+SIZE_MIB=${SIZE_MIB:-256}
+DIR=${BENCH_DIR:-/var/tmp/seed-bootstrap-bench-install}
+PREFIX=sbinst
+log() { printf 'bench: %s\n' "$*" >&2; }
+command -v zstd >/dev/null || { log "needs zstd (apt-get install zstd)"; exit 2; }
+
+mvn -B -q package -DskipTests
+JAR=$PWD/agent/target/seed-bootstrap.jar
+seed() { java -jar "$JAR" "$@"; }
+bash test-vms/start-docker.sh
+bash test-vms/build-image.sh >/dev/null
+
+rm -rf "$DIR" && mkdir -p "$DIR"
+log "bundle: the double's artifacts, core image archive padded with $SIZE_MIB MiB"
+bash test-vms/rke2-double/make-artifacts.sh "$DIR/mirror" >/dev/null
+core=rke2-images-core.linux-amd64.tar.zst
+zstd -q -d -c "$DIR/mirror/$core" > "$DIR/core.tar"
+openssl enc -aes-128-ctr -nosalt -pass pass:bench -in /dev/zero 2>/dev/null | head -c $((SIZE_MIB << 20)) > "$DIR/filler-layer.bin" || true
+tar -C "$DIR" -rf "$DIR/core.tar" filler-layer.bin
+zstd -q -1 -f "$DIR/core.tar" -o "$DIR/mirror/$core"
+sum=$(sha256sum < "$DIR/mirror/$core" | cut -c1-64)
+sed -i "s/^[0-9a-f]\{64\}  $core\$/$sum  $core/" "$DIR/mirror/sha256sum-amd64.txt"
+rm -f "$DIR/core.tar" "$DIR/filler-layer.bin"
+FP=$(seed bundle keygen --out "$DIR/key" 2>/dev/null | head -n1)
+seed bundle create --bom test-vms/rke2-double/bom.yaml --mirror "$DIR/mirror" --signing-key "$DIR/key/bundle-signing.key" \
+  --out "$DIR/bundle" >/dev/null 2>&1
+BUNDLE_BYTES=$(find "$DIR/bundle" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+
+json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$@"; }
+results=()
+for n in $NS; do
+  vmdir=$DIR/vm-$n
+  log "N=$n: starting $n test machines"
+  bash test-vms/up.sh "$n" --replace --name-prefix "$PREFIX" --subnet 10.213.91.0/24 --dir "$vmdir" >/dev/null
+  printf 'bundle:\n  path: %s\n  signingKeyFingerprint: "%s"\npki: {rsaKeyBits: 2048}\n' "$DIR/bundle" "$FP" >> "$vmdir/inventory.yaml"
+  export SEED_SUDO_PASSWORD="$(cat "$vmdir/sudo_password" 2>/dev/null || true)"
+  seed pki init "$vmdir/inventory.yaml" >/dev/null 2>&1
+  export XDG_STATE_HOME=$DIR/state XDG_CACHE_HOME=$DIR/cache
+  seed install "$vmdir/inventory.yaml" -o json > "$vmdir/first.json" 2> "$vmdir/first.err" || { cat "$vmdir/first.err" >&2; exit 1; }
+  seed install "$vmdir/inventory.yaml" -o json > "$vmdir/again.json" 2> "$vmdir/again.err" || { cat "$vmdir/again.err" >&2; exit 1; }
+  sent=$(json "$vmdir/first.json" 'd["bytesSent"]')
+  first_s=$(json "$vmdir/first.json" 'd["seconds"]')
+  again_sent=$(json "$vmdir/again.json" 'd["bytesSent"]')
+  again_s=$(json "$vmdir/again.json" 'd["seconds"]')
+  again_changes=$(json "$vmdir/again.json" 'len(d["changes"])')
+  again_uploads=$(json "$vmdir/again.json" 'sum(1 for c in d["changes"] if c["change"].startswith("upload"))')
+  results+=("$n $sent $first_s $again_sent $again_changes $again_uploads $again_s")
+  [[ ${KEEP_VM:-0} == 1 ]] || bash test-vms/down.sh --name-prefix "$PREFIX" --dir "$vmdir" >/dev/null 2>&1 || true
+done
+
+printf '\nbundle: %d bytes (core image archive padded with %d MiB)\n' "$BUNDLE_BYTES" "$SIZE_MIB"
+printf '%-3s %-14s %-10s %-9s | %-16s %-8s %-8s %-8s\n' N "install bytes" "/bundle" "seconds" "re-run bytes" changes uploads seconds
+for r in "${results[@]}"; do
+  read -r n sent fs asent ach aup as <<<"$r"
+  printf '%-3s %-14s %-10s %-9s | %-16s %-8s %-8s %-8s\n' "$n" "$sent" "$(python3 -c "print(f'{$sent/$BUNDLE_BYTES:.3f}')")" "$fs" \
+    "$asent" "$ach" "$aup" "$as"
+done
+echo "P2 target: install bytes / bundle = 1.0 for every N.  P3 target (N=3): 0 uploads, 0 changes, <= 15 s."
