@@ -18,14 +18,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two servers and an agent from one {@code install} on test machines with the RKE2 contract
- * double (a test double, not RKE2): the second server joins after the first is Ready (the double
- * records the etcd learner order and refuses parallel learners, contract A.10), the agent joins
- * with the agent token only, and the RKE2 files cross the operator's link once (relay).
+ * Three servers and two agents from one {@code install} on test machines with the RKE2 contract
+ * double (a test double, not RKE2): the servers join one at a time, each promoted from etcd
+ * learner before the next is added (the double records the order and refuses a second learner,
+ * contract A.10), agents join after the servers with the agent token only, and the RKE2 files
+ * cross the operator's link once (relay).
  */
 class InstallClusterIT {
     @RegisterExtension
-    static final TestMachines machines = TestMachines.builder().count(3).build();
+    static final TestMachines machines = TestMachines.builder().count(5).build();
 
     private static InstallFixture fixture;
 
@@ -38,12 +39,15 @@ class InstallClusterIT {
     }
 
     @Test
-    void serversJoinOneAtATimeThenTheAgentAndFilesAreSentOnce() throws Exception {
+    void serversJoinOneAtATimeThenTheAgentsAndFilesAreSentOnce() throws Exception {
         TestMachine s1 = machines.get(0);
         TestMachine s2 = machines.get(1);
-        TestMachine a1 = machines.get(2);
+        TestMachine s3 = machines.get(2);
+        TestMachine a1 = machines.get(3);
+        TestMachine a2 = machines.get(4);
         // the bootstrap server's own address stands in for a load balancer (A.10.1 needs one address forwarding 9345 and 6443)
-        Path inventory = fixture.inventory("ha-it", machines, List.of(s1, s2, a1), List.of("server", "server", "agent"), "canal");
+        Path inventory = fixture.inventory("ha-it", machines, List.of(s1, s2, s3, a1, a2),
+                List.of("server", "server", "server", "agent", "agent"), "canal");
         Files.writeString(inventory, Files.readString(inventory).replace("  cni: canal\n", "  cni: canal\n  registrationAddress: " + s1.ip() + "\n"));
         CommandRunner.Result result = fixture.run("install", inventory.toString(), "-o", "json");
         assertEquals(0, result.exitCode(), result.err());
@@ -52,14 +56,24 @@ class InstallClusterIT {
             assertTrue(host.path("ready").asBoolean(), host.toString());
         }
 
-        // A.10: s2 was added as a learner and promoted before the agent registered; nothing was refused
+        // A.10: s2 added as a learner and promoted, then s3 the same, then the agents; nothing refused
         List<JsonNode> joins = joins(s1);
         List<String> order = joins.stream().map(j -> j.path("node").asText() + ":" + j.path("result").asText()).toList();
-        assertFalse(order.stream().anyMatch(o -> o.endsWith(":refused")), order.toString());
-        int learner = order.indexOf(s2.name() + ":learner-added");
-        int promoted = order.indexOf(s2.name() + ":promoted");
-        int agent = order.indexOf(a1.name() + ":registered");
-        assertTrue(learner >= 0 && learner < promoted && promoted < agent, order.toString());
+        // a parallel join is what etcd (and the double) refuses: never a second learner
+        assertFalse(joins.stream().anyMatch(j -> j.path("reason").asText().contains("learner")), joins.toString());
+        int s2Learner = order.indexOf(s2.name() + ":learner-added");
+        int s2Promoted = order.indexOf(s2.name() + ":promoted");
+        int s3Learner = order.indexOf(s3.name() + ":learner-added");
+        int s3Promoted = order.indexOf(s3.name() + ":promoted");
+        int firstAgent = Math.min(order.indexOf(a1.name() + ":registered"), order.indexOf(a2.name() + ":registered"));
+        assertTrue(s2Learner >= 0 && s2Learner < s2Promoted && s2Promoted < s3Learner && s3Learner < s3Promoted && s3Promoted < firstAgent,
+                order.toString());
+        // A.5: the critical values are the same on every server
+        String critical = "grep -E '^(cni|cluster-cidr|service-cidr|cluster-domain|agent-token-file):' /etc/rancher/rke2/config.yaml";
+        assertEquals(s1.sh(critical).stdout(), s2.sh(critical).stdout());
+        assertEquals(s1.sh(critical).stdout(), s3.sh(critical).stdout());
+        // D: manifests only on the bootstrap server
+        assertFalse(s2.sh("ls /var/lib/rancher/rke2/server/manifests 2>/dev/null | grep -q seed-bootstrap").ok());
 
         // joining nodes register through the fixed address; the agent holds only the agent token
         assertTrue(s2.sh("grep -qx 'server: https://" + s1.ip() + ":9345' /etc/rancher/rke2/config.yaml").ok());
@@ -71,7 +85,7 @@ class InstallClusterIT {
         // the relay: the tarball left the operator once for three hosts, and no temporary key stayed behind
         long size = Files.size(fixture.bundle.resolve("rke2/rke2.linux-amd64.tar.gz"));
         String log = runLog();
-        assertTrue(log.contains("/var/lib/seed-bootstrap/artifacts/rke2/rke2.linux-amd64.tar.gz: operator sent " + size + " bytes for 3 hosts"),
+        assertTrue(log.contains("/var/lib/seed-bootstrap/artifacts/rke2/rke2.linux-amd64.tar.gz: operator sent " + size + " bytes for 5 hosts"),
                 log);
         for (TestMachine m : machines.machines()) {
             assertFalse(m.sh("grep -q seed-bootstrap-relay /root/.ssh/authorized_keys").ok(), m.name());

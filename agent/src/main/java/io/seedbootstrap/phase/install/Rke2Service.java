@@ -36,13 +36,32 @@ final class Rke2Service {
         return remote.exec(RemoteCommand.shell("systemctl is-active --quiet " + unit).allowFailure()).ok();
     }
 
+    /** Restarts systemd makes of a failing join (Restart=always, A.4) before seed-bootstrap gives up on it. */
+    static final int MAX_RESTARTS = 6;
+
     /** Enables and starts the node's unit through the change door; fails with the journal tail. */
     static void start(RunContext context, Host host) {
+        start(context, host, false);
+    }
+
+    /**
+     * @param joining a joining node whose first start may fail on a transient cluster state
+     *                (etcd still settling after the previous member's promotion: "unhealthy
+     *                cluster"); systemd restarts it (Restart=always, A.4), as RKE2 expects, and
+     *                {@link #waitReady} gives up after {@value #MAX_RESTARTS} restarts
+     */
+    static void start(RunContext context, Host host, boolean joining) {
         RemoteHost remote = context.host(host.name());
         String unit = unit(host);
         context.change(host.name(), "enable and start " + unit, () -> {
             ExecResult result = remote.exec(RemoteCommand.shell("systemctl enable " + unit + " >/dev/null 2>&1; systemctl start " + unit)
                     .asRoot().allowFailure().timeout(context.options().waitTimeout()));
+            if (!result.ok() && joining) {
+                String last = journalTail(remote, unit).strip();
+                context.reporter().warn(host.name(), unit + " did not start at the first attempt (" + last.substring(last.lastIndexOf('\n') + 1)
+                        + "); systemd restarts it, waiting");
+                return;
+            }
             if (!result.ok()) {
                 throw new SeedException(ExitCode.FAILED, host.name() + ": " + unit + " did not start (" + result.stderrTail(3).strip()
                         + ").\nLast lines of `journalctl -u " + unit + "`:\n" + journalTail(remote, unit).indent(2).stripTrailing()
@@ -80,6 +99,14 @@ final class Rke2Service {
         String node = host.effectiveNodeName();
         context.reporter().info(host.name(), "waiting for node " + node + " to be Ready");
         while (!ready(bootstrap, node)) {
+            String restarts = context.host(host.name()).exec(RemoteCommand.shell("systemctl show -p NRestarts --value " + unit(host))
+                    .allowFailure()).stdout().strip();
+            if (restarts.matches("\\d+") && Integer.parseInt(restarts) > MAX_RESTARTS) {
+                String unit = unit(host);
+                throw new SeedException(ExitCode.FAILED, host.name() + ": " + unit + " failed " + restarts + " times in a row.\n"
+                        + "Last lines of `journalctl -u " + unit + "`:\n" + journalTail(context.host(host.name()), unit).indent(2).stripTrailing()
+                        + "\nThe full log of this run: " + context.reporter().logFile());
+            }
             if (Instant.now().isAfter(deadline)) {
                 String unit = unit(host);
                 throw new SeedException(ExitCode.FAILED, host.name() + ": node " + node + " was not Ready within "
