@@ -92,6 +92,43 @@ class InstallKillIT {
         assertEquals("", vm().sh("ls /var/lib/seed-bootstrap/staging").stdout().strip());
     }
 
+    @Test
+    void aSecondInstallWhileTheFirstRunsIsRefusedAndTheFirstFinishes() throws Exception {
+        reset();
+        Process first = start();
+        BufferedReader firstOut = new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8));
+        boolean uploading = false;
+        for (String line = firstOut.readLine(); line != null; line = firstOut.readLine()) {
+            Matcher m = PHASE.matcher(line);
+            if (m.matches() && m.group(3).startsWith("Upload the RKE2 artifacts")) {
+                uploading = true;
+                break;
+            }
+        }
+        assertTrue(uploading, "the first install never reached its uploads");
+        // freeze it while it holds the lock (SIGSTOP: alive, doing nothing), so the second meets the lock, not a race
+        signal("STOP", first.pid());
+        CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> {
+            StringBuilder all = new StringBuilder();
+            firstOut.lines().forEach(l -> all.append(l).append('\n'));
+            return all.toString();
+        });
+        // the first run holds the lock and is alive: same operator host, live pid -> refused, never taken over
+        Process second = start();
+        String refused = drain(second);
+        assertTrue(second.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(3, second.exitValue(), refused);
+        assertTrue(refused.contains(vm().name() + ": locked by run") && refused.contains("--force-unlock"), refused);
+        signal("CONT", first.pid());
+        assertTrue(first.waitFor(10, TimeUnit.MINUTES));
+        assertEquals(0, first.exitValue(), rest.join());
+        assertFalse(vm().sh("test -e /var/lib/seed-bootstrap/lock").ok());
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor());
+    }
+
     /** Runs the installer to the end and checks the cluster is the one the inventory describes. */
     private static String assertConverges(String after) throws Exception {
         Process rerun = start();
