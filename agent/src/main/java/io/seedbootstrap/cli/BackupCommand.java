@@ -30,8 +30,20 @@ import picocli.CommandLine.Spec;
                 + "the inventory and the PKI, into one encrypted archive for `restore`.",
             "The passphrase comes from $SEED_DR_PASSPHRASE (or --passphrase-env NAME), else it is asked for on the terminal."},
         subcommands = BackupCommand.Verify.class)
-final class BackupCommand extends InventoryCommand.InventoryFileCommand {
-    @Option(names = "--out", paramLabel = "FILE", required = true, description = "The archive to write (0600).")
+final class BackupCommand implements Callable<Integer> {
+    // not required for picocli: `backup verify FILE` must parse without them (checked in call())
+    @Parameters(paramLabel = "INVENTORY", arity = "0..1", description = "Inventory: seed-bootstrap YAML or an Ansible inventory.")
+    Path file;
+
+    @Mixin
+    InventoryOptions inventoryOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    private final CliContext context;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "The archive to write (0600; required).")
     Path out;
 
     @Option(names = "--include-root-keys",
@@ -58,12 +70,16 @@ final class BackupCommand extends InventoryCommand.InventoryFileCommand {
     DrPassphrase passphrase;
 
     BackupCommand(CliContext context) {
-        super(context);
+        this.context = context;
     }
 
     @Override
     public Integer call() {
-        LoadedInventory loaded = loadOrThrow();
+        if (file == null || out == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "backup needs INVENTORY and --out FILE");
+        }
+        LoadedInventory loaded = context.inventoryLoader().loadOrThrow(file, inventoryOptions.toLoadOptions());
+        Output.printDiagnostics(spec.commandLine().getErr(), loaded.diagnostics());
         Inventory inventory = loaded.inventory();
         Secret secret = dryRun ? Secret.literal("") : passphrase.get(context, true);
         WriteArchive.Target target = new WriteArchive.Target(out.toAbsolutePath(), secret, ArchiveCipher.Params.defaults(),
