@@ -9,6 +9,7 @@ import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.common.Connect;
 import io.seedbootstrap.phase.common.GatherFacts;
 import io.seedbootstrap.phase.common.HostLock;
+import io.seedbootstrap.phase.common.RunPreflight;
 import io.seedbootstrap.phase.common.TakeLock;
 import io.seedbootstrap.phase.dr.CheckArchiveFits;
 import io.seedbootstrap.phase.dr.ClearStaleDatastore;
@@ -17,6 +18,7 @@ import io.seedbootstrap.phase.dr.RemoveStaleNodes;
 import io.seedbootstrap.phase.dr.RestorePkiDirectory;
 import io.seedbootstrap.phase.dr.RestoreSnapshot;
 import io.seedbootstrap.phase.install.ApplyCisPrerequisites;
+import io.seedbootstrap.phase.install.CheckConfigDrift;
 import io.seedbootstrap.phase.install.CheckHosts;
 import io.seedbootstrap.phase.install.CollectStatus;
 import io.seedbootstrap.phase.install.FetchKubeconfig;
@@ -61,12 +63,14 @@ public final class RestoreAction {
                 new RestorePkiDirectory(request.archive(), inventory.pki().dir()),
                 new Connect(hosts, request.ssh()),
                 new GatherFacts(hosts),
+                new RunPreflight(hosts),
                 new CheckHosts(hosts),
+                new CheckConfigDrift(hosts, cluster, false),
                 new TakeLock(hosts, request.lock(), request.forceUnlock()),
                 new UploadArtifacts(hosts),
                 new InstallRke2(hosts),
                 new ApplyCisPrerequisites(hosts),
-                new WriteNodeConfig(hosts, cluster, false),
+                new WriteNodeConfig(hosts, cluster),
                 new RestoreSnapshot(bootstrap, request.archive(), request.passphrase()),
                 new StartBootstrapServer(bootstrap),
                 new DeleteNodePasswords(bootstrap, hosts),
