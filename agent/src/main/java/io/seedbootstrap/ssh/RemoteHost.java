@@ -26,6 +26,16 @@ public interface RemoteHost extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Runs a command whose stdout is data (a file fetched from the host): it is written to
+     * {@code sink} as it arrives, never held whole in memory and never redacted, so the caller
+     * treats it as the secret it may be. The result's stdout is empty; a non-zero exit throws
+     * unless allowed, as for {@link #exec}. Give a timeout long enough for the transfer.
+     */
+    default ExecResult download(RemoteCommand command, java.io.OutputStream sink) {
+        throw new UnsupportedOperationException(name() + ": this RemoteHost cannot stream downloads");
+    }
+
     /** Uploads one local file (see {@link Upload} for the guarantees). */
     UploadResult upload(Upload upload);
 

@@ -392,7 +392,12 @@ final class SshRemoteHost implements RemoteHost {
 
     @Override
     public ExecResult exec(RemoteCommand command) {
-        return run(command);
+        return run(command, null);
+    }
+
+    @Override
+    public ExecResult download(RemoteCommand command, OutputStream sink) {
+        return run(command, java.util.Objects.requireNonNull(sink, "sink"));
     }
 
     @Override
@@ -438,8 +443,15 @@ final class SshRemoteHost implements RemoteHost {
         return HexFormat.of().formatHex(b);
     }
 
-    /** Runs one command on its own channel; the only place bytes go to a remote process. */
     ExecResult run(RemoteCommand command) {
+        return run(command, null);
+    }
+
+    /**
+     * Runs one command on its own channel; the only place bytes go to a remote process. With a
+     * {@code sink}, stdout is data: copied there as it arrives, neither kept nor redacted.
+     */
+    private ExecResult run(RemoteCommand command, OutputStream sink) {
         SudoMode mode = command.root() ? sudoMode() : SudoMode.NOT_NEEDED;
         String prompt = null;
         String ready = null;
@@ -483,7 +495,17 @@ final class SshRemoteHost implements RemoteHost {
 
             StderrWatcher err = new StderrWatcher(cmd.getErrorStream(), prompt, ready, STDERR_CAP);
             Future<?> errDone = pumps.submit(err);
-            Future<byte[]> out = pumps.submit(() -> drain(cmd.getInputStream()));
+            Future<byte[]> out = pumps.submit(() -> {
+                if (sink == null) {
+                    return drain(cmd.getInputStream());
+                }
+                try {
+                    return copy(cmd.getInputStream(), sink);
+                } catch (IOException | RuntimeException e) {
+                    closeQuietly(s); // the sink refused data: end the command now instead of at its timeout
+                    throw e;
+                }
+            });
 
             boolean stdinOpen = true;
             options.traffic().add(wire.getBytes(StandardCharsets.UTF_8).length);
@@ -659,6 +681,17 @@ final class SshRemoteHost implements RemoteHost {
             out.write(b, off, len);
             counter.add(len);
         }
+    }
+
+    /** A download's stdout: streamed to the sink in 64 KiB pieces, nothing kept. */
+    private static byte[] copy(InputStream in, OutputStream sink) throws IOException {
+        byte[] buf = new byte[65536];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            sink.write(buf, 0, n);
+        }
+        sink.flush();
+        return new byte[0];
     }
 
     private static byte[] drain(InputStream in) throws IOException {

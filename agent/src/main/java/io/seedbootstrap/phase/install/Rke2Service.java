@@ -21,18 +21,18 @@ import java.util.Optional;
  * Starting rke2-server / rke2-agent (contract A.4: Type=notify units, so {@code systemctl start}
  * returns once RKE2 says it is up) and waiting for the node to be Ready, read through kubectl
  * on the bootstrap server. Every failure carries the unit's journal tail, which is where RKE2
- * says why.
+ * says why. Public for the DR phases (restore starts and checks nodes the same way).
  */
-final class Rke2Service {
+public final class Rke2Service {
     private static final Duration POLL = Duration.ofSeconds(2);
 
     private Rke2Service() {}
 
-    static String unit(Host host) {
+    public static String unit(Host host) {
         return host.role() == Role.SERVER ? "rke2-server" : "rke2-agent";
     }
 
-    static boolean active(RemoteHost remote, String unit) {
+    public static boolean active(RemoteHost remote, String unit) {
         return remote.exec(RemoteCommand.shell("systemctl is-active --quiet " + unit).allowFailure()).ok();
     }
 
@@ -40,7 +40,7 @@ final class Rke2Service {
     static final int MAX_RESTARTS = 6;
 
     /** Enables and starts the node's unit through the change door; fails with the journal tail. */
-    static void start(RunContext context, Host host) {
+    public static void start(RunContext context, Host host) {
         start(context, host, false);
     }
 
@@ -50,7 +50,7 @@ final class Rke2Service {
      *                cluster"); systemd restarts it (Restart=always, A.4), as RKE2 expects, and
      *                {@link #waitReady} gives up after {@value #MAX_RESTARTS} restarts
      */
-    static void start(RunContext context, Host host, boolean joining) {
+    public static void start(RunContext context, Host host, boolean joining) {
         RemoteHost remote = context.host(host.name());
         String unit = unit(host);
         context.change(host.name(), "enable and start " + unit, () -> {
@@ -70,13 +70,13 @@ final class Rke2Service {
         });
     }
 
-    static String journalTail(RemoteHost remote, String unit) {
+    public static String journalTail(RemoteHost remote, String unit) {
         return remote.exec(RemoteCommand.shell("journalctl -u " + unit + " -n 25 --no-pager -o cat 2>&1 | tail -n 25").asRoot()
                 .allowFailure()).stdout();
     }
 
     /** All nodes as the cluster sees them, read on the bootstrap server (empty while the API is not up). */
-    static Optional<List<NodeStatus>> nodes(RemoteHost bootstrap) {
+    public static Optional<List<NodeStatus>> nodes(RemoteHost bootstrap) {
         ExecResult result = bootstrap.exec(RemoteCommand.shell(Rke2Paths.kubectl("get nodes -o json"), "kubectl get nodes").asRoot()
                 .allowFailure().timeout(Duration.ofSeconds(30)));
         if (!result.ok()) {
@@ -89,12 +89,12 @@ final class Rke2Service {
         }
     }
 
-    static boolean ready(RemoteHost bootstrap, String nodeName) {
+    public static boolean ready(RemoteHost bootstrap, String nodeName) {
         return nodes(bootstrap).orElse(List.of()).stream().anyMatch(n -> n.name().equals(nodeName) && n.ready());
     }
 
     /** Waits until {@code host}'s node is Ready; on timeout shows that host's journal tail. */
-    static void waitReady(RunContext context, RemoteHost bootstrap, Host host) {
+    public static void waitReady(RunContext context, RemoteHost bootstrap, Host host) {
         Instant deadline = Instant.now().plus(context.options().waitTimeout());
         String node = host.effectiveNodeName();
         context.reporter().info(host.name(), "waiting for node " + node + " to be Ready");
@@ -120,7 +120,7 @@ final class Rke2Service {
     }
 
     /** Waits for a file RKE2 writes (the server token) to appear. */
-    static void waitForFile(RunContext context, Host host, String path) {
+    public static void waitForFile(RunContext context, Host host, String path) {
         Instant deadline = Instant.now().plus(context.options().waitTimeout());
         RemoteHost remote = context.host(host.name());
         while (!remote.exec(RemoteCommand.shell("test -s " + quote(path)).asRoot().allowFailure()).ok()) {

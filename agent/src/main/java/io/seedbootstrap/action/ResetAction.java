@@ -1,0 +1,45 @@
+package io.seedbootstrap.action;
+
+import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.inventory.model.Inventory;
+import io.seedbootstrap.phase.Phase;
+import io.seedbootstrap.phase.common.Connect;
+import io.seedbootstrap.phase.common.GatherFacts;
+import io.seedbootstrap.phase.common.HostLock;
+import io.seedbootstrap.phase.common.TakeLock;
+import io.seedbootstrap.phase.reset.CheckBackup;
+import io.seedbootstrap.phase.reset.ResetHosts;
+import io.seedbootstrap.ssh.SshOptions;
+import io.seedbootstrap.support.Secret;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code reset}: every host of the inventory back to before install (uninstall script, our
+ * state folder). The backup check comes first, before any host is contacted, unless the
+ * operator said --no-backup; the confirmation is the command's job.
+ *
+ * @param backup null with --no-backup
+ */
+public final class ResetAction {
+    public record Request(Inventory inventory, Path backup, Secret passphrase, Duration maxBackupAge, SshOptions ssh, HostLock lock,
+            boolean forceUnlock) {}
+
+    private ResetAction() {}
+
+    public static List<Phase> phases(Request request) {
+        List<Host> hosts = request.inventory().hosts();
+        List<Phase> phases = new ArrayList<>();
+        if (request.backup() != null) {
+            phases.add(new CheckBackup(request.backup(), request.passphrase(), request.maxBackupAge()));
+        }
+        phases.addAll(List.of(
+                new Connect(hosts, request.ssh()),
+                new GatherFacts(hosts),
+                new TakeLock(hosts, request.lock(), request.forceUnlock()),
+                new ResetHosts(hosts)));
+        return List.copyOf(phases);
+    }
+}

@@ -1,0 +1,47 @@
+package io.seedbootstrap.cli;
+
+import io.seedbootstrap.support.Secret;
+import io.seedbootstrap.support.SeedException;
+import java.io.Console;
+import java.util.Arrays;
+import picocli.CommandLine.Option;
+
+/** The DR archive passphrase: from an environment variable (never argv), else typed on the terminal without echo. */
+final class DrPassphrase {
+    static final String DEFAULT_VARIABLE = "SEED_DR_PASSPHRASE";
+    /** scrypt slows guessing, it cannot make a short passphrase strong. */
+    static final int MIN_LENGTH = 12;
+
+    @Option(names = "--passphrase-env", paramLabel = "NAME", defaultValue = DEFAULT_VARIABLE,
+            description = "Environment variable holding the archive passphrase (default: ${DEFAULT-VALUE}); "
+                    + "when it is not set, the passphrase is asked for on the terminal.")
+    String variable;
+
+    /** @param sealing a new archive: the passphrase is typed twice and must have {@link #MIN_LENGTH} characters */
+    Secret get(CliContext context, boolean sealing) {
+        String value = context.environment().get(variable).orElse("");
+        Secret secret;
+        if (!value.isEmpty()) {
+            secret = Secret.fromEnv(value, variable);
+        } else {
+            Console console = System.console();
+            if (console == null) {
+                throw SeedException.badInput("no archive passphrase: set the environment variable " + variable
+                        + " (or run in a terminal to type it)");
+            }
+            char[] first = console.readPassword("DR archive passphrase: ");
+            if (first == null || first.length == 0) {
+                throw SeedException.badInput("no passphrase given");
+            }
+            if (sealing && !Arrays.equals(first, console.readPassword("the same passphrase again: "))) {
+                throw SeedException.badInput("the two passphrases differ; nothing was written");
+            }
+            secret = Secret.literal(new String(first));
+            Arrays.fill(first, ' ');
+        }
+        if (sealing && secret.reveal().length() < MIN_LENGTH) {
+            throw SeedException.badInput("the archive passphrase must have at least " + MIN_LENGTH + " characters");
+        }
+        return secret;
+    }
+}

@@ -1,0 +1,131 @@
+package io.seedbootstrap.cli;
+
+import io.seedbootstrap.action.RestoreAction;
+import io.seedbootstrap.bundle.BundleVerifier;
+import io.seedbootstrap.dr.DrArchive;
+import io.seedbootstrap.dr.DrManifest;
+import io.seedbootstrap.inventory.LoadedInventory;
+import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.inventory.model.Inventory;
+import io.seedbootstrap.phase.PlannedChange;
+import io.seedbootstrap.phase.install.CollectStatus;
+import io.seedbootstrap.rke2.NodeStatus;
+import io.seedbootstrap.ssh.SshOptions;
+import io.seedbootstrap.support.SeedException;
+import io.seedbootstrap.support.Secret;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code seed-bootstrap restore ARCHIVE INVENTORY}: the seed rebuilt from a DR archive (contract C). */
+@Command(name = "restore", mixinStandardHelpOptions = true,
+        description = {"Rebuild the seed from a DR archive onto the inventory's machines (new ones, possibly with new addresses and "
+                + "names): verify the archive and the bundle, install RKE2, restore the snapshot on the bootstrap server with the "
+                + "original server token, start it, join the other servers and the agents, remove nodes that are gone.",
+            "The archive is read through and checked before any host is contacted."})
+final class RestoreCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The DR archive `backup` wrote.")
+    Path archive;
+
+    @Parameters(index = "1", paramLabel = "INVENTORY", description = "The inventory of the machines to restore onto.")
+    Path inventoryFile;
+
+    @Mixin
+    InventoryOptions inventoryOptions;
+
+    @Option(names = "--dry-run", description = "Run the read-only checks for real, print every change per host, change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--bundle", paramLabel = "DIR", description = "The offline bundle (default: the inventory's bundle.path).")
+    Path bundle;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Where to write the admin kubeconfig (0600).")
+    Path kubeconfig;
+
+    @Option(names = "--accept-new-host-keys", description = "Add host keys not yet in known_hosts (changed keys are always refused).")
+    boolean acceptNewHostKeys;
+
+    @Option(names = "--force-unlock", description = "Take host locks held by another run (only when that run is known to be dead).")
+    boolean forceUnlock;
+
+    @Option(names = "--wait-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "How long to wait for a node to start and be Ready (default: ${DEFAULT-VALUE}).")
+    long waitSeconds;
+
+    @Option(names = "--log-file", paramLabel = "FILE", description = "The full debug log of this run.")
+    Path logFile;
+
+    @Mixin
+    DrPassphrase passphrase;
+
+    @Spec
+    CommandSpec spec;
+
+    private final CliContext context;
+
+    RestoreCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        LoadedInventory loaded = context.inventoryLoader().loadOrThrow(inventoryFile, inventoryOptions.toLoadOptions());
+        Output.printDiagnostics(spec.commandLine().getErr(), loaded.diagnostics());
+        Inventory inventory = loaded.inventory();
+        Path bundleDir = bundle != null ? bundle : inventory.bundle() == null ? null : inventory.bundle().path();
+        String pinned = inventory.bundle() == null ? null : inventory.bundle().signingKeyFingerprint();
+        if (bundleDir == null || pinned == null) {
+            throw SeedException.badInput(inventoryFile + ": bundle.path and bundle.signingKeyFingerprint must be set (or --bundle DIR)");
+        }
+        Secret secret = passphrase.get(context, false);
+        // before anything else: the whole archive, so a bad one is refused before any host is touched
+        DrArchive.Verified verified = DrArchive.verify(archive, secret);
+        List<Secret> secrets = new ArrayList<>(List.of(secret));
+        secrets.add(Secret.literal(verified.text(DrManifest.SERVER_TOKEN).strip()));
+        secrets.add(Secret.literal(verified.text(DrManifest.AGENT_TOKEN).strip()));
+        Path kubeconfigFile = kubeconfig != null ? kubeconfig
+                : loaded.file().toAbsolutePath().getParent().resolve(inventory.cluster().name() + ".kubeconfig");
+        ActionRun.Finished done = new ActionRun(spec, context, "restore").run(inventory, secrets, dryRun, logFile,
+                Duration.ofSeconds(waitSeconds), (runId, lock) -> RestoreAction.phases(new RestoreAction.Request(inventory, verified, secret,
+                        bundleDir, BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + inventoryFile), kubeconfigFile,
+                        SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys), lock, forceUnlock,
+                        Math.max(1, Runtime.getRuntime().availableProcessors()))),
+                "restore of cluster " + inventory.cluster().name() + " from " + archive + " onto " + inventory.hosts().size() + " host(s)");
+        PrintWriter out = spec.commandLine().getOut();
+        if (dryRun) {
+            ActionRun.printChanges(out, done.run(), true, s -> { });
+            return 0;
+        }
+        DrManifest m = verified.manifest();
+        out.printf("Cluster %s restored from the backup of %s (RKE2 %s, snapshot %s) in %.0f s%n", m.cluster(), m.createdAt(),
+                m.rke2Version(), m.snapshot(), done.took().toMillis() / 1000.0);
+        out.println("What changed in the cluster:");
+        for (PlannedChange c : done.run().plan().lastingChanges()) {
+            if (c.description().startsWith("delete ") || c.description().startsWith("rke2 server --cluster-reset")
+                    || c.description().startsWith("remove ")) {
+                out.println("  " + c.host() + ": " + c.description());
+            }
+        }
+        out.printf("  bootstrap server: %s (was %s)%n", inventory.bootstrapServer().name(), m.bootstrapServer());
+        List<NodeStatus> nodes = done.run().state().find(null, CollectStatus.NODES).map(CollectStatus.Nodes::list).orElse(List.of());
+        out.printf("%-16s %-7s %-16s %-16s %s%n", "HOST", "ROLE", "ADDRESS", "NODE", "STATUS");
+        for (Host host : inventory.hosts()) {
+            Optional<NodeStatus> n = nodes.stream().filter(s -> s.name().equals(host.effectiveNodeName())).findFirst();
+            out.printf("%-16s %-7s %-16s %-16s %s%n", host.name(), host.role().key(), host.address(), host.effectiveNodeName(),
+                    n.map(s -> s.ready() ? "Ready" : "NotReady").orElse("absent"));
+        }
+        out.println(done.run().plan().lastingChanges().size() + " change(s) made");
+        out.println("kubeconfig: " + kubeconfigFile);
+        return 0;
+    }
+}

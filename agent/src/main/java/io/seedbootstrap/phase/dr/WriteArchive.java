@@ -1,0 +1,166 @@
+package io.seedbootstrap.phase.dr;
+
+import static io.seedbootstrap.support.ShellQuote.quote;
+
+import io.seedbootstrap.dr.DrArchive;
+import io.seedbootstrap.dr.DrManifest;
+import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.phase.Phase;
+import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.phase.install.FetchKubeconfig;
+import io.seedbootstrap.pki.ArchiveCipher;
+import io.seedbootstrap.rke2.Rke2Paths;
+import io.seedbootstrap.ssh.RemoteCommand;
+import io.seedbootstrap.ssh.RemoteHost;
+import io.seedbootstrap.support.ExitCode;
+import io.seedbootstrap.support.SeedException;
+import io.seedbootstrap.support.Secret;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Streams what a restore needs into one sealed archive (docs/formats.md "DR archive"): the
+ * snapshot straight from the host into the cipher (never whole in memory, never in plain text on
+ * the operator's disk), the server token it decrypts with (contract C: "must be backed up
+ * alongside the cluster datastore"), the bootstrap server's configuration and manifests, the
+ * inventory, and the PKI directory (offline root keys only when asked).
+ */
+public final class WriteArchive implements Phase {
+    /** What the archive is made of, besides what the host gives. */
+    public record Target(Path file, Secret passphrase, ArchiveCipher.Params params, Path inventoryFile, Path pkiDir, boolean rootKeys,
+            String createdBy) {}
+
+    /** Configuration files copied when present (A.4, A.6, A.9). */
+    private static final List<String> CONFIG_FILES = List.of(Rke2Paths.CONFIG, Rke2Paths.REGISTRIES, Rke2Paths.POD_SECURITY_CONFIG);
+    private static final List<String> CONFIG_DIRS = List.of(Rke2Paths.CONFIG + ".d", Rke2Paths.MANIFESTS);
+
+    private final Host bootstrap;
+    private final Target target;
+
+    public WriteArchive(Host bootstrap, Target target) {
+        this.bootstrap = bootstrap;
+        this.target = target;
+    }
+
+    @Override
+    public String title() {
+        return "Write the DR archive " + target.file();
+    }
+
+    @Override
+    public void run(RunContext context) {
+        String description = "write " + target.file() + " (0600, sealed; snapshot, server token, configuration, inventory, PKI"
+                + (target.rootKeys() ? " with the offline root keys" : "") + ")";
+        if (context.dryRun()) {
+            context.change(FetchKubeconfig.OPERATOR, description, () -> { });
+            return;
+        }
+        SaveSnapshot.Snapshot snapshot = context.state().get(null, SaveSnapshot.SNAPSHOT);
+        RemoteHost remote = context.host(bootstrap.name());
+        context.change(FetchKubeconfig.OPERATOR, description, () -> {
+            try (DrArchive.Writer writer = new DrArchive.Writer(target.file(), target.passphrase(), target.params())) {
+                String entry = DrManifest.SNAPSHOTS + snapshot.name();
+                // the transfer may take long for a big datastore: bounded by the run's wait timeout, at least an hour
+                Duration limit = context.options().waitTimeout().compareTo(Duration.ofHours(1)) > 0 ? context.options().waitTimeout()
+                        : Duration.ofHours(1);
+                writer.add(entry, DrManifest.Kind.ETCD_SNAPSHOT, "0600", snapshot.size(), out -> remote.download(
+                        RemoteCommand.shell("cat " + quote(snapshot.path()), "read the etcd snapshot " + snapshot.path()).asRoot().timeout(limit),
+                        out));
+                byte[] token = fetch(remote, Rke2Paths.SERVER_TOKEN);
+                if (token == null || token.length == 0) {
+                    throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": " + Rke2Paths.SERVER_TOKEN
+                            + " is missing; without the server token the snapshot cannot be restored (contract C)");
+                }
+                writer.add(DrManifest.SERVER_TOKEN, DrManifest.Kind.SERVER_TOKEN, "0600", token);
+                for (String path : hostFiles(remote)) {
+                    byte[] content = fetch(remote, path);
+                    if (content != null) {
+                        boolean manifest = path.startsWith(Rke2Paths.MANIFESTS + "/");
+                        String name = manifest ? "rke2/manifests/" + path.substring(Rke2Paths.MANIFESTS.length() + 1)
+                                : "rke2/" + path.substring(Rke2Paths.ETC.length() + 1);
+                        writer.add(name, manifest ? DrManifest.Kind.MANIFEST : DrManifest.Kind.RKE2_CONFIG, "0600", content);
+                    }
+                }
+                writer.add(DrManifest.INVENTORY + target.inventoryFile().getFileName(), DrManifest.Kind.INVENTORY, "0600",
+                        Files.readAllBytes(target.inventoryFile()));
+                addPki(writer);
+                DrManifest manifest = writer.finish(new DrManifest(null, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        .toString(), target.createdBy(), context.inventory().cluster().name(), snapshot.rke2Version(), bootstrap.name(), entry,
+                        target.rootKeys(), List.of()));
+                context.reporter().info(null, "archive " + target.file() + ": " + manifest.files().size() + " files, snapshot "
+                        + snapshot.name() + " (" + snapshot.size() + " bytes), RKE2 " + snapshot.rke2Version());
+            }
+        });
+    }
+
+    /** Files in the config.yaml.d and manifests folders, and the config files; names only (no secret in them). */
+    private static List<String> hostFiles(RemoteHost remote) {
+        List<String> files = new ArrayList<>(CONFIG_FILES);
+        StringBuilder script = new StringBuilder();
+        for (String dir : CONFIG_DIRS) {
+            script.append("[ -d ").append(quote(dir)).append(" ] && find ").append(quote(dir))
+                    .append(" -maxdepth 1 -type f -name '[A-Za-z0-9]*' | sort; ");
+        }
+        script.append("true");
+        for (String line : remote.exec(RemoteCommand.shell(script.toString(), "list config.yaml.d and server/manifests").asRoot()).stdout()
+                .split("\n")) {
+            if (!line.isBlank()) {
+                files.add(line.strip());
+            }
+        }
+        return files;
+    }
+
+    /** A small file's bytes as they are (not redacted: it may be the token), or null when absent. */
+    private static byte[] fetch(RemoteHost remote, String path) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        var result = remote.download(RemoteCommand.shell("if [ -f " + quote(path) + " ]; then cat " + quote(path) + "; else exit 3; fi",
+                "read " + path).asRoot().allowFailure(), bytes);
+        if (result.exitCode() == 3) {
+            return null;
+        }
+        result.orThrow();
+        return bytes.toByteArray();
+    }
+
+    private void addPki(DrArchive.Writer writer) throws IOException {
+        Path dir = target.pkiDir();
+        if (!Files.isDirectory(dir)) {
+            throw SeedException.badInput("the PKI directory " + dir + " does not exist; the archive must hold it (agent token, CAs)");
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path file : files) {
+            String relative = dir.relativize(file).toString().replace('\\', '/');
+            boolean offline = relative.startsWith("cluster/offline/") || relative.startsWith("site/offline/");
+            if (offline && !target.rootKeys()) {
+                continue;
+            }
+            writer.add(DrManifest.PKI + relative, DrManifest.Kind.PKI, mode(file), Files.readAllBytes(file));
+        }
+    }
+
+    private static String mode(Path file) {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+            int mode = 0;
+            for (PosixFilePermission p : perms) {
+                mode |= 1 << (8 - p.ordinal());
+            }
+            return String.format("0%o", mode);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
