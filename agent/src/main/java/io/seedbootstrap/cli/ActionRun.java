@@ -28,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * Runs one action's phases for a command the way install does (run id, host lock, reporter with
  * the log file, redaction of every known secret, the log's path and "nothing was changed" on
- * failure). For backup, restore and reset; InstallCommand keeps its own copy for now.
+ * failure). For install, backup, restore and reset.
  */
 final class ActionRun {
     private final CommandSpec spec;

@@ -4,33 +4,22 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.seedbootstrap.action.InstallAction;
 import io.seedbootstrap.bundle.BundleVerifier;
-import io.seedbootstrap.host.Hosts;
 import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.phase.PhaseRunner;
 import io.seedbootstrap.phase.PlannedChange;
-import io.seedbootstrap.phase.Reporter;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.phase.RunOptions;
-import io.seedbootstrap.phase.common.HostLock;
 import io.seedbootstrap.phase.install.CollectStatus;
 import io.seedbootstrap.phase.install.VerifyBundle;
 import io.seedbootstrap.pki.ClusterMaterial;
 import io.seedbootstrap.rke2.NodeStatus;
 import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.support.Json;
-import io.seedbootstrap.support.Redactor;
 import io.seedbootstrap.support.SeedException;
-import io.seedbootstrap.support.Secret;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -96,35 +85,13 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
         ClusterMaterial material = ClusterMaterial.load(inventory.pki().dir());
         Path kubeconfigFile = kubeconfig != null ? kubeconfig
                 : loaded.file().toAbsolutePath().getParent().resolve(inventory.cluster().name() + ".kubeconfig");
-        Clock clock = Clock.systemUTC();
-        Instant started = clock.instant();
-        Path log = logFile != null ? logFile : defaultLogFile(started);
-        PrintWriter err = spec.commandLine().getErr();
-        Redactor redactor = Redactor.of(secrets(inventory, material));
-        String runId = RunOptions.newRunId(started, new java.security.SecureRandom());
         SshOptions ssh = SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys);
-        InstallAction.Request request = new InstallAction.Request(inventory, bundleDir,
-                BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + file), material, kubeconfigFile,
-                ssh,
-                HostLock.forThisProcess(runId, operatorHost(), "install", started), forceUnlock, applyConfigChanges,
-                Math.max(1, Runtime.getRuntime().availableProcessors()));
-        try (Reporter reporter = new Reporter(err, log, redactor, verbose(), clock)) {
-            RunContext run = new RunContext(new RunOptions(dryRun, log, Duration.ofSeconds(waitSeconds), runId), inventory,
-                    new Hosts(Hosts.Limits.defaults()), reporter);
-            reporter.info(null, (dryRun ? "dry run: nothing will be changed. " : "") + "install of cluster " + inventory.cluster().name()
-                    + " on " + inventory.hosts().size() + " host(s), run " + runId + ", log " + log);
-            List<PhaseRunner.PhaseResult> results;
-            try {
-                results = new PhaseRunner(clock).run(InstallAction.phases(request), run);
-            } catch (RuntimeException e) {
-                err.println("seed-bootstrap: the full log of this run is " + log);
-                if (dryRun || run.plan().lastingChanges().isEmpty()) {
-                    err.println("seed-bootstrap: nothing was changed on any host");
-                }
-                throw e;
-            }
-            print(inventory, run, results, kubeconfigFile, Duration.between(started, clock.instant()), ssh.traffic().sent());
-        }
+        ActionRun.Finished finished = new ActionRun(spec, context, "install").run(inventory, material.secrets(), dryRun, logFile,
+                Duration.ofSeconds(waitSeconds), (runId, lock) -> InstallAction.phases(new InstallAction.Request(inventory, bundleDir,
+                        BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + file), material, kubeconfigFile, ssh, lock,
+                        forceUnlock, applyConfigChanges, Math.max(1, Runtime.getRuntime().availableProcessors()))),
+                "install of cluster " + inventory.cluster().name() + " on " + inventory.hosts().size() + " host(s)");
+        print(inventory, finished.run(), finished.results(), kubeconfigFile, finished.took(), ssh.traffic().sent());
         return 0;
     }
 
@@ -181,45 +148,5 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
 
     private static Optional<NodeStatus> node(List<NodeStatus> nodes, Host host) {
         return nodes.stream().filter(n -> n.name().equals(host.effectiveNodeName())).findFirst();
-    }
-
-    private List<Secret> secrets(Inventory inventory, ClusterMaterial material) {
-        List<Secret> secrets = new ArrayList<>(material.secrets());
-        if (inventory.ssh() != null) {
-            Optional.ofNullable(inventory.ssh().sudoPassword()).ifPresent(secrets::add);
-            Optional.ofNullable(inventory.ssh().identityPassphrase()).ifPresent(secrets::add);
-        }
-        for (Host host : inventory.hosts()) {
-            if (host.ssh() != null && host.ssh().sudoPassword() != null) {
-                secrets.add(host.ssh().sudoPassword());
-            }
-        }
-        inventory.registries().configs().values().forEach(c -> Optional.ofNullable(c.password()).ifPresent(secrets::add));
-        return secrets;
-    }
-
-    private Path defaultLogFile(Instant started) {
-        Path state = context.environment().get("XDG_STATE_HOME").filter(s -> !s.isBlank()).map(Path::of)
-                .orElse(context.home().resolve(".local").resolve("state"));
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
-        return state.resolve("seed-bootstrap").resolve("logs").resolve("install-" + stamp + ".log");
-    }
-
-    private String operatorHost() {
-        return context.environment().get("HOSTNAME").filter(s -> !s.isBlank()).orElseGet(() -> {
-            try {
-                return java.nio.file.Files.readString(Path.of("/etc/hostname")).strip();
-            } catch (java.io.IOException e) {
-                return "unknown";
-            }
-        });
-    }
-
-    private boolean verbose() {
-        picocli.CommandLine root = spec.commandLine();
-        while (root.getParent() != null) {
-            root = root.getParent();
-        }
-        return root.getCommand() instanceof RootCommand r && r.verbose;
     }
 }
