@@ -9,12 +9,10 @@ import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.phase.dr.WriteArchive;
 import io.seedbootstrap.pki.ArchiveCipher;
-import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.support.Json;
 import io.seedbootstrap.support.Secret;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,6 +34,9 @@ final class BackupCommand implements Callable<Integer> {
     Path file;
 
     @Mixin
+    HostRunOptions hostRun;
+
+    @Mixin
     InventoryOptions inventoryOptions;
 
     @Spec
@@ -52,19 +53,6 @@ final class BackupCommand implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "Show what would be done; change nothing, write nothing.")
     boolean dryRun;
-
-    @Option(names = "--accept-new-host-keys", description = "Add host keys not yet in known_hosts (changed keys are always refused).")
-    boolean acceptNewHostKeys;
-
-    @Option(names = "--force-unlock", description = "Take a host lock held by another run (only when that run is known to be dead).")
-    boolean forceUnlock;
-
-    @Option(names = "--wait-timeout", paramLabel = "SECONDS", defaultValue = "600",
-            description = "How long the snapshot may take (default: ${DEFAULT-VALUE}).")
-    long waitSeconds;
-
-    @Option(names = "--log-file", paramLabel = "FILE", description = "The full debug log of this run.")
-    Path logFile;
 
     @Mixin
     DrPassphrase passphrase;
@@ -84,9 +72,9 @@ final class BackupCommand implements Callable<Integer> {
         Secret secret = dryRun ? Secret.literal("") : passphrase.get(context, true);
         WriteArchive.Target target = new WriteArchive.Target(out.toAbsolutePath(), secret, ArchiveCipher.Params.defaults(),
                 loaded.file().toAbsolutePath(), inventory.pki().dir(), includeRootKeys, createdBy());
-        ActionRun.Finished done = new ActionRun(spec, context, "backup").run(inventory, List.of(secret), dryRun, logFile,
-                Duration.ofSeconds(waitSeconds), (runId, lock) -> BackupAction.phases(new BackupAction.Request(inventory, target,
-                        SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys), lock, forceUnlock)),
+        ActionRun.Finished done = new ActionRun(spec, context, "backup").run(inventory, List.of(secret), dryRun, hostRun.logFile,
+                hostRun.waitTimeout(), (runId, lock) -> BackupAction.phases(new BackupAction.Request(inventory, target,
+                        hostRun.ssh(), lock, hostRun.forceUnlock)),
                 "backup of cluster " + inventory.cluster().name() + " from " + inventory.bootstrapServer().name());
         PrintWriter stdout = spec.commandLine().getOut();
         ActionRun.printChanges(stdout, done.run(), dryRun, summary -> stdout.printf("Backup of %s written to %s in %.0f s (%s)%n"

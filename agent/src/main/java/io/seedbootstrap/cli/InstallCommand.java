@@ -43,24 +43,13 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
             description = "Where to write the admin kubeconfig (0600; default: CLUSTER.kubeconfig beside the inventory).")
     Path kubeconfig;
 
-    @Option(names = "--accept-new-host-keys", description = "Add host keys not yet in known_hosts (changed keys are always refused).")
-    boolean acceptNewHostKeys;
-
-    @Option(names = "--force-unlock", description = "Take host locks held by another run (only when that run is known to be dead).")
-    boolean forceUnlock;
-
     @Option(names = "--apply-config-changes",
             description = "Write a changed configuration to nodes that already run and restart them one at a time (the diff is shown "
                     + "first; the CNI, the critical values and the tokens never change on a running cluster).")
     boolean applyConfigChanges;
 
-    @Option(names = "--wait-timeout", paramLabel = "SECONDS", defaultValue = "600",
-            description = "How long to wait for a node to start and be Ready (default: ${DEFAULT-VALUE}).")
-    long waitSeconds;
-
-    @Option(names = "--log-file", paramLabel = "FILE",
-            description = "The full debug log of this run (default: $XDG_STATE_HOME/seed-bootstrap/logs/install-TIME.log).")
-    Path logFile;
+    @Mixin
+    HostRunOptions hostRun;
 
     @Mixin
     OutputOption output;
@@ -85,11 +74,11 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
         ClusterMaterial material = ClusterMaterial.load(inventory.pki().dir());
         Path kubeconfigFile = kubeconfig != null ? kubeconfig
                 : loaded.file().toAbsolutePath().getParent().resolve(inventory.cluster().name() + ".kubeconfig");
-        SshOptions ssh = SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys);
-        ActionRun.Finished finished = new ActionRun(spec, context, "install").run(inventory, material.secrets(), dryRun, logFile,
-                Duration.ofSeconds(waitSeconds), (runId, lock) -> InstallAction.phases(new InstallAction.Request(inventory, bundleDir,
+        SshOptions ssh = hostRun.ssh();
+        ActionRun.Finished finished = new ActionRun(spec, context, "install").run(inventory, material.secrets(), dryRun, hostRun.logFile,
+                hostRun.waitTimeout(), (runId, lock) -> InstallAction.phases(new InstallAction.Request(inventory, bundleDir,
                         BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + file), material, kubeconfigFile, ssh, lock,
-                        forceUnlock, applyConfigChanges, Math.max(1, Runtime.getRuntime().availableProcessors()))),
+                        hostRun.forceUnlock, applyConfigChanges, Math.max(1, Runtime.getRuntime().availableProcessors()))),
                 "install of cluster " + inventory.cluster().name() + " on " + inventory.hosts().size() + " host(s)");
         print(inventory, finished.run(), finished.results(), kubeconfigFile, finished.took(), ssh.traffic().sent());
         return 0;

@@ -4,7 +4,6 @@ import io.seedbootstrap.action.ResetAction;
 import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
-import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.support.SeedException;
 import io.seedbootstrap.support.Secret;
 import java.io.Console;
@@ -44,14 +43,8 @@ final class ResetCommand extends InventoryCommand.InventoryFileCommand {
     @Option(names = "--dry-run", description = "List what would be stopped and removed on each host; change nothing.")
     boolean dryRun;
 
-    @Option(names = "--accept-new-host-keys", description = "Add host keys not yet in known_hosts (changed keys are always refused).")
-    boolean acceptNewHostKeys;
-
-    @Option(names = "--force-unlock", description = "Take host locks held by another run (only when that run is known to be dead).")
-    boolean forceUnlock;
-
-    @Option(names = "--log-file", paramLabel = "FILE", description = "The full debug log of this run.")
-    Path logFile;
+    @Mixin
+    HostRunOptions hostRun;
 
     @Mixin
     DrPassphrase passphrase;
@@ -73,9 +66,9 @@ final class ResetCommand extends InventoryCommand.InventoryFileCommand {
         if (!dryRun && !yes) {
             confirm(inventory);
         }
-        ActionRun.Finished done = new ActionRun(spec, context, "reset").run(inventory, List.of(secret), dryRun, logFile, Duration.ofMinutes(5),
+        ActionRun.Finished done = new ActionRun(spec, context, "reset").run(inventory, List.of(secret), dryRun, hostRun.logFile, hostRun.waitTimeout(),
                 (runId, lock) -> ResetAction.phases(new ResetAction.Request(inventory, backup, secret, Duration.ofHours(maxBackupAgeHours),
-                        SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys), lock, forceUnlock)),
+                        hostRun.ssh(), lock, hostRun.forceUnlock)),
                 "reset of cluster " + inventory.cluster().name() + " on " + inventory.hosts().size() + " host(s)");
         PrintWriter out = spec.commandLine().getOut();
         ActionRun.printChanges(out, done.run(), dryRun, summary -> out.println("Reset " + inventory.cluster().name() + " on "

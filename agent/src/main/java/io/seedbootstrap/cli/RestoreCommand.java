@@ -10,12 +10,10 @@ import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.phase.PlannedChange;
 import io.seedbootstrap.phase.install.CollectStatus;
 import io.seedbootstrap.rke2.NodeStatus;
-import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.support.SeedException;
 import io.seedbootstrap.support.Secret;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,6 +39,9 @@ final class RestoreCommand implements Callable<Integer> {
     Path inventoryFile;
 
     @Mixin
+    HostRunOptions hostRun;
+
+    @Mixin
     InventoryOptions inventoryOptions;
 
     @Option(names = "--dry-run", description = "Run the read-only checks for real, print every change per host, change nothing.")
@@ -51,19 +52,6 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Where to write the admin kubeconfig (0600).")
     Path kubeconfig;
-
-    @Option(names = "--accept-new-host-keys", description = "Add host keys not yet in known_hosts (changed keys are always refused).")
-    boolean acceptNewHostKeys;
-
-    @Option(names = "--force-unlock", description = "Take host locks held by another run (only when that run is known to be dead).")
-    boolean forceUnlock;
-
-    @Option(names = "--wait-timeout", paramLabel = "SECONDS", defaultValue = "600",
-            description = "How long to wait for a node to start and be Ready (default: ${DEFAULT-VALUE}).")
-    long waitSeconds;
-
-    @Option(names = "--log-file", paramLabel = "FILE", description = "The full debug log of this run.")
-    Path logFile;
 
     @Mixin
     DrPassphrase passphrase;
@@ -95,10 +83,10 @@ final class RestoreCommand implements Callable<Integer> {
         secrets.add(Secret.literal(verified.text(DrManifest.AGENT_TOKEN).strip()));
         Path kubeconfigFile = kubeconfig != null ? kubeconfig
                 : loaded.file().toAbsolutePath().getParent().resolve(inventory.cluster().name() + ".kubeconfig");
-        ActionRun.Finished done = new ActionRun(spec, context, "restore").run(inventory, secrets, dryRun, logFile,
-                Duration.ofSeconds(waitSeconds), (runId, lock) -> RestoreAction.phases(new RestoreAction.Request(inventory, verified, secret,
+        ActionRun.Finished done = new ActionRun(spec, context, "restore").run(inventory, secrets, dryRun, hostRun.logFile,
+                hostRun.waitTimeout(), (runId, lock) -> RestoreAction.phases(new RestoreAction.Request(inventory, verified, secret,
                         bundleDir, BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + inventoryFile), kubeconfigFile,
-                        SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys), lock, forceUnlock,
+                        hostRun.ssh(), lock, hostRun.forceUnlock,
                         Math.max(1, Runtime.getRuntime().availableProcessors()))),
                 "restore of cluster " + inventory.cluster().name() + " from " + archive + " onto " + inventory.hosts().size() + " host(s)");
         PrintWriter out = spec.commandLine().getOut();

@@ -1,0 +1,31 @@
+package io.seedbootstrap.cli;
+
+import io.seedbootstrap.ssh.SshOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The options every command that changes hosts shares (install, backup, restore, reset). */
+final class HostRunOptions {
+    @Option(names = "--accept-new-host-keys", description = "Add host keys not yet in known_hosts (changed keys are always refused).")
+    boolean acceptNewHostKeys;
+
+    @Option(names = "--force-unlock", description = "Take host locks held by another run (only when that run is known to be dead).")
+    boolean forceUnlock;
+
+    @Option(names = "--wait-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "How long to wait for RKE2: a node to start and be Ready, a snapshot (default: ${DEFAULT-VALUE}).")
+    long waitSeconds;
+
+    @Option(names = "--log-file", paramLabel = "FILE",
+            description = "The full debug log of this run (default: $XDG_STATE_HOME/seed-bootstrap/logs/COMMAND-TIME.log).")
+    Path logFile;
+
+    SshOptions ssh() {
+        return SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys);
+    }
+
+    Duration waitTimeout() {
+        return Duration.ofSeconds(waitSeconds);
+    }
+}
