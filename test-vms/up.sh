@@ -214,9 +214,12 @@ for p in "${pids[@]}"; do wait "$p" || fail=1; done
   if ((SUDO_PW)); then
     echo "  sudoPassword: \${SEED_SUDO_PASSWORD}   # export SEED_SUDO_PASSWORD=\$(cat sudo_password)"
   fi
+  # the RKE2 double's BOM (test-vms/rke2-double/bom.yaml) holds no charts, and an air-gapped
+  # Rancher needs a site registry: install would refuse the seed apps, so the demo leaves them off
   echo "apps:"
-  echo "  rancher: {hostname: rancher.demo.example.internal}"
-  echo "  argocd: {hostname: argocd.demo.example.internal}"
+  echo "  certManager: {enabled: false}"
+  echo "  rancher: {enabled: false}"
+  echo "  argocd: {enabled: false}"
   echo "hosts:"
   for ((i = 0; i < N; i++)); do
     if ((i == 0)); then

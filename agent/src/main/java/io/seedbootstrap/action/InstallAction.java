@@ -11,6 +11,8 @@ import io.seedbootstrap.phase.common.RunPreflight;
 import io.seedbootstrap.phase.common.TakeLock;
 import io.seedbootstrap.phase.install.ApplyCisPrerequisites;
 import io.seedbootstrap.phase.install.CheckConfigDrift;
+import io.seedbootstrap.phase.install.CheckSeedApps;
+import io.seedbootstrap.phase.install.DeploySeedApps;
 import io.seedbootstrap.phase.install.CheckHosts;
 import io.seedbootstrap.phase.install.CollectStatus;
 import io.seedbootstrap.phase.install.FetchKubeconfig;
@@ -18,6 +20,7 @@ import io.seedbootstrap.phase.install.InstallRke2;
 import io.seedbootstrap.phase.install.JoinNodes;
 import io.seedbootstrap.phase.install.RestartReconfiguredNodes;
 import io.seedbootstrap.phase.install.StartBootstrapServer;
+import io.seedbootstrap.phase.install.UploadAppImages;
 import io.seedbootstrap.phase.install.UploadArtifacts;
 import io.seedbootstrap.phase.install.VerifyBundle;
 import io.seedbootstrap.phase.install.WriteClusterCa;
@@ -28,7 +31,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code install}: bare machines to a running RKE2 cluster. The whole install is the list in
+ * {@code install}: bare machines to a running RKE2 cluster with its seed apps (cert-manager, MetalLB, Rancher, ArgoCD). The whole install is the list in
  * {@link #phases}; each phase looks before it acts, so the same list converges a cluster that is
  * partly or fully there. The host locks are released by TakeLock's clean-up, after success or failure.
  */
@@ -56,6 +59,7 @@ public final class InstallAction {
         return List.of(
                 new VerifyBundle(request.bundleDirectory(), request.trust(), new BundleVerifier(request.verifyThreads(),
                         io.seedbootstrap.bundle.Progress.none())),
+                new CheckSeedApps(inventory.pki().dir()),
                 new Connect(hosts, request.ssh()),
                 new GatherFacts(hosts),
                 new RunPreflight(hosts),
@@ -70,7 +74,10 @@ public final class InstallAction {
                 new StartBootstrapServer(bootstrap),
                 new JoinNodes(bootstrap, inventory.servers(), inventory.agents()),
                 new RestartReconfiguredNodes(bootstrap, inventory.servers(), inventory.agents()),
+                // the kubeconfig before the apps: if an app fails, the operator can already look at the cluster
                 new FetchKubeconfig(bootstrap, request.kubeconfig()),
+                new UploadAppImages(hosts),
+                new DeploySeedApps(bootstrap, inventory.pki().dir(), request.kubeconfig().toAbsolutePath().getParent()),
                 new CollectStatus(bootstrap));
     }
 }

@@ -84,6 +84,11 @@ final class ActionRun {
             }
         }
         inventory.registries().configs().values().forEach(c -> Optional.ofNullable(c.password()).ifPresent(secrets::add));
+        var apps = inventory.apps();
+        Optional.ofNullable(apps.rancher().bootstrapPassword()).ifPresent(secrets::add);
+        Optional.ofNullable(apps.argocd().adminPassword()).ifPresent(secrets::add);
+        Optional.ofNullable(apps.argocd().repo()).map(r -> r.password()).ifPresent(secrets::add);
+        Optional.ofNullable(apps.certManager().issuer().vault()).map(v -> v.secretId()).ifPresent(secrets::add);
         return secrets;
     }
 

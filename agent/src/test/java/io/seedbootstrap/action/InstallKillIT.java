@@ -36,7 +36,7 @@ class InstallKillIT {
     /** Phases that change hosts: a kill as each starts leaves the work before it done and the rest undone. */
     private static final List<String> KILL_AT = List.of("Take the host locks", "Upload the RKE2 artifacts", "Install RKE2 from the tarball",
             "Write the cluster CA set (B.1)", "Write the RKE2 configuration", "Start the bootstrap server", "Join ",
-            "Fetch the kubeconfig", "Read the node status");
+            "Fetch the kubeconfig", "Upload the seed apps' image archives", "Deploy the seed apps", "Read the node status");
 
     private static InstallFixture fixture;
     private static Path inventory;

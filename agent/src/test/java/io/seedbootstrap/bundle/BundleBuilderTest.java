@@ -56,7 +56,8 @@ class BundleBuilderTest {
         assertEquals("1.35.7", manifest.kubernetesVersion());
         assertEquals(Arch.AMD64, manifest.arch());
         assertEquals("2026-08-22T10:15:00Z", manifest.createdAt());
-        assertEquals(List.of("bom/test-v1.35.yaml", "charts/cert-manager-v1.20.3.tgz", "charts/rancher-2.14.3.tgz",
+        assertEquals(List.of("bom/test-v1.35.yaml", "charts/argo-cd-10.1.1.tgz", "charts/cert-manager-v1.20.3.tgz", "charts/metallb-0.16.1.tgz",
+                "charts/rancher-2.14.3.tgz",
                 TestBundles.RANCHER_IMAGE_FILE, "lists/rancher-images.txt", "rke2/install.sh",
                 "rke2/rke2-images-canal.linux-amd64.tar.zst", "rke2/rke2-images-cilium.linux-amd64.tar.zst",
                 "rke2/rke2-images-core.linux-amd64.tar.zst", "rke2/rke2.linux-amd64.tar.gz", "rke2/sha256sum-amd64.txt"),

@@ -59,6 +59,8 @@ public final class TestBundles {
         }
         Files.write(mirror.resolve("cert-manager-v1.20.3.tgz"), chart("cert-manager", "v1.20.3", "v1.20.3", ">= 1.22.0-0"));
         Files.write(mirror.resolve("rancher-2.14.3.tgz"), chart("rancher", "2.14.3", "v2.14.3", "< 1.36.0-0"));
+        Files.write(mirror.resolve("argo-cd-10.1.1.tgz"), chart("argo-cd", "10.1.1", "v3.4.4", ">=1.25.0-0"));
+        Files.write(mirror.resolve("metallb-0.16.1.tgz"), chart("metallb", "0.16.1", "v0.16.1", null));
         Files.createDirectories(mirror.resolve("images"));
         Files.write(mirror.resolve(RANCHER_IMAGE_FILE), randomBytes(70_000, 7));
         Files.writeString(mirror.resolve("rancher-images.txt"), "rancher/rancher:v2.14.3\nrancher/rancher-webhook:v0.9.3\n");
@@ -100,6 +102,18 @@ public final class TestBundles {
                     images:
                       - ref: %2$s
                         digest: null
+                  - name: argo-cd
+                    version: 10.1.1
+                    appVersion: v3.4.4
+                    kubeVersion: ">=1.25.0-0"
+                    file: argo-cd-10.1.1.tgz
+                    url: %1$scharts/argo-cd-10.1.1.tgz
+                  - name: metallb
+                    version: 0.16.1
+                    appVersion: v0.16.1
+                    kubeVersion: null
+                    file: metallb-0.16.1.tgz
+                    url: %1$scharts/metallb-0.16.1.tgz
                 lists:
                   - {file: rancher-images.txt, component: rancher, version: v2.14.3, url: %1$slists/rancher-images.txt}
                 """.formatted(base, RANCHER_IMAGE);

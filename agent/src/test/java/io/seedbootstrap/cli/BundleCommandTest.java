@@ -72,15 +72,15 @@ class BundleCommandTest {
         BundleManifest manifest = manifest();
         assertEquals("2026-08-22T10:15:00Z", manifest.createdAt(), "SOURCE_DATE_EPOCH is the build time");
         assertEquals(16384, manifest.splitSize());
-        assertEquals("bundle " + bundle + ": RKE2 v1.35.7+rke2r1 linux-amd64, 11 files, " + StderrProgress.size(manifest.totalSize())
+        assertEquals("bundle " + bundle + ": RKE2 v1.35.7+rke2r1 linux-amd64, 13 files, " + StderrProgress.size(manifest.totalSize())
                 + " (2 split into 8 parts)\nsigned by " + fingerprint + "\n", created.out());
-        assertTrue(created.err().startsWith("copying 11 files, "), created.err());
+        assertTrue(created.err().startsWith("copying 13 files, "), created.err());
 
         CommandRunner.Result verified = CommandRunner.run("bundle", "verify", bundle.toString(), "--signing-key-fingerprint", fingerprint);
         assertEquals(0, verified.exitCode(), verified.err());
-        assertEquals("bundle " + bundle + ": OK, 11 files, " + StderrProgress.size(manifest.totalSize()) + ", RKE2 v1.35.7+rke2r1 "
+        assertEquals("bundle " + bundle + ": OK, 13 files, " + StderrProgress.size(manifest.totalSize()) + ", RKE2 v1.35.7+rke2r1 "
                 + "linux-amd64\nsigned by " + fingerprint + " (the pinned key)\n", verified.out());
-        assertTrue(verified.err().startsWith("verifying 17 files, "), verified.err());
+        assertTrue(verified.err().startsWith("verifying 19 files, "), verified.err());
 
         CommandRunner.Result inspected = CommandRunner.run("bundle", "inspect", bundle.toString());
         assertEquals(0, inspected.exitCode(), inspected.err());
@@ -95,7 +95,7 @@ class BundleCommandTest {
         CommandRunner.Result json = CommandRunner.run("bundle", "inspect", bundle.toString(), "-o", "json");
         JsonNode tree = new ObjectMapper().readTree(json.out());
         assertEquals(fingerprint, tree.get("signer").asText());
-        assertEquals(11, tree.get("manifest").get("files").size());
+        assertEquals(13, tree.get("manifest").get("files").size());
         assertEquals("bootstrap", tree.get("manifest").get("files").get(1).get("roles").get(0).asText());
     }
 
@@ -220,7 +220,7 @@ class BundleCommandTest {
     void mirrorListPrintsEveryNameAMirrorNeeds() {
         CommandRunner.Result result = CommandRunner.run("bundle", "mirror-list", "--bom", bom.toString());
         assertEquals(0, result.exitCode(), result.err());
-        assertEquals(10, result.out().lines().count(), result.out());
+        assertEquals(12, result.out().lines().count(), result.out());
         assertTrue(result.out().contains("rke2.linux-amd64.tar.gz\thttps://example.test/rke2/rke2.linux-amd64.tar.gz\n"), result.out());
         assertTrue(result.out().contains(TestBundles.RANCHER_IMAGE_FILE + "\timage " + TestBundles.RANCHER_IMAGE + " (e.g. skopeo copy docker://"
                 + TestBundles.RANCHER_IMAGE + " docker-archive:MIRROR/" + TestBundles.RANCHER_IMAGE_FILE + ":" + TestBundles.RANCHER_IMAGE + ")\n"),

@@ -33,7 +33,11 @@ public final class UploadArtifacts implements Phase {
     @Override
     public void run(RunContext context) {
         VerifiedBundle bundle = context.state().get(null, VerifyBundle.BUNDLE);
-        List<BundleFiles.Placement> placements = BundleFiles.rke2Files(bundle.manifest(), context.inventory().cluster().cni());
+        distribute(context, hosts, bundle, BundleFiles.rke2Files(bundle.manifest(), context.inventory().cluster().cni()));
+    }
+
+    /** Sends each placement to the hosts that lack it (by sha256), through the relay when several do. Shared with UploadAppImages. */
+    static void distribute(RunContext context, List<Host> hosts, VerifiedBundle bundle, List<BundleFiles.Placement> placements) {
         List<String> targets = placements.stream().map(BundleFiles.Placement::target).toList();
         Map<Host, Map<String, RemoteFiles.State>> present = context.hosts().parallel(hosts, Host::name,
                 host -> RemoteFiles.states(context.host(host.name()), targets));

@@ -1,0 +1,174 @@
+package io.seedbootstrap.apps;
+
+import io.seedbootstrap.inventory.model.Apps;
+import io.seedbootstrap.inventory.model.Inventory;
+import io.seedbootstrap.pki.PasswordHashes;
+import io.seedbootstrap.rke2.ConfigYaml;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * ArgoCD (contract F), pre-wired: the admin password as a bcrypt hash with a fixed mtime (F.1,
+ * through valuesSecrets, never valuesContent), the server certificate from the PKI
+ * ({@code argocd-server-tls}), the site's Git repository and its CA (F.4), the seed itself as a
+ * cluster Secret carrying the inventory's labels (F.2: {@code in-cluster} has no Secret, so label
+ * selectors would never match it), and one ApplicationSet per platform component selecting
+ * clusters labelled {@code app/<component>: install} (F.3).
+ */
+public final class ArgoCdApp {
+    public static final String NAMESPACE = "argocd";
+    public static final String HELM_CHART = "argocd";
+    public static final String SERVER_TLS_SECRET = "argocd-server-tls";
+    public static final String VALUES_SECRET = "seed-argocd-values";
+    public static final String VALUES_KEY = "values.yaml";
+    public static final String REPO_SECRET = "seed-site-repo";
+    public static final String CLUSTER_SECRET = "seed-cluster";
+    public static final String IN_CLUSTER = "https://kubernetes.default.svc";
+
+    private ArgoCdApp() {}
+
+    static AppStep step(SeedApps.Input input) {
+        Inventory inventory = input.inventory();
+        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, SeedApps.ARGOCD_CHART), values(inventory),
+                List.of(new HelmCharts.ValuesSecret(VALUES_SECRET, VALUES_KEY)), "F");
+        List<AppStep.AddOnFile> after = new ArrayList<>();
+        if (!inventory.apps().components().isEmpty()) {
+            after.add(new AppStep.AddOnFile("seed-argocd-applicationsets.yaml", applicationSets(inventory)));
+        }
+        return new AppStep("ArgoCD", List.of(new AppStep.Namespace(NAMESPACE, Map.of())), secrets(input),
+                new AppStep.AddOnFile("seed-argocd.yaml", chart), HELM_CHART, after);
+    }
+
+    static Map<String, Object> values(Inventory inventory) {
+        Apps.ArgoCd argocd = inventory.apps().argocd();
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (argocd.hostname() != null) {
+            HelmCharts.put(values, "global.domain", argocd.hostname());
+            // F.1: the ingress's TLS Secret is argocd-server-tls, created from the PKI's leaf
+            HelmCharts.put(values, "server.ingress.enabled", true);
+            HelmCharts.put(values, "server.ingress.hostname", argocd.hostname());
+            HelmCharts.put(values, "server.ingress.tls", true);
+        }
+        HelmCharts.put(values, "configs.secret.createSecret", true);
+        Apps.GitRepo repo = argocd.repo();
+        if (repo != null && repo.caFile() != null) {
+            // F.4: argocd-tls-certs-cm, keyed by the Git server's host name (no scheme, no port)
+            HelmCharts.put(values, "configs.tls.certificates", Map.of(host(repo.url()), read(repo.caFile())));
+        }
+        HelmCharts.put(values, "dex.enabled", false); // F.1: no SSO configured here
+        return values;
+    }
+
+    static List<KubeSecret> secrets(SeedApps.Input input) {
+        Inventory inventory = input.inventory();
+        Apps.ArgoCd argocd = inventory.apps().argocd();
+        List<KubeSecret> secrets = new ArrayList<>();
+        if (argocd.hostname() != null) {
+            var leaf = input.site().leaf(argocd.hostname());
+            secrets.add(new KubeSecret(NAMESPACE, SERVER_TLS_SECRET, KubeSecret.TLS, Map.of(), Map.of("tls.crt", leaf.certificate()),
+                    () -> Map.of("tls.key", leaf.key()), false));
+        }
+        // F.1: bcrypt hash and a fixed mtime, made once with the Secret (a new mtime would end every session)
+        secrets.add(new KubeSecret("kube-system", VALUES_SECRET, KubeSecret.OPAQUE, Map.of(), Map.of(), () -> KubeSecret.utf8(Map.of(VALUES_KEY,
+                valuesSecretYaml(PasswordHashes.bcrypt(input.passwords().argocdAdmin(), input.random()), input.now().toString()))), true));
+        Apps.GitRepo repo = argocd.repo();
+        if (repo != null) {
+            Map<String, String> visible = new LinkedHashMap<>();
+            visible.put("type", "git");
+            visible.put("url", repo.url());
+            if (repo.username() != null) {
+                visible.put("username", repo.username());
+            }
+            secrets.add(new KubeSecret(NAMESPACE, REPO_SECRET, KubeSecret.OPAQUE, Map.of("argocd.argoproj.io/secret-type", "repository"),
+                    KubeSecret.utf8(visible), () -> {
+                        Map<String, String> hidden = new LinkedHashMap<>();
+                        if (repo.password() != null) {
+                            hidden.put("password", repo.password().reveal());
+                        }
+                        if (repo.sshPrivateKeyFile() != null) {
+                            hidden.put("sshPrivateKey", read(repo.sshPrivateKeyFile()));
+                        }
+                        return KubeSecret.utf8(hidden);
+                    }, false));
+        }
+        secrets.add(clusterSecret(inventory));
+        return secrets;
+    }
+
+    static String valuesSecretYaml(String bcryptHash, String mtime) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        HelmCharts.put(values, "configs.secret.argocdServerAdminPassword", bcryptHash);
+        HelmCharts.put(values, "configs.secret.argocdServerAdminPasswordMtime", mtime);
+        return ConfigYaml.write(values);
+    }
+
+    /** F.2: the seed as a cluster Secret with its labels; nothing secret in it (in-cluster credentials). */
+    static KubeSecret clusterSecret(Inventory inventory) {
+        Map<String, String> labels = new LinkedHashMap<>(inventory.apps().seedLabels());
+        labels.put("argocd.argoproj.io/secret-type", "cluster");
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("name", inventory.cluster().name());
+        data.put("server", IN_CLUSTER);
+        data.put("config", "{\"tlsClientConfig\":{\"insecure\":false}}");
+        return new KubeSecret(NAMESPACE, CLUSTER_SECRET, KubeSecret.OPAQUE, labels, KubeSecret.utf8(data), Map::of, false);
+    }
+
+    /** F.3: one ApplicationSet per component, cluster generator on app/<name>: install. */
+    static String applicationSets(Inventory inventory) {
+        Apps.GitRepo repo = inventory.apps().argocd().repo();
+        List<Map<String, Object>> documents = new ArrayList<>();
+        for (Apps.Component component : inventory.apps().components()) {
+            Map<String, Object> document = HelmCharts.object("argoproj.io/v1alpha1", "ApplicationSet", component.name(), NAMESPACE);
+            Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("goTemplate", true);
+            spec.put("goTemplateOptions", List.of("missingkey=error"));
+            spec.put("generators", List.of(Map.of("clusters", Map.of("selector",
+                    Map.of("matchLabels", Map.of("app/" + component.name(), "install"))))));
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            metadata.put("name", "{{.nameNormalized}}-" + component.name());
+            metadata.put("annotations", Map.of("argocd.argoproj.io/sync-wave", String.valueOf(component.wave())));
+            Map<String, Object> source = new LinkedHashMap<>();
+            source.put("repoURL", repo.url());
+            source.put("targetRevision", repo.revision());
+            source.put("path", component.path() != null ? component.path() : repo.path() + "/" + component.name());
+            Map<String, Object> destination = new LinkedHashMap<>();
+            destination.put("server", "{{.server}}");
+            destination.put("namespace", component.namespace() != null ? component.namespace() : component.name());
+            Map<String, Object> syncPolicy = new LinkedHashMap<>();
+            syncPolicy.put("automated", Map.of("prune", true, "selfHeal", true));
+            syncPolicy.put("syncOptions", List.of("CreateNamespace=true"));
+            Map<String, Object> templateSpec = new LinkedHashMap<>();
+            templateSpec.put("project", "default");
+            templateSpec.put("source", source);
+            templateSpec.put("destination", destination);
+            templateSpec.put("syncPolicy", syncPolicy);
+            Map<String, Object> template = new LinkedHashMap<>();
+            template.put("metadata", metadata);
+            template.put("spec", templateSpec);
+            spec.put("template", template);
+            document.put("spec", spec);
+            documents.add(document);
+        }
+        return HelmCharts.documents("contract F.3: one ApplicationSet per platform component, for clusters labelled app/<name>: install",
+                documents);
+    }
+
+    static String host(String url) {
+        String host = URI.create(url).getHost();
+        return host != null ? host : url;
+    }
+
+    private static String read(java.nio.file.Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package io.seedbootstrap.phase.install;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.seedbootstrap.apps.AppStep;
+import io.seedbootstrap.apps.KubeSecret;
+import io.seedbootstrap.apps.SeedApps;
+import io.seedbootstrap.host.RemoteFiles;
+import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.inventory.model.Inventory;
+import io.seedbootstrap.inventory.model.Rke2;
+import io.seedbootstrap.phase.Phase;
+import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.pki.SiteMaterial;
+import io.seedbootstrap.rke2.ConfigYaml;
+import io.seedbootstrap.rke2.Rke2Paths;
+import io.seedbootstrap.ssh.RemoteCommand;
+import io.seedbootstrap.ssh.RemoteHost;
+import io.seedbootstrap.support.ExitCode;
+import io.seedbootstrap.support.Json;
+import io.seedbootstrap.support.SeedException;
+import io.seedbootstrap.support.Secret;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The seed apps on the bootstrap server (contract D–H): per app, in order, its namespaces, its
+ * Secrets (kubectl fed on stdin, never files), its HelmChart in the manifests folder of the
+ * bootstrap server only (D: the folder is not synced, and one copy avoids two servers fighting),
+ * the wait for {@code helm-install-<name>} to complete, then the files that need the chart's
+ * CRDs, each waited for until RKE2 records it applied (its AddOn's checksum). Everything is
+ * compared first, so a converged seed gets no write at all and keeps its files' mtimes.
+ */
+public final class DeploySeedApps implements Phase {
+    private static final Duration POLL = Duration.ofSeconds(2);
+
+    private final Host bootstrap;
+    private final Path pkiDir;
+    private final Path localDir;
+
+    /**
+     * @param localDir where passwords the inventory does not give are saved 0600 (beside the kubeconfig)
+     */
+    public DeploySeedApps(Host bootstrap, Path pkiDir, Path localDir) {
+        this.bootstrap = bootstrap;
+        this.pkiDir = pkiDir;
+        this.localDir = localDir;
+    }
+
+    @Override
+    public String title() {
+        return "Deploy the seed apps on " + bootstrap.name();
+    }
+
+    @Override
+    public boolean shouldRun(RunContext context) {
+        return !SeedApps.requiredCharts(context.inventory()).isEmpty();
+    }
+
+    @Override
+    public void run(RunContext context) {
+        Inventory inventory = context.inventory();
+        RemoteHost remote = context.host(bootstrap.name());
+        Kubectl kubectl = new Kubectl(remote);
+        List<AppStep> steps = SeedApps.plan(new SeedApps.Input(inventory, BundleCharts.of(context.state().get(null, VerifyBundle.BUNDLE)),
+                new SiteMaterial(pkiDir), new LocalPasswords(context, localDir), new SecureRandom(), Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+        checkPodSecurity(context, remote);
+        boolean live = apiAnswers(context, kubectl);
+        List<String> paths = new ArrayList<>();
+        for (AppStep step : steps) {
+            paths.add(step.chart().path());
+            step.afterChart().forEach(f -> paths.add(f.path()));
+        }
+        Map<String, RemoteFiles.State> present = RemoteFiles.states(remote, paths);
+        for (AppStep step : steps) {
+            context.reporter().info(bootstrap.name(), step.app() + ": checking");
+            for (AppStep.Namespace namespace : step.namespaces()) {
+                ensureNamespace(context, kubectl, live, namespace);
+            }
+            for (KubeSecret secret : step.secrets()) {
+                ensureSecret(context, kubectl, live, secret);
+            }
+            Optional<Long> written = ensureFile(context, remote, present, step.chart());
+            if (context.dryRun()) {
+                step.afterChart().forEach(file -> ensureFile(context, remote, present, file));
+                continue;
+            }
+            waitForJob(context, kubectl, step, written.orElse(null));
+            for (AppStep.AddOnFile file : step.afterChart()) {
+                ensureFile(context, remote, present, file);
+                waitForAddOn(context, kubectl, file);
+            }
+            context.reporter().info(bootstrap.name(), step.app() + ": installed");
+        }
+    }
+
+    /** A dry run before the first start has no API to ask: everything is then planned as new. */
+    private boolean apiAnswers(RunContext context, Kubectl kubectl) {
+        try {
+            kubectl.get("namespace", null, "kube-system");
+            return true;
+        } catch (Kubectl.Unreachable e) {
+            if (context.dryRun()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A.9: RKE2 reads the PodSecurity config only at start, so the file the bootstrap server has
+     * must already exempt the apps' namespaces; a seed started without them would reject their pods.
+     */
+    private void checkPodSecurity(RunContext context, RemoteHost remote) {
+        if (context.inventory().rke2().profile() != Rke2.Profile.CIS || !RemoteFiles.exists(remote, Rke2Paths.POD_SECURITY_CONFIG)) {
+            return;
+        }
+        String text = remote.exec(RemoteCommand.shell("cat " + Rke2Paths.POD_SECURITY_CONFIG).asRoot()).stdout();
+        List<String> exempt = new ArrayList<>();
+        try {
+            JsonNode namespaces = ConfigYaml.mapper().readTree(text).path("plugins").path(0).path("configuration").path("exemptions")
+                    .path("namespaces");
+            namespaces.forEach(n -> exempt.add(n.asText()));
+        } catch (IOException e) {
+            throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": " + Rke2Paths.POD_SECURITY_CONFIG + " is not YAML: "
+                    + e.getMessage());
+        }
+        List<String> open = SeedApps.notExempt(context.inventory(), exempt);
+        if (!open.isEmpty()) {
+            throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": the PodSecurity config RKE2 runs with ("
+                    + Rke2Paths.POD_SECURITY_CONFIG + ") does not exempt " + open + " from restricted (contract A.9); their pods "
+                    + "would be rejected. Re-run with --apply-config-changes to write it and restart the servers");
+        }
+    }
+
+    private void ensureNamespace(RunContext context, Kubectl kubectl, boolean live, AppStep.Namespace namespace) {
+        Optional<JsonNode> existing = live ? kubectl.get("namespace", null, namespace.name()) : Optional.empty();
+        if (existing.isPresent() && hasLabels(existing.get(), namespace.labels())) {
+            return;
+        }
+        String what = existing.isPresent() ? "label namespace " + namespace.name() + " " + namespace.labels()
+                : "create namespace " + namespace.name() + (namespace.labels().isEmpty() ? "" : " " + namespace.labels());
+        context.change(bootstrap.name(), what, () -> {
+            var root = Json.json().createObjectNode().put("apiVersion", "v1").put("kind", "Namespace");
+            var metadata = root.putObject("metadata").put("name", namespace.name());
+            if (!namespace.labels().isEmpty()) {
+                var labels = metadata.putObject("labels");
+                new java.util.TreeMap<>(namespace.labels()).forEach(labels::put);
+            }
+            kubectl.withStdin(Kubectl.APPLY, Json.json().writeValueAsBytes(root), "namespace " + namespace.name());
+        });
+    }
+
+    /** Created once when absent; re-applied only when its non-secret part (a certificate, labels, a URL) differs. */
+    private void ensureSecret(RunContext context, Kubectl kubectl, boolean live, KubeSecret secret) {
+        Optional<JsonNode> existing = live ? kubectl.get("secret", secret.namespace(), secret.name()) : Optional.empty();
+        if (existing.isEmpty()) {
+            context.change(bootstrap.name(), "create " + secret.describe() + " with kubectl, on stdin",
+                    () -> kubectl.withStdin("create", secret.json(), secret.describe()));
+            return;
+        }
+        if (secret.createOnly() || (hasLabels(existing.get(), secret.labels()) && samePublicData(existing.get(), secret))) {
+            return;
+        }
+        context.change(bootstrap.name(), "update " + secret.describe() + " (its certificate, URL or labels changed) with kubectl, on stdin",
+                () -> kubectl.withStdin(Kubectl.APPLY, secret.json(), secret.describe()));
+    }
+
+    private static boolean hasLabels(JsonNode object, Map<String, String> labels) {
+        JsonNode present = object.path("metadata").path("labels");
+        return labels.entrySet().stream().allMatch(e -> e.getValue().equals(present.path(e.getKey()).asText(null)));
+    }
+
+    private static boolean samePublicData(JsonNode secret, KubeSecret desired) {
+        JsonNode data = secret.path("data");
+        for (Map.Entry<String, byte[]> entry : desired.publicData().entrySet()) {
+            String value = data.path(entry.getKey()).asText(null);
+            if (value == null || !Arrays.equals(Base64.getDecoder().decode(value), entry.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Writes a manifests-folder file whose content or mode differs; returns the host's time of the write (epoch seconds). */
+    private Optional<Long> ensureFile(RunContext context, RemoteHost remote, Map<String, RemoteFiles.State> present, AppStep.AddOnFile file) {
+        byte[] content = file.content().getBytes(StandardCharsets.UTF_8);
+        RemoteFiles.State state = present.get(file.path());
+        if (state != null && state.sha256().equals(RemoteFiles.sha256(content)) && state.mode().equals("0600")) {
+            return Optional.empty();
+        }
+        long[] at = {0};
+        context.change(bootstrap.name(), "write " + file.path() + " (0600, " + content.length + " bytes)", () -> {
+            at[0] = hostTime(remote);
+            RemoteFiles.write(remote, file.path(), content, "0600");
+        });
+        return Optional.of(at[0]);
+    }
+
+    private static long hostTime(RemoteHost remote) {
+        return Long.parseLong(remote.exec(RemoteCommand.shell("date +%s")).stdout().strip());
+    }
+
+    /**
+     * D: the helm-controller runs Job helm-install-&lt;name&gt; in the HelmChart's namespace. After a
+     * write, a job that started before it is the previous revision's and does not count.
+     */
+    private void waitForJob(RunContext context, Kubectl kubectl, AppStep step, Long writtenAt) {
+        String job = "helm-install-" + step.helmChartName();
+        Instant deadline = Instant.now().plus(context.options().waitTimeout());
+        context.reporter().info(bootstrap.name(), step.app() + ": waiting for job kube-system/" + job);
+        while (true) {
+            Optional<JsonNode> found = kubectl.get("job", "kube-system", job);
+            if (found.isPresent() && (writtenAt == null || startedAt(found.get()) >= writtenAt)) {
+                String complete = condition(found.get(), "Complete");
+                String failed = condition(found.get(), "Failed");
+                if (complete != null) {
+                    return;
+                }
+                if (failed != null) {
+                    throw new SeedException(ExitCode.FAILED, bootstrap.name() + ": " + step.app() + ": job kube-system/" + job + " failed: "
+                            + failed + "\nLast lines of its log:\n" + kubectl.text("-n kube-system logs job/" + job + " --tail=25",
+                            "kubectl logs job/" + job).indent(2).stripTrailing() + "\nThe full log of this run: " + context.reporter().logFile());
+                }
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new SeedException(ExitCode.FAILED, bootstrap.name() + ": " + step.app() + ": job kube-system/" + job + " did not complete within "
+                        + context.options().waitTimeout().toSeconds() + " s (" + found.map(j -> j.path("status").toString()).orElse("no such job yet")
+                        + "); see `kubectl -n kube-system describe helmchart " + step.helmChartName() + "`. The full log of this run: "
+                        + context.reporter().logFile());
+            }
+            sleep();
+        }
+    }
+
+    private static long startedAt(JsonNode job) {
+        String start = job.path("status").path("startTime").asText("");
+        try {
+            return Instant.parse(start).getEpochSecond();
+        } catch (java.time.format.DateTimeParseException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    /** The condition's message (or its type) when it is True, else null. */
+    private static String condition(JsonNode object, String type) {
+        for (JsonNode condition : object.path("status").path("conditions")) {
+            if (type.equals(condition.path("type").asText()) && "True".equals(condition.path("status").asText())) {
+                return condition.path("message").asText(type);
+            }
+        }
+        return null;
+    }
+
+    /** D: RKE2 records each manifests-folder file as AddOn kube-system/&lt;basename&gt; with the sha256 it applied. */
+    private void waitForAddOn(RunContext context, Kubectl kubectl, AppStep.AddOnFile file) {
+        String sha = RemoteFiles.sha256(file.content());
+        Instant deadline = Instant.now().plus(context.options().waitTimeout());
+        while (true) {
+            Optional<JsonNode> addon = kubectl.get("addon", "kube-system", file.addOnName());
+            String error = addon.map(a -> a.path("status").path("error").asText("")).orElse("");
+            if (addon.isPresent() && sha.equals(addon.get().path("spec").path("checksum").asText()) && error.isEmpty()) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new SeedException(ExitCode.FAILED, bootstrap.name() + ": RKE2 did not apply " + file.path() + " within "
+                        + context.options().waitTimeout().toSeconds() + " s" + (error.isEmpty() ? "" : ": " + error)
+                        + "; see `journalctl -u rke2-server`. The full log of this run: " + context.reporter().logFile());
+            }
+            sleep();
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SeedException(ExitCode.INTERRUPTED, "interrupted while waiting for the seed apps");
+        }
+    }
+
+    /**
+     * Passwords the inventory leaves out: generated once, saved 0600 beside the kubeconfig
+     * (never printed or logged), and reused while the file exists — asked for only when the Secret
+     * that holds them is created.
+     */
+    private static final class LocalPasswords implements SeedApps.Passwords {
+        private final RunContext context;
+        private final Path dir;
+
+        LocalPasswords(RunContext context, Path dir) {
+            this.context = context;
+            this.dir = dir;
+        }
+
+        @Override
+        public Secret rancherBootstrap() {
+            return Optional.ofNullable(context.inventory().apps().rancher().bootstrapPassword())
+                    .orElseGet(() -> saved("rancher-bootstrap-password"));
+        }
+
+        @Override
+        public Secret argocdAdmin() {
+            return Optional.ofNullable(context.inventory().apps().argocd().adminPassword()).orElseGet(() -> saved("argocd-admin-password"));
+        }
+
+        private Secret saved(String what) {
+            Path file = dir.resolve(context.inventory().cluster().name() + "-" + what);
+            try {
+                if (!Files.exists(file)) {
+                    byte[] random = new byte[24];
+                    new SecureRandom().nextBytes(random);
+                    String value = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+                    context.change(FetchKubeconfig.OPERATOR, "write " + file + " (0600, a generated password)", () -> {
+                        Files.createDirectories(dir);
+                        Files.deleteIfExists(file);
+                        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                        Files.writeString(file, value + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+                    });
+                    context.reporter().info(null, "generated " + what + ", saved in " + file + " (0600)");
+                }
+                return Secret.literal(Files.readString(file).strip());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot save " + file, e);
+            }
+        }
+    }
+}
