@@ -28,6 +28,7 @@ bash test-vms/build-image.sh >/dev/null
 rm -rf "$DIR" && mkdir -p "$DIR"
 log "bundle: the double's artifacts, core image archive padded with $SIZE_MIB MiB"
 bash test-vms/rke2-double/make-artifacts.sh "$DIR/mirror" >/dev/null
+bash test-vms/rke2-double/make-demo-charts.sh "$DIR/mirror"
 core=rke2-images-core.linux-amd64.tar.zst
 zstd -q -d -c "$DIR/mirror/$core" > "$DIR/core.tar"
 openssl enc -aes-128-ctr -nosalt -pass pass:bench -in /dev/zero 2>/dev/null | head -c $((SIZE_MIB << 20)) > "$DIR/filler-layer.bin" || true

@@ -22,11 +22,22 @@ export SEED_SUDO_PASSWORD="$(cat "$RUN/sudo_password" 2>/dev/null || true)"
 echo "== building a signed bundle from the RKE2 contract double's artifacts (a test double, not RKE2)" >&2
 rm -rf "$DEMO" && mkdir -p "$DEMO"
 bash test-vms/rke2-double/make-artifacts.sh "$DEMO/mirror" >/dev/null
+bash test-vms/rke2-double/make-demo-charts.sh "$DEMO/mirror"   # stand-in charts for the seed-app phases
 FINGERPRINT="$(java -jar "$JAR" bundle keygen --out "$DEMO/signing-key" 2>/dev/null | head -n1)"
 java -jar "$JAR" bundle create --bom test-vms/rke2-double/bom.yaml --mirror "$DEMO/mirror" \
   --signing-key "$DEMO/signing-key/bundle-signing.key" --out "$DEMO/bundle"
-# pin the signing key and the bundle in the inventory up.sh wrote
+# pin the signing key and the bundle in the inventory up.sh wrote, and turn on the seed apps the
+# demo can show: cert-manager with the site CA issuer, ArgoCD with a site certificate. Rancher stays
+# off: air-gapped, it needs a site registry (bundle push), which the demo does not run.
 printf 'bundle:\n  path: ./demo/bundle\n  signingKeyFingerprint: "%s"\n' "$FINGERPRINT" >> "$RUN/inventory.yaml"
+python3 - "$RUN/inventory.yaml" <<'PY'
+import re, sys
+p = sys.argv[1]
+s = open(p).read()
+s = re.sub(r"apps:\n(  .*\n)+", "apps:\n  certManager: {enabled: true}\n  rancher: {enabled: false}\n"
+           "  argocd: {enabled: true, hostname: argocd.demo.example.internal}\n", s)
+open(p, "w").write(s)
+PY
 
 echo "== seed-bootstrap inventory validate $RUN/inventory.yaml" >&2
 java -jar "$JAR" inventory validate "$RUN/inventory.yaml"
