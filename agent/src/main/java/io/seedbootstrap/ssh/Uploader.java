@@ -372,13 +372,18 @@ final class Uploader {
         }
     }
 
-    private static int readLocal(FileChannel ch, ByteBuffer buf, Local local) {
+    private static int readLocal(FileChannel ch, ByteBuffer buf, Local local) throws IOException {
         try {
             int n = ch.read(buf);
             if (n <= 0) {
                 throw new SshFailure(SshFailure.Kind.LOCAL_IO, local.path() + " became shorter while it was uploaded");
             }
             return n;
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            // the transport's disconnect listener interrupts stdin writers (SshRemoteHost.Writer); when the
+            // link dies while this thread reads the file rather than writes, it is the same broken link:
+            // an IOException of the channel, so the upload is retried and resumes (not a local read error)
+            throw new java.io.InterruptedIOException("the connection broke while " + local.path() + " was read");
         } catch (IOException e) {
             throw new SshFailure(SshFailure.Kind.LOCAL_IO, "cannot read " + local.path() + ": " + SshRemoteHost.reason(e), e);
         }

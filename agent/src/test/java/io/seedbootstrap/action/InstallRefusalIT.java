@@ -64,6 +64,7 @@ class InstallRefusalIT {
                 "+ install RKE2 v1.35.7+rke2r1 (server) under /usr/local", "+ write 11 CA files to /var/lib/rancher/rke2/server/tls",
                 "+ write /etc/rancher/rke2/config.yaml (0600)", "+ write /etc/rancher/rke2/seed-bootstrap-token (0600, secret)",
                 "+ enable and start rke2-server", "+ write " + inventory.getParent().resolve("dry-it.kubeconfig"),
+                "+ write /var/lib/rancher/rke2/server/manifests/seed-cert-manager.yaml (0600",
                 "Dry run: nothing was changed")) {
             assertTrue(plan.contains(expected), "plan lacks \"" + expected + "\":\n" + plan);
         }
