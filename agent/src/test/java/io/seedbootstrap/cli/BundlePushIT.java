@@ -209,6 +209,39 @@ class BundlePushIT {
         assertFalse(push.err().contains("pushing "), "nothing pushed: " + push.err());
     }
 
+    /** A mirror's docker-archive (docker save / skopeo) has no manifest: one is made, layers gzip'd, config kept. */
+    @Test
+    void dockerArchivesArePushedWithAManifestMadeForThem() throws Exception {
+        byte[] layer = TestBundles.randomBytes(3000, 3);
+        ByteArrayOutputStream layerTar = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(layerTar)) {
+            add(tar, "file.bin", layer);
+        }
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
+                .getBytes(StandardCharsets.UTF_8);
+        String configName = sha256(config) + ".json";
+        Path archive = dir.resolve("docker-archive.tar");
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(archive))) {
+            add(tar, configName, config);
+            add(tar, "abc/layer.tar", layerTar.toByteArray());
+            add(tar, "manifest.json", ("[{\"Config\":\"" + configName + "\",\"RepoTags\":[\"docker.io/test/legacy:v3\"],"
+                    + "\"Layers\":[\"abc/layer.tar\"]}]").getBytes(StandardCharsets.UTF_8));
+        }
+        io.seedbootstrap.registry.ImageArchives archives = new io.seedbootstrap.registry.ImageArchives(
+                new io.seedbootstrap.registry.RegistryAccess(ca, USER, io.seedbootstrap.support.Secret.literal(PASSWORD), line -> {}));
+        io.seedbootstrap.registry.ImageArchives.Pushed pushed;
+        try (InputStream in = Files.newInputStream(archive)) {
+            pushed = archives.push(in, "docker.io/test/legacy:v3", "127.0.0.1:" + sitePort, dir);
+        }
+        assertFalse(pushed.digestKept());
+        JsonNode manifest = JSON.readTree(http("GET", sitePort, "/v2/test/legacy/manifests/v3", true));
+        assertEquals("sha256:" + sha256(config), manifest.at("/config/digest").asText(), "the config (image ID) is kept");
+        byte[] gz = http("GET", sitePort, "/v2/test/legacy/blobs/" + manifest.at("/layers/0/digest").asText(), true);
+        try (InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+            assertEquals(sha256(layerTar.toByteArray()), sha256(in.readAllBytes()), "the layer, gzip'd, is the archive's layer");
+        }
+    }
+
     static CommandRunner.Result push(Path caFile, String password, int port) {
         return CommandRunner.run(env(password), dir, "bundle", "push", bundle.toString(), "--registry", "127.0.0.1:" + port,
                 "--ca-file", caFile.toString(), "--signing-key-fingerprint", fingerprint);
