@@ -6,5 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash test-vms/start-docker.sh
+# BundlePushIT runs Debian's registry server on loopback (bundle create --download images, bundle push)
+command -v docker-registry >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry; }
 bash test-vms/build-image.sh
 exec mvn -B verify "$@"

@@ -5,10 +5,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Where bundle create gets the content of a planned file. Today: a local mirror directory.
- * Later slices add an HTTP downloader (proxy, retries, resume, checksum on arrival) and a
- * registry image saver; each hands back a local file, so the builder's copy, split, hash and
- * sign path stays the same.
+ * Where bundle create gets the content of a planned file: a local mirror directory, HTTP(S)
+ * downloads, or images saved from their registries. Each hands back a local file, so the
+ * builder's copy, split, hash and sign path stays the same.
  */
 public interface ArtifactSource {
     /** A readable local file with the content of {@code file}, or empty when this source does not have it. */

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * environment, bounded retries with backoff on network errors and 5xx/429, resume of a partial
  * download with a Range request, and the BOM's sha256 checked on arrival (a mismatch is not
  * retried: it cannot heal; the partial file is deleted). Image references are not fetched here
- * (registry saving is a later slice); they come from a mirror.
+ * but by {@link RegistryImageSource}.
  */
 public final class HttpDownloader implements ArtifactSource {
     /** How hard to try. */

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bundle", mixinStandardHelpOptions = true,
         description = "Offline bundles: signing keys, create from a bill of materials, verify, inspect.",
         subcommands = {BundleCommand.Keygen.class, BundleCommand.Create.class, BundleCommand.Verify.class, BundleCommand.Inspect.class,
-            BundleCommand.MirrorList.class, BundleCommand.Schema.class})
+            BundleCommand.MirrorList.class, BundleCommand.Schema.class, BundlePushCommand.class})
 public final class BundleCommand implements Runnable {
     @Spec
     CommandSpec bundleSpec;
@@ -42,7 +42,7 @@ public final class BundleCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(bundleSpec.commandLine(),
-                "a subcommand is required: keygen, create, verify, inspect, mirror-list or schema");
+                "a subcommand is required: keygen, create, verify, inspect, push, mirror-list or schema");
     }
 
     @Command(name = "keygen", mixinStandardHelpOptions = true,
@@ -110,8 +110,13 @@ public final class BundleCommand implements Runnable {
         Path mirror;
 
         @Option(names = "--download", description = "Download what the mirror lacks from the BOM's URLs (proxies from https_proxy, "
-                + "http_proxy, no_proxy; retries; resumes; the BOM's sha256 checked on arrival). Images still come from the mirror.")
+                + "http_proxy, no_proxy; retries; resumes; the BOM's sha256 checked on arrival), and pull the charts' images from "
+                + "their registries (by the BOM's digest when pinned) into OCI image archives.")
         boolean download;
+
+        @Option(names = "--registry-ca-file", paramLabel = "FILE", description = "With --download: trust only these PEM CA "
+                + "certificates for image registries (a mirror behind an internal CA); default: the JDK's trusted roots.")
+        Path registryCaFile;
 
         @Option(names = "--cache", paramLabel = "DIR", description = "Where downloads are kept and resumed "
                 + "(default ~/.cache/seed-bootstrap/downloads).")
@@ -182,6 +187,11 @@ public final class BundleCommand implements Runnable {
                             err.println(line);
                             err.flush();
                         }));
+                io.seedbootstrap.registry.RegistryAccess access = BundlePushCommand.access(registryCaFile, null, null, line -> {});
+                sources.add(new io.seedbootstrap.bundle.RegistryImageSource(new io.seedbootstrap.registry.ImageArchives(access),
+                        cacheDirectory, loaded.bom().rke2().arch()));
+            } else if (registryCaFile != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--registry-ca-file goes with --download");
             }
             if (sources.isEmpty()) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --mirror DIR, --download, or both");
