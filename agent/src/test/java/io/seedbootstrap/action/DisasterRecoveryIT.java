@@ -89,6 +89,15 @@ class DisasterRecoveryIT {
         assertTrue(verified.path("files").toString().contains("\"rke2/token\""), verify.out());
         assertFalse(verified.path("files").toString().contains("offline/"), "root keys only when asked");
 
+        // contract C: on-demand snapshots escape the retention; backup keeps only its newest three on the host
+        for (int i = 2; i <= 4; i++) {
+            CommandRunner.Result again = run(PASSPHRASE, "backup", oldInventory.toString(), "--out",
+                    fixture.work.resolve("backups/dr-it-" + i + ".sbdr").toString());
+            assertEquals(0, again.exitCode(), again.err());
+        }
+        String snapshots = s1.sh("/usr/local/bin/rke2 etcd-snapshot ls 2>/dev/null | grep -c seed-bootstrap-").stdout().strip();
+        assertEquals("3", snapshots, s1.sh("/usr/local/bin/rke2 etcd-snapshot ls").stdout());
+
         // every machine is lost
         String oldSubnet = old.subnet();
         String oldAgentNode = a1.name();

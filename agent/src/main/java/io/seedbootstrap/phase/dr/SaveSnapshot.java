@@ -22,13 +22,18 @@ import java.io.IOException;
  * Contract C: an on-demand snapshot on the bootstrap server with {@code rke2 etcd-snapshot save
  * --name seed-bootstrap-RUN}, found again through {@code etcd-snapshot ls --output json} (so a
  * configured etcd-snapshot-dir is honoured). The snapshot stays on the host beside the scheduled
- * ones; on-demand snapshots are not pruned by the retention (C).
+ * ones; on-demand snapshots are not pruned by the retention (C), so backup keeps the newest
+ * {@value #KEEP} of its own and deletes older ones ({@code rke2 etcd-snapshot delete}).
  */
 public final class SaveSnapshot implements Phase {
     /** Where the snapshot is on the host, its size, and the RKE2 version that wrote it. */
     public record Snapshot(String path, String name, long size, String rke2Version) {}
 
     public static final RunState.Key<Snapshot> SNAPSHOT = RunState.Key.of("snapshot", Snapshot.class);
+
+    /** seed-bootstrap snapshots kept on the host (the archives hold every one that was taken). */
+    static final int KEEP = 3;
+    private static final String PREFIX = "seed-bootstrap-";
 
     private final Host bootstrap;
 
@@ -51,11 +56,41 @@ public final class SaveSnapshot implements Phase {
         }
         String version = DrManifest.findRke2Version(facts.rke2Version()).orElse(context.inventory().cluster().rke2Version());
         String rke2 = facts.tarPrefix() + "/bin/rke2";
-        String name = "seed-bootstrap-" + context.options().runId().replace('.', '-');
+        String name = PREFIX + context.options().runId().replace('.', '-');
         context.change(bootstrap.name(), "save etcd snapshot " + name + " (rke2 etcd-snapshot save)", () -> {
             remote.exec(RemoteCommand.shell(rke2 + " etcd-snapshot save --name " + quote(name)).asRoot().timeout(context.options().waitTimeout()));
             context.state().put(null, SNAPSHOT, find(remote, rke2, name, version));
         });
+        if (!context.dryRun()) {
+            pruneOlder(context, remote, rke2);
+        }
+    }
+
+    /** Deletes this tool's on-demand snapshots beyond the newest {@value #KEEP} (names sort by run time). */
+    private void pruneOlder(RunContext context, RemoteHost remote, String rke2) {
+        String json = remote.exec(RemoteCommand.shell(rke2 + " etcd-snapshot ls --output json").asRoot()).stdout();
+        java.util.List<String> ours = new java.util.ArrayList<>();
+        JsonNode items;
+        try {
+            items = new ObjectMapper().readTree(json).path("items");
+        } catch (IOException e) {
+            context.reporter().warn(bootstrap.name(), "older snapshots not pruned: `etcd-snapshot ls` printed no JSON");
+            return;
+        }
+        for (JsonNode item : items) {
+            String snapshotName = item.path("spec").path("snapshotName").asText();
+            if (snapshotName.startsWith(PREFIX)) {
+                ours.add(snapshotName);
+            }
+        }
+        java.util.Collections.sort(ours);
+        java.util.List<String> older = ours.subList(0, Math.max(0, ours.size() - KEEP));
+        if (older.isEmpty()) {
+            return;
+        }
+        String names = String.join(" ", older.stream().map(io.seedbootstrap.support.ShellQuote::quote).toList());
+        context.change(bootstrap.name(), "delete " + older.size() + " older seed-bootstrap snapshot(s), keeping the newest " + KEEP,
+                () -> remote.exec(RemoteCommand.shell(rke2 + " etcd-snapshot delete " + names).asRoot()));
     }
 
     private Snapshot find(RemoteHost remote, String rke2, String name, String version) throws IOException {
