@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -46,7 +45,6 @@ import java.util.Optional;
  * compared first, so a converged seed gets no write at all and keeps its files' mtimes.
  */
 public final class DeploySeedApps implements Phase {
-    private static final Duration POLL = Duration.ofSeconds(2);
 
     private final Host bootstrap;
     private final Path pkiDir;
@@ -243,7 +241,7 @@ public final class DeploySeedApps implements Phase {
                         + "); see `kubectl -n kube-system describe helmchart " + step.helmChartName() + "`. The full log of this run: "
                         + context.reporter().logFile());
             }
-            sleep();
+            Rke2Service.pause("the seed apps");
         }
     }
 
@@ -281,18 +279,10 @@ public final class DeploySeedApps implements Phase {
                         + context.options().waitTimeout().toSeconds() + " s" + (error.isEmpty() ? "" : ": " + error)
                         + "; see `journalctl -u rke2-server`. The full log of this run: " + context.reporter().logFile());
             }
-            sleep();
+            Rke2Service.pause("the seed apps");
         }
     }
 
-    private static void sleep() {
-        try {
-            Thread.sleep(POLL.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SeedException(ExitCode.INTERRUPTED, "interrupted while waiting for the seed apps");
-        }
-    }
 
     /**
      * Passwords the inventory leaves out: generated once, saved 0600 beside the kubeconfig

@@ -134,11 +134,16 @@ public final class Rke2Service {
     }
 
     private static void sleep() {
+        pause("RKE2");
+    }
+
+    /** One polling interval; Ctrl-C ends the run (exit 130) naming what it waited for. */
+    static void pause(String waitingFor) {
         try {
             Thread.sleep(POLL.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SeedException(ExitCode.INTERRUPTED, "interrupted while waiting for RKE2");
+            throw new SeedException(ExitCode.INTERRUPTED, "interrupted while waiting for " + waitingFor);
         }
     }
 }
