@@ -18,8 +18,9 @@ import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
- * Cross-host reachability of the servers' 9345 and 6443 and of the registration address
- * (contract A.8: all nodes → servers), tested from every host with a plain TCP connect.
+ * Cross-host reachability of the servers' 9345 and 6443 (from every node), their etcd 2379-2380
+ * (from the other servers) and of the registration address
+ * (contract A.8), tested from every host with a plain TCP connect.
  *
  * <p>Where a server already listens on a port (a converged cluster), the live service answers.
  * Where the port is free, a short-lived listener is started for the test, as the login user (no
@@ -29,7 +30,12 @@ import java.util.stream.Collectors;
  * group leader's command line carries {@link #MARKER}.
  */
 final class Reachability {
+    /** What every node needs on every server and through the registration address (contract A.8). */
     static final List<Integer> PORTS = List.of(9345, 6443);
+    /** etcd client and peer: servers to servers only (A.8; 2381, metrics, listens on loopback). */
+    static final List<Integer> ETCD_PORTS = List.of(2379, 2380);
+    /** What a server listens on for the others: both of the above. */
+    static final List<Integer> SERVER_PORTS = java.util.stream.Stream.concat(PORTS.stream(), ETCD_PORTS.stream()).toList();
     static final String MARKER = "seed-bootstrap-preflight";
     static final int CONNECT_TIMEOUT_SECONDS = 3;
 
@@ -121,7 +127,8 @@ final class Reachability {
                 if (s.name().equals(source.name())) {
                     continue;
                 }
-                NodeIp.of(s.host(), s.facts()).ifPresent(ip -> PORTS.forEach(port -> targets.add(new Target(s.name(), ip.ip(), port))));
+                List<Integer> ports = source.host().role() == Role.SERVER ? SERVER_PORTS : PORTS;
+                NodeIp.of(s.host(), s.facts()).ifPresent(ip -> ports.forEach(port -> targets.add(new Target(s.name(), ip.ip(), port))));
             }
         }
         String address = registrationAddress();
@@ -141,7 +148,7 @@ final class Reachability {
                 : f.listeningPorts();
         Map<Integer, ServerPort> ports = new LinkedHashMap<>();
         List<Integer> toStart = new ArrayList<>();
-        for (int port : PORTS) {
+        for (int port : SERVER_PORTS) {
             if (listening.contains(port)) {
                 ports.put(port, new ServerPort(PortState.LIVE, "live service"));
             } else {
@@ -301,7 +308,8 @@ final class Reachability {
             String what = bad.stream().map(p -> p.target().describe() + " (" + p.note() + ")").collect(Collectors.joining(", "));
             String advice = check == Check.REGISTRATION_ADDRESS
                     ? "check that cluster.registrationAddress is right and its load balancer/VIP forwards 9345 and 6443 to the servers"
-                    : "open 9345 and 6443/tcp on the servers to every node (firewall, security groups; contract A.8)";
+                    : "open 9345 and 6443/tcp on the servers to every node, and 2379-2380/tcp between the servers (firewall, "
+                            + "security groups; contract A.8)";
             return CheckResult.fail(host, check, "cannot reach " + what + ": " + advice);
         }
         if (!untested.isEmpty()) {
