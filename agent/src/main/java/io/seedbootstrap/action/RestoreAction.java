@@ -24,6 +24,7 @@ import io.seedbootstrap.phase.install.CollectStatus;
 import io.seedbootstrap.phase.install.FetchKubeconfig;
 import io.seedbootstrap.phase.install.InstallRke2;
 import io.seedbootstrap.phase.install.JoinNodes;
+import io.seedbootstrap.phase.install.UploadAppImages;
 import io.seedbootstrap.phase.install.StartBootstrapServer;
 import io.seedbootstrap.phase.install.UploadArtifacts;
 import io.seedbootstrap.phase.install.VerifyBundle;
@@ -76,6 +77,8 @@ public final class RestoreAction {
                 new DeleteNodePasswords(bootstrap, hosts),
                 new ClearStaleDatastore(bootstrap, inventory.servers()),
                 new JoinNodes(bootstrap, inventory.servers(), inventory.agents()),
+                // the restored datastore holds the seed apps; new machines still need their image archives (A.3)
+                new UploadAppImages(hosts),
                 new RemoveStaleNodes(bootstrap),
                 new FetchKubeconfig(bootstrap, request.kubeconfig()),
                 new CollectStatus(bootstrap));
@@ -86,7 +89,7 @@ public final class RestoreAction {
      * and the agent token from the archived PKI, so agents join as before. The CA files are
      * carried along but never written to a host by restore.
      */
-    static ClusterMaterial material(DrArchive.Verified archive) {
+    public static ClusterMaterial material(DrArchive.Verified archive) {
         List<ClusterMaterial.TlsFile> tls = new ArrayList<>();
         String prefix = DrManifest.PKI + "cluster/server/tls/";
         for (DrManifest.Entry e : archive.manifest().files()) {

@@ -44,7 +44,7 @@ public final class CertManagerApp {
         if (issuer.type() == Apps.IssuerType.VAULT) {
             Apps.Vault vault = issuer.vault();
             return new KubeSecret(NAMESPACE, appRoleSecret(issuer), KubeSecret.OPAQUE, Map.of(), Map.of(),
-                    () -> KubeSecret.utf8(Map.of("secretId", vault.secretId() == null ? "" : vault.secretId().reveal())), true);
+                    () -> KubeSecret.utf8(Map.of("secretId", vault.secretId().reveal())), true); // required by the validator
         }
         // G: tls.crt = issuing CA, intermediates, root (the root makes ca.crt right in issued Secrets); re-applied when the chain changes
         SiteMaterial.KeyPair pair = site.issuingCa();

@@ -79,8 +79,8 @@ final class RestoreCommand implements Callable<Integer> {
         // before anything else: the whole archive, so a bad one is refused before any host is touched
         DrArchive.Verified verified = DrArchive.verify(archive, secret);
         List<Secret> secrets = new ArrayList<>(List.of(secret));
-        secrets.add(Secret.literal(verified.text(DrManifest.SERVER_TOKEN).strip()));
-        secrets.add(Secret.literal(verified.text(DrManifest.AGENT_TOKEN).strip()));
+        // the full tokens and their secret parts alone, as install redacts them
+        secrets.addAll(RestoreAction.material(verified).secrets());
         Path kubeconfigFile = kubeconfig != null ? kubeconfig
                 : loaded.file().toAbsolutePath().getParent().resolve(inventory.cluster().name() + ".kubeconfig");
         ActionRun.Finished done = new ActionRun(spec, context, "restore").run(inventory, secrets, dryRun, hostRun.logFile,

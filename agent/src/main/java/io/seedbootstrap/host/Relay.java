@@ -81,9 +81,12 @@ public final class Relay {
             }
         }
 
-        /** The peer address of an inventory host: nodeIp, else address; SSH port 22. */
-        public static Peer of(RemoteHost host, io.seedbootstrap.inventory.model.Host config) {
-            return new Peer(host, config.nodeIp() != null ? config.nodeIp() : config.address(), 22);
+        /**
+         * The peer address of an inventory host: nodeIp, else address; with the SSH port the
+         * inventory gives it (ssh.port / hosts[].ssh.port), as its sshd listens there for peers too.
+         */
+        public static Peer of(RemoteHost host, io.seedbootstrap.inventory.model.Host config, int sshPort) {
+            return new Peer(host, config.nodeIp() != null ? config.nodeIp() : config.address(), sshPort);
         }
 
         public String name() {

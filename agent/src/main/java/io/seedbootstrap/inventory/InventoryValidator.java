@@ -245,8 +245,14 @@ public final class InventoryValidator {
             error("registries.systemDefaultRegistry", "set only together with a registry mirror (registries.mirrors): chart images "
                     + "renamed to the registry would not match the images imported from the bundle (contract A.3)");
         }
-        registries.configs().forEach((host, config) ->
-                checkReadable(config.caFile(), "registries.configs[\"" + host + "\"].caFile", "CA certificate"));
+        registries.configs().forEach((host, config) -> {
+            // the key names a registry endpoint (A.6) and becomes a file name under /etc/rancher/rke2/certs
+            if (!io.seedbootstrap.inventory.bind.TextFormat.HOST_PORT.matches(host)) {
+                error("registries.configs[\"" + host + "\"]", "\"" + host + "\" is not "
+                        + io.seedbootstrap.inventory.bind.TextFormat.HOST_PORT.description() + " (the endpoint's host[:port], no scheme or path)");
+            }
+            checkReadable(config.caFile(), "registries.configs[\"" + host + "\"].caFile", "CA certificate");
+        });
     }
 
     private void checkApps() {
@@ -258,6 +264,14 @@ public final class InventoryValidator {
         Apps.Issuer issuer = apps.certManager().issuer();
         if (issuer.type() == Apps.IssuerType.VAULT && issuer.vault() == null) {
             error("apps.certManager.issuer.vault", "issuer type vault needs a vault section (server, path, roleId, secretId)");
+        } else if (issuer.type() == Apps.IssuerType.VAULT) {
+            // the AppRole Secret is created once: a missing id would leave a broken issuer that re-runs never repair
+            if (issuer.vault().roleId() == null) {
+                error("apps.certManager.issuer.vault.roleId", "the Vault AppRole role id is required with issuer type vault");
+            }
+            if (issuer.vault().secretId() == null) {
+                error("apps.certManager.issuer.vault.secretId", "the Vault AppRole secret id is required with issuer type vault; use ${ENV_VAR}");
+            }
         }
         if (!apps.components().isEmpty() && (apps.argocd().repo() == null)) {
             error("apps.components", "platform components are listed but apps.argocd.repo is not set; ArgoCD needs the site's Git "

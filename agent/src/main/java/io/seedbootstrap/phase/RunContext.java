@@ -75,7 +75,7 @@ public final class RunContext {
      * made; in a real run it is made, then recorded as done (or failed, and rethrown).
      */
     public void change(String host, String description, Change change) {
-        record(host, description, change, true);
+        record(List.of(host), description, change, true);
     }
 
     /**
@@ -83,24 +83,7 @@ public final class RunContext {
      * per host, made once.
      */
     public void change(Collection<String> hosts, String description, Change change) {
-        if (dryRun()) {
-            for (String host : hosts) {
-                plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.PLANNED, true));
-                reporter.debug(host, "would " + description);
-            }
-            return;
-        }
-        hosts.forEach(host -> reporter.debug(host, description));
-        try {
-            change.apply();
-            hosts.forEach(host -> plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.DONE, true)));
-        } catch (Exception e) {
-            hosts.forEach(host -> plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.FAILED, true)));
-            if (e instanceof SeedException seed) {
-                throw seed;
-            }
-            throw new SeedException(ExitCode.FAILED, String.join(", ", hosts) + ": " + description + " failed: " + e.getMessage(), e);
-        }
+        record(List.copyOf(hosts), description, change, true);
     }
 
     /**
@@ -108,25 +91,27 @@ public final class RunContext {
      * ends (the host lock): recorded and dry-run aware, but not a lasting change of the host.
      */
     public void bookkeeping(String host, String description, Change change) {
-        record(host, description, change, false);
+        record(List.of(host), description, change, false);
     }
 
-    private void record(String host, String description, Change change, boolean lasting) {
+    private void record(List<String> hosts, String description, Change change, boolean lasting) {
         if (dryRun()) {
-            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.PLANNED, lasting));
-            reporter.debug(host, "would " + description);
+            for (String host : hosts) {
+                plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.PLANNED, lasting));
+                reporter.debug(host, "would " + description);
+            }
             return;
         }
-        reporter.debug(host, description);
+        hosts.forEach(host -> reporter.debug(host, description));
         try {
             change.apply();
-            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.DONE, lasting));
-        } catch (SeedException e) {
-            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.FAILED, lasting));
-            throw e;
+            hosts.forEach(host -> plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.DONE, lasting)));
         } catch (Exception e) {
-            plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.FAILED, lasting));
-            throw new SeedException(ExitCode.FAILED, host + ": " + description + " failed: " + e.getMessage(), e);
+            hosts.forEach(host -> plan.add(new PlannedChange(host, currentPhase, description, PlannedChange.Status.FAILED, lasting)));
+            if (e instanceof SeedException seed) {
+                throw seed;
+            }
+            throw new SeedException(ExitCode.FAILED, String.join(", ", hosts) + ": " + description + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -74,14 +74,10 @@ final class Reachability {
         this.progress = progress;
     }
 
-    /** The address every node registers with: cluster.registrationAddress, else the bootstrap server's address (formats.md). */
+    /** The address every node registers with: the one config.yaml's {@code server} uses (NodeConfig). */
     String registrationAddress() {
-        String address = inventory.cluster().registrationAddress();
-        if (address != null && !address.isBlank()) {
-            return address;
-        }
-        Host bootstrap = inventory.bootstrapServer();
-        return bootstrap == null ? null : bootstrap.address();
+        return inventory.bootstrapServer() == null && inventory.cluster().registrationAddress() == null ? null
+                : io.seedbootstrap.rke2.NodeConfig.registrationAddress(inventory);
     }
 
     /** Runs the cross-host checks for the connected hosts and returns their rows. */

@@ -64,6 +64,15 @@ class FactsProbeTest {
     }
 
     @Test
+    void theInstalledVersionMatchesExactlyNotAsAPrefix() {
+        HostFacts facts = FactsProbe.parse("seed-1", OUTPUT.replace("rke2_prefix=\n", "rke2_prefix=/usr/local\n")
+                .replace("rke2_version=\n", "rke2_version=rke2 version v1.35.7+rke2r10 (abc)\n"));
+        assertEquals("v1.35.7+rke2r10", facts.installedRke2Version().orElseThrow());
+        assertFalse(facts.runsRke2("v1.35.7+rke2r1"), "rke2r1 is another build than rke2r10");
+        assertTrue(facts.runsRke2("v1.35.7+rke2r10"));
+    }
+
+    @Test
     void anUnknownArchitectureIsEmptyNotAnError() {
         assertTrue(FactsProbe.parse("h", OUTPUT.replace("machine=x86_64", "machine=riscv64")).arch().isEmpty());
     }

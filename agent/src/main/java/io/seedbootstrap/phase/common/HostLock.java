@@ -1,5 +1,6 @@
 package io.seedbootstrap.phase.common;
 
+import io.seedbootstrap.ssh.StagedFiles;
 import static io.seedbootstrap.support.ShellQuote.quote;
 
 import io.seedbootstrap.ssh.ExecResult;
@@ -23,7 +24,7 @@ import java.util.function.LongPredicate;
  * @param pidAlive     whether a pid of this operator host is still running (a dead one's lock can be taken over)
  */
 public record HostLock(String runId, String operatorHost, long pid, Instant started, String command, LongPredicate pidAlive) {
-    public static final String DIR = "/var/lib/seed-bootstrap";
+    public static final String DIR = StagedFiles.STATE_DIR;
     public static final String FILE = DIR + "/lock";
 
     /** What a lock file says. */

@@ -1,5 +1,6 @@
 package io.seedbootstrap.phase.dr;
 
+import io.seedbootstrap.ssh.StagedFiles;
 import static io.seedbootstrap.support.ShellQuote.quote;
 
 import io.seedbootstrap.dr.DrArchive;
@@ -31,7 +32,7 @@ import java.time.Duration;
  * re-run skip this; a host with other etcd data is refused.
  */
 public final class RestoreSnapshot implements Phase {
-    static final String DIR = "/var/lib/seed-bootstrap/restore";
+    static final String DIR = StagedFiles.STATE_DIR + "/restore";
     static final String MARKER = DIR + "/restored-snapshot.sha256";
 
     private final Host bootstrap;

@@ -8,7 +8,6 @@ import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Optional;
 
 /** The bundle's chart archives for the seed apps: read (verified while streaming) only when rendered. */
 final class BundleCharts {
@@ -27,9 +26,5 @@ final class BundleCharts {
         } catch (IOException e) {
             throw new SeedException(ExitCode.FAILED, "cannot read " + file.path() + " from the bundle: " + e.getMessage(), e);
         }
-    }
-
-    static Optional<ManifestFile> file(VerifiedBundle bundle, String chart) {
-        return bundle.manifest().filesOfKind(FileKind.CHART).stream().filter(f -> chart.equals(f.chart())).findFirst();
     }
 }

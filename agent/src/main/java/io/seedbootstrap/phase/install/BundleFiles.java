@@ -1,5 +1,6 @@
 package io.seedbootstrap.phase.install;
 
+import io.seedbootstrap.ssh.StagedFiles;
 import static io.seedbootstrap.support.ShellQuote.quote;
 
 import io.seedbootstrap.bundle.FileKind;
@@ -24,8 +25,8 @@ import java.util.concurrent.Semaphore;
  */
 final class BundleFiles {
     /** Where the release artifacts install.sh reads land (INSTALL_RKE2_ARTIFACT_PATH, contract A.2). */
-    static final String ARTIFACTS = "/var/lib/seed-bootstrap/artifacts/rke2";
-    private static final String PARTS = "/var/lib/seed-bootstrap/artifacts/parts";
+    static final String ARTIFACTS = StagedFiles.STATE_DIR + "/artifacts/rke2";
+    private static final String PARTS = StagedFiles.STATE_DIR + "/artifacts/parts";
 
     private BundleFiles() {}
 

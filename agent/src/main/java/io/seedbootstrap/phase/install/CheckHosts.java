@@ -42,7 +42,7 @@ public final class CheckHosts implements Phase {
                 problems.addAll(bundle.compatibilityProblems(null, null, arch, "host " + host.name()).stream()
                         .map(p -> host.name() + ": " + p).toList());
             }
-            if (facts.rke2Installed() && !facts.rke2Version().contains(bundle.manifest().rke2Version())) {
+            if (facts.rke2Installed() && !facts.runsRke2(bundle.manifest().rke2Version())) {
                 problems.add(host.name() + ": runs " + facts.rke2Version() + " from " + facts.tarPrefix() + ", the bundle holds "
                         + bundle.manifest().rke2Version() + "; upgrading is not done by install");
             }

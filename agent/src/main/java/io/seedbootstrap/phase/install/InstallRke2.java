@@ -41,7 +41,7 @@ public final class InstallRke2 implements Phase {
         String version = context.state().get(null, VerifyBundle.BUNDLE).manifest().rke2Version();
         return hosts.stream().filter(h -> {
             HostFacts facts = context.state().get(h.name(), GatherFacts.FACTS);
-            return !(facts.rke2Installed() && facts.rke2Version().contains(version));
+            return !facts.runsRke2(version);
         }).toList();
     }
 

@@ -137,7 +137,7 @@ final class NodeFiles {
     }
 
     private static String current(RemoteHost remote, DesiredFile file) {
-        return remote.exec(RemoteCommand.shell("cat " + file.path()).asRoot()).stdout();
+        return remote.exec(RemoteCommand.shell("cat " + io.seedbootstrap.support.ShellQuote.quote(file.path())).asRoot()).stdout();
     }
 
     @SuppressWarnings("unchecked")

@@ -71,7 +71,8 @@ public final class UploadArtifacts implements Phase {
                 });
                 continue;
             }
-            List<Relay.Peer> peers = receivers.stream().map(h -> Relay.Peer.of(context.host(h.name()), h)).toList();
+            List<Relay.Peer> peers = receivers.stream().map(h -> Relay.Peer.of(context.host(h.name()), h,
+                    io.seedbootstrap.ssh.SshTarget.of(h, context.inventory().ssh()).port())).toList();
             context.change(receivers.stream().map(Host::name).toList(), placement.describe() + " (sent once, relayed between the hosts)", () -> {
                 Relay.Result result = relay.distribute(bundle.directory().resolve(placement.file().path()), placement.target(),
                         placement.mode(), null, peers);

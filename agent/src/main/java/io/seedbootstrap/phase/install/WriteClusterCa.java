@@ -1,5 +1,6 @@
 package io.seedbootstrap.phase.install;
 
+import io.seedbootstrap.ssh.StagedFiles;
 import io.seedbootstrap.host.RemoteFiles;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.phase.Phase;
@@ -63,7 +64,7 @@ public final class WriteClusterCa implements Phase {
             return;
         }
         byte[] tar = tar(material.serverTls());
-        String staged = "/var/lib/seed-bootstrap/staging/server-tls";
+        String staged = StagedFiles.STAGING + "/server-tls";
         String script = "set -e; umask 077; rm -rf " + staged + "; mkdir -p " + staged + "; tar -x -C " + staged + " --no-same-owner\n"
                 + "mkdir -p " + Rke2Paths.SERVER_TLS + "; chmod 0700 " + Rke2Paths.SERVER_TLS + "\n"
                 + "cp -R --preserve=mode " + staged + "/. " + Rke2Paths.SERVER_TLS + "/; rm -rf " + staged;

@@ -1,5 +1,6 @@
 package io.seedbootstrap.phase.reset;
 
+import io.seedbootstrap.ssh.StagedFiles;
 import static io.seedbootstrap.support.ShellQuote.quote;
 
 import io.seedbootstrap.host.HostFacts;
@@ -26,7 +27,7 @@ public final class ResetHosts implements Phase {
     static final List<String> UNIT_FILES = List.of("/usr/local/lib/systemd/system/rke2-server.service",
             "/usr/local/lib/systemd/system/rke2-agent.service", "/etc/systemd/system/rke2-server.service",
             "/etc/systemd/system/rke2-agent.service");
-    static final String OURS = "/var/lib/seed-bootstrap";
+    static final String OURS = StagedFiles.STATE_DIR;
 
     private final List<Host> hosts;
 
