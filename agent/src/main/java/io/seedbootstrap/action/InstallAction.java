@@ -10,6 +10,7 @@ import io.seedbootstrap.phase.common.HostLock;
 import io.seedbootstrap.phase.common.RunPreflight;
 import io.seedbootstrap.phase.common.TakeLock;
 import io.seedbootstrap.phase.install.ApplyCisPrerequisites;
+import io.seedbootstrap.phase.install.CheckClusterCa;
 import io.seedbootstrap.phase.install.CheckConfigDrift;
 import io.seedbootstrap.phase.install.CheckSeedApps;
 import io.seedbootstrap.phase.install.DeploySeedApps;
@@ -64,6 +65,7 @@ public final class InstallAction {
                 new GatherFacts(hosts),
                 new RunPreflight(hosts),
                 new CheckHosts(hosts),
+                new CheckClusterCa(bootstrap, request.cluster()),
                 new CheckConfigDrift(hosts, request.cluster(), request.applyConfigChanges()),
                 new TakeLock(hosts, request.lock(), request.forceUnlock()),
                 new UploadArtifacts(hosts),

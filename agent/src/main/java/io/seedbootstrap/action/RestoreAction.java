@@ -11,6 +11,7 @@ import io.seedbootstrap.phase.common.GatherFacts;
 import io.seedbootstrap.phase.common.HostLock;
 import io.seedbootstrap.phase.common.RunPreflight;
 import io.seedbootstrap.phase.common.TakeLock;
+import io.seedbootstrap.phase.dr.CheckRestoreTarget;
 import io.seedbootstrap.phase.dr.CheckArchiveFits;
 import io.seedbootstrap.phase.dr.ClearStaleDatastore;
 import io.seedbootstrap.phase.dr.DeleteNodePasswords;
@@ -66,6 +67,7 @@ public final class RestoreAction {
                 new GatherFacts(hosts),
                 new RunPreflight(hosts),
                 new CheckHosts(hosts),
+                new CheckRestoreTarget(bootstrap, request.archive()),
                 new CheckConfigDrift(hosts, cluster, false),
                 new TakeLock(hosts, request.lock(), request.forceUnlock()),
                 new UploadArtifacts(hosts),

@@ -116,6 +116,12 @@ class InstallIT {
         assertTrue(cni.err().contains("cni cannot change on a running cluster"), cni.err());
         assertTrue(vm.sh("grep -qx 'cni: canal' /etc/rancher/rke2/config.yaml").ok());
         assertFalse(vm.sh("ls /var/lib/rancher/rke2/agent/images").stdout().contains("cilium"), "refused before any upload");
+        // a stopped server still belongs to its cluster: the same refusal, nothing rewritten
+        vm.sh("systemctl stop rke2-server").orThrow("stop");
+        CommandRunner.Result stopped = fixture.run("install", inventory.toString());
+        assertEquals(3, stopped.exitCode(), stopped.err());
+        assertTrue(stopped.err().contains("cni cannot change on a running cluster") && stopped.err().contains("+ cni: cilium"), stopped.err());
+        assertTrue(vm.sh("grep -qx 'cni: canal' /etc/rancher/rke2/config.yaml").ok());
     }
 
     @Test

@@ -61,8 +61,8 @@ public final class RestoreSnapshot implements Phase {
             context.reporter().debug(bootstrap.name(), "this snapshot was restored here before");
             return false;
         }
-        throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": " + Rke2Paths.ETCD_DATA + " already holds another "
-                + "datastore; restore onto new machines, or `seed-bootstrap reset` this one first (nothing was changed)");
+        // CheckRestoreTarget refused this before any change; reaching it means the host changed under us
+        throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": " + Rke2Paths.ETCD_DATA + " changed during this run; re-run");
     }
 
     @Override

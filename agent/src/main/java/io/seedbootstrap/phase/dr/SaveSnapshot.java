@@ -61,9 +61,7 @@ public final class SaveSnapshot implements Phase {
             remote.exec(RemoteCommand.shell(rke2 + " etcd-snapshot save --name " + quote(name)).asRoot().timeout(context.options().waitTimeout()));
             context.state().put(null, SNAPSHOT, find(remote, rke2, name, version));
         });
-        if (!context.dryRun()) {
-            pruneOlder(context, remote, rke2);
-        }
+        pruneOlder(context, remote, rke2); // in a dry run too: the plan shows what would be deleted
     }
 
     /** Deletes this tool's on-demand snapshots beyond the newest {@value #KEEP} (names sort by run time). */
@@ -84,7 +82,9 @@ public final class SaveSnapshot implements Phase {
             }
         }
         java.util.Collections.sort(ours);
-        java.util.List<String> older = ours.subList(0, Math.max(0, ours.size() - KEEP));
+        // a dry run has not saved its own snapshot: one fewer of the existing ones stays
+        int keep = context.dryRun() ? KEEP - 1 : KEEP;
+        java.util.List<String> older = ours.subList(0, Math.max(0, ours.size() - keep));
         if (older.isEmpty()) {
             return;
         }

@@ -12,14 +12,19 @@ import io.seedbootstrap.support.SeedException;
 import java.util.List;
 
 /**
- * Before any change: a node whose RKE2 already runs with another configuration than the
- * inventory gives is shown as a diff and refused, unless the operator asks for the change
- * (--apply-config-changes); the CNI, the critical values and the tokens never change on a
- * running cluster (contract A.5), flag or not. Read-only.
+ * Before any change: a node that already joined a cluster (its RKE2 runs, or it left a node
+ * password or etcd data behind: stopped, failed or crash-looping counts too) and has another
+ * configuration than the inventory gives is shown as a diff and refused, unless the operator
+ * asks for the change (--apply-config-changes); the CNI, the critical values and the tokens never
+ * change on such a node (contract A.5), flag or not. Read-only.
  */
 public final class CheckConfigDrift implements Phase {
     /** Hosts whose running RKE2 gets a new configuration in this run (restarted by RestartReconfiguredNodes). */
     public static final RunState.Key<Boolean> RECONFIGURED = RunState.Key.of("reconfigured", Boolean.class);
+    /** Hosts that already belong to a cluster (WriteNodeConfig never changes their config unasked). */
+    public static final RunState.Key<Boolean> INITIALISED = RunState.Key.of("initialised", Boolean.class);
+    /** A.4/B.1: left by a node's first registration, and by a server's first start. */
+    private static final String NODE_PASSWORD = "/etc/rancher/node/password";
 
     private final List<Host> hosts;
     private final ClusterMaterial material;
@@ -38,19 +43,25 @@ public final class CheckConfigDrift implements Phase {
 
     @Override
     public boolean shouldRun(RunContext context) {
-        return hosts.stream().anyMatch(h -> running(context.state().get(h.name(), GatherFacts.FACTS)));
+        return hosts.stream().anyMatch(h -> context.state().get(h.name(), GatherFacts.FACTS).rke2Installed());
     }
 
-    private static boolean running(HostFacts facts) {
-        return facts.unitActive("rke2-server") || facts.unitActive("rke2-agent");
+    private static boolean initialised(RunContext context, Host host) {
+        HostFacts facts = context.state().get(host.name(), GatherFacts.FACTS);
+        if (facts.unitActive("rke2-server") || facts.unitActive("rke2-agent")) {
+            return true;
+        }
+        return facts.rke2Installed() && context.host(host.name()).exec(io.seedbootstrap.ssh.RemoteCommand.shell(
+                "test -e " + NODE_PASSWORD + " -o -d " + io.seedbootstrap.rke2.Rke2Paths.ETCD_DATA).asRoot().allowFailure()).ok();
     }
 
     @Override
     public void run(RunContext context) {
         context.hosts().parallel(hosts, Host::name, host -> {
-            if (!running(context.state().get(host.name(), GatherFacts.FACTS))) {
+            if (!initialised(context, host)) {
                 return null;
             }
+            context.state().put(host.name(), INITIALISED, true);
             var remote = context.host(host.name());
             List<NodeFiles.DesiredFile> desired = NodeFiles.desiredFiles(context.inventory(), host, material);
             var present = NodeFiles.present(remote, desired);
@@ -62,10 +73,10 @@ public final class CheckConfigDrift implements Phase {
             List<String> forbidden = NodeFiles.forbidden(remote, differing, present);
             if (!applyChanges || !forbidden.isEmpty()) {
                 throw new SeedException(ExitCode.UNEXPECTED_STATE, host.name()
-                        + ": RKE2 runs here with another configuration than the inventory gives:" + diff
+                        + ": RKE2 here already belongs to a cluster and has another configuration than the inventory gives:" + diff
                         + (forbidden.isEmpty()
                                 ? "\nRe-run with --apply-config-changes to write it and restart the nodes one at a time, or revert the inventory"
-                                : "\n" + String.join("; ", forbidden) + " cannot change on a running cluster (contract A.5); revert the inventory"));
+                                : "\n" + String.join("; ", forbidden) + " cannot change on a running cluster (contract A.5); revert the inventory (nothing was changed)"));
             }
             context.reporter().info(host.name(), "configuration changes (--apply-config-changes):" + diff);
             context.state().put(host.name(), RECONFIGURED, true);

@@ -49,9 +49,8 @@ public final class WriteClusterCa implements Phase {
         if (RemoteFiles.exists(remote, Rke2Paths.ETCD_DATA)) {
             RemoteFiles.State theirs = present.get(serverCa);
             if (theirs != null && ours.isPresent() && !theirs.sha256().equals(ours.get())) {
-                throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": the cluster on this host was created with "
-                        + "another CA than the PKI directory's cluster/server/tls/server-ca.crt; point pki.dir at that cluster's PKI, "
-                        + "or reset the host first");
+                // CheckClusterCa refused this before any change; reaching it means the host changed under us
+                throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": its cluster CA changed during this run; re-run");
             }
             context.reporter().debug(bootstrap.name(), "cluster already initialised; its CAs live in the datastore");
             return;

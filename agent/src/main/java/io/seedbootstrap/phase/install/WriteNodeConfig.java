@@ -1,11 +1,9 @@
 package io.seedbootstrap.phase.install;
 
-import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.host.RemoteFiles;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.phase.common.GatherFacts;
 import io.seedbootstrap.pki.ClusterMaterial;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
@@ -39,9 +37,8 @@ public final class WriteNodeConfig implements Phase {
             var remote = context.host(host.name());
             List<NodeFiles.DesiredFile> desired = NodeFiles.desiredFiles(context.inventory(), host, material);
             List<NodeFiles.DesiredFile> differing = NodeFiles.differing(remote, desired, NodeFiles.present(remote, desired));
-            HostFacts facts = context.state().get(host.name(), GatherFacts.FACTS);
-            boolean running = facts.unitActive("rke2-server") || facts.unitActive("rke2-agent");
-            if (running && !differing.isEmpty() && !context.state().find(host.name(), CheckConfigDrift.RECONFIGURED).orElse(false)) {
+            boolean initialised = context.state().find(host.name(), CheckConfigDrift.INITIALISED).orElse(false);
+            if (initialised && !differing.isEmpty() && !context.state().find(host.name(), CheckConfigDrift.RECONFIGURED).orElse(false)) {
                 // CheckConfigDrift refuses this before any change; reaching here means the host changed under us
                 throw new SeedException(ExitCode.UNEXPECTED_STATE, host.name() + ": its RKE2 configuration changed during this run; re-run");
             }

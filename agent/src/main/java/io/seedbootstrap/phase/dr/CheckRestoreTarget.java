@@ -1,0 +1,44 @@
+package io.seedbootstrap.phase.dr;
+
+import io.seedbootstrap.dr.DrArchive;
+import io.seedbootstrap.host.RemoteFiles;
+import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.phase.Phase;
+import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.rke2.Rke2Paths;
+import io.seedbootstrap.ssh.RemoteCommand;
+import io.seedbootstrap.support.ExitCode;
+import io.seedbootstrap.support.SeedException;
+
+/**
+ * Before any change: the bootstrap server must hold no datastore, or exactly the one an earlier
+ * run of this restore left (its marker names the archive's snapshot). Anything else is another
+ * cluster's data, which a restore must never overwrite. Read-only.
+ */
+public final class CheckRestoreTarget implements Phase {
+    private final Host bootstrap;
+    private final DrArchive.Verified archive;
+
+    public CheckRestoreTarget(Host bootstrap, DrArchive.Verified archive) {
+        this.bootstrap = bootstrap;
+        this.archive = archive;
+    }
+
+    @Override
+    public String title() {
+        return "Check " + bootstrap.name() + " holds no other datastore";
+    }
+
+    @Override
+    public void run(RunContext context) {
+        var remote = context.host(bootstrap.name());
+        if (!RemoteFiles.exists(remote, Rke2Paths.ETCD_DATA)) {
+            return;
+        }
+        String marker = remote.exec(RemoteCommand.shell("cat " + RestoreSnapshot.MARKER + " 2>/dev/null || true").asRoot()).stdout().strip();
+        if (!marker.equals(archive.snapshot().sha256())) {
+            throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": " + Rke2Paths.ETCD_DATA + " already holds another "
+                    + "datastore; restore onto new machines, or `seed-bootstrap reset` this one first (nothing was changed)");
+        }
+    }
+}

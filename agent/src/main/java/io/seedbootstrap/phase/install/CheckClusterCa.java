@@ -1,0 +1,46 @@
+package io.seedbootstrap.phase.install;
+
+import io.seedbootstrap.host.RemoteFiles;
+import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.phase.Phase;
+import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.rke2.Rke2Paths;
+import io.seedbootstrap.support.ExitCode;
+import io.seedbootstrap.support.SeedException;
+
+/**
+ * Before any change: a bootstrap server whose datastore already exists must run on the PKI
+ * directory's cluster CA (B.1: the CAs live in the datastore once the first server started), or
+ * every join with the PKI's token would fail. Read-only.
+ */
+public final class CheckClusterCa implements Phase {
+    private final Host bootstrap;
+    private final ClusterMaterial material;
+
+    public CheckClusterCa(Host bootstrap, ClusterMaterial material) {
+        this.bootstrap = bootstrap;
+        this.material = material;
+    }
+
+    @Override
+    public String title() {
+        return "Check an existing cluster runs on the PKI's CA";
+    }
+
+    @Override
+    public void run(RunContext context) {
+        var remote = context.host(bootstrap.name());
+        if (!RemoteFiles.exists(remote, Rke2Paths.ETCD_DATA)) {
+            return;
+        }
+        String serverCa = Rke2Paths.SERVER_TLS + "/server-ca.crt";
+        var theirs = RemoteFiles.state(remote, serverCa);
+        var ours = material.file("server-ca.crt").map(f -> RemoteFiles.sha256(f.content()));
+        if (theirs.isPresent() && ours.isPresent() && !theirs.get().sha256().equals(ours.get())) {
+            throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": the cluster on this host was created with another "
+                    + "CA than the PKI directory's cluster/server/tls/server-ca.crt; point pki.dir at that cluster's PKI, or reset the "
+                    + "host first (nothing was changed)");
+        }
+    }
+}
