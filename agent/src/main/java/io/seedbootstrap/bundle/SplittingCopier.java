@@ -2,7 +2,6 @@ package io.seedbootstrap.bundle;
 
 import io.seedbootstrap.bundle.manifest.ManifestFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +20,6 @@ final class SplittingCopier {
 
     private final long splitSize;
     private final Progress progress;
-    /** Direct: the channels read into and write from it without a copy through a temporary buffer. */
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(Sha256.BUFFER_SIZE);
 
     SplittingCopier(long splitSize, Progress progress) {
         this.splitSize = splitSize;
@@ -68,29 +65,44 @@ final class SplittingCopier {
         return new Copied(total, Sha256.hex(whole), List.copyOf(parts));
     }
 
-    /** Copies up to {@code limit} bytes to a new file; returns how many. */
+    /** Window of the source mapped at a time for hashing (address space, not memory: pages come from the page cache). */
+    private static final long WINDOW = 64L << 20;
+
+    /**
+     * Copies up to {@code limit} bytes from the source's current position to a new file; returns
+     * how many. The bytes are hashed from a read-only mapping of the source and copied by the
+     * kernel (FileChannel.transferTo: no pass through a Java buffer), so a copy costs the hash and
+     * `cp`'s own work (P5: 0.27x of cp before, 0.36x after, on 2 cores). The mirror must not change
+     * while it is read: the size check here and `bundle verify` catch a source that did.
+     */
     private long copyPiece(FileChannel in, Path target, long limit, MessageDigest whole, MessageDigest piece) throws IOException {
-        long copied = 0;
+        long start = in.position();
+        long length = Math.min(limit, Math.max(0, in.size() - start));
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            while (copied < limit) {
-                buffer.clear();
-                buffer.limit((int) Math.min(buffer.capacity(), limit - copied));
-                int n = in.read(buffer);
-                if (n < 0) {
-                    break;
-                }
-                buffer.flip();
-                whole.update(buffer.duplicate());
+            long done = 0;
+            while (done < length) {
+                long n = Math.min(WINDOW, length - done);
+                java.nio.MappedByteBuffer window = in.map(FileChannel.MapMode.READ_ONLY, start + done, n);
+                whole.update(window.duplicate());
                 if (piece != null) {
-                    piece.update(buffer.duplicate());
+                    piece.update(window.duplicate());
                 }
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
+                long copied = 0;
+                while (copied < n) {
+                    long t = in.transferTo(start + done + copied, n - copied, out);
+                    if (t <= 0) {
+                        throw new IOException(target + ": the source ended while it was copied");
+                    }
+                    copied += t;
                 }
-                copied += n;
+                done += n;
                 progress.advance(n);
             }
+            in.position(start + done);
+            if (out.size() != done) {
+                throw new IOException(target + ": wrote " + out.size() + " bytes, expected " + done);
+            }
+            return done;
         }
-        return copied;
     }
 }
