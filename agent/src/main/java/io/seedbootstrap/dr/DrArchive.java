@@ -1,5 +1,6 @@
 package io.seedbootstrap.dr;
 
+import io.seedbootstrap.rke2.Rke2Version;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seedbootstrap.pki.ArchiveCipher;
@@ -245,7 +246,7 @@ public final class DrArchive {
         if (manifest.entry(DrManifest.AGENT_TOKEN).isEmpty()) {
             problems.add("it holds no agent token (" + DrManifest.AGENT_TOKEN + ")");
         }
-        if (manifest.rke2Version() == null || DrManifest.findRke2Version(manifest.rke2Version()).isEmpty()) {
+        if (manifest.rke2Version() == null || Rke2Version.find(manifest.rke2Version()).isEmpty()) {
             problems.add("its RKE2 version is missing or not vX.Y.Z+rke2rN");
         }
         if (!problems.isEmpty()) {

@@ -3,8 +3,6 @@ package io.seedbootstrap.dr;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The inner manifest of a DR archive (docs/formats.md "DR archive"): the last tar entry,
@@ -52,29 +50,5 @@ public record DrManifest(String format, String createdAt, String createdBy, Stri
 
     public Optional<Entry> entry(String path) {
         return files.stream().filter(e -> e.path().equals(path)).findFirst();
-    }
-
-    private static final Pattern RKE2_VERSION = Pattern.compile("v(\\d+)\\.(\\d+)\\.(\\d+)\\+rke2r(\\d+)");
-
-    /** The first {@code vX.Y.Z+rke2rN} in a text (e.g. `rke2 --version` output). */
-    public static Optional<String> findRke2Version(String text) {
-        Matcher m = RKE2_VERSION.matcher(text == null ? "" : text);
-        return m.find() ? Optional.of(m.group()) : Optional.empty();
-    }
-
-    /** Orders RKE2 versions by X, Y, Z, then the rke2rN release; unparseable versions are an error. */
-    public static int compareRke2Versions(String a, String b) {
-        Matcher x = RKE2_VERSION.matcher(a);
-        Matcher y = RKE2_VERSION.matcher(b);
-        if (!x.matches() || !y.matches()) {
-            throw new IllegalArgumentException("not RKE2 versions: " + a + ", " + b);
-        }
-        for (int i = 1; i <= 4; i++) {
-            int c = Long.compare(Long.parseLong(x.group(i)), Long.parseLong(y.group(i)));
-            if (c != 0) {
-                return c;
-            }
-        }
-        return 0;
     }
 }

@@ -112,8 +112,7 @@ public record HostFacts(String hostname, String machineId, String osId, String o
 
     /** The installed RKE2's version (v1.35.7+rke2r1) read from its --version line, if any. */
     public Optional<String> installedRke2Version() {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("v\\d+\\.\\d+\\.\\d+\\+rke2r\\d+").matcher(rke2Version == null ? "" : rke2Version);
-        return m.find() ? Optional.of(m.group()) : Optional.empty();
+        return io.seedbootstrap.rke2.Rke2Version.find(rke2Version);
     }
 
     /** RKE2 of exactly this version is installed (not a later rke2rN build of the same line). */

@@ -98,9 +98,9 @@ class DrArchiveTest {
 
     @Test
     void comparesRke2Versions() {
-        assertTrue(DrManifest.compareRke2Versions("v1.35.7+rke2r1", "v1.35.10+rke2r1") < 0);
-        assertTrue(DrManifest.compareRke2Versions("v1.35.7+rke2r2", "v1.35.7+rke2r1") > 0);
-        assertEquals(0, DrManifest.compareRke2Versions("v1.36.0+rke2r1", "v1.36.0+rke2r1"));
-        assertEquals("v1.35.7+rke2r1", DrManifest.findRke2Version("rke2 version v1.35.7+rke2r1 (abc)").orElseThrow());
+        assertTrue(io.seedbootstrap.rke2.Rke2Version.compare("v1.35.7+rke2r1", "v1.35.10+rke2r1") < 0);
+        assertTrue(io.seedbootstrap.rke2.Rke2Version.compare("v1.35.7+rke2r2", "v1.35.7+rke2r1") > 0);
+        assertEquals(0, io.seedbootstrap.rke2.Rke2Version.compare("v1.36.0+rke2r1", "v1.36.0+rke2r1"));
+        assertEquals("v1.35.7+rke2r1", io.seedbootstrap.rke2.Rke2Version.find("rke2 version v1.35.7+rke2r1 (abc)").orElseThrow());
     }
 }

@@ -1,5 +1,6 @@
 package io.seedbootstrap.phase.dr;
 
+import io.seedbootstrap.rke2.Rke2Version;
 import io.seedbootstrap.dr.DrArchive;
 import io.seedbootstrap.dr.DrManifest;
 import io.seedbootstrap.phase.Phase;
@@ -33,7 +34,7 @@ public final class CheckArchiveFits implements Phase {
                     + cluster + " (nothing was changed)");
         }
         String bundleVersion = context.state().get(null, VerifyBundle.BUNDLE).manifest().rke2Version();
-        if (DrManifest.compareRke2Versions(bundleVersion, manifest.rke2Version()) < 0) {
+        if (Rke2Version.compare(bundleVersion, manifest.rke2Version()) < 0) {
             throw SeedException.badInput("the bundle holds RKE2 " + bundleVersion + ", older than the " + manifest.rke2Version()
                     + " the snapshot was taken with; restore with a bundle of " + manifest.rke2Version() + " or newer (contract C; "
                     + "nothing was changed)");

@@ -4,7 +4,6 @@ import static io.seedbootstrap.support.ShellQuote.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.seedbootstrap.dr.DrManifest;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.phase.Phase;
@@ -54,7 +53,7 @@ public final class SaveSnapshot implements Phase {
             throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": rke2-server does not run here, so there is no "
                     + "datastore to back up (the bootstrap server of the inventory must be the running first server)");
         }
-        String version = DrManifest.findRke2Version(facts.rke2Version()).orElse(context.inventory().cluster().rke2Version());
+        String version = facts.installedRke2Version().orElse(context.inventory().cluster().rke2Version());
         String rke2 = facts.tarPrefix() + "/bin/rke2";
         String name = PREFIX + context.options().runId().replace('.', '-');
         context.change(bootstrap.name(), "save etcd snapshot " + name + " (rke2 etcd-snapshot save)", () -> {
