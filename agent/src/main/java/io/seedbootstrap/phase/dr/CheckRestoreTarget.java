@@ -1,12 +1,10 @@
 package io.seedbootstrap.phase.dr;
 
 import io.seedbootstrap.dr.DrArchive;
-import io.seedbootstrap.host.RemoteFiles;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.rke2.Rke2Paths;
-import io.seedbootstrap.ssh.RemoteCommand;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 
@@ -31,12 +29,7 @@ public final class CheckRestoreTarget implements Phase {
 
     @Override
     public void run(RunContext context) {
-        var remote = context.host(bootstrap.name());
-        if (!RemoteFiles.exists(remote, Rke2Paths.ETCD_DATA)) {
-            return;
-        }
-        String marker = remote.exec(RemoteCommand.shell("cat " + RestoreSnapshot.MARKER + " 2>/dev/null || true").asRoot()).stdout().strip();
-        if (!marker.equals(archive.snapshot().sha256())) {
+        if (RestoreSnapshot.datastore(context.host(bootstrap.name()), archive) == RestoreSnapshot.Datastore.OTHER) {
             throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": " + Rke2Paths.ETCD_DATA + " already holds another "
                     + "datastore; restore onto new machines, or `seed-bootstrap reset` this one first (nothing was changed)");
         }

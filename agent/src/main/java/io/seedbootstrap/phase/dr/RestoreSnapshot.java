@@ -50,19 +50,31 @@ public final class RestoreSnapshot implements Phase {
         return "Restore the etcd snapshot on " + bootstrap.name() + " (C, --cluster-reset)";
     }
 
-    @Override
-    public boolean shouldRun(RunContext context) {
-        RemoteHost remote = context.host(bootstrap.name());
+    /** What the bootstrap server's etcd folder holds, as far as a restore is concerned. */
+    enum Datastore { NONE, THIS_SNAPSHOT, OTHER }
+
+    /** Read-only: the marker of an earlier run of this restore tells its datastore from another cluster's. */
+    static Datastore datastore(RemoteHost remote, DrArchive.Verified archive) {
         if (!RemoteFiles.exists(remote, Rke2Paths.ETCD_DATA)) {
-            return true;
+            return Datastore.NONE;
         }
         String marker = remote.exec(RemoteCommand.shell("cat " + MARKER + " 2>/dev/null || true").asRoot()).stdout().strip();
-        if (marker.equals(archive.snapshot().sha256())) {
-            context.reporter().debug(bootstrap.name(), "this snapshot was restored here before");
-            return false;
+        return marker.equals(archive.snapshot().sha256()) ? Datastore.THIS_SNAPSHOT : Datastore.OTHER;
+    }
+
+    @Override
+    public boolean shouldRun(RunContext context) {
+        switch (datastore(context.host(bootstrap.name()), archive)) {
+            case NONE:
+                return true;
+            case THIS_SNAPSHOT:
+                context.reporter().debug(bootstrap.name(), "this snapshot was restored here before");
+                return false;
+            default:
+                // CheckRestoreTarget refused this before any change; reaching it means the host changed under us
+                throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": " + Rke2Paths.ETCD_DATA
+                        + " changed during this run; re-run");
         }
-        // CheckRestoreTarget refused this before any change; reaching it means the host changed under us
-        throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": " + Rke2Paths.ETCD_DATA + " changed during this run; re-run");
     }
 
     @Override

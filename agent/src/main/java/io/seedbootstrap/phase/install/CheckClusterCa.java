@@ -6,6 +6,7 @@ import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.pki.ClusterMaterial;
 import io.seedbootstrap.rke2.Rke2Paths;
+import io.seedbootstrap.ssh.RemoteHost;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 
@@ -30,17 +31,20 @@ public final class CheckClusterCa implements Phase {
 
     @Override
     public void run(RunContext context) {
-        var remote = context.host(bootstrap.name());
-        if (!RemoteFiles.exists(remote, Rke2Paths.ETCD_DATA)) {
-            return;
-        }
-        String serverCa = Rke2Paths.SERVER_TLS + "/server-ca.crt";
-        var theirs = RemoteFiles.state(remote, serverCa);
-        var ours = material.file("server-ca.crt").map(f -> RemoteFiles.sha256(f.content()));
-        if (theirs.isPresent() && ours.isPresent() && !theirs.get().sha256().equals(ours.get())) {
+        if (runsAnotherCa(context.host(bootstrap.name()), material)) {
             throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": the cluster on this host was created with another "
                     + "CA than the PKI directory's cluster/server/tls/server-ca.crt; point pki.dir at that cluster's PKI, or reset the "
                     + "host first (nothing was changed)");
         }
+    }
+
+    /** The host's datastore exists and its server-ca.crt is not the PKI's (read-only; WriteClusterCa asks again). */
+    static boolean runsAnotherCa(RemoteHost remote, ClusterMaterial material) {
+        if (!RemoteFiles.exists(remote, Rke2Paths.ETCD_DATA)) {
+            return false;
+        }
+        var theirs = RemoteFiles.state(remote, Rke2Paths.SERVER_TLS + "/server-ca.crt");
+        var ours = material.file("server-ca.crt").map(f -> RemoteFiles.sha256(f.content()));
+        return theirs.isPresent() && ours.isPresent() && !theirs.get().sha256().equals(ours.get());
     }
 }

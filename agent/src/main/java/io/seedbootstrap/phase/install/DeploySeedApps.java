@@ -24,8 +24,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -316,12 +314,8 @@ public final class DeploySeedApps implements Phase {
                     byte[] random = new byte[24];
                     new SecureRandom().nextBytes(random);
                     String value = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-                    context.change(FetchKubeconfig.OPERATOR, "write " + file + " (0600, a generated password)", () -> {
-                        Files.createDirectories(dir);
-                        Files.deleteIfExists(file);
-                        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                        Files.writeString(file, value + "\n", StandardOpenOption.TRUNCATE_EXISTING);
-                    });
+                    context.change(FetchKubeconfig.OPERATOR, "write " + file + " (0600, a generated password)",
+                            () -> FetchKubeconfig.writePrivate(file, value + "\n"));
                     context.reporter().info(null, "generated " + what + ", saved in " + file + " (0600)");
                 }
                 return Secret.literal(Files.readString(file).strip());

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -42,19 +41,16 @@ public final class WriteClusterCa implements Phase {
     @Override
     public void run(RunContext context) {
         var remote = context.host(bootstrap.name());
-        List<String> paths = material.serverTls().stream().map(f -> Rke2Paths.SERVER_TLS + "/" + f.relativePath()).toList();
-        Map<String, RemoteFiles.State> present = RemoteFiles.states(remote, paths);
-        String serverCa = Rke2Paths.SERVER_TLS + "/server-ca.crt";
-        Optional<String> ours = material.file("server-ca.crt").map(f -> RemoteFiles.sha256(f.content()));
         if (RemoteFiles.exists(remote, Rke2Paths.ETCD_DATA)) {
-            RemoteFiles.State theirs = present.get(serverCa);
-            if (theirs != null && ours.isPresent() && !theirs.sha256().equals(ours.get())) {
+            if (CheckClusterCa.runsAnotherCa(remote, material)) {
                 // CheckClusterCa refused this before any change; reaching it means the host changed under us
                 throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": its cluster CA changed during this run; re-run");
             }
             context.reporter().debug(bootstrap.name(), "cluster already initialised; its CAs live in the datastore");
             return;
         }
+        List<String> paths = material.serverTls().stream().map(f -> Rke2Paths.SERVER_TLS + "/" + f.relativePath()).toList();
+        Map<String, RemoteFiles.State> present = RemoteFiles.states(remote, paths);
         boolean same = material.serverTls().stream().allMatch(f -> {
             RemoteFiles.State state = present.get(Rke2Paths.SERVER_TLS + "/" + f.relativePath());
             return state != null && state.sha256().equals(RemoteFiles.sha256(f.content())) && state.mode().equals(f.mode());
