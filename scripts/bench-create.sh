@@ -11,8 +11,10 @@
 #                   yields checksums, as bundle create must)
 #   tar+zstd -T0    tar of the mirror piped to zstd -T0 (for reference: the baseline the issue
 #                   names where compression applies)
-#   bundle create   BOM load, chart checks, streamed copy + sha256 of every file, sha256sum-file
-#                   check, manifest + Ed25519 signature; JVM start included
+#   bundle create   BOM load, chart checks, streamed copy + sha256 of every file (large files
+#                   written with direct I/O, every file fsync'ed before signing, so its `sync`
+#                   finds nothing left to write), sha256sum-file check, manifest + Ed25519
+#                   signature; JVM start included
 # Every timed command writes a new output directory on the same file system and ends with
 # `sync` (the data is on disk, as when writing a stick), unless --no-sync. Mirror files stay in
 # the page cache (each command is run once untimed first). Median of --runs runs (default 3),

@@ -119,8 +119,12 @@ public final class BundleBuilder {
                 request.bom().file());
         jobs.putAll(runtimeFiles);
         progress.begin("copying", total, jobs.size());
-        try {
-            copyAll(jobs, request, charts, files, problems);
+        try (BackgroundFlusher flusher = new BackgroundFlusher()) {
+            copyAll(jobs, request, charts, files, problems, flusher);
+            flusher.awaitAll(request.out());
+        } catch (IOException e) {
+            throw SeedException.failed("cannot write " + request.out() + " to disk: " + e.getMessage() + "; " + request.out()
+                    + " holds no manifest and is not a bundle (delete it)", e);
         } finally {
             progress.end();
         }
@@ -285,11 +289,11 @@ public final class BundleBuilder {
     }
 
     /**
-     * Copies every file on up to {@code threads} threads, largest first, each thread with its own
-     * buffer; the first failure stops the others and is thrown.
+     * Copies every file on up to {@code threads} threads, largest first; each finished file goes
+     * to the flusher; the first failure stops the others and is thrown.
      */
     private void copyAll(Map<PlannedFile, Path> jobs, Request request, Map<String, ChartArchive.ChartInfo> charts,
-            List<ManifestFile> files, List<String> problems) {
+            List<ManifestFile> files, List<String> problems, BackgroundFlusher flusher) {
         List<Map.Entry<PlannedFile, Path>> ordered = new ArrayList<>(jobs.entrySet());
         ordered.sort(Comparator.comparingLong((Map.Entry<PlannedFile, Path> e) -> sizeOf(e.getValue())).reversed());
         java.util.concurrent.ConcurrentLinkedQueue<Map.Entry<PlannedFile, Path>> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(ordered);
@@ -299,13 +303,16 @@ public final class BundleBuilder {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < Math.min(threads, Math.max(1, ordered.size())); t++) {
             Thread worker = new Thread(() -> {
-                SplittingCopier copier = new SplittingCopier(request.splitSize(), progress);
-                Map.Entry<PlannedFile, Path> job;
-                while (failure.get() == null && (job = queue.poll()) != null) {
-                    try {
-                        copyOne(copier, job.getKey(), job.getValue(), request, charts, copied, found);
-                    } catch (RuntimeException e) {
-                        failure.compareAndSet(null, e);
+                try (SplittingCopier copier = new SplittingCopier(request.splitSize(), progress)) {
+                    Map.Entry<PlannedFile, Path> job;
+                    while (failure.get() == null && (job = queue.poll()) != null) {
+                        try {
+                            copyOne(copier, job.getKey(), job.getValue(), request, charts, copied, found, flusher);
+                        } catch (RuntimeException e) {
+                            failure.compareAndSet(null, e);
+                        } catch (Error e) { // a dead worker must not leave a file out of the manifest unnoticed
+                            failure.compareAndSet(null, SeedException.failed("cannot copy " + job.getValue() + ": " + e, e));
+                        }
                     }
                 }
             }, "bundle-create-" + t);
@@ -332,10 +339,15 @@ public final class BundleBuilder {
     }
 
     private void copyOne(SplittingCopier copier, PlannedFile planned, Path source, Request request,
-            Map<String, ChartArchive.ChartInfo> charts, List<ManifestFile> files, List<String> problems) {
+            Map<String, ChartArchive.ChartInfo> charts, List<ManifestFile> files, List<String> problems, BackgroundFlusher flusher) {
         SplittingCopier.Copied copied;
         try {
             copied = copier.copy(source, request.out(), planned.bundlePath());
+            if (copied.parts().isEmpty()) {
+                flusher.flush(request.out().resolve(planned.bundlePath()));
+            } else {
+                copied.parts().forEach(part -> flusher.flush(request.out().resolve(part.path())));
+            }
         } catch (IOException e) {
             throw SeedException.failed("cannot copy " + source + " into " + request.out() + ": " + e.getMessage()
                     + "; " + request.out() + " holds no manifest and is not a bundle (delete it)", e);
@@ -391,12 +403,18 @@ public final class BundleBuilder {
 
     private static void writeSigned(Path out, BundleManifest manifest, BundleSigningKey key) {
         byte[] bytes = ManifestCodec.write(manifest);
+
         byte[] signature = Signatures.sign(key.privateKey(), bytes);
+
         SignatureFile file = new SignatureFile(SignatureFile.FORMAT, Signatures.ALGORITHM,
                 Base64.getEncoder().encodeToString(key.publicKey().getEncoded()), Base64.getEncoder().encodeToString(signature));
         try {
             Files.write(out.resolve(SignatureFile.MANIFEST), bytes);
             Files.write(out.resolve(SignatureFile.SIGNATURE), ManifestCodec.writeSignature(file));
+
+            BackgroundFlusher.force(out.resolve(SignatureFile.MANIFEST));
+            BackgroundFlusher.force(out.resolve(SignatureFile.SIGNATURE));
+            BackgroundFlusher.force(out);
         } catch (IOException e) {
             throw SeedException.failed("cannot write the manifest into " + out + ": " + e.getMessage(), e);
         }
