@@ -17,7 +17,7 @@
 #                   signature; JVM start included
 # Every timed command writes a new output directory on the same file system and ends with
 # `sync` (the data is on disk, as when writing a stick), unless --no-sync. Mirror files stay in
-# the page cache (each command is run once untimed first). Median of --runs runs (default 3),
+# the page cache (each command is run once untimed first). Median of --runs runs (default 5),
 # the commands interleaved in each run. Prints the ratio cp time / create time: the
 # target is >= 0.8 (create at least 80% as fast as a plain copy).
 # Needs: java 17, maven (to build the jar if missing), python3, zstd, openssl (fast random data).
@@ -25,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
-size_mib=2048 files=8 runs=3 dir="${TMPDIR:-/tmp}/seed-bench-create" keep=0 sync=1
+size_mib=2048 files=8 runs=5 dir="${TMPDIR:-/tmp}/seed-bench-create" keep=0 sync=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --size-mib) size_mib=$2; shift 2 ;;
