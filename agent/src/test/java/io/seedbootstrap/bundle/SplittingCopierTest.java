@@ -91,16 +91,7 @@ class SplittingCopierTest {
     void namesASourceThatShrankWhileItWasCopied() throws Exception {
         Path source = dir.resolve("source.bin");
         Files.write(source, random(3 * MIB));
-        Progress shrinking = new CountingProgress() {
-            @Override
-            public void advance(long bytes) {
-                try (var channel = java.nio.channels.FileChannel.open(source, java.nio.file.StandardOpenOption.WRITE)) {
-                    channel.truncate(MIB);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        };
+        Progress shrinking = cutsAfterFirstWindow(source);
         try (SplittingCopier copier = new SplittingCopier(2 * MIB, shrinking)) {
             IOException e = assertThrows(IOException.class, () -> copier.copy(source, dir.resolve("bundle"), "images/file.tar"));
             assertTrue(e.getMessage().contains("source.bin"), e.getMessage());
@@ -111,16 +102,7 @@ class SplittingCopierTest {
     void namesASourceCutShortUnderItsMapping() throws Exception {
         Path source = dir.resolve("source.bin");
         Files.write(source, random(70 * MIB)); // two windows: the second is mapped after the cut
-        Progress cutting = new CountingProgress() {
-            @Override
-            public void advance(long bytes) {
-                try (var channel = java.nio.channels.FileChannel.open(source, java.nio.file.StandardOpenOption.WRITE)) {
-                    channel.truncate(MIB);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        };
+        Progress cutting = cutsAfterFirstWindow(source);
         try (SplittingCopier copier = new SplittingCopier(BundleBuilder.DEFAULT_SPLIT_SIZE, cutting)) {
             IOException e = assertThrows(IOException.class, () -> copier.copy(source, dir.resolve("bundle"), "images/file.tar"));
             assertTrue(e.getMessage().contains("source.bin") && e.getMessage().contains("while it was copied"), e.getMessage());
@@ -131,6 +113,20 @@ class SplittingCopierTest {
         byte[] bytes = new byte[(int) size];
         new Random(size).nextBytes(bytes);
         return bytes;
+    }
+
+    /** Cuts the source to 1 MiB as soon as the copier reports its first window, as a mirror rewritten in place would. */
+    private static Progress cutsAfterFirstWindow(Path source) {
+        return new CountingProgress() {
+            @Override
+            public void advance(long bytes) {
+                try (var channel = java.nio.channels.FileChannel.open(source, java.nio.file.StandardOpenOption.WRITE)) {
+                    channel.truncate(MIB);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
     }
 
     private static Progress countingProgress(AtomicLong counter) {
