@@ -184,12 +184,13 @@ class SeedAppsIT {
         CommandRunner.Result failed = fixture.run("install", changed.toString());
         assertEquals(1, failed.exitCode(), "README: exit 1 when a seed app's job fails\n" + failed.err());
         String message = failed.err();
+        System.err.println("--- the failed install's stderr ---\n" + message);
         assertTrue(message.contains("Rancher (HelmChart kube-system/rancher): job kube-system/helm-install-rancher failed: "
                 + "Error: INSTALLATION FAILED"), message);
         assertTrue(message.contains("Last lines of its log (`kubectl -n kube-system logs job/helm-install-rancher`):"), message);
         assertTrue(message.contains("image registry.it.example.internal:5000/rancher/rancher:v2.14.3 not found"), message);
         assertTrue(message.contains("values given: bootstrapPassword=<redacted>"), "the log tail, password masked:\n" + message);
-        assertTrue(message.contains("then run install again"), message);
+        assertTrue(message.contains("then run install again: it runs a failed job of an unchanged chart again"), message);
         // ArgoCD comes after Rancher: not reached
         assertFalse(message.contains("ArgoCD: installed"), message);
         for (Path file : Files.list(fixture.work.resolve("state/seed-bootstrap/logs")).toList()) {

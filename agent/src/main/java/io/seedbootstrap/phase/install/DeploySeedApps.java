@@ -282,8 +282,8 @@ public final class DeploySeedApps implements Phase {
                 + job + " " + what + "\nLast lines of its log (`kubectl -n kube-system logs job/" + job + "`):\n"
                 + (log.isEmpty() ? "(empty)" : log).indent(2).stripTrailing()
                 + "\nFix what the log shows (an image missing from the site registry: `seed-bootstrap bundle push`; a value: the "
-                + "inventory's apps section), then run install again: it runs the chart's job again."
-                + " The full log of this run: " + context.reporter().logFile();
+                + "inventory's apps section; `kubectl -n kube-system describe job " + job + "` shows its pods), then run install "
+                + "again: it runs a failed job of an unchanged chart again. The full log of this run: " + context.reporter().logFile();
         return new SeedException(ExitCode.FAILED, redactor.redact(message));
     }
 
