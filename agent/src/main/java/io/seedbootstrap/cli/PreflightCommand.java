@@ -27,10 +27,10 @@ import picocli.CommandLine.Spec;
                 + "print one row per host and check (PASS, WARN, FAIL, SKIPPED) with what to do. Exit 3 when any check fails.",
             "Checks: reachable, auth, sudo, os, arch, cpu, memory, disk, swap, clock, hostname-unique, machine-id-unique, "
                 + "node-ip-local, node-ip-unique, default-route, ports, server-ports-reachable, registration-address, "
-                + "kernel-modules, firewall, networkmanager, fapolicyd, usr-local (all but reachable and auth can be listed "
+                + "kubelet-reachable, kernel-modules, firewall, networkmanager, fapolicyd, usr-local (all but reachable and auth can be listed "
                 + "in preflight.skip)."},
-        footer = "Preflight changes nothing on the hosts; on servers whose 9345/6443 are free it starts short-lived "
-                + "listeners for the reachability test, which are removed at once and end on their own within seconds.")
+        footer = "Preflight changes nothing on the hosts; on free ports it must test (a server's 9345, 6443, 2379, 2380, "
+                + "every node's 10250) it starts short-lived listeners for the reachability test, which are removed at once and end on their own within seconds.")
 public final class PreflightCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "Inventory: seed-bootstrap YAML or an Ansible inventory (INI or YAML).")
     Path file;

@@ -25,6 +25,7 @@ public enum Check {
     PORTS("ports", "the role's ports are free or held by this cluster's RKE2 (contract A.8)"),
     SERVER_PORTS_REACHABLE("server-ports-reachable", "every server's 9345 and 6443 reachable from this host"),
     REGISTRATION_ADDRESS("registration-address", "the registration address's 9345 and 6443 reachable from this host"),
+    KUBELET_REACHABLE("kubelet-reachable", "every other node's kubelet port 10250 reachable from this host (contract A.8)"),
     KERNEL_MODULES("kernel-modules", "overlay and br_netfilter loaded, built in or loadable"),
     FIREWALL("firewall", "firewalld / ufw (RKE2 docs: disable, or open the ports of contract A.8)"),
     NETWORK_MANAGER("networkmanager", "NetworkManager leaves the CNI's interfaces alone; nm-cloud-setup is off"),

@@ -41,9 +41,9 @@ import java.util.function.BiConsumer;
  * gathered here. {@code progress} receives (host or null, message) lines for stderr.
  *
  * <p>What it runs on a host, all read-only: the {@link FactsProbe} command, {@code ss -ltnp} as
- * root (which is also the sudo check), TCP connects to the servers and the registration address,
- * and, on servers whose 9345/6443 are free, short-lived listeners that are always removed
- * ({@link Reachability}). Rows are ordered as the inventory's hosts, then as {@link Check}.
+ * root (which is also the sudo check), TCP connects to the servers, the registration address and
+ * every other node's kubelet port, and, on ports to test that are free, short-lived listeners
+ * that are always removed ({@link Reachability}). Rows are ordered as the inventory's hosts, then as {@link Check}.
  */
 public final class Preflight {
 

@@ -13,21 +13,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
  * Cross-host reachability of the servers' 9345 and 6443 (from every node), their etcd 2379-2380
- * (from the other servers) and of the registration address
- * (contract A.8), tested from every host with a plain TCP connect.
+ * (from the other servers), of the registration address, and of every node's kubelet port 10250
+ * (from every other node: A.8 "all ↔ all"), tested from every host with a plain TCP connect.
  *
- * <p>Where a server already listens on a port (a converged cluster), the live service answers.
+ * <p>Where a host already listens on a port (a converged cluster), the live service answers.
  * Where the port is free, a short-lived listener is started for the test, as the login user (no
  * root needed above 1024): {@code setsid timeout N python3|socat}, so it dies on its own after N
  * seconds even if seed-bootstrap crashes or the link drops; it writes no file. It is killed in a
  * {@code finally} as soon as the probes are done, by process group, only after checking that the
  * group leader's command line carries {@link #MARKER}.
+ *
+ * <p>Work: one listener start and one probe command per host, hosts in parallel
+ * ({@link Hosts#parallel}, bounded by {@code connections}); the kubelet check makes N·(N-1)
+ * connects in all, at most {@link #PROBES_AT_ONCE} at a time from one host.
  */
 final class Reachability {
     /** What every node needs on every server and through the registration address (contract A.8). */
@@ -36,6 +41,10 @@ final class Reachability {
     static final List<Integer> ETCD_PORTS = List.of(2379, 2380);
     /** What a server listens on for the others: both of the above. */
     static final List<Integer> SERVER_PORTS = java.util.stream.Stream.concat(PORTS.stream(), ETCD_PORTS.stream()).toList();
+    /** kubelet: every node to every other node (A.8; the API server reaches it for logs and exec, metrics-server scrapes it). */
+    static final int KUBELET_PORT = 10250;
+    /** Connects one host runs at once: all ↔ all grows as N², a seed of a few dozen hosts stays within a few waves. */
+    static final int PROBES_AT_ONCE = 32;
     static final String MARKER = "seed-bootstrap-preflight";
     static final int CONNECT_TIMEOUT_SECONDS = 3;
 
@@ -55,10 +64,15 @@ final class Reachability {
 
     enum Outcome { OK, REFUSED, TIMEOUT, ERROR, NOT_TESTED }
 
-    /** @param server the inventory name of the server, or null for the registration address */
-    record Target(String server, String address, int port) {
+    /** @param host the inventory name of the host probed, or null for the registration address */
+    record Target(String host, String address, int port) {
         String describe() {
-            return (server == null ? "" : server + " ") + address + ":" + port;
+            return (host == null ? "" : host + " ") + address + ":" + port;
+        }
+
+        /** The row a probe of this target counts for. */
+        Check check() {
+            return host == null ? Check.REGISTRATION_ADDRESS : port == KUBELET_PORT ? Check.KUBELET_REACHABLE : Check.SERVER_PORTS_REACHABLE;
         }
     }
 
@@ -84,30 +98,34 @@ final class Reachability {
     List<CheckResult> run(List<HostProbe> probes, Map<String, RemoteHost> connected, Set<Check> skip) {
         boolean servers = !skip.contains(Check.SERVER_PORTS_REACHABLE);
         boolean registration = !skip.contains(Check.REGISTRATION_ADDRESS);
+        boolean kubelet = !skip.contains(Check.KUBELET_REACHABLE);
         List<HostProbe> usable = probes.stream().filter(p -> p.connected() && p.facts() != null && connected.containsKey(p.name())).toList();
-        if ((!servers && !registration) || usable.isEmpty()) {
+        if ((!servers && !registration && !kubelet) || usable.isEmpty()) {
             return List.of();
         }
         List<HostProbe> serverProbes = usable.stream().filter(p -> p.host().role() == Role.SERVER).toList();
         int rounds = (usable.size() + hosts.limits().connections() - 1) / hosts.limits().connections();
+        int mostTargets = usable.size() + SERVER_PORTS.size() * serverProbes.size() + PORTS.size();
+        int waves = (mostTargets + PROBES_AT_ONCE - 1) / PROBES_AT_ONCE;
         // long enough for every round of probes; short enough that a crash leaves nothing for long
-        int lifetime = Math.min(120, 15 + 2 * CONNECT_TIMEOUT_SECONDS * rounds);
+        int lifetime = Math.min(120, 15 + 2 * CONNECT_TIMEOUT_SECONDS * rounds * waves);
         Map<HostProbe, Started> started = new LinkedHashMap<>();
         try {
-            started.putAll(hosts.parallel(serverProbes, HostProbe::name,
-                    p -> start(connected.get(p.name()), p, lifetime)));
+            // registration probes may land on a server through the VIP: its ports must answer then too
+            List<HostProbe> listening = kubelet ? usable : serverProbes;
+            started.putAll(hosts.parallel(listening, HostProbe::name,
+                    p -> start(connected.get(p.name()), p, portsToAnswer(p, servers || registration, kubelet), lifetime)));
             Map<String, Map<Integer, ServerPort>> portStates = new LinkedHashMap<>();
             started.forEach((p, s) -> portStates.put(p.name(), s.ports()));
             Map<HostProbe, List<Probe>> results = hosts.parallel(usable, HostProbe::name,
-                    p -> connect(connected.get(p.name()), p, targets(p, serverProbes, servers, registration), portStates));
+                    p -> connect(connected.get(p.name()), p, targets(p, usable, servers, registration, kubelet), portStates));
             List<CheckResult> rows = new ArrayList<>();
             for (Map.Entry<HostProbe, List<Probe>> e : results.entrySet()) {
                 String h = e.getKey().name();
-                if (servers) {
-                    rows.add(judge(h, Check.SERVER_PORTS_REACHABLE, e.getValue().stream().filter(x -> x.target().server() != null).toList()));
-                }
-                if (registration) {
-                    rows.add(judge(h, Check.REGISTRATION_ADDRESS, e.getValue().stream().filter(x -> x.target().server() == null).toList()));
+                for (Check check : List.of(Check.SERVER_PORTS_REACHABLE, Check.REGISTRATION_ADDRESS, Check.KUBELET_REACHABLE)) {
+                    if (!skip.contains(check)) {
+                        rows.add(judge(h, check, e.getValue().stream().filter(x -> x.target().check() == check).toList()));
+                    }
                 }
             }
             return rows;
@@ -116,35 +134,58 @@ final class Reachability {
         }
     }
 
-    private List<Target> targets(HostProbe source, List<HostProbe> serverProbes, boolean servers, boolean registration) {
+    /** The ports {@code host} must answer on: a server's own (A.8) and, on every node, the kubelet's. */
+    static List<Integer> portsToAnswer(HostProbe host, boolean serverPorts, boolean kubelet) {
+        List<Integer> ports = new ArrayList<>();
+        if (serverPorts && host.host().role() == Role.SERVER) {
+            ports.addAll(SERVER_PORTS);
+        }
+        if (kubelet) {
+            ports.add(KUBELET_PORT);
+        }
+        return ports;
+    }
+
+    /** What {@code source} connects to; every other host's kubelet makes the check all ↔ all. */
+    static List<Target> targets(HostProbe source, List<HostProbe> usable, boolean servers, String registrationAddress, boolean kubelet) {
         List<Target> targets = new ArrayList<>();
-        if (servers) {
-            for (HostProbe s : serverProbes) {
-                if (s.name().equals(source.name())) {
-                    continue;
-                }
+        for (HostProbe other : usable) {
+            if (other.name().equals(source.name())) {
+                continue;
+            }
+            Optional<NodeIp> ip = NodeIp.of(other.host(), other.facts());
+            if (ip.isEmpty()) {
+                continue;
+            }
+            if (servers && other.host().role() == Role.SERVER) {
                 List<Integer> ports = source.host().role() == Role.SERVER ? SERVER_PORTS : PORTS;
-                NodeIp.of(s.host(), s.facts()).ifPresent(ip -> ports.forEach(port -> targets.add(new Target(s.name(), ip.ip(), port))));
+                ports.forEach(port -> targets.add(new Target(other.name(), ip.get().ip(), port)));
+            }
+            if (kubelet) {
+                targets.add(new Target(other.name(), ip.get().ip(), KUBELET_PORT));
             }
         }
-        String address = registrationAddress();
-        if (registration && address != null) {
-            PORTS.forEach(port -> targets.add(new Target(null, address, port)));
+        if (registrationAddress != null) {
+            PORTS.forEach(port -> targets.add(new Target(null, registrationAddress, port)));
         }
         return targets;
+    }
+
+    private List<Target> targets(HostProbe source, List<HostProbe> usable, boolean servers, boolean registration, boolean kubelet) {
+        return targets(source, usable, servers, registration ? registrationAddress() : null, kubelet);
     }
 
     /** What was started on one server: ports → state, and the process groups to kill. */
     record Started(Map<Integer, ServerPort> ports, List<Long> groups) {}
 
-    private Started start(RemoteHost remote, HostProbe server, int lifetime) {
+    private Started start(RemoteHost remote, HostProbe server, List<Integer> wanted, int lifetime) {
         HostFacts f = server.facts();
         Set<Integer> listening = server.listeners() != null
                 ? server.listeners().stream().map(Listener::port).collect(Collectors.toSet())
                 : f.listeningPorts();
         Map<Integer, ServerPort> ports = new LinkedHashMap<>();
         List<Integer> toStart = new ArrayList<>();
-        for (int port : SERVER_PORTS) {
+        for (int port : wanted) {
             if (listening.contains(port)) {
                 ports.put(port, new ServerPort(PortState.LIVE, "live service"));
             } else {
@@ -230,7 +271,7 @@ final class Reachability {
         List<Probe> probes = new ArrayList<>();
         List<Target> testable = new ArrayList<>();
         for (Target t : targets) {
-            ServerPort state = t.server() == null ? null : portStates.getOrDefault(t.server(), Map.of()).get(t.port());
+            ServerPort state = t.host() == null ? null : portStates.getOrDefault(t.host(), Map.of()).get(t.port());
             if (state != null && state.state() == PortState.UNAVAILABLE) {
                 probes.add(new Probe(t, Outcome.NOT_TESTED, state.note()));
             } else {
@@ -244,8 +285,10 @@ final class Reachability {
             testable.forEach(t -> probes.add(new Probe(t, Outcome.NOT_TESTED, "bash and timeout are needed on " + source.name())));
             return probes;
         }
+        int waves = (testable.size() + PROBES_AT_ONCE - 1) / PROBES_AT_ONCE;
         String out = remote.exec(RemoteCommand.shell(connectScript(testable), "test TCP connections to " + testable.size()
-                + " server port(s) (preflight)").allowFailure().timeout(Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS * 4L + 10))).stdout();
+                + " port(s) of other hosts (preflight)").allowFailure()
+                .timeout(Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS * (waves + 3L) + 10))).stdout();
         Map<Integer, String> lines = new LinkedHashMap<>();
         for (String line : out.split("\n")) {
             String[] w = line.strip().split(" ", 3);
@@ -259,7 +302,10 @@ final class Reachability {
         return probes;
     }
 
-    /** One line per target: {@code INDEX EXIT [last error line]}, all targets at once (bounded by timeout). */
+    /**
+     * One line per target: {@code INDEX EXIT [last error line]}; {@link #PROBES_AT_ONCE} targets at
+     * a time, each bounded by timeout, so a wave takes at most {@link #CONNECT_TIMEOUT_SECONDS}.
+     */
     static String connectScript(List<Target> targets) {
         StringBuilder s = new StringBuilder("export LC_ALL=C\n")
                 .append("probe() { e=$(timeout ").append(CONNECT_TIMEOUT_SECONDS)
@@ -268,6 +314,9 @@ final class Reachability {
         for (int i = 0; i < targets.size(); i++) {
             Target t = targets.get(i);
             s.append("probe ").append(i).append(' ').append(ShellQuote.quote(t.address())).append(' ').append(t.port()).append(" &\n");
+            if ((i + 1) % PROBES_AT_ONCE == 0 && i + 1 < targets.size()) {
+                s.append("wait\n");
+            }
         }
         return s.append("wait\n").toString();
     }
@@ -294,7 +343,11 @@ final class Reachability {
     /** One row per source host and check: every failed target named, with what to do. */
     static CheckResult judge(String host, Check check, List<Probe> probes) {
         if (probes.isEmpty()) {
-            return CheckResult.pass(host, check, check == Check.SERVER_PORTS_REACHABLE ? "no other server to reach" : "no address to test");
+            return CheckResult.pass(host, check, switch (check) {
+                case SERVER_PORTS_REACHABLE -> "no other server to reach";
+                case KUBELET_REACHABLE -> "no other node to reach";
+                default -> "no address to test";
+            });
         }
         List<Probe> bad = probes.stream().filter(p -> p.outcome() == Outcome.REFUSED || p.outcome() == Outcome.TIMEOUT
                 || p.outcome() == Outcome.ERROR).toList();
@@ -302,6 +355,12 @@ final class Reachability {
         String ok = probes.stream().filter(p -> p.outcome() == Outcome.OK).map(p -> p.target().describe()).collect(Collectors.joining(", "));
         if (!bad.isEmpty()) {
             String what = bad.stream().map(p -> p.target().describe() + " (" + p.note() + ")").collect(Collectors.joining(", "));
+            if (check == Check.KUBELET_REACHABLE) {
+                String targets = bad.stream().map(p -> p.target().host()).distinct().collect(Collectors.joining(", "));
+                return CheckResult.fail(host, check, host + " cannot reach the kubelet port of " + what + ": open " + KUBELET_PORT
+                        + "/tcp on " + targets + " to every node of the cluster (firewall, security groups; contract A.8: all to all, "
+                        + "the API server reaches kubelets for logs and exec)");
+            }
             String advice = check == Check.REGISTRATION_ADDRESS
                     ? "check that cluster.registrationAddress is right and its load balancer/VIP forwards 9345 and 6443 to the servers"
                     : "open 9345 and 6443/tcp on the servers to every node, and 2379-2380/tcp between the servers (firewall, "

@@ -14,16 +14,22 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.testcontainers.images.builder.Transferable;
 
 /**
  * The seed apps deployed by {@code install} on test machines with the RKE2 contract double
  * (test-vms/rke2-double: a test double, not RKE2; its helm-controller only reports a job outcome,
  * nothing runs): a server and an agent, cert-manager, MetalLB, Rancher and ArgoCD from the
  * bundle's charts. Checked on the hosts as contract D–H say, then re-run to show nothing is
- * rewritten, then refused with a host name no certificate covers.
+ * rewritten, then refused with a host name no certificate covers. The second test reuses that
+ * cluster: a chart whose job fails stops the install, and a re-run after the fix converges.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SeedAppsIT {
     @RegisterExtension
     static final TestMachines machines = TestMachines.builder().count(2).build();
@@ -44,6 +50,11 @@ class SeedAppsIT {
     }
 
     private Path inventory(String rancherHost) throws Exception {
+        return inventory(rancherHost, "");
+    }
+
+    /** @param rancherExtra more keys of apps.rancher, e.g. {@code ", replicas: 2"} */
+    private Path inventory(String rancherHost, String rancherExtra) throws Exception {
         TestMachine server = machines.get(0);
         TestMachine agent = machines.get(1);
         List<String> lines = new ArrayList<>(List.of(
@@ -55,7 +66,7 @@ class SeedAppsIT {
                 "  systemDefaultRegistry: registry.it.example.internal:5000",
                 "  mirrors: {docker.io: {endpoints: [\"https://registry.it.example.internal:5000\"]}}",
                 "apps:",
-                "  rancher: {hostname: " + rancherHost + "}",
+                "  rancher: {hostname: " + rancherHost + rancherExtra + "}",
                 "  argocd:",
                 "    repo: {url: \"https://git.it.example.internal/platform/fleet.git\"}",
                 "  components: [{name: monitoring}, {name: external-dns}]",
@@ -70,6 +81,7 @@ class SeedAppsIT {
     }
 
     @Test
+    @Order(1)
     void deploysTheSeedAppsOnTheBootstrapServerAndConverges() throws Exception {
         TestMachine server = machines.get(0);
         TestMachine agent = machines.get(1);
@@ -145,6 +157,71 @@ class SeedAppsIT {
         assertTrue(refused.err().contains("apps.rancher.hostname rancher.other.example.internal: no certificate covers it"), refused.err());
         assertTrue(refused.err().contains("nothing was changed on any host"), refused.err());
         assertEquals(mtimes, server.sh("stat -c '%n %Y' " + MANIFESTS + "seed-*.yaml").stdout());
+    }
+
+    /** Double-only hook (test-vms/rke2-double README): while a HelmChart is named here, its next job fails with the text. */
+    static final String HELM_FAILURES = "/etc/rke2-double/helm-install-failures";
+
+    @Test
+    @Order(2)
+    void aFailedChartJobStopsTheInstallWithItsLogAndARerunAfterTheFixConverges() throws Exception {
+        TestMachine server = machines.get(0);
+        Path converged = inventory("rancher.it.example.internal");
+        Path rancherPassword = converged.getParent().resolve("apps-it-rancher-bootstrap-password");
+        if (!Files.exists(rancherPassword)) { // run alone: converge first
+            CommandRunner.Result first = fixture.run("install", converged.toString());
+            assertEquals(0, first.exitCode(), first.err());
+        }
+        String password = Files.readString(rancherPassword).strip();
+        // the job's log as a failing helm-install could end; its last line echoes a value it was given, as chart errors can
+        String log = "Error: INSTALLATION FAILED: failed pre-install: image registry.it.example.internal:5000/rancher/rancher:v2.14.3 "
+                + "not found\nvalues given: bootstrapPassword=" + password;
+        assertTrue(server.sh("mkdir -p /etc/rke2-double").ok());
+        server.container().copyFileToContainer(Transferable.of("rancher: \"" + log.replace("\n", "\\n") + "\"\n"), HELM_FAILURES);
+        Path changed = inventory("rancher.it.example.internal", ", replicas: 2"); // a new HelmChart, so the helm-controller runs a new job
+        List<Path> logsBefore = Files.list(fixture.work.resolve("state/seed-bootstrap/logs")).toList();
+
+        CommandRunner.Result failed = fixture.run("install", changed.toString());
+        assertEquals(1, failed.exitCode(), "README: exit 1 when a seed app's job fails\n" + failed.err());
+        String message = failed.err();
+        System.err.println("--- the failed install's stderr ---\n" + message);
+        assertTrue(message.contains("Rancher (HelmChart kube-system/rancher): job kube-system/helm-install-rancher failed: "
+                + "Error: INSTALLATION FAILED"), message);
+        assertTrue(message.contains("Last lines of its log (`kubectl -n kube-system logs job/helm-install-rancher`):"), message);
+        assertTrue(message.contains("image registry.it.example.internal:5000/rancher/rancher:v2.14.3 not found"), message);
+        assertTrue(message.contains("values given: bootstrapPassword=<redacted>"), "the log tail, password masked:\n" + message);
+        assertTrue(message.contains("then run install again: it runs a failed job of an unchanged chart again"), message);
+        // ArgoCD comes after Rancher: not reached
+        assertFalse(message.contains("ArgoCD: installed"), message);
+        for (Path file : Files.list(fixture.work.resolve("state/seed-bootstrap/logs")).toList()) {
+            String text = Files.readString(file);
+            assertFalse(text.contains(password), file + " holds the password");
+            if (!logsBefore.contains(file)) {
+                assertTrue(message.contains("The full log of this run: " + file), message);
+            }
+        }
+        assertFalse(failed.out().contains(password) || failed.err().contains(password));
+
+        // the cause is fixed (the image pushed): the re-run runs the unchanged chart's job again and converges
+        server.sh("rm -f " + HELM_FAILURES);
+        CommandRunner.Result fixed = fixture.run("install", changed.toString());
+        assertEquals(0, fixed.exitCode(), fixed.err());
+        // the change is in the run's log (changes are logged, the summary counts them)
+        List<Path> logsNow = Files.list(fixture.work.resolve("state/seed-bootstrap/logs")).toList();
+        assertTrue(logsNow.stream().anyMatch(f -> read(f).contains("delete failed job kube-system/helm-install-rancher so the helm-controller")),
+                fixed.err());
+        assertEquals("1", server.sh(KUBECTL + "-n kube-system get job helm-install-rancher -o jsonpath='{.status.succeeded}'").stdout().strip());
+        CommandRunner.Result again = fixture.run("install", changed.toString());
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("0 change(s) made"), again.out() + again.err());
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String b64(Path file) throws Exception {

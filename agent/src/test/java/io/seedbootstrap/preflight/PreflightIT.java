@@ -307,6 +307,26 @@ class PreflightIT {
 
     @Test
     @Order(8)
+    void aKubeletPortRefusedByAFirewallFailsOnEveryOtherHost() throws IOException {
+        TestMachine agent = machines.get(2);
+        // what a host firewall refusing 10250 looks like from the other nodes (test machines have NET_ADMIN in their own netns)
+        String rule = "INPUT -p tcp --dport 10250 -j REJECT --reject-with tcp-reset";
+        root(agent, "iptables -I " + rule);
+        try {
+            PreflightReport report = preflight();
+            assertOnlyFailures(report, "vm1 kubelet-reachable", "vm2 kubelet-reachable");
+            String detail = row(report, "vm2", Check.KUBELET_REACHABLE).detail();
+            assertTrue(detail.startsWith("vm2 cannot reach the kubelet port of vm3 " + agent.ip() + ":10250 (connection refused): "
+                    + "open 10250/tcp on vm3 to every node"), detail);
+            assertEquals("reached vm1 " + machines.get(0).ip() + ":10250, vm2 " + machines.get(1).ip() + ":10250",
+                    row(report, "vm3", Check.KUBELET_REACHABLE).detail());
+        } finally {
+            root(agent, "iptables -D " + rule);
+        }
+    }
+
+    @Test
+    @Order(9)
     void aConvergedClusterPassesWithItsPortsHeldByRke2() throws Exception {
         TestMachine s = machines.get(0);
         TestMachine a = machines.get(1);
@@ -325,6 +345,8 @@ class PreflightIT {
         String ports = row(report, "vm1", Check.PORTS).detail();
         assertTrue(ports.startsWith("held by this cluster's RKE2 (rke2-server active): 6443 (rke2), 9345 (rke2), 2379 (etcd)"), ports);
         assertEquals(Result.PASS, row(report, "vm2", Check.SERVER_PORTS_REACHABLE).result());
+        // the double runs no kubelet: 10250 is still free, so a temporary listener answers for it
+        assertEquals(Result.PASS, row(report, "vm1", Check.KUBELET_REACHABLE).result());
         assertEquals("active", s.sh("systemctl is-active rke2-server").stdout().trim(), "preflight disturbed rke2-server");
     }
 

@@ -17,6 +17,7 @@ import io.seedbootstrap.ssh.RemoteCommand;
 import io.seedbootstrap.ssh.RemoteHost;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.Json;
+import io.seedbootstrap.support.Redactor;
 import io.seedbootstrap.support.SeedException;
 import io.seedbootstrap.support.Secret;
 import java.io.IOException;
@@ -72,8 +73,9 @@ public final class DeploySeedApps implements Phase {
         Inventory inventory = context.inventory();
         RemoteHost remote = context.host(bootstrap.name());
         Kubectl kubectl = new Kubectl(remote);
+        LocalPasswords passwords = new LocalPasswords(context, localDir);
         List<AppStep> steps = SeedApps.plan(new SeedApps.Input(inventory, BundleCharts.of(context.state().get(null, VerifyBundle.BUNDLE)),
-                new SiteMaterial(pkiDir), new LocalPasswords(context, localDir), new SecureRandom(), Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+                new SiteMaterial(pkiDir), passwords, new SecureRandom(), Instant.now().truncatedTo(ChronoUnit.SECONDS)));
         checkPodSecurity(context, remote);
         boolean live = apiAnswers(context, kubectl);
         List<String> paths = new ArrayList<>();
@@ -91,11 +93,14 @@ public final class DeploySeedApps implements Phase {
                 ensureSecret(context, kubectl, live, secret);
             }
             Optional<Long> written = ensureFile(context, remote, present, step.chart());
+            if (written.isEmpty() && live) {
+                written = rerunFailedJob(context, remote, kubectl, step);
+            }
             if (context.dryRun()) {
                 step.afterChart().forEach(file -> ensureFile(context, remote, present, file));
                 continue;
             }
-            waitForJob(context, kubectl, step, written.orElse(null));
+            waitForJob(context, kubectl, step, written.orElse(null), Redactor.of(passwords.known()));
             for (AppStep.AddOnFile file : step.afterChart()) {
                 ensureFile(context, remote, present, file);
                 waitForAddOn(context, kubectl, file);
@@ -212,36 +217,78 @@ public final class DeploySeedApps implements Phase {
     }
 
     /**
-     * D: the helm-controller runs Job helm-install-&lt;name&gt; in the HelmChart's namespace. After a
-     * write, a job that started before it is the previous revision's and does not count.
+     * A job that failed in an earlier run of an unchanged chart stays Failed: the helm-controller
+     * creates it again only when the HelmChart changes or the job is gone (D; it watches the jobs
+     * its charts own). Once the operator fixed the cause, the re-run deletes it so the chart is
+     * tried again; returns the host's time of the delete, before which a job does not count.
      */
-    private void waitForJob(RunContext context, Kubectl kubectl, AppStep step, Long writtenAt) {
-        String job = "helm-install-" + step.helmChartName();
+    private Optional<Long> rerunFailedJob(RunContext context, RemoteHost remote, Kubectl kubectl, AppStep step) {
+        String job = jobName(step);
+        Optional<JsonNode> found = kubectl.get("job", "kube-system", job);
+        if (found.isEmpty() || condition(found.get(), "Failed") == null) {
+            return Optional.empty();
+        }
+        long[] at = {0};
+        context.change(bootstrap.name(), "delete failed job kube-system/" + job + " so the helm-controller runs " + step.app() + "'s chart again",
+                () -> {
+                    at[0] = hostTime(remote);
+                    kubectl.delete("job", "kube-system", job);
+                });
+        return Optional.of(at[0]);
+    }
+
+    private static String jobName(AppStep step) {
+        return "helm-install-" + step.helmChartName();
+    }
+
+    /**
+     * D: the helm-controller runs Job helm-install-&lt;name&gt; in the HelmChart's namespace. After a
+     * write (or a delete), a job that started before it is the previous revision's and does not
+     * count. A failed or overdue job stops the install with its log's last lines, which pass
+     * {@code redactor} first: a chart's error may echo a value it was given.
+     */
+    private void waitForJob(RunContext context, Kubectl kubectl, AppStep step, Long notBefore, Redactor redactor) {
+        String job = jobName(step);
         Instant deadline = Instant.now().plus(context.options().waitTimeout());
         context.reporter().info(bootstrap.name(), step.app() + ": waiting for job kube-system/" + job);
         while (true) {
             Optional<JsonNode> found = kubectl.get("job", "kube-system", job);
-            if (found.isPresent() && (writtenAt == null || startedAt(found.get()) >= writtenAt)) {
+            if (found.isPresent() && (notBefore == null || startedAt(found.get()) >= notBefore)) {
                 String complete = condition(found.get(), "Complete");
                 String failed = condition(found.get(), "Failed");
                 if (complete != null) {
                     return;
                 }
                 if (failed != null) {
-                    throw new SeedException(ExitCode.FAILED, bootstrap.name() + ": " + step.app() + ": job kube-system/" + job + " failed: "
-                            + failed + "\nLast lines of its log:\n" + kubectl.text("-n kube-system logs job/" + job + " --tail=25",
-                            "kubectl logs job/" + job).indent(2).stripTrailing() + "\nThe full log of this run: " + context.reporter().logFile());
+                    throw jobFailure(context, kubectl, step, "failed: " + failed.lines().findFirst().orElse(""), redactor);
                 }
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new SeedException(ExitCode.FAILED, bootstrap.name() + ": " + step.app() + ": job kube-system/" + job + " did not complete within "
-                        + context.options().waitTimeout().toSeconds() + " s (" + found.map(j -> j.path("status").toString()).orElse("no such job yet")
-                        + "); see `kubectl -n kube-system describe helmchart " + step.helmChartName() + "`. The full log of this run: "
-                        + context.reporter().logFile());
+                // with the default backOffLimit (D) a failing job restarts its pod for a long time instead of failing
+                String state = found.map(j -> "active " + j.path("status").path("active").asInt(0) + ", failed "
+                        + j.path("status").path("failed").asInt(0)).orElse("no such job yet");
+                throw jobFailure(context, kubectl, step, "did not complete within " + context.options().waitTimeout().toSeconds()
+                        + " s (" + state + ")", redactor);
             }
             Rke2Service.pause("the seed apps");
         }
     }
+
+    /** One error for a seed app's job: which app, chart and job, what happened, its log's tail, what to do (exit 1). */
+    private SeedException jobFailure(RunContext context, Kubectl kubectl, AppStep step, String what, Redactor redactor) {
+        String job = jobName(step);
+        String log = kubectl.text("-n kube-system logs job/" + job + " --tail=" + LOG_LINES, "kubectl logs job/" + job).strip();
+        String message = bootstrap.name() + ": " + step.app() + " (HelmChart kube-system/" + step.helmChartName() + "): job kube-system/"
+                + job + " " + what + "\nLast lines of its log (`kubectl -n kube-system logs job/" + job + "`):\n"
+                + (log.isEmpty() ? "(empty)" : log).indent(2).stripTrailing()
+                + "\nFix what the log shows (an image missing from the site registry: `seed-bootstrap bundle push`; a value: the "
+                + "inventory's apps section; `kubectl -n kube-system describe job " + job + "` shows its pods), then run install "
+                + "again: it runs a failed job of an unchanged chart again. The full log of this run: " + context.reporter().logFile();
+        return new SeedException(ExitCode.FAILED, redactor.redact(message));
+    }
+
+    /** Enough of a helm-install log for its error, which helm prints last. */
+    static final int LOG_LINES = 25;
 
     private static long startedAt(JsonNode job) {
         String start = job.path("status").path("startTime").asText("");
@@ -294,6 +341,24 @@ public final class DeploySeedApps implements Phase {
         LocalPasswords(RunContext context, Path dir) {
             this.context = context;
             this.dir = dir;
+        }
+
+        /** The passwords the apps have now (inventory or saved file), without generating any: what messages must not show. */
+        List<Secret> known() {
+            List<Secret> known = new ArrayList<>();
+            Optional.ofNullable(context.inventory().apps().rancher().bootstrapPassword()).ifPresent(known::add);
+            Optional.ofNullable(context.inventory().apps().argocd().adminPassword()).ifPresent(known::add);
+            for (String what : List.of("rancher-bootstrap-password", "argocd-admin-password")) {
+                Path file = dir.resolve(context.inventory().cluster().name() + "-" + what);
+                try {
+                    if (Files.isRegularFile(file)) {
+                        known.add(Secret.literal(Files.readString(file).strip()));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + file, e);
+                }
+            }
+            return known;
         }
 
         @Override

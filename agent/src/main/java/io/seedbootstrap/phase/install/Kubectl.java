@@ -58,6 +58,16 @@ final class Kubectl {
         }
     }
 
+    /** Deletes one object; one that is already gone is fine. */
+    void delete(String kind, String namespace, String name) {
+        ExecResult result = host.exec(RemoteCommand.shell(Rke2Paths.kubectl("-n " + quote(namespace) + " delete " + quote(kind) + " "
+                + quote(name) + " --ignore-not-found"), "kubectl delete " + kind + " " + name).asRoot().allowFailure().timeout(TIMEOUT));
+        if (!result.ok()) {
+            throw new SeedException(ExitCode.FAILED, host.name() + ": kubectl delete " + kind + " " + name + " failed: "
+                    + result.stderrTail(5).strip());
+        }
+    }
+
     /** Server-side apply as seed-bootstrap: no last-applied annotation copying the object, our fields win. */
     static final String APPLY = "apply --server-side --force-conflicts --field-manager=seed-bootstrap";
 

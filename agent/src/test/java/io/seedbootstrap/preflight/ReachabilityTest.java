@@ -1,0 +1,168 @@
+package io.seedbootstrap.preflight;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.seedbootstrap.host.Hosts;
+import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.inventory.model.Inventory;
+import io.seedbootstrap.ssh.ExecResult;
+import io.seedbootstrap.ssh.RemoteCommand;
+import io.seedbootstrap.ssh.RemoteHost;
+import io.seedbootstrap.ssh.Upload;
+import io.seedbootstrap.ssh.UploadResult;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link Reachability} against fake hosts that answer its scripts: which ports listen where, what is probed, the rows. */
+class ReachabilityTest {
+    @TempDir
+    Path tmp;
+
+    private static final Pattern PROBE = Pattern.compile("^probe (\\d+) '?([^' ]+)'? (\\d+) &$", Pattern.MULTILINE);
+    private static final Pattern LISTENER = Pattern.compile(" (\\d+) " + Reachability.MARKER + " >");
+
+    /**
+     * A host that binds every listener it is asked for and answers connects as {@code refused}
+     * says; it records the ports it listened on and the targets it probed.
+     */
+    private static final class FakeHost implements RemoteHost {
+        final String name;
+        final Predicate<Reachability.Target> refused;
+        final List<Integer> listened = Collections.synchronizedList(new ArrayList<>());
+        final List<String> probed = Collections.synchronizedList(new ArrayList<>());
+        final List<String> scripts = Collections.synchronizedList(new ArrayList<>());
+
+        FakeHost(String name, Predicate<Reachability.Target> refused) {
+            this.name = name;
+            this.refused = refused;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public ExecResult exec(RemoteCommand command) {
+            String script = command.script();
+            scripts.add(script);
+            StringBuilder out = new StringBuilder();
+            Matcher l = LISTENER.matcher(script);
+            int pid = 100;
+            while (l.find()) {
+                int port = Integer.parseInt(l.group(1));
+                listened.add(port);
+                out.append("pid ").append(pid++).append(' ').append(port).append(" bound\n");
+            }
+            Matcher p = PROBE.matcher(script);
+            while (p.find()) {
+                Reachability.Target t = new Reachability.Target(null, p.group(2), Integer.parseInt(p.group(3)));
+                probed.add(t.address() + ":" + t.port());
+                out.append(p.group(1)).append(refused.test(t) ? " 1 bash: line 1: connect: Connection refused\n" : " 0 \n");
+            }
+            return new ExecResult(name, command.display(), 0, out.toString(), "", Duration.ZERO);
+        }
+
+        @Override
+        public UploadResult upload(Upload upload) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private record Run(List<CheckResult> rows, Map<String, FakeHost> hosts) {
+        CheckResult row(String host, Check check) {
+            return rows.stream().filter(r -> r.host().equals(host) && r.check() == check).findFirst()
+                    .orElseThrow(() -> new AssertionError("no row " + host + " " + check.key() + " in " + rows));
+        }
+    }
+
+    /** Two servers and an agent (10.0.0.11-13, registration address 10.0.0.100) behind fake hosts. */
+    private Run run(Predicate<Reachability.Target> refused, Set<Check> skip, Map<String, List<Listener>> listeners) {
+        Inventory inventory = Fakes.inventory(tmp, null, null);
+        List<HostProbe> probes = new ArrayList<>();
+        Map<String, FakeHost> fakes = new LinkedHashMap<>();
+        for (Host h : inventory.hosts()) {
+            probes.add(new HostProbe(h, null, Fakes.facts(h.name(), h.address()), null, null, listeners.getOrDefault(h.name(), List.of())));
+            fakes.put(h.name(), new FakeHost(h.name(), refused));
+        }
+        List<CheckResult> rows = new Reachability(inventory, new Hosts(Hosts.Limits.defaults()), (h, m) -> { })
+                .run(probes, Map.copyOf(fakes), skip);
+        return new Run(rows, fakes);
+    }
+
+    @Test
+    void everyNodeProbesEveryOtherNodesKubeletAndFreeKubeletPortsGetATemporaryListener() {
+        Run r = run(t -> false, EnumSet.noneOf(Check.class), Map.of());
+        // all ↔ all: N·(N-1) kubelet connects, none to itself
+        long kubelet = r.hosts().values().stream().flatMap(h -> h.probed.stream()).filter(p -> p.endsWith(":10250")).count();
+        assertEquals(3 * 2, kubelet);
+        assertEquals(List.of("10.0.0.11:10250", "10.0.0.12:10250"),
+                r.hosts().get("a1").probed.stream().filter(p -> p.endsWith(":10250")).sorted().toList());
+        // the agent answers on its kubelet port only; servers on theirs and 10250
+        assertEquals(List.of(10250), r.hosts().get("a1").listened);
+        assertEquals(List.of(9345, 6443, 2379, 2380, 10250), r.hosts().get("s1").listened);
+        for (String h : List.of("s1", "s2", "a1")) {
+            CheckResult row = r.row(h, Check.KUBELET_REACHABLE);
+            assertEquals(Result.PASS, row.result(), row.detail());
+            assertTrue(r.hosts().get(h).scripts.stream().anyMatch(s -> s.contains("kill -- -100")), "listeners on " + h + " not stopped");
+        }
+        assertEquals("reached s1 10.0.0.11:10250, s2 10.0.0.12:10250", r.row("a1", Check.KUBELET_REACHABLE).detail());
+    }
+
+    @Test
+    void aBlockedKubeletPortFailsOnEverySourceNamingSourceTargetPortAndWhatToOpen() {
+        Run r = run(t -> t.address().equals("10.0.0.13") && t.port() == 10250, EnumSet.noneOf(Check.class), Map.of());
+        for (String source : List.of("s1", "s2")) {
+            CheckResult row = r.row(source, Check.KUBELET_REACHABLE);
+            assertEquals(Result.FAIL, row.result(), row.detail());
+            assertTrue(row.detail().startsWith(source + " cannot reach the kubelet port of a1 10.0.0.13:10250 (connection refused): "
+                    + "open 10250/tcp on a1 to every node"), row.detail());
+            assertTrue(row.detail().contains("firewall"), row.detail());
+            // the servers' own ports are a different row, and they passed
+            assertEquals(Result.PASS, r.row(source, Check.SERVER_PORTS_REACHABLE).result());
+        }
+        assertEquals(Result.PASS, r.row("a1", Check.KUBELET_REACHABLE).result());
+    }
+
+    @Test
+    void aLiveKubeletAnswersItselfAndASkippedCheckProbesNothing() {
+        // a converged cluster: the kubelet holds 10250 on a1, so no temporary listener there
+        Run live = run(t -> false, EnumSet.noneOf(Check.class), Map.of("a1", List.of(new Listener("*", 10250, "kubelet", 7))));
+        assertEquals(List.of(), live.hosts().get("a1").listened);
+        assertEquals(Result.PASS, live.row("s1", Check.KUBELET_REACHABLE).result());
+
+        Run skipped = run(t -> true, EnumSet.of(Check.KUBELET_REACHABLE), Map.of());
+        assertTrue(skipped.rows().stream().noneMatch(x -> x.check() == Check.KUBELET_REACHABLE), skipped.rows().toString());
+        assertTrue(skipped.hosts().values().stream().flatMap(h -> h.probed.stream()).noneMatch(p -> p.endsWith(":10250")));
+        assertEquals(List.of(), skipped.hosts().get("a1").listened, "nothing to answer on an agent without the kubelet check");
+    }
+
+    @Test
+    void connectsRunAtMostThirtyTwoAtATime() {
+        List<Reachability.Target> targets = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            targets.add(new Reachability.Target("h" + i, "10.0.1." + i, 10250));
+        }
+        String script = Reachability.connectScript(targets);
+        List<String> lines = script.lines().toList();
+        assertEquals(3, lines.stream().filter(l -> l.equals("wait")).count(), script);
+        assertEquals("wait", lines.get(1 + 32 + 1), "a wait after the first 32 probes");
+        assertEquals("wait", lines.get(lines.size() - 1));
+    }
+}
