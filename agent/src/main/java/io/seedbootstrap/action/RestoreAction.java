@@ -78,12 +78,12 @@ public final class RestoreAction {
                 new RestoreSnapshot(bootstrap, request.archive(), request.passphrase()),
                 new RestoreManifests(bootstrap, request.archive()),
                 new StartBootstrapServer(bootstrap),
-                new DeleteNodePasswords(bootstrap, hosts),
+                new DeleteNodePasswords(bootstrap, hosts, request.archive().manifest().nodes()),
                 new ClearStaleDatastore(bootstrap, inventory.servers()),
                 new JoinNodes(bootstrap, inventory.servers(), inventory.agents()),
                 // the restored datastore holds the seed apps; new machines still need their image archives (A.3)
                 new UploadAppImages(hosts),
-                new RemoveStaleNodes(bootstrap),
+                new RemoveStaleNodes(bootstrap, request.archive().manifest().nodes()),
                 new FetchKubeconfig(bootstrap, request.kubeconfig()),
                 new CollectStatus(bootstrap));
     }
