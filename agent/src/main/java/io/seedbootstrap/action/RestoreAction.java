@@ -16,6 +16,7 @@ import io.seedbootstrap.phase.dr.CheckArchiveFits;
 import io.seedbootstrap.phase.dr.ClearStaleDatastore;
 import io.seedbootstrap.phase.dr.DeleteNodePasswords;
 import io.seedbootstrap.phase.dr.RemoveStaleNodes;
+import io.seedbootstrap.phase.dr.RestoreManifests;
 import io.seedbootstrap.phase.dr.RestorePkiDirectory;
 import io.seedbootstrap.phase.dr.RestoreSnapshot;
 import io.seedbootstrap.phase.install.ApplyCisPrerequisites;
@@ -75,13 +76,14 @@ public final class RestoreAction {
                 new ApplyCisPrerequisites(hosts),
                 new WriteNodeConfig(hosts, cluster),
                 new RestoreSnapshot(bootstrap, request.archive(), request.passphrase()),
+                new RestoreManifests(bootstrap, request.archive()),
                 new StartBootstrapServer(bootstrap),
-                new DeleteNodePasswords(bootstrap, hosts),
+                new DeleteNodePasswords(bootstrap, hosts, request.archive().manifest().nodes()),
                 new ClearStaleDatastore(bootstrap, inventory.servers()),
                 new JoinNodes(bootstrap, inventory.servers(), inventory.agents()),
                 // the restored datastore holds the seed apps; new machines still need their image archives (A.3)
                 new UploadAppImages(hosts),
-                new RemoveStaleNodes(bootstrap),
+                new RemoveStaleNodes(bootstrap, request.archive().manifest().nodes()),
                 new FetchKubeconfig(bootstrap, request.kubeconfig()),
                 new CollectStatus(bootstrap));
     }

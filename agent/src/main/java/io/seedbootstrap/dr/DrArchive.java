@@ -111,7 +111,8 @@ public final class DrArchive {
         /** Writes manifest.json (entries filled in), seals the last chunk and renames the file into place. */
         public DrManifest finish(DrManifest header) {
             DrManifest manifest = new DrManifest(DrManifest.FORMAT, header.createdAt(), header.createdBy(), header.cluster(),
-                    header.rke2Version(), header.bootstrapServer(), header.snapshot(), header.rootKeys(), List.copyOf(entries));
+                    header.rke2Version(), header.bootstrapServer(), header.snapshot(), header.rootKeys(),
+                    header.nodes() == null ? null : List.copyOf(header.nodes()), List.copyOf(entries));
             try {
                 byte[] json = mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
                 TarArchiveEntry entry = new TarArchiveEntry(MANIFEST);

@@ -16,10 +16,12 @@ import java.util.Optional;
  * @param bootstrapServer the inventory name of the server the snapshot was taken on
  * @param snapshot        the archive path of the etcd snapshot
  * @param rootKeys        whether the PKI's offline root/intermediate keys are inside
+ * @param nodes           the Node names the cluster had when the snapshot was taken; null in archives
+ *                        written before this field (restore --dry-run then cannot name the deletions)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record DrManifest(String format, String createdAt, String createdBy, String cluster, String rke2Version, String bootstrapServer,
-        String snapshot, boolean rootKeys, List<Entry> files) {
+        String snapshot, boolean rootKeys, List<String> nodes, List<Entry> files) {
     public static final String FORMAT = "seed-bootstrap-dr/v1";
 
     /** Archive paths of the parts a restore cannot do without. */

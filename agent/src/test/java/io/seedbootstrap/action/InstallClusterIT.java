@@ -11,7 +11,6 @@ import io.seedbootstrap.testvm.TestMachine;
 import io.seedbootstrap.testvm.TestMachines;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,10 +44,8 @@ class InstallClusterIT {
         TestMachine s3 = machines.get(2);
         TestMachine a1 = machines.get(3);
         TestMachine a2 = machines.get(4);
-        // the bootstrap server's own address stands in for a load balancer (A.10.1 needs one address forwarding 9345 and 6443)
-        Path inventory = fixture.inventory("ha-it", machines, List.of(s1, s2, s3, a1, a2),
-                List.of("server", "server", "server", "agent", "agent"), "canal");
-        Files.writeString(inventory, Files.readString(inventory).replace("  cni: canal\n", "  cni: canal\n  registrationAddress: " + s1.ip() + "\n"));
+        Path inventory = fixture.withRegistrationAddress(fixture.inventory("ha-it", machines, List.of(s1, s2, s3, a1, a2),
+                List.of("server", "server", "server", "agent", "agent"), "canal"), s1);
         CommandRunner.Result result = fixture.run("install", inventory.toString(), "-o", "json");
         assertEquals(0, result.exitCode(), result.err());
         JsonNode summary = new ObjectMapper().readTree(result.out());
@@ -57,7 +54,7 @@ class InstallClusterIT {
         }
 
         // A.10: s2 added as a learner and promoted, then s3 the same, then the agents; nothing refused
-        List<JsonNode> joins = joins(s1);
+        List<JsonNode> joins = DoubleRecords.joins(s1).stream().map(DoubleRecords.Entry::value).toList();
         List<String> order = joins.stream().map(j -> j.path("node").asText() + ":" + j.path("result").asText()).toList();
         // a parallel join is what etcd (and the double) refuses: never a second learner
         assertFalse(joins.stream().anyMatch(j -> j.path("reason").asText().contains("learner")), joins.toString());
@@ -97,18 +94,6 @@ class InstallClusterIT {
         CommandRunner.Result again = fixture.run("install", inventory.toString());
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("0 change(s) made"), again.out());
-    }
-
-    private static List<JsonNode> joins(TestMachine server) throws Exception {
-        String out = server.sh("ETCDCTL_API=3 etcdctl --endpoints=http://127.0.0.1:2379 get --prefix /registry/double/joins/ --print-value-only")
-                .orThrow("read joins").stdout();
-        List<JsonNode> joins = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            if (line.startsWith("{")) {
-                joins.add(new ObjectMapper().readTree(line));
-            }
-        }
-        return joins;
     }
 
     private static String runLog() throws Exception {

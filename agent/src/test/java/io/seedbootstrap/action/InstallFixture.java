@@ -128,8 +128,26 @@ final class InstallFixture {
         return file;
     }
 
+    /**
+     * The inventory's nodes register through {@code server}'s address, standing in for the fixed
+     * registration address an HA cluster needs (contract A.10.1: one address forwarding 9345 and 6443).
+     */
+    Path withRegistrationAddress(Path inventory, TestMachine server) throws Exception {
+        String text = Files.readString(inventory);
+        String cni = text.lines().filter(l -> l.startsWith("  cni: ")).findFirst().orElseThrow();
+        Files.writeString(inventory, text.replace(cni + "\n", cni + "\n  registrationAddress: " + server.ip() + "\n"));
+        return inventory;
+    }
+
     CommandRunner.Result run(String... args) {
-        return CommandRunner.run(Map.of("XDG_STATE_HOME", work.resolve("state").toString(), "XDG_CACHE_HOME", work.resolve("cache").toString()),
-                work, args);
+        return run(Map.of(), args);
+    }
+
+    /** With more environment, e.g. {@code SEED_DR_PASSPHRASE} for backup and restore. */
+    CommandRunner.Result run(Map<String, String> env, String... args) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("XDG_STATE_HOME", work.resolve("state").toString());
+        all.put("XDG_CACHE_HOME", work.resolve("cache").toString());
+        return CommandRunner.run(all, work, args);
     }
 }

@@ -42,7 +42,7 @@ class DrArchiveTest {
             }
             w.add(DrManifest.AGENT_TOKEN, DrManifest.Kind.PKI, "0600", "K10x::node:y\n".getBytes(StandardCharsets.UTF_8));
             w.finish(new DrManifest(null, "2026-08-22T10:00:00Z", "test", "seed", "v1.35.7+rke2r1", "seed-1",
-                    withSnapshot ? "snapshot/seed-1.db" : null, false, List.of()));
+                    withSnapshot ? "snapshot/seed-1.db" : null, false, List.of("seed-1", "agent-1"), List.of()));
         }
         return file;
     }
@@ -53,6 +53,7 @@ class DrArchiveTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         DrArchive.Verified v = DrArchive.verify(file, PASS);
         assertEquals("v1.35.7+rke2r1", v.manifest().rke2Version());
+        assertEquals(List.of("seed-1", "agent-1"), v.manifest().nodes(), "the Node names restore --dry-run plans from");
         assertEquals(TOKEN + "\n", v.text(DrManifest.SERVER_TOKEN));
         assertFalse(v.contents().containsKey("snapshot/seed-1.db"), "the snapshot is not kept in memory");
         ByteArrayOutputStream again = new ByteArrayOutputStream();

@@ -11,10 +11,12 @@ import io.seedbootstrap.phase.install.Rke2Service;
 import io.seedbootstrap.rke2.NodeStatus;
 import io.seedbootstrap.rke2.Rke2Paths;
 import io.seedbootstrap.ssh.RemoteCommand;
+import io.seedbootstrap.ssh.RemoteHost;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,17 +25,22 @@ import java.util.Set;
  * be refused ("Node password rejected, duplicate hostname"). So, before the joins, those secrets
  * of the inventory's node names are deleted, unless that machine already runs RKE2 and its node
  * is Ready (a re-run). The old node may still look Ready for a while (its last heartbeat is in
- * the snapshot), so the machine's own unit decides.
+ * the snapshot), so the machine's own unit decides. A dry run on new machines has no API to ask
+ * yet: it plans from the Node names the archive recorded at backup time (RKE2 keeps a
+ * node-password secret per registered node).
  */
 public final class DeleteNodePasswords implements Phase {
     private static final String SUFFIX = ".node-password.rke2";
 
     private final Host bootstrap;
     private final List<Host> others;
+    private final List<String> nodesAtBackup;
 
-    public DeleteNodePasswords(Host bootstrap, List<Host> hosts) {
+    /** @param nodesAtBackup the archive's Node names, null when the archive does not record them */
+    public DeleteNodePasswords(Host bootstrap, List<Host> hosts, List<String> nodesAtBackup) {
         this.bootstrap = bootstrap;
         this.others = hosts.stream().filter(h -> !h.equals(bootstrap)).toList();
+        this.nodesAtBackup = nodesAtBackup == null ? null : List.copyOf(nodesAtBackup);
     }
 
     @Override
@@ -43,14 +50,19 @@ public final class DeleteNodePasswords implements Phase {
 
     @Override
     public boolean shouldRun(RunContext context) {
-        return !others.isEmpty() && !context.dryRun();
+        return !others.isEmpty();
     }
 
     @Override
     public void run(RunContext context) {
         var remote = context.host(bootstrap.name());
+        Optional<List<NodeStatus>> live = Rke2Service.nodes(remote);
+        if (live.isEmpty() && context.dryRun()) {
+            planFromArchive(context, remote);
+            return;
+        }
         Set<String> ready = new HashSet<>();
-        Rke2Service.nodes(remote).orElse(List.of()).stream().filter(NodeStatus::ready).forEach(n -> ready.add(n.name()));
+        live.orElse(List.of()).stream().filter(NodeStatus::ready).forEach(n -> ready.add(n.name()));
         Set<String> present = new HashSet<>();
         try {
             JsonNode list = new ObjectMapper().readTree(remote.exec(RemoteCommand.shell(
@@ -63,12 +75,30 @@ public final class DeleteNodePasswords implements Phase {
         }
         for (Host host : others) {
             String node = host.effectiveNodeName();
-            String secret = node + SUFFIX;
             boolean joined = ready.contains(node) && Rke2Service.active(context.host(host.name()), Rke2Service.unit(host));
-            if (present.contains(secret) && !joined) {
-                context.change(bootstrap.name(), "delete secret kube-system/" + secret + " (node name " + node + " is reused)", () ->
-                        remote.exec(RemoteCommand.shell(Rke2Paths.kubectl("-n kube-system delete secret " + quote(secret))).asRoot()));
+            if (present.contains(node + SUFFIX) && !joined) {
+                delete(context, remote, node);
             }
         }
+    }
+
+    /** Before the restored server runs: the inventory's node names the old cluster had are the reused ones. */
+    private void planFromArchive(RunContext context, RemoteHost remote) {
+        if (nodesAtBackup == null) {
+            context.reporter().warn(bootstrap.name(), "the archive does not record the old Node names (written by an older "
+                    + "seed-bootstrap): node-password secrets of reused node names are deleted, but cannot be listed here");
+            return;
+        }
+        for (Host host : others) {
+            if (nodesAtBackup.contains(host.effectiveNodeName())) {
+                delete(context, remote, host.effectiveNodeName());
+            }
+        }
+    }
+
+    private void delete(RunContext context, RemoteHost remote, String node) {
+        String secret = node + SUFFIX;
+        context.change(bootstrap.name(), "delete secret kube-system/" + secret + " (node name " + node + " is reused)", () ->
+                remote.exec(RemoteCommand.shell(Rke2Paths.kubectl("-n kube-system delete secret " + quote(secret))).asRoot()));
     }
 }

@@ -10,19 +10,24 @@ import io.seedbootstrap.rke2.NodeStatus;
 import io.seedbootstrap.rke2.Rke2Paths;
 import io.seedbootstrap.ssh.RemoteCommand;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Contract C: "Delete stale Node objects afterwards". Nodes the restored datastore knows but the
  * inventory does not name are the machines that were lost; deleting them also drops their etcd
- * membership and node-password secret.
+ * membership and node-password secret. A dry run on new machines has no API to ask yet: it plans
+ * the deletions from the Node names the archive recorded at backup time.
  */
 public final class RemoveStaleNodes implements Phase {
     private final Host bootstrap;
+    private final List<String> nodesAtBackup;
 
-    public RemoveStaleNodes(Host bootstrap) {
+    /** @param nodesAtBackup the archive's Node names, null when the archive does not record them */
+    public RemoveStaleNodes(Host bootstrap, List<String> nodesAtBackup) {
         this.bootstrap = bootstrap;
+        this.nodesAtBackup = nodesAtBackup == null ? null : List.copyOf(nodesAtBackup);
     }
 
     @Override
@@ -31,19 +36,26 @@ public final class RemoveStaleNodes implements Phase {
     }
 
     @Override
-    public boolean shouldRun(RunContext context) {
-        return !context.dryRun();
-    }
-
-    @Override
     public void run(RunContext context) {
         var remote = context.host(bootstrap.name());
         Set<String> wanted = context.inventory().hosts().stream().map(Host::effectiveNodeName).collect(Collectors.toSet());
-        List<NodeStatus> nodes = Rke2Service.nodes(remote).orElse(List.of());
-        for (NodeStatus node : nodes) {
-            if (!wanted.contains(node.name())) {
-                context.change(bootstrap.name(), "delete node " + node.name() + " (not in the inventory)", () ->
-                        remote.exec(RemoteCommand.shell(Rke2Paths.kubectl("delete node " + quote(node.name()))).asRoot()));
+        Optional<List<NodeStatus>> live = Rke2Service.nodes(remote);
+        List<String> nodes;
+        if (live.isPresent()) {
+            nodes = live.get().stream().map(NodeStatus::name).toList();
+        } else if (context.dryRun() && nodesAtBackup != null) {
+            nodes = nodesAtBackup;
+        } else {
+            if (context.dryRun()) {
+                context.reporter().warn(bootstrap.name(), "the archive does not record the old Node names (written by an older "
+                        + "seed-bootstrap): the Node objects of machines no longer in the inventory are deleted, but cannot be listed here");
+            }
+            return;
+        }
+        for (String node : nodes) {
+            if (!wanted.contains(node)) {
+                context.change(bootstrap.name(), "delete node " + node + " (not in the inventory)", () ->
+                        remote.exec(RemoteCommand.shell(Rke2Paths.kubectl("delete node " + quote(node))).asRoot()));
             }
         }
     }

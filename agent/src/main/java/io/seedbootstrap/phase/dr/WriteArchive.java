@@ -8,7 +8,9 @@ import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.install.FetchKubeconfig;
+import io.seedbootstrap.phase.install.Rke2Service;
 import io.seedbootstrap.pki.ArchiveCipher;
+import io.seedbootstrap.rke2.NodeStatus;
 import io.seedbootstrap.rke2.Rke2Paths;
 import io.seedbootstrap.ssh.RemoteCommand;
 import io.seedbootstrap.ssh.RemoteHost;
@@ -95,11 +97,16 @@ public final class WriteArchive implements Phase {
                 addPki(writer);
                 DrManifest manifest = writer.finish(new DrManifest(null, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                         .toString(), target.createdBy(), context.inventory().cluster().name(), snapshot.rke2Version(), bootstrap.name(), entry,
-                        target.rootKeys(), List.of()));
+                        target.rootKeys(), nodeNames(remote), List.of()));
                 context.reporter().info(null, "archive " + target.file() + ": " + manifest.files().size() + " files, snapshot "
                         + snapshot.name() + " (" + snapshot.size() + " bytes), RKE2 " + snapshot.rke2Version());
             }
         });
+    }
+
+    /** The Node names restore must clean up after (contract C: stale Node objects); null when the API does not answer. */
+    private static List<String> nodeNames(RemoteHost remote) {
+        return Rke2Service.nodes(remote).map(nodes -> nodes.stream().map(NodeStatus::name).sorted().toList()).orElse(null);
     }
 
     /** Files in the config.yaml.d and manifests folders, and the config files; names only (no secret in them). */
