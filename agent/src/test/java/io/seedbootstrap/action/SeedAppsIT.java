@@ -216,6 +216,26 @@ class SeedAppsIT {
         assertTrue(again.out().contains("0 change(s) made"), again.out() + again.err());
     }
 
+    @Test
+    @Order(3)
+    void aChartFileDeletedByHandIsPutBackWithoutWaitingForAJobThatNeverComes() throws Exception {
+        TestMachine server = machines.get(0);
+        Path converged = inventory("rancher.it.example.internal", ", replicas: 2");
+        CommandRunner.Result first = fixture.run("install", converged.toString());
+        assertEquals(0, first.exitCode(), first.err());
+        String before = server.sh("sha256sum " + MANIFESTS + "seed-cert-manager.yaml").stdout();
+        assertTrue(server.sh("rm " + MANIFESTS + "seed-cert-manager.yaml").ok());
+
+        // the HelmChart in the cluster is unchanged, so the helm-controller starts no new job: the
+        // completed one counts (a wait for a new one would run into the 30 s deadline)
+        long started = System.nanoTime();
+        CommandRunner.Result rerun = fixture.run("install", converged.toString(), "--wait-timeout", "30");
+        assertEquals(0, rerun.exitCode(), rerun.err());
+        assertTrue(java.util.regex.Pattern.compile("(?<!\\d)1 change\\(s\\) made").matcher(rerun.out()).find(), rerun.out() + rerun.err());
+        assertEquals(before, server.sh("sha256sum " + MANIFESTS + "seed-cert-manager.yaml").stdout(), "the same file is back");
+        assertTrue(System.nanoTime() - started < java.util.concurrent.TimeUnit.SECONDS.toNanos(30), "did not wait for a new job");
+    }
+
     private static String read(Path file) {
         try {
             return Files.readString(file);

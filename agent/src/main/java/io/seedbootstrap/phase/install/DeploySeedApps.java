@@ -92,7 +92,11 @@ public final class DeploySeedApps implements Phase {
             for (KubeSecret secret : step.secrets()) {
                 ensureSecret(context, kubectl, live, secret);
             }
+            boolean appliedBefore = live && applied(kubectl, step.chart());
             Optional<Long> written = ensureFile(context, remote, present, step.chart());
+            if (appliedBefore) {
+                written = Optional.empty(); // the file was put back as RKE2 last applied it: no new job will come
+            }
             if (written.isEmpty() && live) {
                 written = rerunFailedJob(context, remote, kubectl, step);
             }
@@ -307,6 +311,17 @@ public final class DeploySeedApps implements Phase {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether RKE2 already applied exactly this content (its AddOn records the sha256, D), as when
+     * the file was deleted or edited by hand and is now written back: the HelmChart does not
+     * change then, so the job of that content is the one to look at, not a new one.
+     */
+    private static boolean applied(Kubectl kubectl, AppStep.AddOnFile file) {
+        return kubectl.get("addon", "kube-system", file.addOnName())
+                .map(a -> RemoteFiles.sha256(file.content()).equals(a.path("spec").path("checksum").asText()))
+                .orElse(false);
     }
 
     /** D: RKE2 records each manifests-folder file as AddOn kube-system/&lt;basename&gt; with the sha256 it applied. */
