@@ -92,7 +92,8 @@ public final class DeploySeedApps implements Phase {
             for (KubeSecret secret : step.secrets()) {
                 ensureSecret(context, kubectl, live, secret);
             }
-            boolean appliedBefore = live && applied(kubectl, step.chart());
+            // asked before the write (RKE2 applies a new file at once) and only when there is one to make
+            boolean appliedBefore = live && !current(present, step.chart()) && applied(kubectl, step.chart());
             Optional<Long> written = ensureFile(context, remote, present, step.chart());
             if (appliedBefore) {
                 written = Optional.empty(); // the file was put back as RKE2 last applied it: no new job will come
@@ -201,13 +202,18 @@ public final class DeploySeedApps implements Phase {
         return true;
     }
 
+    /** Whether the host already has the file with this content and mode 0600. */
+    private static boolean current(Map<String, RemoteFiles.State> present, AppStep.AddOnFile file) {
+        RemoteFiles.State state = present.get(file.path());
+        return state != null && state.sha256().equals(RemoteFiles.sha256(file.content())) && state.mode().equals("0600");
+    }
+
     /** Writes a manifests-folder file whose content or mode differs; returns the host's time of the write (epoch seconds). */
     private Optional<Long> ensureFile(RunContext context, RemoteHost remote, Map<String, RemoteFiles.State> present, AppStep.AddOnFile file) {
-        byte[] content = file.content().getBytes(StandardCharsets.UTF_8);
-        RemoteFiles.State state = present.get(file.path());
-        if (state != null && state.sha256().equals(RemoteFiles.sha256(content)) && state.mode().equals("0600")) {
+        if (current(present, file)) {
             return Optional.empty();
         }
+        byte[] content = file.content().getBytes(StandardCharsets.UTF_8);
         long[] at = {0};
         context.change(bootstrap.name(), "write " + file.path() + " (0600, " + content.length + " bytes)", () -> {
             at[0] = hostTime(remote);
@@ -319,19 +325,21 @@ public final class DeploySeedApps implements Phase {
      * change then, so the job of that content is the one to look at, not a new one.
      */
     private static boolean applied(Kubectl kubectl, AppStep.AddOnFile file) {
-        return kubectl.get("addon", "kube-system", file.addOnName())
-                .map(a -> RemoteFiles.sha256(file.content()).equals(a.path("spec").path("checksum").asText()))
-                .orElse(false);
+        return kubectl.get("addon", "kube-system", file.addOnName()).map(a -> records(a, file)).orElse(false);
+    }
+
+    /** D: the sha256 RKE2 records on a file's AddOn is the one of the content it applied. */
+    private static boolean records(JsonNode addon, AppStep.AddOnFile file) {
+        return RemoteFiles.sha256(file.content()).equals(addon.path("spec").path("checksum").asText());
     }
 
     /** D: RKE2 records each manifests-folder file as AddOn kube-system/&lt;basename&gt; with the sha256 it applied. */
     private void waitForAddOn(RunContext context, Kubectl kubectl, AppStep.AddOnFile file) {
-        String sha = RemoteFiles.sha256(file.content());
         Instant deadline = Instant.now().plus(context.options().waitTimeout());
         while (true) {
             Optional<JsonNode> addon = kubectl.get("addon", "kube-system", file.addOnName());
             String error = addon.map(a -> a.path("status").path("error").asText("")).orElse("");
-            if (addon.isPresent() && sha.equals(addon.get().path("spec").path("checksum").asText()) && error.isEmpty()) {
+            if (addon.isPresent() && records(addon.get(), file) && error.isEmpty()) {
                 return;
             }
             if (Instant.now().isAfter(deadline)) {
