@@ -1,6 +1,7 @@
 package io.seedbootstrap.apps;
 
 import io.seedbootstrap.inventory.model.Apps;
+import io.seedbootstrap.inventory.model.IngressController;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.pki.PasswordHashes;
 import io.seedbootstrap.rke2.ConfigYaml;
@@ -54,6 +55,16 @@ public final class ArgoCdApp {
             HelmCharts.put(values, "server.ingress.enabled", true);
             HelmCharts.put(values, "server.ingress.hostname", argocd.hostname());
             HelmCharts.put(values, "server.ingress.tls", true);
+            // TLS ends at the ingress (argo-helm README "SSL Termination at Ingress Controller"): argocd-server
+            // serves plain HTTP, and the chart's Ingress then targets its http port (templates/argocd-server/
+            // ingress.yaml, $servicePort). Left serving TLS it answers the ingress's plain HTTP with a redirect to
+            // https, in a loop (argo-cd server/server.go). Both RKE2 ingress controllers speak HTTP to port 80.
+            HelmCharts.putKey(values, "configs.params", "server.insecure", true);
+            if (inventory.cluster().ingressController() == IngressController.TRAEFIK) {
+                // Traefik serves an Ingress on every entrypoint unless told: keep ArgoCD's login off plain HTTP
+                HelmCharts.putKey(values, "server.ingress.annotations", "traefik.ingress.kubernetes.io/router.entrypoints", "websecure");
+                HelmCharts.putKey(values, "server.ingress.annotations", "traefik.ingress.kubernetes.io/router.tls", "true");
+            }
         }
         HelmCharts.put(values, "configs.secret.createSecret", true);
         Apps.GitRepo repo = argocd.repo();

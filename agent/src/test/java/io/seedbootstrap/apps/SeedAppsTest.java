@@ -259,6 +259,7 @@ class SeedAppsTest {
         assertEquals("argocd.lab.example.internal", values.path("global").path("domain").asText());
         assertTrue(values.path("server").path("ingress").path("enabled").asBoolean());
         assertTrue(values.path("server").path("ingress").path("tls").asBoolean());
+        assertTrue(values.path("configs").path("params").path("server.insecure").asBoolean(), "TLS ends at the ingress");
         assertFalse(step.chart().content().contains("$2a$"), "the hash is in a Secret, not valuesContent");
 
         // F.1: bcrypt hash that verifies against the password, fixed mtime
