@@ -286,24 +286,37 @@ class SeedAppsTest {
         assertEquals("seed-lab", data(cluster).get("name"));
         assertEquals(false, new ObjectMapper().readTree(data(cluster).get("config")).path("tlsClientConfig").path("insecure").asBoolean(true));
 
-        // F.3: one ApplicationSet per component
+        // F.3: one ApplicationSet, components x clusters labelled app/<name>: install, synced wave by wave
         List<JsonNode> sets = new ArrayList<>();
         YAML.readValues(YAML.getFactory().createParser(step.afterChart().get(0).content()), JsonNode.class).forEachRemaining(sets::add);
-        assertEquals(List.of("cert-manager", "monitoring"), sets.stream().map(s -> s.path("metadata").path("name").asText()).toList());
-        JsonNode monitoring = sets.get(1);
-        assertEquals("argoproj.io/v1alpha1", monitoring.path("apiVersion").asText());
-        assertEquals("argocd", monitoring.path("metadata").path("namespace").asText());
-        assertEquals("install", monitoring.path("spec").path("generators").get(0).path("clusters").path("selector").path("matchLabels")
-                .path("app/monitoring").asText());
-        JsonNode template = monitoring.path("spec").path("template");
-        assertEquals("{{.nameNormalized}}-monitoring", template.path("metadata").path("name").asText());
-        assertEquals("2", template.path("metadata").path("annotations").path("argocd.argoproj.io/sync-wave").asText());
+        assertEquals(1, sets.size());
+        JsonNode set = sets.get(0);
+        assertEquals("argoproj.io/v1alpha1", set.path("apiVersion").asText());
+        assertEquals("seed-components", set.path("metadata").path("name").asText());
+        assertEquals("argocd", set.path("metadata").path("namespace").asText());
+        JsonNode matrix = set.path("spec").path("generators").get(0).path("matrix").path("generators");
+        JsonNode elements = matrix.get(0).path("list").path("elements");
+        assertEquals("{\"component\":\"cert-manager\",\"componentNamespace\":\"cert-manager\",\"componentPath\":\"components/cert-manager\","
+                + "\"wave\":\"w0\"}", elements.get(0).toString());
+        assertEquals("{\"component\":\"monitoring\",\"componentNamespace\":\"cattle-monitoring-system\","
+                + "\"componentPath\":\"components/monitoring\",\"wave\":\"w2\"}", elements.get(1).toString());
+        assertEquals("install", matrix.get(1).path("clusters").path("selector").path("matchLabels").path("app/{{.component}}").asText());
+        JsonNode strategy = set.path("spec").path("strategy");
+        assertEquals("RollingSync", strategy.path("type").asText(), "Progressive-Syncs.md: waves of generated Applications need it");
+        assertEquals("[{\"matchExpressions\":[{\"key\":\"seed-bootstrap.io/wave\",\"operator\":\"In\",\"values\":[\"w0\"]}]},"
+                + "{\"matchExpressions\":[{\"key\":\"seed-bootstrap.io/wave\",\"operator\":\"In\",\"values\":[\"w2\"]}]}]",
+                strategy.path("rollingSync").path("steps").toString(), "one step per wave, lowest first");
+        JsonNode template = set.path("spec").path("template");
+        assertEquals("{{.nameNormalized}}-{{.component}}", template.path("metadata").path("name").asText());
+        assertEquals("{{.wave}}", template.path("metadata").path("labels").path("seed-bootstrap.io/wave").asText());
+        assertFalse(template.path("metadata").has("annotations"), "no sync-wave annotation: it orders nothing between Applications");
         assertEquals("https://git.lab.example.internal/platform/fleet.git", template.path("spec").path("source").path("repoURL").asText());
-        assertEquals("components/monitoring", template.path("spec").path("source").path("path").asText());
+        assertEquals("{{.componentPath}}", template.path("spec").path("source").path("path").asText());
         assertEquals("main", template.path("spec").path("source").path("targetRevision").asText());
         assertEquals("{{.server}}", template.path("spec").path("destination").path("server").asText());
-        assertEquals("cattle-monitoring-system", template.path("spec").path("destination").path("namespace").asText());
-        assertTrue(template.path("spec").path("syncPolicy").path("automated").path("selfHeal").asBoolean());
+        assertEquals("{{.componentNamespace}}", template.path("spec").path("destination").path("namespace").asText());
+        assertTrue(template.path("spec").path("syncPolicy").path("automated").path("prune").asBoolean());
+        assertTrue(values.path("configs").path("params").path("applicationsetcontroller.enable.progressive.syncs").asBoolean());
     }
 
     @Test

@@ -246,6 +246,20 @@ class UpstreamChartsRenderTest {
         }
     }
 
+    /** The components' RollingSync works only with progressive syncs on (Progressive-Syncs.md): the chart turns it on. */
+    @Test
+    void argoCdApplicationSetControllerRunsWithProgressiveSyncs() throws Exception {
+        assertFalse(plan(HA).inventory().apps().components().isEmpty());
+        HelmControllerRender.Rendered rendered = render(HA, "ArgoCD");
+        assertEquals("true", rendered.one("ConfigMap", "argocd-cmd-params-cm").path("data")
+                .path("applicationsetcontroller.enable.progressive.syncs").asText());
+        JsonNode controller = rendered.one("Deployment", "argocd-applicationset-controller").path("spec").path("template").path("spec")
+                .path("containers").get(0);
+        JsonNode env = find(controller.path("env"), e -> e.path("name").asText().equals("ARGOCD_APPLICATIONSET_CONTROLLER_ENABLE_PROGRESSIVE_SYNCS"));
+        assertEquals("applicationsetcontroller.enable.progressive.syncs", env.path("valueFrom").path("configMapKeyRef").path("key").asText());
+        assertEquals("argocd-cmd-params-cm", env.path("valueFrom").path("configMapKeyRef").path("name").asText());
+    }
+
     static Map<String, JsonNode> byName(List<JsonNode> objects) {
         Map<String, JsonNode> byName = new HashMap<>();
         objects.forEach(o -> byName.put(o.path("metadata").path("name").asText(), o));
