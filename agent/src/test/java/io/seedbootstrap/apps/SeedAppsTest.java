@@ -204,6 +204,54 @@ class SeedAppsTest {
         assertFalse(step.afterChart().get(0).content().contains("vault-secret-id-0"));
     }
 
+    /**
+     * With the Vault issuer, cert-manager (re)issues tls-rancher-ingress from Vault, so Rancher's
+     * privateCA (tls-ca) must be the Vault PKI's CA, not the site root: the inventory must name it
+     * (apps.certManager.issuer.vault.pkiCaFile), else validation refuses the combination (exit 2).
+     */
+    @Test
+    void vaultIssuerWithRancherTrustsTheVaultPkiCaAndLetsCertManagerIssueTheIngressCertificate() throws Exception {
+        String vault = "      vault: {server: \"https://vault.lab.example.internal:8200\", path: pki_int/sign/lab, roleId: role-1, "
+                + "secretId: \"${VAULT_SECRET_ID}\"";
+        String apps = String.join("\n",
+                "apps:",
+                "  certManager:",
+                "    issuer:",
+                "      name: vault-issuer",
+                "      type: vault",
+                vault + "%s}",
+                "  rancher: {hostname: rancher.lab.example.internal, bootstrapPassword: \"${RANCHER_PW}\"}",
+                "  argocd: {enabled: false}");
+        Path without = write("vault-rancher.yaml", apps.formatted(""));
+        var loaded = new InventoryLoader(Environment.of(ENV), work).load(without, LoadOptions.defaults());
+        assertFalse(loaded.ok());
+        assertTrue(loaded.diagnostics().toString().contains("apps.certManager.issuer.vault.pkiCaFile"), loaded.diagnostics().toString());
+        assertTrue(loaded.diagnostics().toString().contains("apps.rancher"), loaded.diagnostics().toString());
+        CommandRunner.Result validate = CommandRunner.run(ENV, work, "inventory", "validate", without.toString());
+        assertEquals(2, validate.exitCode(), validate.err());
+
+        // the Vault PKI's own CA (here: a CA that is not the site's), named in the inventory
+        Path vaultCa = work.resolve("vault-pki-ca.pem");
+        Files.writeString(vaultCa, pki("cluster/root-ca.crt"));
+        Inventory inventory = load(write("vault-rancher-ca.yaml", apps.formatted(", pkiCaFile: " + vaultCa)));
+        assertTrue(SeedApps.problems(inventory, charts(), new SiteMaterial(work.resolve("pki")), NOW).isEmpty());
+        AppStep rancher = step(plan(inventory), "Rancher");
+        assertEquals(Map.of("cacerts.pem", pki("cluster/root-ca.crt")), data(secret(rancher, "tls-ca")),
+                "tls-ca is the CA that signs what cert-manager issues from Vault");
+        assertTrue(rancher.secrets().stream().noneMatch(s -> s.name().equals("tls-rancher-ingress")),
+                "no site leaf that tls-ca would not verify: cert-manager issues tls-rancher-ingress from Vault");
+        assertEquals("vault-issuer", values(helmChart(rancher)).path("ingress").path("extraAnnotations").path("cert-manager.io/cluster-issuer").asText());
+
+        // a file that is no CA certificate is refused before anything is deployed
+        Path leaf = work.resolve("not-a-ca.pem");
+        Files.writeString(leaf, pki("site/certs/rancher.lab.example.internal/tls.crt"));
+        List<String> problems = SeedApps.problems(load(write("vault-rancher-leaf.yaml", apps.formatted(", pkiCaFile: " + leaf))), charts(),
+                new SiteMaterial(work.resolve("pki")), NOW);
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("apps.certManager.issuer.vault.pkiCaFile " + leaf + ": "), problems.get(0));
+        assertTrue(problems.get(0).contains("not a CA certificate"), problems.get(0));
+    }
+
     @Test
     void rancherWithTheSiteCaPrivateCaAndTheBootstrapPasswordOnlyInASecret() throws Exception {
         AppStep step = step(plan(load(write("rancher.yaml", ""))), "Rancher");
