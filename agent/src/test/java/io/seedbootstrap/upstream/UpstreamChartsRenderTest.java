@@ -125,6 +125,12 @@ class UpstreamChartsRenderTest {
         HelmControllerRender.Rendered rendered = render(HA, "MetalLB");
         assertTrue(byName(rendered.kind("CustomResourceDefinition")).keySet().containsAll(List.of("ipaddresspools.metallb.io",
                 "l2advertisements.metallb.io", "bgppeers.metallb.io", "bgpadvertisements.metallb.io")), rendered.names().toString());
+        // the CRDs the pools are validated against (CrdConformanceTest reads the subchart's file) are what the chart installs
+        Map<String, JsonNode> fromFile = byName(UpstreamCharts.documents(Files.readString(Upstream.path(
+                "charts/metallb/charts/crds/templates/crds.yaml")).replace("{{ .Release.Namespace }}", "metallb-system")));
+        for (JsonNode crd : rendered.kind("CustomResourceDefinition")) {
+            assertEquals(fromFile.get(crd.path("metadata").path("name").asText()).path("spec"), crd.path("spec"));
+        }
         JsonNode speaker = rendered.one("DaemonSet", "metallb-speaker");
         assertEquals("metallb-system", speaker.path("metadata").path("namespace").asText());
         JsonNode containers = speaker.path("spec").path("template").path("spec").path("containers");
