@@ -266,6 +266,18 @@ class UpstreamChartsRenderTest {
         assertEquals("argocd-cmd-params-cm", env.path("valueFrom").path("configMapKeyRef").path("name").asText());
     }
 
+    /** argo-cd's redis-ha subchart is not in shared and was removed from the scratch copy: allowed only because it stays off. */
+    @ParameterizedTest
+    @ValueSource(strings = {HA, AIRGAP})
+    void argoCdRendersWithoutTheRedisHaSubchartBecauseOurValuesKeepItOff(String example) throws Exception {
+        HelmControllerRender.Rendered rendered = render(example, "ArgoCD");
+        JsonNode values = UpstreamCharts.defaults(work.resolve("charts"), "argo-cd").deepCopy();
+        UpstreamCharts.YAML.readerForUpdating(values).readValue(rendered.effectiveValues());
+        UpstreamCharts.assertDependencyDisabled(values, "redis-ha.enabled");
+        assertEquals(1, rendered.kind("Deployment").stream().filter(d -> d.path("metadata").path("name").asText().equals("argocd-redis")).count(),
+                "the single redis the chart runs without redis-ha");
+    }
+
     static Map<String, JsonNode> byName(List<JsonNode> objects) {
         Map<String, JsonNode> byName = new HashMap<>();
         objects.forEach(o -> byName.put(o.path("metadata").path("name").asText(), o));
