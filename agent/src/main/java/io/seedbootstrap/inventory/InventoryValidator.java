@@ -272,6 +272,13 @@ public final class InventoryValidator {
             if (issuer.vault().secretId() == null) {
                 error("apps.certManager.issuer.vault.secretId", "the Vault AppRole secret id is required with issuer type vault; use ${ENV_VAR}");
             }
+            // E.2/E.3: cert-manager issues tls-rancher-ingress from Vault, so Rancher's privateCA (tls-ca) must be Vault's CA
+            if (apps.certManager().enabled() && apps.rancher().enabled() && issuer.vault().pkiCaFile() == null) {
+                error("apps.certManager.issuer.vault.pkiCaFile", "with issuer type vault and Rancher on (apps.rancher), cert-manager "
+                        + "issues Rancher's ingress certificate from Vault, and Rancher's tls-ca (privateCA) must be the CA that signs it: "
+                        + "set pkiCaFile to the Vault PKI's CA certificate (PEM), or use issuer type ca, or set apps.rancher.enabled: false");
+            }
+            checkReadable(issuer.vault().pkiCaFile(), "apps.certManager.issuer.vault.pkiCaFile", "CA certificate");
         }
         if (!apps.components().isEmpty() && (apps.argocd().repo() == null)) {
             error("apps.components", "platform components are listed but apps.argocd.repo is not set; ArgoCD needs the site's Git "
