@@ -1,10 +1,12 @@
 package io.seedbootstrap.rke2;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * YAML as RKE2 and Kubernetes read it. Strings that look like numbers or booleans stay quoted:
@@ -12,7 +14,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
  * write-kubeconfig-mode wants the string.
  */
 public final class ConfigYaml {
+    /** Reading limits for YAML that comes back from hosts (README "Security notes"); RKE2's files are a few KiB. */
+    public static final int MAX_DOCUMENT_CHARS = 4 << 20;
+    private static final int MAX_NESTING = 64;
     private static final ObjectMapper MAPPER = new ObjectMapper(YAMLFactory.builder()
+            .loaderOptions(loaderOptions())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING)
+                    .maxDocumentLength(MAX_DOCUMENT_CHARS).maxStringLength(MAX_DOCUMENT_CHARS).build())
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
@@ -21,6 +29,19 @@ public final class ConfigYaml {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private ConfigYaml() {}
+
+    /**
+     * Jackson reads YAML event by event and gives an alias as its anchor's name (it never copies
+     * the anchored value), so "billion laughs" cannot grow; the limits below bound the rest.
+     */
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(MAX_DOCUMENT_CHARS);
+        options.setNestingDepthLimit(MAX_NESTING);
+        options.setMaxAliasesForCollections(50);
+        options.setAllowRecursiveKeys(false);
+        return options;
+    }
 
     public static String write(Object document) {
         try {
