@@ -1,11 +1,16 @@
 package io.seedbootstrap.rke2;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.seedbootstrap.support.Secret;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -26,7 +31,23 @@ public final class ConfigYaml {
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
             .build())
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .registerModule(new SimpleModule("host-files").addSerializer(Secret.class, new Revealed()));
+
+    /**
+     * These files go to the hosts (config.yaml and the like), so an inventory value from
+     * {@code ${ENV}} held as a {@link Secret} is written as its value here, and only here.
+     */
+    private static final class Revealed extends StdSerializer<Secret> {
+        Revealed() {
+            super(Secret.class);
+        }
+
+        @Override
+        public void serialize(Secret secret, JsonGenerator generator, SerializerProvider provider) throws java.io.IOException {
+            generator.writeString(secret.reveal());
+        }
+    }
 
     private ConfigYaml() {}
 
