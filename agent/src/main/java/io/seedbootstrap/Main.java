@@ -16,6 +16,8 @@ public final class Main {
             System.setProperty("org.slf4j.simpleLogger.log.io.seedbootstrap", "debug");
         }
         boolean verbose = verbose(args);
+        // libraries' log lines (slf4j-simple writes to System.err) may quote host text: escaped like our own output
+        System.setErr(new java.io.PrintStream(io.seedbootstrap.support.TerminalText.stream(System.err), true, StandardCharsets.UTF_8));
         // a worker thread that dies of an exception or Error prints one line, not a raw trace (the command reports the failure)
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
             System.err.println("seed-bootstrap: internal error in thread " + thread.getName() + ": " + e

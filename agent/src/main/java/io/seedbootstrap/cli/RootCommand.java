@@ -4,6 +4,7 @@ import io.seedbootstrap.inventory.InventoryLoader;
 import io.seedbootstrap.support.Environment;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
+import io.seedbootstrap.support.TerminalText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.AutoComplete;
@@ -51,12 +52,17 @@ public final class RootCommand implements Runnable {
      * Builds the command line, runs it and maps every outcome to a documented exit code.
      * Separate from main() so command tests run the real CommandLine with their own streams.
      */
-    public static int run(String[] args, PrintWriter out, PrintWriter err, Environment environment, Path home) {
+    public static int run(String[] args, PrintWriter rawOut, PrintWriter rawErr, Environment environment, Path home) {
+        // every character of every command's output passes TerminalText: untrusted text (bundle and archive
+        // metadata, host output) cannot reach the terminal as escape sequences; nothing of ours writes control codes
+        PrintWriter out = new PrintWriter(TerminalText.writer(rawOut), true);
+        PrintWriter err = new PrintWriter(TerminalText.writer(rawErr), true);
         CliContext context = new CliContext(environment, home, new InventoryLoader(environment, home));
         CommandLine commandLine = new CommandLine(new RootCommand(context), new ContextFactory(context));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF)); // help text passes the filter too
         commandLine.setParameterExceptionHandler((ex, arguments) -> {
             err.println("seed-bootstrap: " + ex.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
@@ -82,7 +88,12 @@ public final class RootCommand implements Runnable {
             return ExitCode.INTERNAL.code();
         });
         boolean verbose = java.util.Arrays.asList(args).contains("-v") || java.util.Arrays.asList(args).contains("--verbose");
-        return guard(() -> commandLine.execute(args), err, verbose);
+        try {
+            return guard(() -> commandLine.execute(args), err, verbose);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
     /**
