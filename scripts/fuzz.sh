@@ -22,10 +22,10 @@ for target in "${targets[@]}"; do
   echo "== fuzzing $target for ${seconds}s"
   log=$(mktemp -t "fuzz-${target//#/-}.XXXX.log")
   if JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${seconds}s" mvn -B surefire:test@fuzz -pl agent -Dtest="$target" >"$log" 2>&1; then
-    grep -E '^Done [0-9]+ runs' "$log" | tail -1
+    grep -a -E '^Done [0-9]+ runs' "$log" | tail -1
   else
     failed+=("$target")
-    grep -E 'Done [0-9]+ runs|crash-|Test unit written|==[0-9]+== ERROR|Exception|Error' "$log" | head -20
+    grep -a -E 'Done [0-9]+ runs|crash-|Test unit written|==[0-9]+== ERROR|Exception|Error' "$log" | head -20
     echo "   full output: $log"
   fi
 done

@@ -46,6 +46,15 @@ class ErrorExitTest {
     }
 
     @Test
+    void anInventoryLargerThan8MiBIsRefusedBeforeItIsRead() throws IOException {
+        Path file = dir.resolve("hosts.ini");
+        Files.writeString(file, "[rke2_servers]\n" + "# padding\n".repeat(900_000));
+        CommandRunner.Result result = CommandRunner.run("inventory", "validate", file.toString());
+        assertEquals(2, result.exitCode(), result.err());
+        assertTrue(result.err().contains(file + ": larger than 8 MiB"), result.err());
+    }
+
+    @Test
     void aStackOverflowIsOneLineAndExit4() {
         StringWriter err = new StringWriter();
         int code = RootCommand.guard(() -> recurse(0), new PrintWriter(err, true), false);

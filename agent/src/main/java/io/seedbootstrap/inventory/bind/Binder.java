@@ -291,7 +291,12 @@ public final class Binder {
             return text;
         }
         if (Path.class.equals(raw)) {
-            return resolvePath(text);
+            try {
+                return resolvePath(text);
+            } catch (java.nio.file.InvalidPathException e) { // e.g. a NUL character (found by AnsibleFuzzTest)
+                diagnostics.error(scalar.position(), path, "is not a usable file path (" + e.getReason() + ")");
+                return null;
+            }
         }
         if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) {
             if ((scalar.kind() != RawScalar.Kind.INTEGER && !fromEnv) || !text.trim().matches("^[-+]?[0-9]{1,18}$")) {
