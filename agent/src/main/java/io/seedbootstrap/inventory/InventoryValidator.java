@@ -85,6 +85,7 @@ public final class InventoryValidator {
         checkServers();
         checkCluster();
         checkSsh();
+        checkSudoPasswords();
         checkExtraConfig();
         checkRegistries();
         checkApps();
@@ -358,6 +359,28 @@ public final class InventoryValidator {
             }
             checkReadable(site.certFile(), "pki.site.certFile", "CA certificate");
             checkReadable(site.keyFile(), "pki.site.keyFile", "CA private key");
+        }
+    }
+
+    /**
+     * sudo reads its password as one line from stdin (-S): text after a line break would reach the
+     * command's own stdin, so such a password is refused (never echoed: it is a secret).
+     */
+    private void checkSudoPasswords() {
+        checkOneLine(inventory.ssh().sudoPassword(), "ssh.sudoPassword");
+        List<Host> hosts = inventory.hosts();
+        for (int i = 0; i < hosts.size(); i++) {
+            if (hosts.get(i).ssh() != null) {
+                checkOneLine(hosts.get(i).ssh().sudoPassword(), "hosts[" + i + "].ssh.sudoPassword");
+            }
+        }
+    }
+
+    private void checkOneLine(io.seedbootstrap.support.Secret password, String path) {
+        if (password != null && (password.reveal().indexOf('\n') >= 0 || password.reveal().indexOf('\r') >= 0)) {
+            error(path, "the sudo password " + (password.source() != null ? "from " + password.source() + " " : "")
+                    + "contains a line break; sudo reads one line, so the rest would reach the command's input: "
+                    + "set it without the line break (e.g. export it with printf '%s', not from a file ending in a newline)");
         }
     }
 

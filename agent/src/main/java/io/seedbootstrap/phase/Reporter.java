@@ -1,6 +1,7 @@
 package io.seedbootstrap.phase;
 
 import io.seedbootstrap.support.Redactor;
+import io.seedbootstrap.support.TerminalText;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -67,7 +68,7 @@ public final class Reporter implements AutoCloseable {
 
     /** A line for the operator and the log. {@code host} may be null for run-wide lines. */
     public synchronized void info(String host, String message) {
-        String line = prefix(host) + redactor.redact(message);
+        String line = TerminalText.escape(prefix(host) + redactor.redact(message));
         err.println(line);
         err.flush();
         write("INFO ", line);
@@ -75,7 +76,7 @@ public final class Reporter implements AutoCloseable {
 
     /** A warning: shown and logged. */
     public synchronized void warn(String host, String message) {
-        String line = prefix(host) + "warning: " + redactor.redact(message);
+        String line = TerminalText.escape(prefix(host) + "warning: " + redactor.redact(message));
         err.println(line);
         err.flush();
         write("WARN ", line);
@@ -83,7 +84,7 @@ public final class Reporter implements AutoCloseable {
 
     /** Detail for the log file (and stderr with --verbose). */
     public synchronized void debug(String host, String message) {
-        String line = prefix(host) + redactor.redact(message);
+        String line = TerminalText.escape(prefix(host) + redactor.redact(message));
         if (verbose) {
             err.println(line);
             err.flush();
