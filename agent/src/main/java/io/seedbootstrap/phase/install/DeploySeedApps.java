@@ -31,6 +31,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,7 +85,7 @@ public final class DeploySeedApps implements Phase {
             step.afterChart().forEach(f -> paths.add(f.path()));
         }
         Map<String, RemoteFiles.State> present = RemoteFiles.states(remote, paths);
-        Map<String, JsonNode> chartConfigs = new java.util.HashMap<>();
+        Map<String, JsonNode> chartConfigs = new HashMap<>();
         if (live) {
             kubectl.list("helmchartconfig", "kube-system", null).forEach(c -> chartConfigs.put(c.path("metadata").path("name").asText(), c));
         }
