@@ -1,7 +1,9 @@
 #!/bin/sh
 # install.sh of the RKE2 contract double (a test double, NOT RKE2; written for seed-bootstrap).
-# It follows the artifact-path tarball mode of the contract (A.2) and nothing else: there is
-# no download, channel or RPM support, because the double is only ever installed offline.
+# make-artifacts.sh ships RKE2's own install.sh instead whenever ../shared/upstream is beside the
+# repository; this one is the stand-in without it (README.md "Which install.sh"). It follows
+# upstream's artifact-path tarball mode (A.2) and nothing else: there is no download, channel or
+# RPM support, because the double is only ever installed offline.
 #
 #   INSTALL_RKE2_ARTIFACT_PATH=/root/rke2-artifacts sh install.sh
 #   INSTALL_RKE2_ARTIFACT_PATH=/root/rke2-artifacts INSTALL_RKE2_TYPE=agent sh install.sh
@@ -124,17 +126,13 @@ unpack_tarball() {
     mkdir -p "$INSTALL_RKE2_TAR_PREFIX"
     tar xzf "$TMP_TARBALL" -C "$INSTALL_RKE2_TAR_PREFIX"
     if [ "$INSTALL_RKE2_TAR_PREFIX" != "/usr/local" ]; then
+        # as upstream's unpack_tarball (install.sh:384-390): the first /usr/local of each line of the
+        # units and the uninstall script, then only the units move; their .env files stay
         info "updating tarball contents to reflect install path"
-        sed -i "s|/usr/local|$INSTALL_RKE2_TAR_PREFIX|g" \
-            "$INSTALL_RKE2_TAR_PREFIX/lib/systemd/system/rke2-server.service" \
-            "$INSTALL_RKE2_TAR_PREFIX/lib/systemd/system/rke2-agent.service" \
+        sed -i "s|/usr/local|$INSTALL_RKE2_TAR_PREFIX|" "$INSTALL_RKE2_TAR_PREFIX"/lib/systemd/system/rke2-*.service \
             "$INSTALL_RKE2_TAR_PREFIX/bin/rke2-uninstall.sh"
         info "moving systemd units to /etc/systemd/system"
-        for f in rke2-server.service rke2-server.env rke2-agent.service rke2-agent.env; do
-            mv -f "$INSTALL_RKE2_TAR_PREFIX/lib/systemd/system/$f" "/etc/systemd/system/$f"
-        done
-        sed -i "s|$INSTALL_RKE2_TAR_PREFIX/lib/systemd/system/%N.env|/etc/systemd/system/%N.env|" \
-            /etc/systemd/system/rke2-server.service /etc/systemd/system/rke2-agent.service
+        mv -f "$INSTALL_RKE2_TAR_PREFIX"/lib/systemd/system/rke2-*.service /etc/systemd/system/
         info "install complete; you may want to run:  export PATH=\$PATH:$INSTALL_RKE2_TAR_PREFIX/bin"
     fi
 }

@@ -1,5 +1,6 @@
 #!/bin/bash
 # make-artifacts.sh OUTDIR [--arch amd64] [--version v1.35.7+rke2r1] [--with-full-images]
+#                         [--install-sh auto|upstream|double|FILE]
 #
 # Writes a release-shaped artifact set of the RKE2 contract double (a test double, NOT RKE2)
 # with the names real releases use (contract A.1):
@@ -12,13 +13,19 @@
 #   rke2-images.linux-ARCH.tar.zst (+.txt) only with --with-full-images (core + canal, A.1)
 #   sha256sum-ARCH.txt                     sha256 of every artifact whose name contains the arch
 #                                          (like scripts/checksum: file names without path)
-#   install.sh                             artifact-path tarball mode of A.2
+#   install.sh                             RKE2's own install.sh (upstream, unmodified) from
+#                                          ../shared/upstream/rke2/install/install.sh beside the
+#                                          repository when it is there (--install-sh auto, the
+#                                          default, or upstream: then it must be there); else
+#                                          (or with --install-sh double) the double's install.sh,
+#                                          its artifact-path tarball mode only (A.2). FILE: that file.
+#                                          Which one was used is printed on stderr.
 # Output is deterministic: same inputs => same bytes (fixed mtimes/owners, gzip without name
 # or time, single-threaded zstd).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-out="" arch=amd64 version="v1.35.7+rke2r1" full=0
+out="" arch=amd64 version="v1.35.7+rke2r1" full=0 install_sh=auto
 while [ $# -gt 0 ]; do
     case "$1" in
         --arch) arch=$2; shift 2 ;;
@@ -26,7 +33,9 @@ while [ $# -gt 0 ]; do
         --version) version=$2; shift 2 ;;
         --version=*) version=${1#*=}; shift ;;
         --with-full-images) full=1; shift ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        --install-sh) install_sh=$2; shift 2 ;;
+        --install-sh=*) install_sh=${1#*=}; shift ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) [ -z "$out" ] || { echo "only one OUTDIR" >&2; exit 2; }; out=$1; shift ;;
     esac
@@ -37,6 +46,23 @@ case "$arch" in amd64|arm64|s390x) ;; *) echo "unsupported arch $arch" >&2; exit
 for tool in python3 zstd sha256sum; do
     command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 1; }
 done
+# RKE2's install.sh as released (v1.35.7+rke2r1), kept unmodified outside the repository
+# (../shared/upstream/README.md); never copied into it
+upstream_install_sh="$(cd "$here/../.." && pwd)/../shared/upstream/rke2/install/install.sh"
+fallback=""
+case "$install_sh" in
+    auto) if [ -f "$upstream_install_sh" ]; then install_sh=upstream
+          else install_sh=double fallback="; upstream's $upstream_install_sh is not there"; fi ;;
+esac
+case "$install_sh" in
+    upstream) [ -f "$upstream_install_sh" ] || { echo "--install-sh upstream: $upstream_install_sh not found" >&2; exit 2; }
+              install_src=$(cd "$(dirname "$upstream_install_sh")" && pwd)/install.sh
+              install_what="RKE2's own install.sh, unmodified ($install_src)" ;;
+    double)   install_src="$here/install.sh"
+              install_what="the double's install.sh ($install_src$fallback)" ;;
+    *)        [ -f "$install_sh" ] || { echo "--install-sh: $install_sh not found" >&2; exit 2; }
+              install_src=$install_sh; install_what="$install_sh" ;;
+esac
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -107,7 +133,7 @@ for base, imgs in archives.items():
     write("%s.%s.txt" % (base, suffix), ("\n".join(imgs) + "\n").encode())
 PY
 
-cp "$here/install.sh" "$out/install.sh"
+cp "$install_src" "$out/install.sh"
 chmod 0755 "$out/install.sh"
 if [ "$full" = 0 ]; then
     rm -f "$out/rke2-images.$suffix.tar.zst" "$out/rke2-images.$suffix.txt"
@@ -115,5 +141,6 @@ fi
 # scripts/checksum: every artifact whose name contains the arch, names without path
 (cd "$out" && find . -maxdepth 1 -type f -name "*$arch*" ! -name "sha256sum-$arch.txt" -printf '%f\n' \
     | LC_ALL=C sort | xargs sha256sum > "sha256sum-$arch.txt")
+echo "install.sh: $install_what" >&2
 echo "RKE2 contract double $version artifacts for $suffix in $out:"
 (cd "$out" && ls -l)

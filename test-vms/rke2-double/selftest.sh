@@ -17,7 +17,8 @@
 #  3. m2: agent with the agent token joins; a wrong token is refused (A.10, B.3)
 #  4. m3: second server joins as etcd learner, is promoted; join order recorded (A.10)
 #  5. m4 (with --machines 4): join refused while another learner exists (A.10), then joins
-#  6. manifests: HelmChart with chartContent -> job Complete, malformed -> Failed, .skip ignored (D)
+#  6. manifests: HelmChart with chartContent -> job Complete and release deployed; values that are
+#     not YAML -> the job's container keeps failing (no release); no chart -> no job; .skip ignored (D)
 #  7. snapshot save; wrong-token restore refused; cluster-reset restore brings back an etcd key
 #     and server/tls is recreated from the snapshot's bootstrap data (C)
 #  8. rke2-uninstall.sh removes the install (A.4)
@@ -279,13 +280,17 @@ spec:
   createNamespace: true
   chartContent: $(base64 -w0 $d/demo.tgz)
 Y
-printf 'apiVersion: helm.cattle.io/v1\nkind: HelmChart\nmetadata: {name: broken, namespace: kube-system}\nspec: {targetNamespace: x}\n' > $M/broken.yaml
+printf 'apiVersion: helm.cattle.io/v1\nkind: HelmChart\nmetadata: {name: broken, namespace: kube-system}\nspec: {targetNamespace: x, chart: broken, valuesContent: "a: [b"}\n' > $M/broken.yaml
+printf 'apiVersion: helm.cattle.io/v1\nkind: HelmChart\nmetadata: {name: nochart, namespace: kube-system}\nspec: {targetNamespace: x}\n' > $M/nochart.yaml
 printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: skipped, namespace: kube-system}\n' > $M/skipped.yaml
 touch $M/skipped.yaml.skip
 EOF
 check "AddOn demo recorded" wait_for 20 "$M1" "$KUBECTL get addons -n kube-system demo"
 check "job helm-install-demo Complete" wait_for 20 "$M1" "$KUBECTL get jobs -n kube-system helm-install-demo | grep -q Complete"
-check "job helm-install-broken Failed" wait_for 20 "$M1" "$KUBECTL get jobs -n kube-system helm-install-broken | grep -q Failed"
+check "release demo deployed (Helm's secret driver)" wait_for 20 "$M1" "$KUBECTL -n demo get secret sh.helm.release.v1.demo.v1 -o jsonpath='{.metadata.labels.status}' | grep -qx deployed"
+check "job helm-install-broken keeps failing: values not YAML" wait_for 20 "$M1" "$KUBECTL -n kube-system logs job/helm-install-broken | grep -q 'INSTALLATION FAILED: valuesContent is not valid YAML'"
+check "job helm-install-broken Running (restartPolicy OnFailure, backoffLimit 1000)" bash -c "out $M1 '$KUBECTL get jobs -n kube-system helm-install-broken' | grep -q Running"
+check "HelmChart without chart or chartContent: no job" bash -c "! out $M1 '$KUBECTL get jobs -n kube-system helm-install-nochart' 2>/dev/null | grep -q nochart"
 check "skipped.yaml ignored (.skip)" bash -c "! out $M1 '$KUBECTL get addons -n kube-system skipped' 2>/dev/null | grep -q skipped"
 check "packaged rke2-cilium HelmChart staged and Complete" wait_for 20 "$M1" "$KUBECTL get jobs -n kube-system helm-install-rke2-cilium | grep -q Complete"
 check "kubectl get hc -A lists demo" bash -c "out $M1 '$KUBECTL get hc -A' | grep -q '^kube-system *demo'"

@@ -1,7 +1,11 @@
 package io.seedbootstrap.apps;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.seedbootstrap.rke2.ConfigYaml;
 import io.seedbootstrap.rke2.Rke2Paths;
 import io.seedbootstrap.support.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +22,19 @@ public record AppStep(String app, List<Namespace> namespaces, List<KubeSecret> s
         namespaces = List.copyOf(namespaces);
         secrets = List.copyOf(secrets);
         afterChart = List.copyOf(afterChart);
+    }
+
+    /**
+     * The namespace of the chart's Helm release: the HelmChart's {@code spec.targetNamespace} as
+     * written, else the HelmChart's own (helm-controller chart.go: TARGET_NAMESPACE; contract D).
+     */
+    public String releaseNamespace() {
+        try {
+            JsonNode spec = ConfigYaml.mapper().readTree(chart.content()).path("spec");
+            return spec.path("targetNamespace").asText("kube-system");
+        } catch (IOException e) {
+            throw new UncheckedIOException("the HelmChart written for " + app + " is not YAML", e);
+        }
     }
 
     /** A namespace and the labels it must carry (MetalLB's privileged PodSecurity labels, H). */

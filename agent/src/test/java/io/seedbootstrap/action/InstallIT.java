@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.seedbootstrap.bundle.TestBundles;
 import io.seedbootstrap.cli.CommandRunner;
 import io.seedbootstrap.testvm.TestMachine;
 import io.seedbootstrap.testvm.TestMachines;
@@ -20,13 +21,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code install} end to end on test machines with the RKE2 contract double (test-vms/rke2-double,
- * a test double, not RKE2): one canal server from our inventory, one cilium server with
- * kube-proxy replacement from an Ansible INI inventory and a bundle split into parts; each checked on the host as contract
- * A.4–A.7 and B.1 say, then re-run to show it converges without changes.
+ * a test double, not RKE2), installed by RKE2's own install.sh (../shared/upstream, when there):
+ * one canal server from our inventory, one cilium server with kube-proxy replacement from an
+ * Ansible INI inventory and a bundle split into parts, one server whose /usr/local is a mount
+ * point; each checked on the host as contract A.2–A.7 and B.1 say, then re-run to show it
+ * converges without changes.
  */
 class InstallIT {
     @RegisterExtension
-    static final TestMachines machines = TestMachines.builder().count(2).build();
+    static final TestMachines machines = TestMachines.builder().count(3).build();
 
     private static InstallFixture fixture;
 
@@ -72,6 +75,12 @@ class InstallIT {
         assertFalse(images.contains("cilium"), images);
         assertTrue(vm.sh("systemctl is-active rke2-server").ok());
         assertTrue(vm.sh("test -x /usr/local/bin/rke2").ok(), "A.2: a writable /usr/local is the tarball prefix");
+        // A.2: the release's install.sh did it: RKE2's own, unmodified, whenever ../shared/upstream has it
+        String installSh = vm.sh("sha256sum < /var/lib/seed-bootstrap/artifacts/rke2/install.sh | cut -c1-64").stdout().strip();
+        assertEquals(sha(fixture.bundle.resolve("rke2/install.sh")), installSh);
+        if (TestBundles.upstreamInstallScript().isPresent()) {
+            assertEquals(sha(TestBundles.upstreamInstallScript().get()), installSh, "upstream's install.sh");
+        }
 
         // the kubeconfig: 0600, server at the registration address, context named after the cluster
         Path kubeconfig = inventory.getParent().resolve("canal-it.kubeconfig");
@@ -168,6 +177,37 @@ class InstallIT {
         assertEquals(sha(fixture.bundle.resolve("rke2/rke2.linux-amd64.tar.gz")),
                 vm.sh("sha256sum < /var/lib/seed-bootstrap/artifacts/rke2/rke2.linux-amd64.tar.gz | cut -c1-64").stdout().strip());
         assertEquals("", vm.sh("ls /var/lib/seed-bootstrap/artifacts/parts 2>/dev/null").stdout().strip());
+    }
+
+    /**
+     * Contract A.2: install.sh installs under /opt/rke2 when /usr/local is a mount point (or
+     * read-only), rewrites the units' paths and moves the units to /etc/systemd/system, leaving
+     * their .env files beside the binary; the hosts' facts pick the same prefix, which install
+     * passes as INSTALL_RKE2_TAR_PREFIX. With ../shared/upstream this is RKE2's own script
+     * handling the double's tarball.
+     */
+    @Test
+    void installsUnderOptRke2WhenUsrLocalIsAMountPoint() throws Exception {
+        TestMachine vm = machines.get(2);
+        vm.sh("mount --bind /usr/local /usr/local").orThrow("make /usr/local a mount point");
+        Path inventory = fixture.inventory("opt-it", machines, List.of(vm), List.of("server"), "canal");
+        CommandRunner.Result result = fixture.run("install", inventory.toString());
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("Ready"), result.out());
+        assertTrue(vm.sh("test -x /opt/rke2/bin/rke2 && test -x /opt/rke2/bin/rke2-uninstall.sh").ok());
+        assertFalse(vm.sh("test -e /usr/local/bin/rke2").ok(), "nothing under /usr/local");
+        assertEquals("/etc/systemd/system/rke2-server.service", vm.sh("systemctl show -p FragmentPath --value rke2-server").stdout().strip());
+        assertTrue(vm.sh("grep -q '^ExecStart=/opt/rke2/bin/rke2 server' /etc/systemd/system/rke2-server.service").ok(),
+                vm.sh("cat /etc/systemd/system/rke2-server.service").stdout());
+        // the unit's EnvironmentFile points where the .env file stayed
+        String environmentFiles = vm.sh("systemctl show -p EnvironmentFiles --value rke2-server").stdout();
+        assertTrue(environmentFiles.contains("/opt/rke2/lib/systemd/system/rke2-server.env"), environmentFiles);
+        assertTrue(vm.sh("test -f /opt/rke2/lib/systemd/system/rke2-server.env").ok());
+        assertTrue(vm.sh("grep -q 'RKE2_BIN_DIR=\"/opt/rke2/bin\"' /opt/rke2/bin/rke2-uninstall.sh").ok(), "uninstall script rewritten");
+        assertTrue(vm.sh("systemctl is-active rke2-server").ok());
+        CommandRunner.Result again = fixture.run("install", inventory.toString());
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("0 change(s) made"), again.out());
     }
 
     private static JsonNode yaml(String text) throws Exception {

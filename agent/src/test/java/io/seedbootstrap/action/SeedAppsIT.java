@@ -23,11 +23,13 @@ import org.testcontainers.images.builder.Transferable;
 
 /**
  * The seed apps deployed by {@code install} on test machines with the RKE2 contract double
- * (test-vms/rke2-double: a test double, not RKE2; its helm-controller only reports a job outcome,
- * nothing runs): a server and an agent, cert-manager, MetalLB, Rancher and ArgoCD from the
- * bundle's charts. Checked on the hosts as contract D–H say, then re-run to show nothing is
- * rewritten, then refused with a host name no certificate covers. The second test reuses that
- * cluster: a chart whose job fails stops the install, and a re-run after the fix converges.
+ * (test-vms/rke2-double: a test double, not RKE2; its helm-controller follows helm-controller
+ * v0.17.7 and klipper-helm's entry, but renders nothing and runs no pod): a server and an agent,
+ * cert-manager, MetalLB, Rancher and ArgoCD from the bundle's charts. The first install finds
+ * Rancher's image missing (the double's failure hook), stops, and a re-run after the fix gets the
+ * failed release installed again; then everything is checked on the hosts as contract D–H say,
+ * re-run to show nothing is rewritten, and refused with a host name no certificate covers. Then,
+ * on the same cluster, a failed upgrade of a deployed app, and a chart file deleted by hand.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SeedAppsIT {
@@ -80,8 +82,70 @@ class SeedAppsIT {
         return file;
     }
 
+    /**
+     * The bug of issue 16: with failurePolicy abort, klipper-helm leaves a release whose first
+     * install failed in {@code failed}, and every later run of the job (deleting the job only makes
+     * another) waits for an operator (entry:68-75). The first install stops with helm's error;
+     * after the fix a re-run has klipper-helm uninstall and install Rancher again, says so, and
+     * leaves cert-manager and MetalLB exactly as they were.
+     */
     @Test
     @Order(1)
+    void aSeedAppWhoseFirstInstallFailedIsInstalledAgainByARerunAfterTheFix() throws Exception {
+        TestMachine server = machines.get(0);
+        Path inventory = inventory("rancher.it.example.internal");
+        assertTrue(server.sh("mkdir -p /etc/rke2-double").ok());
+        String log = "Error: INSTALLATION FAILED: failed pre-install: image registry.it.example.internal:5000/rancher/rancher:v2.14.3 "
+                + "not found";
+        server.container().copyFileToContainer(Transferable.of("rancher: \"" + log + "\"\n"), HELM_FAILURES);
+
+        CommandRunner.Result failed = fixture.run("install", inventory.toString(), "--wait-timeout", "120");
+        assertEquals(1, failed.exitCode(), "README: exit 1 when a seed app's job fails\n" + failed.err());
+        String message = failed.err();
+        System.err.println("--- the failed first install's stderr ---\n" + message);
+        assertTrue(message.contains("Rancher (HelmChart kube-system/rancher): release rancher in cattle-system is failed (revision 1: "
+                + "Release \"rancher\" failed: Error: INSTALLATION FAILED: failed pre-install: image"), message);
+        assertTrue(message.contains("job kube-system/helm-install-rancher waits for an operator"), message);
+        assertTrue(message.contains("Last lines of its log (`kubectl -n kube-system logs job/helm-install-rancher`):"), message);
+        assertTrue(message.contains("It was never deployed."), message);
+        assertTrue(message.contains("then run install again: for a release that never reached deployed it has klipper-helm uninstall "
+                + "it and install it again"), message);
+        assertFalse(message.contains("ArgoCD: installed"), "ArgoCD comes after Rancher: not reached\n" + message);
+        // what the double's helm-controller did, as klipper-helm's entry does: revision 1 failed, and the
+        // job's next run (the container restarts: restartPolicy OnFailure) only waits for an operator
+        assertEquals("failed", releaseStatus(server, "cattle-system", "rancher", 1));
+        String rancherReleaseUid = secretField(server, "cattle-system", "sh.helm.release.v1.rancher.v1", "{.metadata.uid}");
+        assertTrue(waitFor(() -> server.sh(KUBECTL + "-n kube-system logs job/helm-install-rancher").stdout()
+                .contains("Release status is 'failed' and failure policy is 'abort'; waiting for operator intervention"), 40),
+                "the job's next run aborts: " + server.sh(KUBECTL + "-n kube-system logs job/helm-install-rancher").stdout());
+        assertEquals("", server.sh(KUBECTL + "-n kube-system get job helm-install-rancher -o jsonpath='{.status.succeeded}'").stdout().strip());
+        // the other apps, as the re-run must leave them
+        String others = othersState(server);
+        assertTrue(others.contains("helm-install-cert-manager") && others.contains("sh.helm.release.v1.metallb.v1"), others);
+
+        // the cause is fixed (the image pushed): the re-run gets the release installed again and says how
+        server.sh("rm -f " + HELM_FAILURES);
+        CommandRunner.Result fixed = fixture.run("install", inventory.toString(), "--wait-timeout", "120");
+        assertEquals(0, fixed.exitCode(), fixed.err());
+        assertTrue(fixed.err().contains("Rancher: release rancher in cattle-system failed on its first install (revision 1: Release "
+                + "\"rancher\" failed: Error: INSTALLATION FAILED") && fixed.err().contains("and was never deployed: klipper-helm is to "
+                + "uninstall it and install it again (failurePolicy reinstall for this run)"), fixed.err());
+        assertTrue(fixed.err().contains("Rancher: installed (its failed release was uninstalled and installed again)"), fixed.err());
+        assertTrue(fixed.err().contains("ArgoCD: installed"), fixed.err());
+        assertEquals("deployed", releaseStatus(server, "cattle-system", "rancher", 1));
+        assertFalse(rancherReleaseUid.equals(secretField(server, "cattle-system", "sh.helm.release.v1.rancher.v1", "{.metadata.uid}")),
+                "helm uninstall, then install: a new revision 1");
+        assertTrue(server.sh(KUBECTL + "-n kube-system logs job/helm-install-rancher").stdout().contains("STATUS: deployed"));
+        assertEquals("", server.sh(KUBECTL + "-n kube-system get helmchartconfig rancher --ignore-not-found -o name").stdout().strip(),
+                "the HelmChartConfig that set reinstall is gone: abort holds again");
+        assertEquals(others, othersState(server), "cert-manager and MetalLB untouched");
+        List<Path> logs = Files.list(fixture.work.resolve("state/seed-bootstrap/logs")).toList();
+        assertTrue(logs.stream().anyMatch(f -> read(f).contains("create HelmChartConfig kube-system/rancher with failurePolicy reinstall")),
+                "the change is in the run's log");
+    }
+
+    @Test
+    @Order(2)
     void deploysTheSeedAppsOnTheBootstrapServerAndConverges() throws Exception {
         TestMachine server = machines.get(0);
         TestMachine agent = machines.get(1);
@@ -162,9 +226,14 @@ class SeedAppsIT {
     /** Double-only hook (test-vms/rke2-double README): while a HelmChart is named here, its next job fails with the text. */
     static final String HELM_FAILURES = "/etc/rke2-double/helm-install-failures";
 
+    /**
+     * A deployed app whose upgrade (a changed chart) fails: stopped with helm's error, the password
+     * it echoes masked; the failed release is never uninstalled; after the fix a re-run has
+     * klipper-helm upgrade it again from the failed state (failurePolicy retry, entry:86-91).
+     */
     @Test
-    @Order(2)
-    void aFailedChartJobStopsTheInstallWithItsLogAndARerunAfterTheFixConverges() throws Exception {
+    @Order(3)
+    void aFailedUpgradeOfADeployedAppStopsTheInstallAndARerunAfterTheFixUpgradesItAgain() throws Exception {
         TestMachine server = machines.get(0);
         Path converged = inventory("rancher.it.example.internal");
         Path rancherPassword = converged.getParent().resolve("apps-it-rancher-bootstrap-password");
@@ -173,8 +242,10 @@ class SeedAppsIT {
             assertEquals(0, first.exitCode(), first.err());
         }
         String password = Files.readString(rancherPassword).strip();
-        // the job's log as a failing helm-install could end; its last line echoes a value it was given, as chart errors can
-        String log = "Error: INSTALLATION FAILED: failed pre-install: image registry.it.example.internal:5000/rancher/rancher:v2.14.3 "
+        int deployed = Integer.parseInt(server.sh(KUBECTL + "-n cattle-system get secret -l owner=helm,name=rancher,status=deployed "
+                + "-o jsonpath='{.items[0].metadata.labels.version}'").stdout().strip());
+        // the job's log as a failing helm upgrade could end; its last line echoes a value it was given, as chart errors can
+        String log = "Error: UPGRADE FAILED: failed pre-upgrade: image registry.it.example.internal:5000/rancher/rancher:v2.14.3 "
                 + "not found\nvalues given: bootstrapPassword=" + password;
         assertTrue(server.sh("mkdir -p /etc/rke2-double").ok());
         server.container().copyFileToContainer(Transferable.of("rancher: \"" + log.replace("\n", "\\n") + "\"\n"), HELM_FAILURES);
@@ -184,15 +255,13 @@ class SeedAppsIT {
         CommandRunner.Result failed = fixture.run("install", changed.toString());
         assertEquals(1, failed.exitCode(), "README: exit 1 when a seed app's job fails\n" + failed.err());
         String message = failed.err();
-        System.err.println("--- the failed install's stderr ---\n" + message);
-        assertTrue(message.contains("Rancher (HelmChart kube-system/rancher): job kube-system/helm-install-rancher failed: "
-                + "Error: INSTALLATION FAILED"), message);
+        System.err.println("--- the failed upgrade's stderr ---\n" + message);
+        assertTrue(message.contains("Rancher (HelmChart kube-system/rancher): release rancher in cattle-system is failed (revision "
+                + (deployed + 1) + ": Upgrade \"rancher\" failed: Error: UPGRADE FAILED"), message);
         assertTrue(message.contains("Last lines of its log (`kubectl -n kube-system logs job/helm-install-rancher`):"), message);
         assertTrue(message.contains("image registry.it.example.internal:5000/rancher/rancher:v2.14.3 not found"), message);
         assertTrue(message.contains("values given: bootstrapPassword=<redacted>"), "the log tail, password masked:\n" + message);
-        assertTrue(message.contains("then run install again: it runs a failed job of an unchanged chart again"), message);
-        // ArgoCD comes after Rancher: not reached
-        assertFalse(message.contains("ArgoCD: installed"), message);
+        assertFalse(message.contains("ArgoCD: installed"), "ArgoCD comes after Rancher: not reached\n" + message);
         for (Path file : Files.list(fixture.work.resolve("state/seed-bootstrap/logs")).toList()) {
             String text = Files.readString(file);
             assertFalse(text.contains(password), file + " holds the password");
@@ -201,23 +270,28 @@ class SeedAppsIT {
             }
         }
         assertFalse(failed.out().contains(password) || failed.err().contains(password));
+        assertEquals("deployed", releaseStatus(server, "cattle-system", "rancher", deployed), "the deployed revision is kept");
 
-        // the cause is fixed (the image pushed): the re-run runs the unchanged chart's job again and converges
+        // the cause is fixed (the image pushed): the re-run upgrades the failed release again, nothing uninstalled
         server.sh("rm -f " + HELM_FAILURES);
+        String others = othersState(server);
         CommandRunner.Result fixed = fixture.run("install", changed.toString());
         assertEquals(0, fixed.exitCode(), fixed.err());
-        // the change is in the run's log (changes are logged, the summary counts them)
-        List<Path> logsNow = Files.list(fixture.work.resolve("state/seed-bootstrap/logs")).toList();
-        assertTrue(logsNow.stream().anyMatch(f -> read(f).contains("delete failed job kube-system/helm-install-rancher so the helm-controller")),
-                fixed.err());
-        assertEquals("1", server.sh(KUBECTL + "-n kube-system get job helm-install-rancher -o jsonpath='{.status.succeeded}'").stdout().strip());
+        assertTrue(fixed.err().contains("Rancher: release rancher in cattle-system failed to upgrade (revision " + (deployed + 1))
+                && fixed.err().contains("klipper-helm is to upgrade it again from the failed state (nothing is uninstalled) "
+                + "(failurePolicy retry for this run)"), fixed.err());
+        assertTrue(fixed.err().contains("Rancher: installed (its failed release was upgraded again)"), fixed.err());
+        assertEquals("deployed", releaseStatus(server, "cattle-system", "rancher", deployed + 2));
+        assertEquals("superseded", releaseStatus(server, "cattle-system", "rancher", deployed));
+        assertEquals("", server.sh(KUBECTL + "-n kube-system get helmchartconfig rancher --ignore-not-found -o name").stdout().strip());
+        assertEquals(others, othersState(server), "the other apps untouched");
         CommandRunner.Result again = fixture.run("install", changed.toString());
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("0 change(s) made"), again.out() + again.err());
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aChartFileDeletedByHandIsPutBackWithoutWaitingForAJobThatNeverComes() throws Exception {
         TestMachine server = machines.get(0);
         Path converged = inventory("rancher.it.example.internal", ", replicas: 2");
@@ -227,13 +301,52 @@ class SeedAppsIT {
         assertTrue(server.sh("rm " + MANIFESTS + "seed-cert-manager.yaml").ok());
 
         // the HelmChart in the cluster is unchanged, so the helm-controller starts no new job: the
-        // completed one counts (a wait for a new one would run into the 30 s deadline)
-        long started = System.nanoTime();
+        // completed one counts (a wait for a new one would run into the 30 s deadline: exit 1)
+        String job = server.sh(KUBECTL + "-n kube-system get job helm-install-cert-manager -o jsonpath='{.metadata.uid}'").stdout().strip();
         CommandRunner.Result rerun = fixture.run("install", converged.toString(), "--wait-timeout", "30");
         assertEquals(0, rerun.exitCode(), rerun.err());
         assertTrue(java.util.regex.Pattern.compile("(?<!\\d)1 change\\(s\\) made").matcher(rerun.out()).find(), rerun.out() + rerun.err());
         assertEquals(before, server.sh("sha256sum " + MANIFESTS + "seed-cert-manager.yaml").stdout(), "the same file is back");
-        assertTrue(System.nanoTime() - started < java.util.concurrent.TimeUnit.SECONDS.toNanos(30), "did not wait for a new job");
+        assertEquals(job, server.sh(KUBECTL + "-n kube-system get job helm-install-cert-manager -o jsonpath='{.metadata.uid}'").stdout()
+                .strip(), "no new job: the completed one counted");
+    }
+
+    /** The status label of one revision of a Helm release (Helm's secret driver, contract D). */
+    private static String releaseStatus(TestMachine server, String namespace, String release, int version) {
+        return secretField(server, namespace, "sh.helm.release.v1." + release + ".v" + version, "{.metadata.labels.status}");
+    }
+
+    private static String secretField(TestMachine server, String namespace, String name, String jsonpath) {
+        return server.sh(KUBECTL + "-n " + namespace + " get secret " + name + " -o jsonpath='" + jsonpath + "'").stdout().strip();
+    }
+
+    /** cert-manager's and MetalLB's jobs and release Secrets, by name, uid and resourceVersion: any touch changes it. */
+    private static String othersState(TestMachine server) throws Exception {
+        StringBuilder state = new StringBuilder();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String[] app : List.of(new String[] {"cert-manager", "cert-manager"}, new String[] {"metallb", "metallb-system"})) {
+            List<com.fasterxml.jackson.databind.JsonNode> objects = new ArrayList<>();
+            objects.add(json.readTree(server.sh(KUBECTL + "-n kube-system get job helm-install-" + app[0] + " -o json").stdout()));
+            json.readTree(server.sh(KUBECTL + "-n " + app[1] + " get secret -l owner=helm,name=" + app[0] + " -o json").stdout())
+                    .path("items").forEach(objects::add);
+            for (com.fasterxml.jackson.databind.JsonNode o : objects) {
+                com.fasterxml.jackson.databind.JsonNode md = o.path("metadata");
+                state.append(md.path("name").asText()).append(' ').append(md.path("uid").asText()).append(' ')
+                        .append(md.path("resourceVersion").asText()).append('\n');
+            }
+        }
+        return state.toString();
+    }
+
+    private static boolean waitFor(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(1000);
+        }
+        return condition.getAsBoolean();
     }
 
     private static String read(Path file) {

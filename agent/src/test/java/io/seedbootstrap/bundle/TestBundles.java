@@ -1,5 +1,6 @@
 package io.seedbootstrap.bundle;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -35,8 +37,20 @@ public final class TestBundles {
     private TestBundles() {}
 
     /**
+     * RKE2's own install.sh (v1.35.7+rke2r1, unmodified) where CI and developers keep it:
+     * {@code ../shared/upstream} beside the repository (never copied into it). Empty without it.
+     */
+    public static Optional<Path> upstreamInstallScript() {
+        Path script = Path.of("").toAbsolutePath().getParent().resolveSibling("shared/upstream/rke2/install/install.sh");
+        return Files.isRegularFile(script) ? Optional.of(script) : Optional.empty();
+    }
+
+    /**
      * The RKE2 contract double's release-shaped artifacts (make-artifacts.sh, ~0.3 s): made
-     * once per test class into a class-level directory, copied into each test's mirror.
+     * once per test class into a class-level directory, copied into each test's mirror. Their
+     * install.sh is RKE2's own (upstream's) whenever {@link #upstreamInstallScript} finds it, so
+     * every install test runs the real script against the double's tarball and checksums; only
+     * without ../shared is it the double's stand-in (test-vms/rke2-double/README.md).
      */
     public static Path rke2Artifacts(Path dir) throws Exception {
         Path out = dir.resolve("rke2-artifacts");
@@ -45,6 +59,11 @@ public final class TestBundles {
                 out.toString()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.waitFor(), "make-artifacts.sh failed: " + output);
+        Optional<Path> upstream = upstreamInstallScript();
+        if (upstream.isPresent()) {
+            assertArrayEquals(Files.readAllBytes(upstream.get()), Files.readAllBytes(out.resolve("install.sh")),
+                    "the artifacts must carry upstream's install.sh unmodified: " + output);
+        }
         return out;
     }
 

@@ -198,6 +198,17 @@ class CrdConformanceTest {
         assertEquals(1, written, "only Cilium's kube-proxy replacement changes the chart's defaults");
     }
 
+    /** D: the HelmChartConfig a re-run applies for one run to recover a failed release (DeploySeedApps), for each policy it sets. */
+    @Test
+    void theRecoveryHelmChartConfigIsValidForHelmControllersCrd() {
+        for (String policy : List.of("reinstall", "retry")) {
+            JsonNode object = io.seedbootstrap.phase.install.DeploySeedApps.recoveryConfig("rancher", policy);
+            assertEquals(Set.of(), crds.problems(object), policy);
+        }
+        Set<String> unknown = crds.problems(io.seedbootstrap.phase.install.DeploySeedApps.recoveryConfig("rancher", "rollback"));
+        assertTrue(unknown.stream().anyMatch(p -> p.contains("failurePolicy")), "a policy helm-controller does not know is refused: " + unknown);
+    }
+
     /** The checks find what they are for: each broken object is refused with the reason. */
     @Test
     void theSchemasRejectUnknownFieldsWrongTypesAndBadMetadata() throws Exception {

@@ -31,6 +31,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,6 +85,10 @@ public final class DeploySeedApps implements Phase {
             step.afterChart().forEach(f -> paths.add(f.path()));
         }
         Map<String, RemoteFiles.State> present = RemoteFiles.states(remote, paths);
+        Map<String, JsonNode> chartConfigs = new HashMap<>();
+        if (live) {
+            kubectl.list("helmchartconfig", "kube-system", null).forEach(c -> chartConfigs.put(c.path("metadata").path("name").asText(), c));
+        }
         for (AppStep step : steps) {
             context.reporter().info(bootstrap.name(), step.app() + ": checking");
             for (AppStep.Namespace namespace : step.namespaces()) {
@@ -94,24 +99,190 @@ public final class DeploySeedApps implements Phase {
             }
             // asked before the write (RKE2 applies a new file at once) and only when there is one to make
             boolean appliedBefore = live && !current(present, step.chart()) && applied(kubectl, step.chart());
+            Optional<JsonNode> job = live ? kubectl.get("job", "kube-system", jobName(step)) : Optional.empty();
+            HelmRelease release = live ? HelmRelease.read(kubectl, step.releaseNamespace(), step.helmChartName())
+                    : HelmRelease.of(step.releaseNamespace(), step.helmChartName(), List.of());
+            Recovery recovery = live ? recovery(context, remote, kubectl, step, !current(present, step.chart()) && !appliedBefore, release,
+                    Optional.ofNullable(chartConfigs.get(step.helmChartName()))) : Recovery.none(step, ABORT);
             Optional<Long> written = ensureFile(context, remote, present, step.chart());
             if (appliedBefore) {
                 written = Optional.empty(); // the file was put back as RKE2 last applied it: no new job will come
             }
-            if (written.isEmpty() && live) {
-                written = rerunFailedJob(context, remote, kubectl, step);
+            if (recovery.acting()) {
+                // the job to wait for is the one made after both changes
+                written = Optional.ofNullable(recovery.since() == null ? written.orElse(null)
+                        : Math.max(recovery.since(), written.orElse(recovery.since())));
+            } else if (written.isEmpty() && live) {
+                written = rerunFailedJob(context, remote, kubectl, step, job);
             }
             if (context.dryRun()) {
+                recovery.finish(context, bootstrap, kubectl);
                 step.afterChart().forEach(file -> ensureFile(context, remote, present, file));
                 continue;
             }
-            waitForJob(context, kubectl, step, written.orElse(null), Redactor.of(passwords.known()));
+            try {
+                // nothing changed since the job and the release were read: the wait starts from what was read
+                Observed known = written.isEmpty() && !recovery.acting() ? new Observed(job, release) : null;
+                waitForJob(context, kubectl, step, written.orElse(null), recovery, known, Redactor.of(passwords.known()));
+            } catch (RuntimeException e) {
+                try {
+                    recovery.finish(context, bootstrap, kubectl);
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+            recovery.finish(context, bootstrap, kubectl);
             for (AppStep.AddOnFile file : step.afterChart()) {
                 ensureFile(context, remote, present, file);
                 waitForAddOn(context, kubectl, file);
             }
-            context.reporter().info(bootstrap.name(), step.app() + ": installed");
+            context.reporter().info(bootstrap.name(), step.app() + (!recovery.acting() ? ": installed"
+                    : recovery.policy().equals("retry") ? ": installed (its failed release was upgraded again)"
+                    : ": installed (its failed release was uninstalled and installed again)"));
         }
+    }
+
+    /** Our HelmCharts' failure policy (contract D: abort, as the docs recommend for charts like Rancher). */
+    static final String ABORT = "abort";
+    /** Marks the HelmChartConfig {@link #recovery} writes, so a later run knows it as its own. */
+    static final String RECOVERY_LABEL = "seed-bootstrap/recovery";
+
+    /**
+     * What a run does about a seed app whose Helm release is stuck. Our HelmCharts have
+     * failurePolicy abort, so a release left {@code failed} stays so: every run of the job, also
+     * one made again after the job is deleted or the chart changed, ends in klipper-helm's abort
+     * branch, "waiting for operator intervention", exit 1 (entry:68-75). As an operator would, the
+     * run sets another policy for this chart alone, with a HelmChartConfig of the same name
+     * ({@code failurePolicy} overrides the HelmChart's: helm-controller chart.go
+     * getJobAndRelatedResources; types.go HelmChartConfigSpec). That changes the job's pod template
+     * (its FAILURE_POLICY), so helm-controller replaces the waiting job by itself (chart.go
+     * templateChanged). The HelmChartConfig is deleted once the job is done, failed or not, and
+     * abort holds again (it carries no values, so the config hash, and with it a completed job,
+     * stays as it is).
+     * <ul>
+     * <li>A release that never reached deployed (its first install failed): {@code reinstall},
+     * i.e. {@code helm uninstall --wait}, then install (entry:76-84). Only that, or no release at
+     * all (entry:28-32), leads to an install. (Deleting the release Secret by hand would too, but
+     * would skip helm's uninstall and leave the failed install's objects behind.)</li>
+     * <li>A release that was deployed before and whose upgrade failed: never uninstalled (its
+     * objects and data would go). Only when the chart we want differs from the deployed one
+     * (this run writes a new HelmChart, or the failed revision's config hash is not the deployed
+     * one's) is it {@code retry}: {@code helm upgrade} from the failed state (entry:86-91), the
+     * upgrade the changed chart asks for. Else it is left to an operator, and the wait says so.</li>
+     * </ul>
+     *
+     * @param chartChanges whether this run writes a HelmChart that RKE2 has not applied yet
+     * @param release      the release as it is now
+     * @param config       the HelmChartConfig named like the chart, if there is one
+     */
+    private Recovery recovery(RunContext context, RemoteHost remote, Kubectl kubectl, AppStep step, boolean chartChanges, HelmRelease release,
+            Optional<JsonNode> config) {
+        String name = step.helmChartName();
+        String namespace = step.releaseNamespace();
+        boolean ours = config.map(c -> "true".equals(c.path("metadata").path("labels").path(RECOVERY_LABEL).asText())).orElse(false);
+        String configured = config.map(c -> c.path("spec").path("failurePolicy").asText("")).filter(p -> !p.isEmpty()).orElse(ABORT);
+        HelmRelease.State state = release.state();
+        Optional<HelmRelease.Revision> latest = release.latest();
+        if (ours && state != HelmRelease.State.DEPLOYED && state != HelmRelease.State.NONE) {
+            // an earlier run's recovery that was cut off: its job is the one to wait for
+            context.reporter().info(bootstrap.name(), step.app() + ": release " + name + " in " + namespace + " is being handled with "
+                    + "failurePolicy " + configured + " (HelmChartConfig kube-system/" + name + " of an earlier run)");
+            return new Recovery(step, configured, null, latest.filter(r -> HelmRelease.FAILED.contains(r.status()))
+                    .map(HelmRelease.Revision::uid).orElse(null), true);
+        }
+        if (ours) {
+            context.change(bootstrap.name(), "delete HelmChartConfig kube-system/" + name + " left by an earlier run (release "
+                    + name + " is " + latest.map(HelmRelease.Revision::status).orElse("absent") + ")",
+                    () -> kubectl.delete("helmchartconfig", "kube-system", name));
+            return Recovery.none(step, ABORT);
+        }
+        String policy;
+        String why;
+        if (state == HelmRelease.State.FAILED_NEVER_DEPLOYED) {
+            policy = "reinstall";
+            why = "failed on its first install (revision " + latest.orElseThrow().version() + describe(latest.get())
+                    + ") and was never deployed: klipper-helm is to uninstall it and install it again";
+        } else if (state == HelmRelease.State.FAILED_ONCE_DEPLOYED && (chartChanges || !sameHash(latest.orElseThrow(),
+                release.lastDeployed().orElseThrow()))) {
+            policy = "retry";
+            why = "failed to upgrade (revision " + latest.orElseThrow().version() + describe(latest.get()) + ") from deployed revision "
+                    + release.lastDeployed().orElseThrow().version() + " to another chart: klipper-helm is to upgrade it again from the "
+                    + "failed state (nothing is uninstalled)";
+        } else {
+            return Recovery.none(step, configured);
+        }
+        if (config.isPresent()) {
+            throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": " + step.app() + ": release " + name + " in "
+                    + namespace + " is " + latest.orElseThrow().status() + ", and HelmChartConfig kube-system/" + name + ", which "
+                    + "seed-bootstrap did not write, decides its failure handling (failurePolicy " + configured + "); install does not "
+                    + "change it. Set its failurePolicy to " + policy + " until the job completes, or delete it, then run install again");
+        }
+        context.reporter().info(bootstrap.name(), step.app() + ": release " + name + " in " + namespace + " " + why
+                + " (failurePolicy " + policy + " for this run)");
+        long[] at = {0};
+        context.change(bootstrap.name(), "create HelmChartConfig kube-system/" + name + " with failurePolicy " + policy + ", so klipper-helm "
+                + (policy.equals("reinstall") ? "uninstalls the failed release " + name + " (never deployed) and installs it again"
+                        : "upgrades the failed release " + name + " again") + "; deleted when its job is done", () -> {
+                    at[0] = hostTime(remote);
+                    kubectl.withStdin(Kubectl.APPLY, Json.json().writeValueAsBytes(recoveryConfig(name, policy)), "helmchartconfig " + name);
+                });
+        return new Recovery(step, policy, at[0], latest.get().uid(), true);
+    }
+
+    private static String describe(HelmRelease.Revision revision) {
+        String description = revision.description();
+        return description.isEmpty() ? "" : ": " + firstLine(description);
+    }
+
+    /** Whether two revisions were made from the same chart and values (their config hash labels, entry:257-259). */
+    private static boolean sameHash(HelmRelease.Revision a, HelmRelease.Revision b) {
+        return a.configHash().isEmpty() || b.configHash().isEmpty() || a.configHash().equals(b.configHash());
+    }
+
+    /** The HelmChartConfig that sets a failure policy for one HelmChart (contract D; helm-controller types.go). */
+    public static JsonNode recoveryConfig(String helmChartName, String failurePolicy) {
+        var root = Json.json().createObjectNode().put("apiVersion", "helm.cattle.io/v1").put("kind", "HelmChartConfig");
+        var metadata = root.putObject("metadata").put("name", helmChartName).put("namespace", "kube-system");
+        metadata.putObject("labels").put(RECOVERY_LABEL, "true");
+        metadata.putObject("annotations").put("seed-bootstrap/why", "the release is failed and failurePolicy abort leaves it so; "
+                + "seed-bootstrap sets " + failurePolicy + " for one run of install and deletes this when the chart's job is done");
+        root.putObject("spec").put("failurePolicy", failurePolicy);
+        return root;
+    }
+
+    /**
+     * A seed app's failure handling for this run: the policy klipper-helm applies (ours is abort),
+     * and, when this run has it reinstall a failed first install, since when (host time, epoch
+     * seconds) and which failed revision (Secret uid) was there before, which does not count as a
+     * new failure.
+     */
+    record Recovery(AppStep step, String policy, Long since, String staleFailure, boolean acting) {
+        static Recovery none(AppStep step, String policy) {
+            return new Recovery(step, policy, null, null, false);
+        }
+
+        /** Whether this failed revision means the job cannot succeed without someone acting. */
+        boolean stuckOn(HelmRelease.Revision latest) {
+            if (!HelmRelease.FAILED.contains(latest.status())) {
+                return false;
+            }
+            return acting ? !latest.uid().equals(staleFailure) : ABORT.equals(policy);
+        }
+
+        /** Deletes the HelmChartConfig that set reinstall: abort holds again (a no-op without one). */
+        void finish(RunContext context, Host bootstrap, Kubectl kubectl) {
+            if (!acting) {
+                return;
+            }
+            String name = step.helmChartName();
+            context.change(bootstrap.name(), "delete HelmChartConfig kube-system/" + name + " (failurePolicy abort again for " + step.app()
+                    + ")", () -> kubectl.delete("helmchartconfig", "kube-system", name));
+        }
+    }
+
+    private static String firstLine(String text) {
+        return text.lines().findFirst().orElse("");
     }
 
     /** A dry run before the first start has no API to ask: everything is then planned as new. */
@@ -219,14 +390,14 @@ public final class DeploySeedApps implements Phase {
     }
 
     /**
-     * A job that failed in an earlier run of an unchanged chart stays Failed: the helm-controller
-     * creates it again only when the HelmChart changes or the job is gone (D; it watches the jobs
-     * its charts own). Once the operator fixed the cause, the re-run deletes it so the chart is
-     * tried again; returns the host's time of the delete, before which a job does not count.
+     * A job that used up its backoffLimit stays Failed: helm-controller makes it again only when
+     * its pod template changes or the job is gone (chart.go: a job that is not complete is left
+     * alone while its template is the same; it watches the jobs it owns). Once the operator fixed
+     * the cause, the re-run deletes it so the chart is tried again; returns the host's time of the
+     * delete, before which a job does not count. (A release left failed is {@link #recovery}'s.)
      */
-    private Optional<Long> rerunFailedJob(RunContext context, RemoteHost remote, Kubectl kubectl, AppStep step) {
+    private Optional<Long> rerunFailedJob(RunContext context, RemoteHost remote, Kubectl kubectl, AppStep step, Optional<JsonNode> found) {
         String job = jobName(step);
-        Optional<JsonNode> found = kubectl.get("job", "kube-system", job);
         if (found.isEmpty() || condition(found.get(), "Failed") == null) {
             return Optional.empty();
         }
@@ -246,47 +417,122 @@ public final class DeploySeedApps implements Phase {
     /**
      * D: the helm-controller runs Job helm-install-&lt;name&gt; in the HelmChart's namespace. After a
      * write (or a delete), a job that started before it is the previous revision's and does not
-     * count. A failed or overdue job stops the install with its log's last lines, which pass
-     * {@code redactor} first: a chart's error may echo a value it was given.
+     * count. Done is what helm-controller itself calls done (chart.go): the job Complete and the
+     * release's latest revision deployed with the config hash the job ran with (a job also
+     * completes without acting when the release moved under it, entry:149-158; helm-controller
+     * then runs it again). A release left failed under failurePolicy abort stops the wait at once:
+     * the job's every run only waits for an operator (entry:68-75), retrying for its backoffLimit
+     * (1000 by default, chart.go) without ever failing. A Failed or overdue job stops it too. The
+     * error quotes the job's log, which passes {@code redactor} first: a chart's error may echo a
+     * value it was given.
      */
-    private void waitForJob(RunContext context, Kubectl kubectl, AppStep step, Long notBefore, Redactor redactor) {
+    private void waitForJob(RunContext context, Kubectl kubectl, AppStep step, Long notBefore, Recovery recovery, Observed known,
+            Redactor redactor) {
         String job = jobName(step);
         Instant deadline = Instant.now().plus(context.options().waitTimeout());
         context.reporter().info(bootstrap.name(), step.app() + ": waiting for job kube-system/" + job);
         while (true) {
-            Optional<JsonNode> found = kubectl.get("job", "kube-system", job);
+            Optional<JsonNode> found = known != null ? known.job() : kubectl.get("job", "kube-system", job);
+            HelmRelease release = known != null ? known.release() : HelmRelease.read(kubectl, step.releaseNamespace(), step.helmChartName());
+            known = null;
             if (found.isPresent() && (notBefore == null || startedAt(found.get()) >= notBefore)) {
-                String complete = condition(found.get(), "Complete");
-                String failed = condition(found.get(), "Failed");
-                if (complete != null) {
+                if (condition(found.get(), "Complete") != null && deployedAsTheJobSays(found.get(), release)) {
                     return;
                 }
+                String failed = condition(found.get(), "Failed");
                 if (failed != null) {
                     throw jobFailure(context, kubectl, step, "failed: " + failed.lines().findFirst().orElse(""), redactor);
                 }
+            }
+            Optional<HelmRelease.Revision> latest = release.latest();
+            if (latest.isPresent() && recovery.stuckOn(latest.get())) {
+                throw releaseFailure(context, kubectl, step, release, recovery, redactor);
             }
             if (Instant.now().isAfter(deadline)) {
                 // with the default backOffLimit (D) a failing job restarts its pod for a long time instead of failing
                 String state = found.map(j -> "active " + j.path("status").path("active").asInt(0) + ", failed "
                         + j.path("status").path("failed").asInt(0)).orElse("no such job yet");
                 throw jobFailure(context, kubectl, step, "did not complete within " + context.options().waitTimeout().toSeconds()
-                        + " s (" + state + ")", redactor);
+                        + " s (" + state + "; release " + latest.map(r -> "revision " + r.version() + " " + r.status()).orElse("not there")
+                        + ")", redactor);
             }
             Rke2Service.pause("the seed apps");
         }
     }
 
+    /** A chart's job and release as read before the wait. */
+    private record Observed(Optional<JsonNode> job, HelmRelease release) {}
+
+    /** chart.go: a completed job is done when the latest release is deployed with the job's CONFIG_HASH. */
+    private static boolean deployedAsTheJobSays(JsonNode job, HelmRelease release) {
+        Optional<HelmRelease.Revision> latest = release.latest();
+        if (latest.isEmpty() || !latest.get().status().equals("deployed")) {
+            return false;
+        }
+        String hash = "";
+        for (JsonNode container : job.path("spec").path("template").path("spec").path("containers")) {
+            for (JsonNode env : container.path("env")) {
+                if (env.path("name").asText().equals("CONFIG_HASH")) {
+                    hash = env.path("value").asText("");
+                }
+            }
+        }
+        return hash.isEmpty() || hash.equals(latest.get().configHash());
+    }
+
     /** One error for a seed app's job: which app, chart and job, what happened, its log's tail, what to do (exit 1). */
     private SeedException jobFailure(RunContext context, Kubectl kubectl, AppStep step, String what, Redactor redactor) {
         String job = jobName(step);
-        String log = kubectl.text("-n kube-system logs job/" + job + " --tail=" + LOG_LINES, "kubectl logs job/" + job).strip();
         String message = bootstrap.name() + ": " + step.app() + " (HelmChart kube-system/" + step.helmChartName() + "): job kube-system/"
-                + job + " " + what + "\nLast lines of its log (`kubectl -n kube-system logs job/" + job + "`):\n"
-                + (log.isEmpty() ? "(empty)" : log).indent(2).stripTrailing()
+                + job + " " + what + "\n" + logTail(kubectl, step)
                 + "\nFix what the log shows (an image missing from the site registry: `seed-bootstrap bundle push`; a value: the "
                 + "inventory's apps section; `kubectl -n kube-system describe job " + job + "` shows its pods), then run install "
                 + "again: it runs a failed job of an unchanged chart again. The full log of this run: " + context.reporter().logFile();
         return new SeedException(ExitCode.FAILED, redactor.redact(message));
+    }
+
+    /**
+     * One error for a release the job cannot get past (exit 1): its revision and helm's own
+     * description of the failure, the job's log, and what to do, which depends on whether the
+     * release was ever deployed.
+     */
+    private SeedException releaseFailure(RunContext context, Kubectl kubectl, AppStep step, HelmRelease release, Recovery recovery,
+            Redactor redactor) {
+        HelmRelease.Revision failed = release.latest().orElseThrow();
+        String name = step.helmChartName();
+        String description = failed.description();
+        String what = "release " + name + " in " + release.namespace() + " is " + failed.status() + " (revision " + failed.version()
+                + (description.isEmpty() ? "" : ": " + firstLine(description)) + ")";
+        String fix = "Fix what the log shows (an image missing from the site registry: `seed-bootstrap bundle push`; a value: the "
+                + "inventory's apps section), then run install again";
+        String advice;
+        Optional<HelmRelease.Revision> deployed = release.lastDeployed();
+        if (recovery.acting()) {
+            advice = (recovery.policy().equals("retry") ? "klipper-helm upgraded the failed release again (failurePolicy retry)"
+                    : "klipper-helm uninstalled the failed release and installed it again (failurePolicy reinstall)")
+                    + ", and that failed too; failurePolicy is abort again. " + fix + ": it has klipper-helm try again the same way, "
+                    + "and leaves the other apps as they are.";
+        } else if (deployed.isPresent()) {
+            advice = "Revision " + deployed.get().version() + " was deployed before with the chart install asks for now, and install never "
+                    + "uninstalls or upgrades again a release that was deployed unless its chart changes. With failurePolicy abort "
+                    + "klipper-helm leaves it to an operator: fix what the log shows and bring the release back to deployed (e.g. `helm -n "
+                    + release.namespace() + " rollback " + name + " " + deployed.get().version() + "`), then run install again.";
+        } else {
+            advice = "It was never deployed. With failurePolicy abort klipper-helm leaves a failed release to an operator, and every run "
+                    + "of the job only waits for one. " + fix + ": for a release that never reached deployed it has klipper-helm "
+                    + "uninstall it and install it again, and leaves the other apps as they are.";
+        }
+        String message = bootstrap.name() + ": " + step.app() + " (HelmChart kube-system/" + name + "): " + what + "; job kube-system/"
+                + jobName(step) + (recovery.acting() ? " failed again" : " waits for an operator") + "\n"
+                + logTail(kubectl, step) + "\n" + advice + " The full log of this run: " + context.reporter().logFile();
+        return new SeedException(ExitCode.FAILED, redactor.redact(message));
+    }
+
+    private String logTail(Kubectl kubectl, AppStep step) {
+        String job = jobName(step);
+        String log = kubectl.text("-n kube-system logs job/" + job + " --tail=" + LOG_LINES, "kubectl logs job/" + job).strip();
+        return "Last lines of its log (`kubectl -n kube-system logs job/" + job + "`):\n"
+                + (log.isEmpty() ? "(empty)" : log).indent(2).stripTrailing();
     }
 
     /** Enough of a helm-install log for its error, which helm prints last. */

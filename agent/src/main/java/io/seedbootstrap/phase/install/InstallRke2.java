@@ -54,7 +54,11 @@ public final class InstallRke2 implements Phase {
             HostFacts facts = context.state().get(host.name(), GatherFacts.FACTS);
             String type = host.role() == Role.SERVER ? "server" : "agent";
             String prefix = facts.tarPrefix();
-            // A.2: ARTIFACT_PATH switches install.sh to the local tarball (no downloads, no RPM method).
+            // A.2, upstream install.sh v1.35.7: ARTIFACT_PATH makes it stage the tarball and checksums from
+            // that folder, skip the yum/RPM default and need no curl/wget (setup_env :128, do_install :680,
+            // do_install_tar :636); TAR_PREFIX given skips its own /usr/local check (:134), which facts
+            // repeat (mount point or read-only: /opt/rke2); TYPE only matters to the RPM method (the
+            // tarball holds both units) but is what the air-gap docs pass, so an agent says it is one.
             String command = "cd " + BundleFiles.ARTIFACTS + " && INSTALL_RKE2_ARTIFACT_PATH=" + BundleFiles.ARTIFACTS
                     + " INSTALL_RKE2_TYPE=" + type + " INSTALL_RKE2_TAR_PREFIX=" + quote(prefix) + " sh " + script;
             context.change(host.name(), "install RKE2 " + bundle.manifest().rke2Version() + " (" + type + ") under " + prefix

@@ -48,6 +48,24 @@ final class Kubectl {
         }
     }
 
+    /** The objects of one kind in a namespace that carry every label of {@code selector} ({@code a=b,c=d}; null: all). */
+    java.util.List<JsonNode> list(String kind, String namespace, String selector) {
+        String labels = selector == null ? "" : " -l " + quote(selector);
+        ExecResult result = host.exec(RemoteCommand.shell(Rke2Paths.kubectl("-n " + quote(namespace) + " get " + quote(kind) + labels
+                + " -o json"), "kubectl get " + kind + labels).asRoot().allowFailure().timeout(TIMEOUT));
+        if (!result.ok()) {
+            throw new Unreachable(host.name() + ": kubectl get " + kind + " -l " + selector + " failed: " + result.stderrTail(3).strip());
+        }
+        try {
+            java.util.List<JsonNode> items = new java.util.ArrayList<>();
+            Json.json().readTree(result.stdout()).path("items").forEach(items::add);
+            return items;
+        } catch (IOException e) {
+            throw new SeedException(ExitCode.FAILED, host.name() + ": kubectl get " + kind + " -l " + selector + " gave no JSON: "
+                    + e.getMessage());
+        }
+    }
+
     /** {@code kubectl VERB -f -} with the object on stdin; {@code display} names it without its content. */
     void withStdin(String verb, byte[] object, String display) {
         ExecResult result = host.exec(RemoteCommand.shell(Rke2Paths.kubectl(verb + " -f -"), "kubectl " + verb + " " + display)
