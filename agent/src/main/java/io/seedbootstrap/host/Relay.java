@@ -5,7 +5,6 @@ import static io.seedbootstrap.support.ShellQuote.quote;
 import io.seedbootstrap.ssh.ExecResult;
 import io.seedbootstrap.ssh.RemoteCommand;
 import io.seedbootstrap.ssh.RemoteHost;
-import io.seedbootstrap.ssh.SshFailure;
 import io.seedbootstrap.ssh.StagedFiles;
 import io.seedbootstrap.ssh.Upload;
 import io.seedbootstrap.ssh.UploadResult;
@@ -31,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * Puts one file on many hosts while sending it over the operator's link once: the operator
  * uploads it to the first receiver, then hosts that have a verified copy send it to hosts that
  * do not ({@link RelaySchedule}: the holders double each round), each receiver checking the
- * sha256 the operator computed before renaming into place. A receiver that gets a bad copy is
- * sent the file by the operator directly.
+ * sha256 the caller expects (a bundle file's, from its signed manifest) before renaming into
+ * place. The operator's own uploads carry the same value ({@link Upload#expecting}): a local file
+ * that changed since it was verified is refused before any host has it. A receiver that gets a
+ * bad copy is sent the file by the operator directly.
  *
  * <p>A hop from S to R, all of it through {@link RemoteHost#exec} as root:
  * <ol>
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *     commented {@code seed-bootstrap-relay <run>-<hop>}: the key can only write that one file
  *     into R's staging area, and only from S;
  * <li>S runs OpenSSH {@code ssh root@R < target}; the receive script hashes the file as it lands;
- * <li>R checks the sha256 and renames into place ({@link StagedFiles#finish});
+ * <li>R checks the expected sha256 and renames into place ({@link StagedFiles#finish}); a copy
+ *     that does not match is deleted, never renamed;
  * <li>both sides' credentials are removed, whatever happened. {@link #sweep} removes those of
  *     any other run (a killed one), and runs on each host before its first hop.
  * </ol>
@@ -155,16 +157,18 @@ public final class Relay {
     // --- distribute ------------------------------------------------------------------------
 
     /**
-     * Puts {@code file} at {@code target} (mode, owner: as {@link Upload}) on every receiver.
-     * Hosts that already have it are not sent anything and serve as sources.
+     * Puts {@code file} at {@code target} (mode, owner: as {@link Upload}) on every receiver,
+     * whose copy must be {@code size} bytes with {@code sha256}: the operator's uploads and
+     * every hop check that value, not what the file on disk hashes to now. Hosts that already
+     * have it are not sent anything and serve as sources.
      */
-    public Result distribute(Path file, String target, String mode, String owner, List<Peer> receivers) {
+    public Result distribute(Path file, String sha256, long size, String target, String mode, String owner, List<Peer> receivers) {
         if (receivers.isEmpty()) {
             throw new IllegalArgumentException("no receivers");
         }
         long t0 = System.nanoTime();
         sweep(receivers.stream().map(Peer::host).toList());
-        Upload base = Upload.of(file, target).mode(mode).owner(owner).gate(hosts.uploadSlots());
+        Upload base = Upload.of(file, target).mode(mode).owner(owner).gate(hosts.uploadSlots()).expecting(sha256, size);
         AtomicLong operatorBytes = new AtomicLong();
         Map<String, Source> sources = new ConcurrentHashMap<>();
 
@@ -173,8 +177,7 @@ public final class Relay {
         UploadResult r0 = first.host().upload(base);
         operatorBytes.addAndGet(r0.bytesSent());
         sources.put(first.name(), r0.status() == UploadResult.Status.SKIPPED ? Source.ALREADY_THERE : Source.OPERATOR);
-        String sha = r0.sha256();
-        long size = r0.size();
+        String sha = sha256;
 
         List<Peer> rest = receivers.subList(1, receivers.size());
         Map<Peer, String> have = hosts.parallel(rest, Peer::name,
@@ -206,11 +209,8 @@ public final class Relay {
             @Override
             public void direct(List<Peer> peers) {
                 hosts.parallel(peers, Peer::name, p -> {
-                    UploadResult r = p.host().upload(base);
+                    UploadResult r = p.host().upload(base); // refuses a file that no longer has sha256
                     operatorBytes.addAndGet(r.bytesSent());
-                    if (!r.sha256().equals(sha)) {
-                        throw new SshFailure(SshFailure.Kind.LOCAL_IO, file + " changed during the distribution");
-                    }
                     sources.put(p.name(), Source.OPERATOR);
                     return r;
                 });

@@ -32,7 +32,12 @@ public final class SshFailure extends SeedException {
         /** A file on the host does not have the sha256 it must have. */
         CHECKSUM(ExitCode.FAILED, false),
         /** A local file could not be read. */
-        LOCAL_IO(ExitCode.FAILED, false);
+        LOCAL_IO(ExitCode.FAILED, false),
+        /**
+         * A local file's bytes are not the content the upload expects (it changed after it was
+         * verified): refused, nothing of it left on the host.
+         */
+        SOURCE_CHANGED(ExitCode.FAILED, false);
 
         private final ExitCode exitCode;
         private final boolean retryable;
