@@ -21,6 +21,8 @@ public final class SshFailure extends SeedException {
         KEY_FILE(ExitCode.BAD_INPUT, false),
         /** sudo refused the password (or asked for one that we do not have). */
         SUDO(ExitCode.BAD_INPUT, false),
+        /** The host offers no algorithm of the modern set we accept (docs/ssh.md "Algorithms"). */
+        ALGORITHMS(ExitCode.UNEXPECTED_STATE, false),
         /** TCP connect or SSH handshake failed or timed out. */
         CONNECT(ExitCode.FAILED, true),
         /** The connection broke (dead peer, reset, keepalive gave up). */
