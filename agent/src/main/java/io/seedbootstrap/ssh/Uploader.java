@@ -111,6 +111,9 @@ final class Uploader {
                         host.name(), u.target(), p.stagedSize(), local.path());
             }
         }
+        if (expected != null && digest == null) {
+            digest = HashCache.newDigest(); // also for an empty file, which sends nothing
+        }
         if (offset < local.size()) {
             if (digest == null && fullHash == null) {
                 digest = HashCache.newDigest(); // hash while sending: the file is read once
