@@ -48,8 +48,10 @@ import org.slf4j.LoggerFactory;
  * <li>S runs OpenSSH {@code ssh root@R < target}; the receive script hashes the file as it lands;
  * <li>R checks the expected sha256 and renames into place ({@link StagedFiles#finish}); a copy
  *     that does not match is deleted, never renamed;
- * <li>both sides' credentials are removed, whatever happened. {@link #sweep} removes those of
- *     any other run (a killed one), and runs on each host before its first hop.
+ * <li>both sides' credentials are removed, whatever happened, and by a JVM shutdown hook if the
+ *     run is interrupted (Ctrl-C, kill) meanwhile. Those of any other run (one killed with -9)
+ *     are removed by {@link #removeLeftovers}, which every run calls on every host once it holds
+ *     the host lock (TakeLock), and {@link #sweep} on each receiver before its first hop.
  * </ol>
  *
  * <p>Needs OpenSSH's {@code ssh} and {@code ssh-keygen} on senders and root login by key
