@@ -1,6 +1,7 @@
 package io.seedbootstrap.apps;
 
 import io.seedbootstrap.rke2.Rke2Paths;
+import io.seedbootstrap.support.Json;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +24,21 @@ public record AppStep(String app, List<Namespace> namespaces, List<KubeSecret> s
     public record Namespace(String name, Map<String, String> labels) {
         public Namespace {
             labels = Map.copyOf(labels);
+        }
+
+        /** The Namespace object as {@code kubectl apply -f -} receives it. */
+        public byte[] json() {
+            var root = Json.json().createObjectNode().put("apiVersion", "v1").put("kind", "Namespace");
+            var metadata = root.putObject("metadata").put("name", name);
+            if (!labels.isEmpty()) {
+                var l = metadata.putObject("labels");
+                new java.util.TreeMap<>(labels).forEach(l::put);
+            }
+            try {
+                return Json.json().writeValueAsBytes(root);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot render Namespace " + name, e);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.seedbootstrap.apps;
 
 import io.seedbootstrap.inventory.model.Apps;
+import io.seedbootstrap.inventory.model.IngressController;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.pki.PasswordHashes;
 import io.seedbootstrap.rke2.ConfigYaml;
@@ -18,8 +19,8 @@ import java.util.Map;
  * through valuesSecrets, never valuesContent), the server certificate from the PKI
  * ({@code argocd-server-tls}), the site's Git repository and its CA (F.4), the seed itself as a
  * cluster Secret carrying the inventory's labels (F.2: {@code in-cluster} has no Secret, so label
- * selectors would never match it), and one ApplicationSet per platform component selecting
- * clusters labelled {@code app/<component>: install} (F.3).
+ * selectors would never match it), and one ApplicationSet installing each platform component on
+ * the clusters labelled {@code app/<component>: install} (F.3), wave by wave (RollingSync).
  */
 public final class ArgoCdApp {
     public static final String NAMESPACE = "argocd";
@@ -30,6 +31,10 @@ public final class ArgoCdApp {
     public static final String REPO_SECRET = "seed-site-repo";
     public static final String CLUSTER_SECRET = "seed-cluster";
     public static final String IN_CLUSTER = "https://kubernetes.default.svc";
+    public static final String COMPONENTS_APPLICATION_SET = "seed-components";
+    /** Labels of the generated Applications; RollingSync's steps select by the wave label. */
+    public static final String COMPONENT_LABEL = "seed-bootstrap.io/component";
+    public static final String WAVE_LABEL = "seed-bootstrap.io/wave";
 
     private ArgoCdApp() {}
 
@@ -54,8 +59,22 @@ public final class ArgoCdApp {
             HelmCharts.put(values, "server.ingress.enabled", true);
             HelmCharts.put(values, "server.ingress.hostname", argocd.hostname());
             HelmCharts.put(values, "server.ingress.tls", true);
+            // TLS ends at the ingress (argo-helm README "SSL Termination at Ingress Controller"): argocd-server
+            // serves plain HTTP, and the chart's Ingress then targets its http port (templates/argocd-server/
+            // ingress.yaml, $servicePort). Left serving TLS it answers the ingress's plain HTTP with a redirect to
+            // https, in a loop (argo-cd server/server.go). Both RKE2 ingress controllers speak HTTP to port 80.
+            HelmCharts.putKey(values, "configs.params", "server.insecure", true);
+            if (inventory.cluster().ingressController() == IngressController.TRAEFIK) {
+                // Traefik serves an Ingress on every entrypoint unless told: keep ArgoCD's login off plain HTTP
+                HelmCharts.putKey(values, "server.ingress.annotations", "traefik.ingress.kubernetes.io/router.entrypoints", "websecure");
+                HelmCharts.putKey(values, "server.ingress.annotations", "traefik.ingress.kubernetes.io/router.tls", "true");
+            }
         }
         HelmCharts.put(values, "configs.secret.createSecret", true);
+        if (!inventory.apps().components().isEmpty()) {
+            // Progressive-Syncs.md: RollingSync (the components' waves, applicationSets) works only when enabled
+            HelmCharts.putKey(values, "configs.params", "applicationsetcontroller.enable.progressive.syncs", true);
+        }
         Apps.GitRepo repo = argocd.repo();
         if (repo != null && repo.caFile() != null) {
             // F.4: argocd-tls-certs-cm, keyed by the Git server's host name (no scheme, no port)
@@ -119,44 +138,87 @@ public final class ArgoCdApp {
         return new KubeSecret(NAMESPACE, CLUSTER_SECRET, KubeSecret.OPAQUE, labels, KubeSecret.utf8(data), Map::of, false);
     }
 
-    /** F.3: one ApplicationSet per component, cluster generator on app/<name>: install. */
+    /**
+     * F.3: one ApplicationSet for all components: a matrix of the components (a list generator) and,
+     * per component, the clusters labelled {@code app/<name>: install} (a cluster generator whose
+     * selector uses the component's parameter; Generators-Matrix.md "Using Parameters from one child
+     * generator in another", map keys are templated too: applicationset/utils deeplyReplace).
+     * Components are ordered by their wave with Progressive Syncs' RollingSync (Progressive-Syncs.md):
+     * one step per wave, lowest first, each step waiting for its Applications to be Healthy. A
+     * sync-wave annotation on generated Applications would order nothing (waves order resources
+     * within one sync), and RollingSync orders only the Applications of one ApplicationSet, hence
+     * one ApplicationSet. The chart enables progressive syncs ({@link #values}).
+     */
     static String applicationSets(Inventory inventory) {
         Apps.GitRepo repo = inventory.apps().argocd().repo();
-        List<Map<String, Object>> documents = new ArrayList<>();
+        Map<String, Object> document = HelmCharts.object("argoproj.io/v1alpha1", "ApplicationSet", COMPONENTS_APPLICATION_SET, NAMESPACE);
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("goTemplate", true);
+        spec.put("goTemplateOptions", List.of("missingkey=error"));
+        List<Map<String, Object>> elements = new ArrayList<>();
+        java.util.SortedSet<Integer> waves = new java.util.TreeSet<>();
         for (Apps.Component component : inventory.apps().components()) {
-            Map<String, Object> document = HelmCharts.object("argoproj.io/v1alpha1", "ApplicationSet", component.name(), NAMESPACE);
-            Map<String, Object> spec = new LinkedHashMap<>();
-            spec.put("goTemplate", true);
-            spec.put("goTemplateOptions", List.of("missingkey=error"));
-            spec.put("generators", List.of(Map.of("clusters", Map.of("selector",
-                    Map.of("matchLabels", Map.of("app/" + component.name(), "install"))))));
-            Map<String, Object> metadata = new LinkedHashMap<>();
-            metadata.put("name", "{{.nameNormalized}}-" + component.name());
-            metadata.put("annotations", Map.of("argocd.argoproj.io/sync-wave", String.valueOf(component.wave())));
-            Map<String, Object> source = new LinkedHashMap<>();
-            source.put("repoURL", repo.url());
-            source.put("targetRevision", repo.revision());
-            source.put("path", component.path() != null ? component.path() : repo.path() + "/" + component.name());
-            Map<String, Object> destination = new LinkedHashMap<>();
-            destination.put("server", "{{.server}}");
-            destination.put("namespace", component.namespace() != null ? component.namespace() : component.name());
-            Map<String, Object> syncPolicy = new LinkedHashMap<>();
-            syncPolicy.put("automated", Map.of("prune", true, "selfHeal", true));
-            syncPolicy.put("syncOptions", List.of("CreateNamespace=true"));
-            Map<String, Object> templateSpec = new LinkedHashMap<>();
-            templateSpec.put("project", "default");
-            templateSpec.put("source", source);
-            templateSpec.put("destination", destination);
-            templateSpec.put("syncPolicy", syncPolicy);
-            Map<String, Object> template = new LinkedHashMap<>();
-            template.put("metadata", metadata);
-            template.put("spec", templateSpec);
-            spec.put("template", template);
-            document.put("spec", spec);
-            documents.add(document);
+            // parameter names apart from the cluster generator's (name, nameNormalized, server, project, metadata.*):
+            // a matrix fails on a key both children produce
+            Map<String, Object> element = new LinkedHashMap<>();
+            element.put("component", component.name());
+            element.put("componentNamespace", component.namespace() != null ? component.namespace() : component.name());
+            element.put("componentPath", component.path() != null ? component.path() : repo.path() + "/" + component.name());
+            element.put("wave", waveLabel(component.wave()));
+            elements.add(element);
+            waves.add(component.wave());
         }
-        return HelmCharts.documents("contract F.3: one ApplicationSet per platform component, for clusters labelled app/<name>: install",
-                documents);
+        Map<String, Object> clusters = Map.of("clusters", Map.of("selector", Map.of("matchLabels", Map.of("app/{{.component}}", "install"))));
+        spec.put("generators", List.of(Map.of("matrix", Map.of("generators", List.of(Map.of("list", Map.of("elements", elements)), clusters)))));
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (int wave : waves) {
+            Map<String, Object> expression = new LinkedHashMap<>();
+            expression.put("key", WAVE_LABEL);
+            expression.put("operator", "In");
+            expression.put("values", List.of(waveLabel(wave)));
+            steps.add(Map.of("matchExpressions", List.of(expression)));
+        }
+        Map<String, Object> strategy = new LinkedHashMap<>();
+        strategy.put("type", "RollingSync");
+        strategy.put("rollingSync", Map.of("steps", steps));
+        spec.put("strategy", strategy);
+
+        Map<String, Object> labels = new LinkedHashMap<>();
+        labels.put(COMPONENT_LABEL, "{{.component}}");
+        labels.put(WAVE_LABEL, "{{.wave}}");
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", "{{.nameNormalized}}-{{.component}}");
+        metadata.put("labels", labels);
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("repoURL", repo.url());
+        source.put("targetRevision", repo.revision());
+        source.put("path", "{{.componentPath}}");
+        Map<String, Object> destination = new LinkedHashMap<>();
+        destination.put("server", "{{.server}}");
+        destination.put("namespace", "{{.componentNamespace}}");
+        Map<String, Object> syncPolicy = new LinkedHashMap<>();
+        // under RollingSync the controller drops `automated` from the Applications and syncs them itself, step by
+        // step, whenever they are OutOfSync; it keeps automated.prune for those syncs (applicationset controller
+        // syncValidApplications), so removed manifests are still pruned
+        syncPolicy.put("automated", Map.of("prune", true));
+        syncPolicy.put("syncOptions", List.of("CreateNamespace=true"));
+        Map<String, Object> templateSpec = new LinkedHashMap<>();
+        templateSpec.put("project", "default");
+        templateSpec.put("source", source);
+        templateSpec.put("destination", destination);
+        templateSpec.put("syncPolicy", syncPolicy);
+        Map<String, Object> template = new LinkedHashMap<>();
+        template.put("metadata", metadata);
+        template.put("spec", templateSpec);
+        spec.put("template", template);
+        document.put("spec", spec);
+        return HelmCharts.documents("contract F.3: the platform components for clusters labelled app/<name>: install, "
+                + "synced wave by wave (RollingSync)", List.of(document));
+    }
+
+    /** A label value for a wave: label values cannot start with '-', so "w" + the number ("w0", "w-5"). */
+    static String waveLabel(int wave) {
+        return "w" + wave;
     }
 
     static String host(String url) {

@@ -86,6 +86,19 @@ public final class HelmCharts {
         return document;
     }
 
+    /**
+     * A value whose own key holds dots (a chart's {@code configs.params."server.insecure"}),
+     * under the map at {@code dottedParent}.
+     */
+    @SuppressWarnings("unchecked")
+    static void putKey(Map<String, Object> root, String dottedParent, String key, Object value) {
+        Map<String, Object> map = root;
+        for (String part : dottedParent.split("\\.")) {
+            map = (Map<String, Object>) map.computeIfAbsent(part, k -> new LinkedHashMap<String, Object>());
+        }
+        map.put(key, value);
+    }
+
     /** Nested maps from dotted paths, for readable value trees. */
     @SuppressWarnings("unchecked")
     static void put(Map<String, Object> root, String dottedPath, Object value) {

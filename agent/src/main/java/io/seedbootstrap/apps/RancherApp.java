@@ -66,6 +66,16 @@ public final class RancherApp {
         Inventory inventory = input.inventory();
         SiteMaterial site = input.site();
         String hostname = inventory.apps().rancher().hostname();
+        KubeSecret values = new KubeSecret("kube-system", VALUES_SECRET, KubeSecret.OPAQUE, Map.of(), Map.of(),
+                () -> KubeSecret.utf8(Map.of(VALUES_KEY, valuesSecretYaml(input.passwords().rancherBootstrap().reveal()))), true);
+        Apps.Vault vault = SeedApps.vaultIssuer(inventory);
+        if (vault != null) {
+            // E.2/E.3: cert-manager issues tls-rancher-ingress from Vault (ingress-shim), so tls-ca must be the Vault PKI's
+            // CA (validated: pkiCaFile is required with Rancher). No site leaf first: tls-ca would not verify it.
+            KubeSecret ca = new KubeSecret(NAMESPACE, CA_SECRET, KubeSecret.OPAQUE, Map.of(), Map.of("cacerts.pem", read(vault.pkiCaFile())),
+                    Map::of, false);
+            return List.of(ca, values);
+        }
         SiteMaterial.KeyPair leaf = site.leaf(hostname);
         // with cert-manager renewing it, the Secret is cert-manager's after its creation: never overwritten by a re-run
         boolean renewedByCertManager = SeedApps.clusterIssuer(inventory) != null;
@@ -73,9 +83,15 @@ public final class RancherApp {
                 () -> Map.of("tls.key", leaf.key()), renewedByCertManager);
         KubeSecret ca = new KubeSecret(NAMESPACE, CA_SECRET, KubeSecret.OPAQUE, Map.of(), Map.of("cacerts.pem", site.cacerts()),
                 Map::of, false);
-        KubeSecret values = new KubeSecret("kube-system", VALUES_SECRET, KubeSecret.OPAQUE, Map.of(), Map.of(),
-                () -> KubeSecret.utf8(Map.of(VALUES_KEY, valuesSecretYaml(input.passwords().rancherBootstrap().reveal()))), true);
         return List.of(ingress, ca, values);
+    }
+
+    private static byte[] read(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     /** E.1 bootstrapPassword; the chart keeps it in bootstrap-secret. */

@@ -131,7 +131,13 @@ public final class SeedApps {
         }
         Apps apps = inventory.apps();
         if (apps.rancher().enabled()) {
-            if (apps.rancher().hostname() != null) {
+            Apps.Vault vault = vaultIssuer(inventory);
+            if (vault != null) {
+                // E.2: tls-ca is the Vault PKI's CA; cert-manager issues the ingress certificate (no site leaf used)
+                if (vault.pkiCaFile() != null) {
+                    problems.addAll(SiteMaterial.caFileProblems(vault.pkiCaFile(), "apps.certManager.issuer.vault.pkiCaFile"));
+                }
+            } else if (apps.rancher().hostname() != null) {
                 problems.addAll(site.leafProblems(apps.rancher().hostname(), "apps.rancher.hostname", now));
             }
             String registry = inventory.registries().systemDefaultRegistry();
@@ -170,6 +176,12 @@ public final class SeedApps {
     static byte[] chart(Input input, String name) {
         return input.charts().find(name).orElseThrow(() -> new IllegalStateException("chart " + name + " missing: problems() must run first"))
                 .bytes().get();
+    }
+
+    /** The Vault settings when cert-manager issues from Vault, else null (CA issuer, or cert-manager off). */
+    static Apps.Vault vaultIssuer(Inventory inventory) {
+        Apps.CertManager certManager = inventory.apps().certManager();
+        return certManager.enabled() && certManager.issuer().type() == Apps.IssuerType.VAULT ? certManager.issuer().vault() : null;
     }
 
     /** The issuer cert-manager offers the cluster, or null when cert-manager is off. */

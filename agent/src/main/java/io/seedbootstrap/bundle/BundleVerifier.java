@@ -63,8 +63,20 @@ public final class BundleVerifier {
             return new Trust(null, null);
         }
 
+        /**
+         * The pin as {@code ssh-keygen -lf} prints it: a padded {@code SHA256:...=} (the same digest in
+         * base64 with its padding, which the format check admits) or a lower-case prefix is normalised,
+         * so it matches the signer's fingerprint as host-key pins do ({@code ssh/Fingerprints.same}).
+         */
         public static Trust pinned(String fingerprint, String pinnedBy) {
-            return new Trust(fingerprint, pinnedBy);
+            String pin = fingerprint.strip();
+            if (pin.regionMatches(true, 0, "SHA256:", 0, 7)) {
+                pin = "SHA256:" + pin.substring(7);
+            }
+            while (pin.endsWith("=")) {
+                pin = pin.substring(0, pin.length() - 1);
+            }
+            return new Trust(pin, pinnedBy);
         }
 
         public boolean isPinned() {

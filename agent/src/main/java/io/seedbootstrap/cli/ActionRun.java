@@ -10,6 +10,7 @@ import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.RunOptions;
 import io.seedbootstrap.phase.common.HostLock;
 import io.seedbootstrap.support.Redactor;
+import io.seedbootstrap.support.SeedException;
 import io.seedbootstrap.support.Secret;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -55,7 +56,8 @@ final class ActionRun {
         PrintWriter err = spec.commandLine().getErr();
         String runId = RunOptions.newRunId(started, new java.security.SecureRandom());
         HostLock lock = HostLock.forThisProcess(runId, operatorHost(), command, started);
-        try (Reporter reporter = new Reporter(err, log, Redactor.of(withInventorySecrets(inventory, secrets)), verbose(), clock)) {
+        Redactor redactor = Redactor.of(withInventorySecrets(inventory, secrets));
+        try (Reporter reporter = new Reporter(err, log, redactor, verbose(), clock)) {
             RunContext run = new RunContext(new RunOptions(dryRun, log, waitTimeout, runId), inventory, new Hosts(Hosts.Limits.defaults()),
                     reporter);
             reporter.info(null, (dryRun ? "dry run: nothing will be changed. " : "") + headline + ", run " + runId + ", log " + log);
@@ -67,9 +69,22 @@ final class ActionRun {
                 if (dryRun || run.plan().lastingChanges().isEmpty()) {
                     err.println("seed-bootstrap: nothing was changed on any host");
                 }
-                throw e;
+                throw redacted(e, redactor);
             }
         }
+    }
+
+    /**
+     * The error as Main will print it, with every known secret masked: messages quote host
+     * output and file diffs (config.yaml drift), which may hold a value from ${ENV}.
+     */
+    static RuntimeException redacted(RuntimeException e, Redactor redactor) {
+        if (e instanceof SeedException seed && e.getMessage() != null && redactor.leaks(e.getMessage())) {
+            SeedException clean = new SeedException(seed.exitCode(), redactor.redact(e.getMessage()));
+            clean.setStackTrace(e.getStackTrace()); // the trace (--verbose) without the cause, whose message holds the secret
+            return clean;
+        }
+        return e;
     }
 
     static List<Secret> withInventorySecrets(Inventory inventory, List<Secret> extra) {
@@ -89,7 +104,22 @@ final class ActionRun {
         Optional.ofNullable(apps.argocd().adminPassword()).ifPresent(secrets::add);
         Optional.ofNullable(apps.argocd().repo()).map(r -> r.password()).ifPresent(secrets::add);
         Optional.ofNullable(apps.certManager().issuer().vault()).map(v -> v.secretId()).ifPresent(secrets::add);
+        // extra RKE2 config: values written as ${ENV} (etcd-s3-secret-key: ${S3_SECRET}) are held as Secrets
+        freeFormSecrets(inventory.rke2().config(), secrets);
+        freeFormSecrets(inventory.rke2().serverConfig(), secrets);
+        freeFormSecrets(inventory.rke2().agentConfig(), secrets);
+        inventory.hosts().forEach(h -> freeFormSecrets(h.config(), secrets));
         return secrets;
+    }
+
+    private static void freeFormSecrets(Object value, List<Secret> out) {
+        if (value instanceof Secret secret) {
+            out.add(secret);
+        } else if (value instanceof java.util.Map<?, ?> map) {
+            map.values().forEach(v -> freeFormSecrets(v, out));
+        } else if (value instanceof java.util.Collection<?> list) {
+            list.forEach(v -> freeFormSecrets(v, out));
+        }
     }
 
     private Path defaultLogFile(Instant started) {

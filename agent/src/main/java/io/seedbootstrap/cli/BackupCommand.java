@@ -115,7 +115,7 @@ final class BackupCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            DrArchive.Verified verified = DrArchive.verify(file, passphrase.get(context, false));
+            DrArchive.Verified verified = DrArchive.check(file, passphrase.get(context, false));
             DrManifest m = verified.manifest();
             PrintWriter out = spec.commandLine().getOut();
             if (output.json()) {

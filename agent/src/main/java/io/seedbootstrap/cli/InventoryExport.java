@@ -115,11 +115,12 @@ final class InventoryExport {
 
         @Override
         public void serialize(Secret secret, JsonGenerator generator, SerializerProvider provider) throws IOException {
-            String source = secret.source();
-            String variable = source != null ? source.substring(1) : variableFor(generator.getOutputContext());
-            if (source == null) {
-                variables.add(variable);
+            if (secret.reference() != null) {
+                generator.writeString(secret.reference());
+                return;
             }
+            String variable = variableFor(generator.getOutputContext());
+            variables.add(variable);
             generator.writeString("${" + variable + "}");
         }
 

@@ -4,6 +4,7 @@ import io.seedbootstrap.inventory.InventoryLoader;
 import io.seedbootstrap.support.Environment;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
+import io.seedbootstrap.support.TerminalText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.AutoComplete;
@@ -26,7 +27,7 @@ import picocli.CommandLine.ScopeType;
             "  1    the operation failed (a host command, a transfer, a verification)",
             "  2    bad usage or invalid input (command line, inventory, bundle, PKI files)",
             "  3    preflight failed or a host is in an unexpected state",
-            "  4    internal error (a bug: please report it with the --verbose output)",
+            "  4    internal error (a bug, or Java out of memory/stack: please report it with the --verbose output)",
             "  130  interrupted (Ctrl-C)"})
 public final class RootCommand implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
@@ -51,12 +52,17 @@ public final class RootCommand implements Runnable {
      * Builds the command line, runs it and maps every outcome to a documented exit code.
      * Separate from main() so command tests run the real CommandLine with their own streams.
      */
-    public static int run(String[] args, PrintWriter out, PrintWriter err, Environment environment, Path home) {
+    public static int run(String[] args, PrintWriter rawOut, PrintWriter rawErr, Environment environment, Path home) {
+        // every character of every command's output passes TerminalText: untrusted text (bundle and archive
+        // metadata, host output) cannot reach the terminal as escape sequences; nothing of ours writes control codes
+        PrintWriter out = new PrintWriter(TerminalText.writer(rawOut), true);
+        PrintWriter err = new PrintWriter(TerminalText.writer(rawErr), true);
         CliContext context = new CliContext(environment, home, new InventoryLoader(environment, home));
         CommandLine commandLine = new CommandLine(new RootCommand(context), new ContextFactory(context));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF)); // help text passes the filter too
         commandLine.setParameterExceptionHandler((ex, arguments) -> {
             err.println("seed-bootstrap: " + ex.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
@@ -81,7 +87,45 @@ public final class RootCommand implements Runnable {
             }
             return ExitCode.INTERNAL.code();
         });
-        return commandLine.execute(args);
+        boolean verbose = java.util.Arrays.asList(args).contains("-v") || java.util.Arrays.asList(args).contains("--verbose");
+        try {
+            return guard(() -> commandLine.execute(args), err, verbose);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /**
+     * Runs a command and turns a Java {@link Error} escaping it (picocli passes Errors through)
+     * into one line on stderr and exit 4 instead of a raw stack trace and exit 1. Readers bound
+     * their input (README "Security notes"), so an Error here is a bug or a heap too small for
+     * the job; the trace comes only with --verbose.
+     */
+    static int guard(java.util.function.IntSupplier command, PrintWriter err, boolean verbose) {
+        try {
+            return command.getAsInt();
+        } catch (OutOfMemoryError e) {
+            err.println("seed-bootstrap: internal error: out of memory (Java heap limit " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB); an input may be far larger than expected: please report it with the --verbose output, or give Java "
+                    + "more memory (java -Xmx...)");
+            return traced(e, err, verbose);
+        } catch (StackOverflowError e) {
+            err.println("seed-bootstrap: internal error: stack overflow (an input nested too deeply reached code that does not "
+                    + "bound it); please report it with the --verbose output");
+            return traced(e, err, verbose);
+        } catch (Error e) {
+            err.println("seed-bootstrap: internal error: " + e + (verbose ? "" : " (run with --verbose for details)"));
+            return traced(e, err, verbose);
+        }
+    }
+
+    private static int traced(Error e, PrintWriter err, boolean verbose) {
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCode.INTERNAL.code();
     }
 
     private static boolean isVerbose(CommandLine cmd) {

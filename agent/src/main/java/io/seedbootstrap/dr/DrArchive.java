@@ -43,6 +43,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 public final class DrArchive {
     /** Entries other than snapshots are small files a restore keeps in memory; a bigger one is refused. */
     static final long SMALL_FILE_LIMIT = 16L << 20;
+    /** All kept entries together (restore holds them in memory); a real seed's are a few MiB (manifests, PKI, tokens). */
+    static final long KEPT_TOTAL_LIMIT = 64L << 20;
+    /** Entries in one archive (each is remembered until the manifest is checked); a seed's are a few hundred. */
+    static final int ENTRY_LIMIT = 100_000;
     static final String MANIFEST = "manifest.json";
     private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*(/[A-Za-z0-9][A-Za-z0-9._+-]*)*");
 
@@ -172,9 +176,27 @@ public final class DrArchive {
         }
     }
 
-    /** Reads the whole archive once; refuses (exit 2, nothing else done) anything that is not a whole archive of ours. */
+    /**
+     * Reads the whole archive once, keeping the small entries a restore needs (at most
+     * {@link #KEPT_TOTAL_LIMIT} in all); refuses (exit 2, nothing else done) anything that is not
+     * a whole archive of ours.
+     */
     public static Verified verify(Path file, Secret passphrase) {
+        return read(file, passphrase, true);
+    }
+
+    /**
+     * The same checks as {@link #verify}, streaming every entry through its hash and keeping
+     * none ({@code backup verify}, reset's backup check): memory stays one chunk whatever the
+     * archive holds. The result's {@code contents} is empty.
+     */
+    public static Verified check(Path file, Secret passphrase) {
+        return read(file, passphrase, false);
+    }
+
+    private static Verified read(Path file, Secret passphrase, boolean keepContents) {
         Map<String, byte[]> contents = new LinkedHashMap<>();
+        long keptTotal = 0;
         Map<String, DrManifest.Entry> seen = new LinkedHashMap<>();
         DrManifest manifest = null;
         try (InputStream plain = open(file, passphrase); TarArchiveInputStream tar = new TarArchiveInputStream(plain)) {
@@ -184,12 +206,20 @@ public final class DrArchive {
                 if (manifest != null) {
                     throw refused(file, "it has entries after manifest.json");
                 }
+                if (seen.size() >= ENTRY_LIMIT) {
+                    throw refused(file, "it has more than " + ENTRY_LIMIT + " entries");
+                }
                 if (!entry.isFile() || !(SAFE_PATH.matcher(name).matches()) || seen.containsKey(name)) {
                     throw refused(file, "entry " + name + " is not a plain, unique, relative file");
                 }
-                boolean keep = !name.startsWith(DrManifest.SNAPSHOTS);
-                if (keep && entry.getSize() > SMALL_FILE_LIMIT) {
+                boolean small = !name.startsWith(DrManifest.SNAPSHOTS);
+                if (small && entry.getSize() > SMALL_FILE_LIMIT) {
                     throw refused(file, "entry " + name + " is larger than " + (SMALL_FILE_LIMIT >> 20) + " MiB");
+                }
+                boolean keep = small && (keepContents || name.equals(MANIFEST));
+                if (keep && (keptTotal += entry.getSize()) > KEPT_TOTAL_LIMIT) {
+                    throw refused(file, "its entries other than snapshots add up to more than " + (KEPT_TOTAL_LIMIT >> 20)
+                            + " MiB (a seed's configuration, PKI and tokens are a few MiB)");
                 }
                 MessageDigest sha = sha256();
                 java.io.ByteArrayOutputStream kept = keep ? new java.io.ByteArrayOutputStream((int) entry.getSize()) : null;

@@ -86,8 +86,15 @@ public final class InventoryLoader {
         return loaded;
     }
 
+    /** An inventory (ours or Ansible's) is a small text file; the YAML reader has the same limit. */
+    static final long MAX_BYTES = 8L << 20;
+
     private static String readText(Path absolute, Path shown) {
         try {
+            if (Files.size(absolute) > MAX_BYTES) {
+                throw SeedException.badInput(shown + ": larger than " + (MAX_BYTES >> 20) + " MiB; an inventory is a small YAML or INI "
+                        + "text file");
+            }
             return Files.readString(absolute, StandardCharsets.UTF_8);
         } catch (java.nio.charset.MalformedInputException e) {
             throw SeedException.badInput(shown + ": not UTF-8 text; an inventory is a YAML or INI text file");

@@ -85,6 +85,7 @@ public final class InventoryValidator {
         checkServers();
         checkCluster();
         checkSsh();
+        checkSudoPasswords();
         checkExtraConfig();
         checkRegistries();
         checkApps();
@@ -283,6 +284,13 @@ public final class InventoryValidator {
             if (issuer.vault().secretId() == null) {
                 error("apps.certManager.issuer.vault.secretId", "the Vault AppRole secret id is required with issuer type vault; use ${ENV_VAR}");
             }
+            // E.2/E.3: cert-manager issues tls-rancher-ingress from Vault, so Rancher's privateCA (tls-ca) must be Vault's CA
+            if (apps.certManager().enabled() && apps.rancher().enabled() && issuer.vault().pkiCaFile() == null) {
+                error("apps.certManager.issuer.vault.pkiCaFile", "with issuer type vault and Rancher on (apps.rancher), cert-manager "
+                        + "issues Rancher's ingress certificate from Vault, and Rancher's tls-ca (privateCA) must be the CA that signs it: "
+                        + "set pkiCaFile to the Vault PKI's CA certificate (PEM), or use issuer type ca, or set apps.rancher.enabled: false");
+            }
+            checkReadable(issuer.vault().pkiCaFile(), "apps.certManager.issuer.vault.pkiCaFile", "CA certificate");
         }
         if (!apps.components().isEmpty() && (apps.argocd().repo() == null)) {
             error("apps.components", "platform components are listed but apps.argocd.repo is not set; ArgoCD needs the site's Git "
@@ -362,6 +370,28 @@ public final class InventoryValidator {
             }
             checkReadable(site.certFile(), "pki.site.certFile", "CA certificate");
             checkReadable(site.keyFile(), "pki.site.keyFile", "CA private key");
+        }
+    }
+
+    /**
+     * sudo reads its password as one line from stdin (-S): text after a line break would reach the
+     * command's own stdin, so such a password is refused (never echoed: it is a secret).
+     */
+    private void checkSudoPasswords() {
+        checkOneLine(inventory.ssh().sudoPassword(), "ssh.sudoPassword");
+        List<Host> hosts = inventory.hosts();
+        for (int i = 0; i < hosts.size(); i++) {
+            if (hosts.get(i).ssh() != null) {
+                checkOneLine(hosts.get(i).ssh().sudoPassword(), "hosts[" + i + "].ssh.sudoPassword");
+            }
+        }
+    }
+
+    private void checkOneLine(io.seedbootstrap.support.Secret password, String path) {
+        if (password != null && (password.reveal().indexOf('\n') >= 0 || password.reveal().indexOf('\r') >= 0)) {
+            error(path, "the sudo password " + (password.source() != null ? "from " + password.source() + " " : "")
+                    + "contains a line break; sudo reads one line, so the rest would reach the command's input: "
+                    + "set it without the line break (e.g. export it with printf '%s', not from a file ending in a newline)");
         }
     }
 

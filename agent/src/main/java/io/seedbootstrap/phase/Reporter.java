@@ -2,6 +2,7 @@ package io.seedbootstrap.phase;
 
 import io.seedbootstrap.support.Redactor;
 import io.seedbootstrap.support.SeedException;
+import io.seedbootstrap.support.TerminalText;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -105,7 +106,7 @@ public final class Reporter implements AutoCloseable {
 
     /** A line for the operator and the log. {@code host} may be null for run-wide lines. */
     public synchronized void info(String host, String message) {
-        String line = prefix(host) + redactor.redact(message);
+        String line = TerminalText.escape(prefix(host) + redactor.redact(message));
         err.println(line);
         err.flush();
         write("INFO ", line);
@@ -113,7 +114,7 @@ public final class Reporter implements AutoCloseable {
 
     /** A warning: shown and logged. */
     public synchronized void warn(String host, String message) {
-        String line = prefix(host) + "warning: " + redactor.redact(message);
+        String line = TerminalText.escape(prefix(host) + "warning: " + redactor.redact(message));
         err.println(line);
         err.flush();
         write("WARN ", line);
@@ -121,7 +122,7 @@ public final class Reporter implements AutoCloseable {
 
     /** Detail for the log file (and stderr with --verbose). */
     public synchronized void debug(String host, String message) {
-        String line = prefix(host) + redactor.redact(message);
+        String line = TerminalText.escape(prefix(host) + redactor.redact(message));
         if (verbose) {
             err.println(line);
             err.flush();

@@ -37,9 +37,18 @@ public final class ArchiveCipher {
     /** Bytes before the passphrase check; the whole header is {@link #HEADER} bytes. */
     private static final int HEADER_BODY = MAGIC.length + 4 + SALT + 4 + NONCE_PREFIX;
     static final int HEADER = HEADER_BODY + CHECK;
-    /** A reader refuses KDF parameters asking for more memory than this (a crafted header must not exhaust the operator's machine). */
-    private static final long MAX_KDF_MEMORY = 1L << 30;
     private static final int MAX_CHUNK = 16 << 20;
+    private static final int MIN_CHUNK = 64;
+    /**
+     * The scrypt parameters backup writes ({@link Params#defaults}: N = 2^17, r = 8, p = 1,
+     * 128 MiB, under a second) bound what a reader runs: a header asking for more (or other r, p)
+     * is damaged, refused before any key derivation, so a crafted header cannot make the
+     * operator's machine spend minutes or run out of memory. Smaller N only serves tests.
+     */
+    static final int MIN_LOG_N = 10;
+    static final int MAX_LOG_N = 17;
+    static final int R = 8;
+    static final int P = 1;
 
     /**
      * @param logN      scrypt cost: N = 2^logN (memory = 128 * r * N bytes)
@@ -47,18 +56,16 @@ public final class ArchiveCipher {
      */
     public record Params(int logN, int r, int p, int chunkSize) {
         public Params {
-            if (logN < 1 || logN > 30 || r < 1 || r > 255 || p < 1 || p > 255 || chunkSize < 1 || chunkSize > MAX_CHUNK) {
-                throw new IllegalArgumentException("bad archive cipher parameters " + logN + "/" + r + "/" + p + "/" + chunkSize);
+            if (logN < MIN_LOG_N || logN > MAX_LOG_N || r != R || p != P || chunkSize < MIN_CHUNK || chunkSize > MAX_CHUNK) {
+                throw new IllegalArgumentException("scrypt logN " + logN + ", r " + r + ", p " + p + ", chunk size " + chunkSize
+                        + " are outside what backup writes (logN " + MIN_LOG_N + "-" + MAX_LOG_N + ", r " + R + ", p " + P
+                        + ", chunks of " + MIN_CHUNK + " bytes to " + (MAX_CHUNK >> 20) + " MiB)");
             }
         }
 
         /** scrypt N=2^17, r=8, p=1 (128 MiB, under a second; RFC 7914 interactive-plus), 1 MiB chunks. */
         public static Params defaults() {
-            return new Params(17, 8, 1, 1 << 20);
-        }
-
-        long kdfMemory() {
-            return 128L * r * (1L << logN);
+            return new Params(MAX_LOG_N, R, P, 1 << 20);
         }
     }
 
@@ -117,15 +124,14 @@ public final class ArchiveCipher {
         b.get(prefix);
         byte[] check = new byte[CHECK];
         b.get(check);
+        if (kdf != KDF_SCRYPT) {
+            throw new DamagedArchiveException("the archive header is damaged or from a newer seed-bootstrap (key derivation " + kdf + ")");
+        }
         Params params;
         try {
             params = new Params(logN, r, p, chunkSize);
         } catch (IllegalArgumentException e) {
-            throw new DamagedArchiveException("the archive header is damaged (" + e.getMessage() + ")");
-        }
-        if (kdf != KDF_SCRYPT || params.kdfMemory() > MAX_KDF_MEMORY) {
-            throw new DamagedArchiveException("the archive header is damaged or from a newer seed-bootstrap (key derivation "
-                    + kdf + ", " + params.kdfMemory() / (1 << 20) + " MiB)");
+            throw new DamagedArchiveException("the archive header is damaged (" + e.getMessage() + "); the passphrase was not tried");
         }
         Keys keys = Keys.derive(passphrase, salt, params);
         if (!MessageDigest.isEqual(check, keys.check(Arrays.copyOf(header, HEADER_BODY)))) {

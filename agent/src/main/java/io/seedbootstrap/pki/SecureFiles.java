@@ -27,24 +27,42 @@ final class SecureFiles {
 
     private SecureFiles() {}
 
-    /** Creates the directory (and missing parents inside it) with mode 0700, or tightens an existing one. */
+    /**
+     * Creates the directory (and missing parents) with mode 0700. An existing directory keeps
+     * its mode: it may be the inventory's folder or a shared one (a sticky 1777 directory must
+     * not lose its bit), so it is never chmod'ed; one that others can write is refused instead
+     * (they could swap a key or token file).
+     */
     static void ensureDirectory(Path dir) {
         try {
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir)) {
                 throw SeedException.badInput(dir + " exists but is not a directory; point pki.dir at a directory (or a path to create)");
             }
-            if (!Files.isDirectory(dir)) {
-                Path parent = dir.getParent();
-                if (parent != null && !Files.isDirectory(parent)) {
-                    ensureDirectory(parent);
-                }
-                Files.createDirectory(dir);
+            if (Files.isDirectory(dir)) {
+                refuseWritableByOthers(dir);
+                return;
             }
-            if (!Files.getPosixFilePermissions(dir).equals(DIRECTORY)) {
-                Files.setPosixFilePermissions(dir, DIRECTORY);
+            Path parent = dir.getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                ensureDirectory(parent);
             }
+            Files.createDirectory(dir);
+            Files.setPosixFilePermissions(dir, DIRECTORY); // ours, just made: 0700 whatever the umask
         } catch (IOException e) {
             throw unwritable(dir, e);
+        }
+    }
+
+    /** Exit 2 when the group or others may write {@code dir}. */
+    static void refuseWritableByOthers(Path dir) throws IOException {
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+        boolean group = mode.contains(PosixFilePermission.GROUP_WRITE);
+        boolean others = mode.contains(PosixFilePermission.OTHERS_WRITE);
+        if (group || others) {
+            Object unixMode = Files.getAttribute(dir, "unix:mode");
+            throw SeedException.badInput(dir + " is writable by " + (group && others ? "its group and others" : group ? "its group" : "others")
+                    + " (mode " + String.format("%04o", ((Integer) unixMode) & 07777) + "); the PKI directory holds keys and tokens: "
+                    + "point pki.dir at a directory only you can write (a new path is created 0700), or run chmod go-w " + dir);
         }
     }
 

@@ -86,6 +86,28 @@ public final class SiteMaterial {
         return problems;
     }
 
+    /**
+     * Why {@code file} cannot be a trust anchor another app is given (Rancher's tls-ca from the
+     * Vault PKI, contract E.2), or empty: unreadable, no certificate, or its first certificate
+     * is not a CA (basicConstraints). Read-only; never throws for a bad file.
+     */
+    public static List<String> caFileProblems(Path file, String setting) {
+        List<X509Certificate> certificates;
+        try {
+            certificates = Pem.certificates(file);
+        } catch (SeedException e) {
+            return List.of(setting + " " + file + ": " + e.getMessage());
+        }
+        if (certificates.isEmpty()) {
+            return List.of(setting + " " + file + ": holds no certificate; give the CA certificate (PEM)");
+        }
+        if (certificates.get(0).getBasicConstraints() < 0) {
+            return List.of(setting + " " + file + ": " + certificates.get(0).getSubjectX500Principal().getName()
+                    + " is not a CA certificate (no basicConstraints CA:true); give the CA that signs the issued certificates");
+        }
+        return List.of();
+    }
+
     /** RFC 6125: exact DNS SAN, or a wildcard for exactly one left-most label. */
     static boolean covers(X509Certificate leaf, String hostname) {
         String host = hostname.toLowerCase(Locale.ROOT);

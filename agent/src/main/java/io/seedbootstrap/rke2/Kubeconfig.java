@@ -1,10 +1,8 @@
 package io.seedbootstrap.rke2;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 
 /**
@@ -19,7 +17,7 @@ public final class Kubeconfig {
     public static String forOperator(String rke2Yaml, String clusterName, String registrationAddress) {
         ObjectNode root;
         try {
-            root = (ObjectNode) new ObjectMapper(new YAMLFactory()).readTree(rke2Yaml);
+            root = (ObjectNode) ConfigYaml.mapper().readTree(rke2Yaml);
         } catch (IOException | ClassCastException e) {
             // the content may hold a key: do not echo it
             throw new IllegalArgumentException("the server's " + Rke2Paths.ADMIN_KUBECONFIG + " is not a kubeconfig");

@@ -206,25 +206,32 @@ public final class KnownHosts {
         }
     }
 
-    /** Glob with {@code *} (any run) and {@code ?} (one character). */
+    /**
+     * Glob with {@code *} (any run) and {@code ?} (one character), in time linear in
+     * pattern × name: backtracking only to the last {@code *} (a line of many stars made the
+     * recursive version run for hours; found by KnownHostsFuzzTest).
+     */
     private static boolean glob(String p, int pi, String s, int si) {
-        while (pi < p.length()) {
-            char c = p.charAt(pi);
-            if (c == '*') {
-                for (int k = si; k <= s.length(); k++) {
-                    if (glob(p, pi + 1, s, k)) {
-                        return true;
-                    }
-                }
+        int star = -1;
+        int resume = 0;
+        while (si < s.length()) {
+            if (pi < p.length() && (p.charAt(pi) == '?' || (p.charAt(pi) != '*' && p.charAt(pi) == s.charAt(si)))) {
+                pi++;
+                si++;
+            } else if (pi < p.length() && p.charAt(pi) == '*') {
+                star = pi++;
+                resume = si;
+            } else if (star >= 0) {
+                pi = star + 1;
+                si = ++resume;
+            } else {
                 return false;
             }
-            if (si >= s.length() || (c != '?' && c != s.charAt(si))) {
-                return false;
-            }
-            pi++;
-            si++;
         }
-        return si == s.length();
+        while (pi < p.length() && p.charAt(pi) == '*') {
+            pi++;
+        }
+        return pi == p.length();
     }
 
     @Override

@@ -6,7 +6,7 @@ public enum ExitCode {
     FAILED(1, "the operation failed (a host command, a transfer, a verification)"),
     BAD_INPUT(2, "bad usage or invalid input (command line, inventory, bundle, PKI files)"),
     UNEXPECTED_STATE(3, "preflight failed or a host is in an unexpected state"),
-    INTERNAL(4, "internal error (a bug: please report it with the --verbose output)"),
+    INTERNAL(4, "internal error (a bug, or Java out of memory/stack: please report it with the --verbose output)"),
     INTERRUPTED(130, "interrupted (Ctrl-C)");
 
     private final int code;

@@ -13,20 +13,36 @@ public final class Secret {
 
     private final String value;
     private final String source;
+    private final String reference;
 
-    private Secret(String value, String source) {
+    private Secret(String value, String source, String reference) {
         this.value = Objects.requireNonNull(value);
         this.source = source;
+        this.reference = reference;
     }
 
     /** A secret read from the environment variable {@code variable}. */
     public static Secret fromEnv(String value, String variable) {
-        return new Secret(value, "$" + variable);
+        return new Secret(value, "$" + variable, "${" + variable + "}");
+    }
+
+    /**
+     * A free-form value (extra RKE2 config) whose text held {@code ${VAR}} references: the
+     * inventory cannot tell whether it is secret (etcd-s3-secret-key), so it is treated as one.
+     * {@code reference} is the text as written ({@code https://${HOST}/x}), {@code variable} the first one named.
+     */
+    public static Secret fromReference(String value, String reference, String variable) {
+        return new Secret(value, "$" + variable, reference);
     }
 
     /** A secret written literally in a file (allowed, but the inventory warns about it). */
     public static Secret literal(String value) {
-        return new Secret(value, null);
+        return new Secret(value, null, null);
+    }
+
+    /** The text as the inventory wrote it ({@code ${VAR}}, or text around references); null for a literal. Safe to print. */
+    public String reference() {
+        return reference;
     }
 
     public String reveal() {

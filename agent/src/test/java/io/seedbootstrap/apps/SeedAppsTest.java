@@ -204,6 +204,54 @@ class SeedAppsTest {
         assertFalse(step.afterChart().get(0).content().contains("vault-secret-id-0"));
     }
 
+    /**
+     * With the Vault issuer, cert-manager (re)issues tls-rancher-ingress from Vault, so Rancher's
+     * privateCA (tls-ca) must be the Vault PKI's CA, not the site root: the inventory must name it
+     * (apps.certManager.issuer.vault.pkiCaFile), else validation refuses the combination (exit 2).
+     */
+    @Test
+    void vaultIssuerWithRancherTrustsTheVaultPkiCaAndLetsCertManagerIssueTheIngressCertificate() throws Exception {
+        String vault = "      vault: {server: \"https://vault.lab.example.internal:8200\", path: pki_int/sign/lab, roleId: role-1, "
+                + "secretId: \"${VAULT_SECRET_ID}\"";
+        String apps = String.join("\n",
+                "apps:",
+                "  certManager:",
+                "    issuer:",
+                "      name: vault-issuer",
+                "      type: vault",
+                vault + "%s}",
+                "  rancher: {hostname: rancher.lab.example.internal, bootstrapPassword: \"${RANCHER_PW}\"}",
+                "  argocd: {enabled: false}");
+        Path without = write("vault-rancher.yaml", apps.formatted(""));
+        var loaded = new InventoryLoader(Environment.of(ENV), work).load(without, LoadOptions.defaults());
+        assertFalse(loaded.ok());
+        assertTrue(loaded.diagnostics().toString().contains("apps.certManager.issuer.vault.pkiCaFile"), loaded.diagnostics().toString());
+        assertTrue(loaded.diagnostics().toString().contains("apps.rancher"), loaded.diagnostics().toString());
+        CommandRunner.Result validate = CommandRunner.run(ENV, work, "inventory", "validate", without.toString());
+        assertEquals(2, validate.exitCode(), validate.err());
+
+        // the Vault PKI's own CA (here: a CA that is not the site's), named in the inventory
+        Path vaultCa = work.resolve("vault-pki-ca.pem");
+        Files.writeString(vaultCa, pki("cluster/root-ca.crt"));
+        Inventory inventory = load(write("vault-rancher-ca.yaml", apps.formatted(", pkiCaFile: " + vaultCa)));
+        assertTrue(SeedApps.problems(inventory, charts(), new SiteMaterial(work.resolve("pki")), NOW).isEmpty());
+        AppStep rancher = step(plan(inventory), "Rancher");
+        assertEquals(Map.of("cacerts.pem", pki("cluster/root-ca.crt")), data(secret(rancher, "tls-ca")),
+                "tls-ca is the CA that signs what cert-manager issues from Vault");
+        assertTrue(rancher.secrets().stream().noneMatch(s -> s.name().equals("tls-rancher-ingress")),
+                "no site leaf that tls-ca would not verify: cert-manager issues tls-rancher-ingress from Vault");
+        assertEquals("vault-issuer", values(helmChart(rancher)).path("ingress").path("extraAnnotations").path("cert-manager.io/cluster-issuer").asText());
+
+        // a file that is no CA certificate is refused before anything is deployed
+        Path leaf = work.resolve("not-a-ca.pem");
+        Files.writeString(leaf, pki("site/certs/rancher.lab.example.internal/tls.crt"));
+        List<String> problems = SeedApps.problems(load(write("vault-rancher-leaf.yaml", apps.formatted(", pkiCaFile: " + leaf))), charts(),
+                new SiteMaterial(work.resolve("pki")), NOW);
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("apps.certManager.issuer.vault.pkiCaFile " + leaf + ": "), problems.get(0));
+        assertTrue(problems.get(0).contains("not a CA certificate"), problems.get(0));
+    }
+
     @Test
     void rancherWithTheSiteCaPrivateCaAndTheBootstrapPasswordOnlyInASecret() throws Exception {
         AppStep step = step(plan(load(write("rancher.yaml", ""))), "Rancher");
@@ -259,6 +307,7 @@ class SeedAppsTest {
         assertEquals("argocd.lab.example.internal", values.path("global").path("domain").asText());
         assertTrue(values.path("server").path("ingress").path("enabled").asBoolean());
         assertTrue(values.path("server").path("ingress").path("tls").asBoolean());
+        assertTrue(values.path("configs").path("params").path("server.insecure").asBoolean(), "TLS ends at the ingress");
         assertFalse(step.chart().content().contains("$2a$"), "the hash is in a Secret, not valuesContent");
 
         // F.1: bcrypt hash that verifies against the password, fixed mtime
@@ -285,24 +334,37 @@ class SeedAppsTest {
         assertEquals("seed-lab", data(cluster).get("name"));
         assertEquals(false, new ObjectMapper().readTree(data(cluster).get("config")).path("tlsClientConfig").path("insecure").asBoolean(true));
 
-        // F.3: one ApplicationSet per component
+        // F.3: one ApplicationSet, components x clusters labelled app/<name>: install, synced wave by wave
         List<JsonNode> sets = new ArrayList<>();
         YAML.readValues(YAML.getFactory().createParser(step.afterChart().get(0).content()), JsonNode.class).forEachRemaining(sets::add);
-        assertEquals(List.of("cert-manager", "monitoring"), sets.stream().map(s -> s.path("metadata").path("name").asText()).toList());
-        JsonNode monitoring = sets.get(1);
-        assertEquals("argoproj.io/v1alpha1", monitoring.path("apiVersion").asText());
-        assertEquals("argocd", monitoring.path("metadata").path("namespace").asText());
-        assertEquals("install", monitoring.path("spec").path("generators").get(0).path("clusters").path("selector").path("matchLabels")
-                .path("app/monitoring").asText());
-        JsonNode template = monitoring.path("spec").path("template");
-        assertEquals("{{.nameNormalized}}-monitoring", template.path("metadata").path("name").asText());
-        assertEquals("2", template.path("metadata").path("annotations").path("argocd.argoproj.io/sync-wave").asText());
+        assertEquals(1, sets.size());
+        JsonNode set = sets.get(0);
+        assertEquals("argoproj.io/v1alpha1", set.path("apiVersion").asText());
+        assertEquals("seed-components", set.path("metadata").path("name").asText());
+        assertEquals("argocd", set.path("metadata").path("namespace").asText());
+        JsonNode matrix = set.path("spec").path("generators").get(0).path("matrix").path("generators");
+        JsonNode elements = matrix.get(0).path("list").path("elements");
+        assertEquals("{\"component\":\"cert-manager\",\"componentNamespace\":\"cert-manager\",\"componentPath\":\"components/cert-manager\","
+                + "\"wave\":\"w0\"}", elements.get(0).toString());
+        assertEquals("{\"component\":\"monitoring\",\"componentNamespace\":\"cattle-monitoring-system\","
+                + "\"componentPath\":\"components/monitoring\",\"wave\":\"w2\"}", elements.get(1).toString());
+        assertEquals("install", matrix.get(1).path("clusters").path("selector").path("matchLabels").path("app/{{.component}}").asText());
+        JsonNode strategy = set.path("spec").path("strategy");
+        assertEquals("RollingSync", strategy.path("type").asText(), "Progressive-Syncs.md: waves of generated Applications need it");
+        assertEquals("[{\"matchExpressions\":[{\"key\":\"seed-bootstrap.io/wave\",\"operator\":\"In\",\"values\":[\"w0\"]}]},"
+                + "{\"matchExpressions\":[{\"key\":\"seed-bootstrap.io/wave\",\"operator\":\"In\",\"values\":[\"w2\"]}]}]",
+                strategy.path("rollingSync").path("steps").toString(), "one step per wave, lowest first");
+        JsonNode template = set.path("spec").path("template");
+        assertEquals("{{.nameNormalized}}-{{.component}}", template.path("metadata").path("name").asText());
+        assertEquals("{{.wave}}", template.path("metadata").path("labels").path("seed-bootstrap.io/wave").asText());
+        assertFalse(template.path("metadata").has("annotations"), "no sync-wave annotation: it orders nothing between Applications");
         assertEquals("https://git.lab.example.internal/platform/fleet.git", template.path("spec").path("source").path("repoURL").asText());
-        assertEquals("components/monitoring", template.path("spec").path("source").path("path").asText());
+        assertEquals("{{.componentPath}}", template.path("spec").path("source").path("path").asText());
         assertEquals("main", template.path("spec").path("source").path("targetRevision").asText());
         assertEquals("{{.server}}", template.path("spec").path("destination").path("server").asText());
-        assertEquals("cattle-monitoring-system", template.path("spec").path("destination").path("namespace").asText());
-        assertTrue(template.path("spec").path("syncPolicy").path("automated").path("selfHeal").asBoolean());
+        assertEquals("{{.componentNamespace}}", template.path("spec").path("destination").path("namespace").asText());
+        assertTrue(template.path("spec").path("syncPolicy").path("automated").path("prune").asBoolean());
+        assertTrue(values.path("configs").path("params").path("applicationsetcontroller.enable.progressive.syncs").asBoolean());
     }
 
     @Test

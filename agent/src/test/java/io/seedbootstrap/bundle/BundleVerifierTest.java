@@ -67,6 +67,17 @@ class BundleVerifierTest {
     }
 
     @Test
+    void aPinWithBase64PaddingMatchesTheSameKey() {
+        // SHA256:<43 characters>= is the same digest in padded base64; it passed the format check but never matched
+        BundleVerifier.Report report = new BundleVerifier(3, Progress.none())
+                .verify(bundle, BundleVerifier.Trust.pinned(key.fingerprint() + "=", "test pin"));
+        assertEquals(List.of(), report.problems());
+        assertTrue(report.signerPinned());
+        assertEquals(List.of(), problems(BundleVerifier.Trust.pinned("sha256:" + key.fingerprint().substring(7) + "=", "test pin")),
+                "the prefix is case-insensitive, as for host keys");
+    }
+
+    @Test
     void anIntactBundleVerifiesWithThePinnedKey() {
         BundleVerifier.Report report = new BundleVerifier(3, Progress.none())
                 .verify(bundle, BundleVerifier.Trust.pinned(key.fingerprint(), "test pin"));

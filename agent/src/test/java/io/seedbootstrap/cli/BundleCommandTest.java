@@ -125,6 +125,20 @@ class BundleCommandTest {
     }
 
     @Test
+    void untrustedTextFromTheBundleReachesTheTerminalEscaped() throws Exception {
+        assertEquals(0, create().exitCode());
+        Path signature = bundle.resolve("manifest.json.sig");
+        String json = Files.readString(signature);
+        String algorithm = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("algorithm").asText();
+        // a title-setting OSC sequence and a screen clear, as JSON escapes in the file
+        Files.writeString(signature, json.replace("\"" + algorithm + "\"", "\"x\\u001b]0;owned\\u0007\\u001b[2J\""));
+        CommandRunner.Result result = CommandRunner.run("bundle", "verify", bundle.toString(), "--signing-key-fingerprint", fingerprint);
+        assertEquals(1, result.exitCode(), result.err());
+        assertFalse(result.err().contains("\u001b") || result.err().contains("\u0007"), "raw control characters: " + result.err());
+        assertTrue(result.err().contains("signed with x\\u001b]0;owned\\u0007\\u001b[2J;"), result.err());
+    }
+
+    @Test
     void verifyRefusesABundleSignedByAnotherKeyThanThePinnedOne() throws Exception {
         assertEquals(0, create().exitCode());
         String other = BundleSigningKey.generate().fingerprint();

@@ -88,6 +88,35 @@ class DrArchiveTest {
     }
 
     @Test
+    void keptEntriesAreBoundedInTotalAndBackupVerifyKeepsNone() {
+        // five 15 MiB entries: each under the per-entry limit, together over the total a restore keeps in memory
+        Path file = dir.resolve("big.sbdr");
+        long size = 15L << 20;
+        try (DrArchive.Writer w = new DrArchive.Writer(file, PASS, PARAMS)) {
+            w.add("snapshot/seed-1.db", DrManifest.Kind.ETCD_SNAPSHOT, "0600", 10, out -> out.write(new byte[10]));
+            w.add(DrManifest.SERVER_TOKEN, DrManifest.Kind.SERVER_TOKEN, "0600", (TOKEN + "\n").getBytes(StandardCharsets.UTF_8));
+            w.add(DrManifest.AGENT_TOKEN, DrManifest.Kind.PKI, "0600", "K10x::node:y\n".getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < 5; i++) {
+                w.add("server-manifests/big-" + i + ".yaml", DrManifest.Kind.PKI, "0600", size, out -> {
+                    byte[] block = new byte[1 << 20];
+                    for (int m = 0; m < 15; m++) {
+                        out.write(block);
+                    }
+                });
+            }
+            w.finish(new DrManifest(null, "2026-08-22T10:00:00Z", "test", "seed", "v1.35.7+rke2r1", "seed-1",
+                    "snapshot/seed-1.db", false, List.of("seed-1"), List.of()));
+        }
+        SeedException refused = assertThrows(SeedException.class, () -> DrArchive.verify(file, PASS));
+        assertEquals(ExitCode.BAD_INPUT, refused.exitCode());
+        assertTrue(refused.getMessage().contains("add up to more than 64 MiB"), refused.getMessage());
+        // backup verify streams: the same archive is whole, and nothing is held
+        DrArchive.Verified checked = DrArchive.check(file, PASS);
+        assertTrue(checked.contents().isEmpty());
+        assertEquals(8, checked.manifest().files().size());
+    }
+
+    @Test
     void aFailedWriteLeavesNoArchive() {
         Path file = dir.resolve("f.sbdr");
         try (DrArchive.Writer w = new DrArchive.Writer(file, PASS, PARAMS)) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seedbootstrap.support.Secret;
@@ -99,6 +100,23 @@ class ArchiveCipherTest {
         byte[] greedy = sealed.clone();
         greedy[ArchiveCipher.MAGIC.length + 1] = 30;
         assertThrows(ArchiveCipher.DamagedArchiveException.class, () -> open(greedy, PASS));
+    }
+
+    @Test
+    void kdfParametersOutsideWhatBackupWritesAreADamagedHeaderNotAWrongPassphrase() throws IOException {
+        byte[] sealed = seal(data(100), PASS);
+        int logN = ArchiveCipher.MAGIC.length + 1;
+        // {offset, value}: p 2 and 255 (255 took ~23 minutes at N=2^17), r 16 and 255, N 2^18 and 2^9, a chunk size of 2^31-1
+        int[][] changes = {{logN + 2, 2}, {logN + 2, 255}, {logN + 1, 16}, {logN + 1, 255}, {logN, 18}, {logN, 9}, {logN + 3 + 16, 0x7f}};
+        for (int[] change : changes) {
+            byte[] bad = sealed.clone();
+            bad[change[0]] = (byte) change[1];
+            IOException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(2),
+                    () -> assertThrows(IOException.class, () -> open(bad, PASS)), "byte " + change[0] + " = " + change[1]);
+            assertTrue(e instanceof ArchiveCipher.DamagedArchiveException, "byte " + change[0] + " = " + change[1] + ": " + e);
+            assertTrue(e.getMessage().contains("header is damaged"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new ArchiveCipher.Params(18, 8, 1, 1 << 20), "backup cannot write them either");
     }
 
     @Test

@@ -38,6 +38,38 @@ class PkiRerunTest {
     }
 
     @Test
+    void anExistingDirectoryKeepsItsModeAndOneOthersCanWriteIsRefused() throws Exception {
+        Path pki = PkiTemplate.copyAll(work);
+        Path cluster = pki.resolve("cluster");
+        chmod("750", pki);
+        chmod("755", cluster);
+        CommandRunner.Result result = init(new TestInventory());
+        assertEquals(0, result.exitCode(), result.err());
+        assertEquals("rwxr-x---", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(pki)),
+                "pki init never changes the mode of a directory it did not create");
+        assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(cluster)));
+
+        // a sticky world-writable directory (like /tmp) and a group-writable one: refused as they are, nothing written
+        for (String mode : new String[] {"1777", "770"}) {
+            chmod(mode, pki);
+            Map<String, String> before = snapshot(pki);
+            CommandRunner.Result refused = init(new TestInventory());
+            PkiBadInputTest.assertOneError(refused, pki + " is writable by", "(mode " + (mode.length() == 3 ? "0" + mode : mode) + ")",
+                    "chmod go-w");
+            assertEquals(mode.length() == 3 ? "0" + mode : mode, unixMode(pki), "the mode is left alone");
+            assertEquals(before, snapshot(pki));
+        }
+    }
+
+    private static void chmod(String mode, Path path) throws Exception {
+        assertEquals(0, new ProcessBuilder("chmod", mode, path.toString()).inheritIO().start().waitFor());
+    }
+
+    private static String unixMode(Path path) throws IOException {
+        return String.format("%04o", ((Integer) Files.getAttribute(path, "unix:mode")) & 07777);
+    }
+
+    @Test
     void aNewHostNameGetsItsCertificateAndNothingElseChanges() throws IOException {
         Path pki = PkiTemplate.copyAll(work);
         Map<String, String> before = snapshot(pki);

@@ -24,6 +24,21 @@ class KnownHostsTest {
     }
 
     @Test
+    void manyStarsInAPatternMatchInLinearTime() {
+        String stars = "*a".repeat(40) + "*b";
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(2), () -> {
+            assertFalse(KnownHosts.matchHostList(stars, "seed-1.example.internal.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+            assertTrue(KnownHosts.matchHostList(stars, "a".repeat(41) + "b"));
+        });
+        assertTrue(KnownHosts.matchHostList("*.example.internal", "seed-1.example.internal"));
+        assertTrue(KnownHosts.matchHostList("seed-?.ex*ple.*", "seed-1.example.internal"));
+        assertTrue(KnownHosts.matchHostList("*", ""));
+        assertFalse(KnownHosts.matchHostList("seed-?", "seed-10"));
+        assertFalse(KnownHosts.matchHostList("*x", "seed"));
+        assertTrue(KnownHosts.matchHostList("**a**", "banana"));
+    }
+
+    @Test
     void fingerprintsAreTheOnesSshKeygenPrints() {
         assertEquals(ED25519_FP, Fingerprints.sha256(blob(ED25519)));
         assertEquals(ECDSA_FP, Fingerprints.sha256(blob(ECDSA)));

@@ -247,7 +247,13 @@ public final class Binder {
             case BOOLEAN -> parseBoolean(scalar.text());
             case INTEGER -> parseWhole(scalar.text());
             case FLOAT -> Double.valueOf(scalar.text());
-            case STRING -> substitute(scalar, path, false).value();
+            case STRING -> {
+                Substituted text = substitute(scalar, path, false);
+                // a free-form value from the environment may be a secret (etcd-s3-secret-key): kept as one, so it is
+                // redacted wherever it is shown or logged and revealed only into the host's file (ConfigYaml)
+                yield text.value() != null && text.variable() != null
+                        ? Secret.fromReference(text.value(), scalar.text(), text.variable()) : text.value();
+            }
         };
     }
 
@@ -285,7 +291,12 @@ public final class Binder {
             return text;
         }
         if (Path.class.equals(raw)) {
-            return resolvePath(text);
+            try {
+                return resolvePath(text);
+            } catch (java.nio.file.InvalidPathException e) { // e.g. a NUL character (found by AnsibleFuzzTest)
+                diagnostics.error(scalar.position(), path, "is not a usable file path (" + e.getReason() + ")");
+                return null;
+            }
         }
         if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) {
             if ((scalar.kind() != RawScalar.Kind.INTEGER && !fromEnv) || !text.trim().matches("^[-+]?[0-9]{1,18}$")) {

@@ -42,6 +42,9 @@ public record Apps(
             @Doc("Vault URL.") @Required @Format(TextFormat.URL) String server,
             @Doc("PKI sign endpoint, e.g. pki_int/sign/example-dot-com.") @Required String path,
             @Doc("CA bundle (PEM) for Vault's TLS certificate.") Path caFile,
+            @Doc("CA certificate (PEM) of the Vault PKI that signs through path (its root, or the chain up to it). Required "
+                    + "with Rancher: it becomes Rancher's tls-ca (privateCA), since cert-manager issues Rancher's ingress "
+                    + "certificate from Vault.") Path pkiCaFile,
             @Doc("AppRole mount path.") @Default("approle") String appRolePath,
             @Doc("AppRole role id.") String roleId,
             @Doc("AppRole secret id; use ${ENV_VAR}.") Secret secretId) {}

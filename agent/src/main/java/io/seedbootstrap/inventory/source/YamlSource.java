@@ -8,9 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -25,11 +28,19 @@ import org.yaml.snakeyaml.nodes.Tag;
 /**
  * Reads YAML into a {@link RawNode} tree with line/column for every key and value. SnakeYAML's
  * node graph keeps source marks, which Jackson's tree model drops.
+ *
+ * <p>Bounded for untrusted files (README "Security notes"): SnakeYAML limits the text, its
+ * nesting and the number of aliases; its graph shares an aliased node instead of copying it, so
+ * expansion happens here, in {@link #convert}, which refuses a cycle (an alias inside what it
+ * names), a tree nested deeper than {@link #MAX_NESTING} and more than {@link #MAX_NODES} values
+ * in all ("billion laughs": aliases of aliases) with the position where it happened.
  */
 public final class YamlSource {
-    private static final int MAX_NESTING = 64;
+    static final int MAX_NESTING = 64;
     private static final int MAX_ALIASES = 50;
     private static final int MAX_BYTES = 8 * 1024 * 1024;
+    /** Values (scalars, lists, mappings) after aliases are expanded; an inventory has a few thousand. */
+    static final int MAX_NODES = 200_000;
 
     private YamlSource() {}
 
@@ -57,6 +68,7 @@ public final class YamlSource {
     public static Parsed parse(Path file, String text) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(true); // we report duplicates ourselves, with both positions
+        options.setAllowRecursiveKeys(false);
         options.setMaxAliasesForCollections(MAX_ALIASES);
         options.setNestingDepthLimit(MAX_NESTING);
         options.setCodePointLimit(MAX_BYTES);
@@ -74,7 +86,9 @@ public final class YamlSource {
                 return new Parsed(null, new SyntaxError(position(file, mark),
                         "the file holds more than one YAML document; keep one inventory per file"));
             }
-            return new Parsed(convert(file, documents.get(0), 0), null);
+            return new Parsed(new Expansion(file).convert(documents.get(0), 0), null);
+        } catch (TooLarge e) {
+            return new Parsed(null, new SyntaxError(e.position, e.getMessage()));
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() != null ? e.getProblem() : "invalid YAML";
@@ -99,33 +113,69 @@ public final class YamlSource {
         return mark == null ? Position.unknown(file) : new Position(file, mark.getLine() + 1, mark.getColumn() + 1);
     }
 
-    private static RawNode convert(Path file, Node node, int depth) {
-        Position at = position(file, node.getStartMark());
-        if (node instanceof MappingNode mapping) {
-            Map<String, RawNode.Entry> entries = new LinkedHashMap<>();
-            List<RawNode.Entry> duplicates = new ArrayList<>();
-            for (NodeTuple tuple : mapping.getValue()) {
-                Node keyNode = tuple.getKeyNode();
-                String key = keyNode instanceof ScalarNode scalar ? scalar.getValue() : "<complex key>";
-                RawNode.Entry entry = new RawNode.Entry(key, position(file, keyNode.getStartMark()),
-                        convert(file, tuple.getValueNode(), depth + 1));
-                if (entries.containsKey(key)) {
-                    duplicates.add(entry);
-                } else {
-                    entries.put(key, entry);
+    /** A tree the document would expand to that is refused; carries where, for file:line. */
+    private static final class TooLarge extends RuntimeException {
+        private final transient Position position;
+
+        TooLarge(Position position, String message) {
+            super(message, null, false, false);
+            this.position = position;
+        }
+    }
+
+    /** One document's expansion into RawNodes, counting every value and watching for cycles. */
+    private static final class Expansion {
+        private final Path file;
+        /** The collections being expanded right now (the path from the root): meeting one again is a cycle. */
+        private final Set<Node> open = Collections.newSetFromMap(new IdentityHashMap<>());
+        private int nodes;
+
+        Expansion(Path file) {
+            this.file = file;
+        }
+
+        RawNode convert(Node node, int depth) {
+            Position at = position(file, node.getStartMark());
+            if (++nodes > MAX_NODES) {
+                throw new TooLarge(at, "the document expands to more than " + MAX_NODES + " values (aliases of aliases?); "
+                        + "an inventory is a small file: write the values out or use fewer aliases");
+            }
+            if (depth > MAX_NESTING) {
+                throw new TooLarge(at, "values are nested more than " + MAX_NESTING + " levels deep (counting what aliases insert)");
+            }
+            if (node instanceof ScalarNode scalar) {
+                return new RawNode.RawScalar(at, scalar.getValue(), kindOf(scalar.getTag()));
+            }
+            if (!open.add(node)) {
+                throw new TooLarge(at, "an alias refers to itself: the " + (node instanceof MappingNode ? "mapping" : "list")
+                        + (node.getAnchor() != null ? " &" + node.getAnchor() : "") + " starting here contains an alias of itself (a cycle)");
+            }
+            try {
+                if (node instanceof MappingNode mapping) {
+                    Map<String, RawNode.Entry> entries = new LinkedHashMap<>();
+                    List<RawNode.Entry> duplicates = new ArrayList<>();
+                    for (NodeTuple tuple : mapping.getValue()) {
+                        Node keyNode = tuple.getKeyNode();
+                        String key = keyNode instanceof ScalarNode scalar ? scalar.getValue() : "<complex key>";
+                        RawNode.Entry entry = new RawNode.Entry(key, position(file, keyNode.getStartMark()),
+                                convert(tuple.getValueNode(), depth + 1));
+                        if (entries.containsKey(key)) {
+                            duplicates.add(entry);
+                        } else {
+                            entries.put(key, entry);
+                        }
+                    }
+                    return new RawNode.RawMap(at, entries, duplicates);
                 }
+                List<RawNode> items = new ArrayList<>();
+                for (Node item : ((SequenceNode) node).getValue()) {
+                    items.add(convert(item, depth + 1));
+                }
+                return new RawNode.RawList(at, items);
+            } finally {
+                open.remove(node);
             }
-            return new RawNode.RawMap(at, entries, duplicates);
         }
-        if (node instanceof SequenceNode sequence) {
-            List<RawNode> items = new ArrayList<>();
-            for (Node item : sequence.getValue()) {
-                items.add(convert(file, item, depth + 1));
-            }
-            return new RawNode.RawList(at, items);
-        }
-        ScalarNode scalar = (ScalarNode) node;
-        return new RawNode.RawScalar(at, scalar.getValue(), kindOf(scalar.getTag()));
     }
 
     private static RawNode.RawScalar.Kind kindOf(Tag tag) {

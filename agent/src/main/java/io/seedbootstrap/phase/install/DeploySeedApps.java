@@ -160,15 +160,7 @@ public final class DeploySeedApps implements Phase {
         }
         String what = existing.isPresent() ? "label namespace " + namespace.name() + " " + namespace.labels()
                 : "create namespace " + namespace.name() + (namespace.labels().isEmpty() ? "" : " " + namespace.labels());
-        context.change(bootstrap.name(), what, () -> {
-            var root = Json.json().createObjectNode().put("apiVersion", "v1").put("kind", "Namespace");
-            var metadata = root.putObject("metadata").put("name", namespace.name());
-            if (!namespace.labels().isEmpty()) {
-                var labels = metadata.putObject("labels");
-                new java.util.TreeMap<>(namespace.labels()).forEach(labels::put);
-            }
-            kubectl.withStdin(Kubectl.APPLY, Json.json().writeValueAsBytes(root), "namespace " + namespace.name());
-        });
+        context.change(bootstrap.name(), what, () -> kubectl.withStdin(Kubectl.APPLY, namespace.json(), "namespace " + namespace.name()));
     }
 
     /** Created once when absent; re-applied only when its non-secret part (a certificate, labels, a URL) differs. */

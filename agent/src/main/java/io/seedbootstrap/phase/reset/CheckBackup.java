@@ -32,7 +32,7 @@ public final class CheckBackup implements Phase {
 
     @Override
     public void run(RunContext context) {
-        DrArchive.Verified verified = DrArchive.verify(archive, passphrase);
+        DrArchive.Verified verified = DrArchive.check(archive, passphrase);
         String cluster = context.inventory().cluster().name();
         if (!verified.manifest().cluster().equals(cluster)) {
             throw SeedException.badInput(archive + " is a backup of " + verified.manifest().cluster() + ", not of " + cluster
