@@ -91,8 +91,13 @@ public final class BundleVerifier {
         }
     }
 
-    /** The outcome of a verification; {@link #manifest()} is null when the signature step failed. */
-    public record Report(Path directory, BundleManifest manifest, String signer, boolean signerPinned, List<Problem> problems,
+    /**
+     * The outcome of a verification; {@link #manifest()} is null when the signature step failed.
+     * {@code realDirectory} is the directory's real path, resolved once: what was read and hashed,
+     * and what {@link #orThrow()} hands on, so a bundle path that is a symbolic link re-pointed later
+     * does not change which files are installed.
+     */
+    public record Report(Path directory, Path realDirectory, BundleManifest manifest, String signer, boolean signerPinned, List<Problem> problems,
             List<String> notes, long bytesHashed, Duration elapsed) {
         public boolean ok() {
             return problems.isEmpty();
@@ -103,7 +108,7 @@ public final class BundleVerifier {
             if (!ok()) {
                 throw new VerificationFailedException(this);
             }
-            return new VerifiedBundle(directory, manifest, signer);
+            return new VerifiedBundle(realDirectory, manifest, signer);
         }
     }
 
@@ -140,7 +145,7 @@ public final class BundleVerifier {
                 problems.add(new Problem(SignatureFile.MANIFEST, e.getMessage()));
             }
         }
-        return new Report(directory, manifest, signed == null ? null : signed.fingerprint(), false, problems, List.of(), 0,
+        return new Report(directory, root, manifest, signed == null ? null : signed.fingerprint(), false, problems, List.of(), 0,
                 elapsed(started));
     }
 
@@ -162,14 +167,14 @@ public final class BundleVerifier {
         List<String> notes = new ArrayList<>();
         Signed signed = checkSignature(root, trust, problems);
         if (signed == null) {
-            return new Report(directory, null, null, trust.isPinned(), problems, notes, 0, elapsed(started));
+            return new Report(directory, root, null, null, trust.isPinned(), problems, notes, 0, elapsed(started));
         }
         BundleManifest manifest;
         try {
             manifest = ManifestCodec.read(signed.manifestBytes());
         } catch (ManifestCodec.MalformedManifestException e) {
             problems.add(new Problem(SignatureFile.MANIFEST, e.getMessage()));
-            return new Report(directory, null, signed.fingerprint(), trust.isPinned(), problems, notes, 0, elapsed(started));
+            return new Report(directory, root, null, signed.fingerprint(), trust.isPinned(), problems, notes, 0, elapsed(started));
         }
         Map<String, ManifestFile.FilePart> expected = checkManifest(manifest, problems);
         DiskListing disk = listDisk(root, problems, notes);
@@ -188,7 +193,7 @@ public final class BundleVerifier {
         }
         long hashed = hashAll(root, present, problems);
         problems.sort(Comparator.comparing(Problem::path).thenComparing(Problem::message));
-        return new Report(directory, manifest, signed.fingerprint(), trust.isPinned(), List.copyOf(problems), List.copyOf(notes), hashed,
+        return new Report(directory, root, manifest, signed.fingerprint(), trust.isPinned(), List.copyOf(problems), List.copyOf(notes), hashed,
                 elapsed(started));
     }
 

@@ -14,6 +14,10 @@ import java.util.List;
  * A bundle whose signature, manifest and files {@link BundleVerifier} has checked. What install
  * and restore hold before they touch any host: they check it fits the inventory, then stream
  * its files (split files rejoined and re-verified on the way).
+ *
+ * <p>{@code directory} is the real path resolved when it was verified. The files on disk may still
+ * change afterwards, so whoever reads them checks the manifest's sha256 again: {@link #open}
+ * while it streams, uploads by carrying it as the expected content ({@code Upload.expecting}).
  */
 public record VerifiedBundle(Path directory, BundleManifest manifest, String signerFingerprint) {
 

@@ -18,7 +18,8 @@ final class HostRunOptions {
     long waitSeconds;
 
     @Option(names = "--log-file", paramLabel = "FILE",
-            description = "The full debug log of this run (default: $XDG_STATE_HOME/seed-bootstrap/logs/COMMAND-TIME.log).")
+            description = "The full debug log of this run (default: $XDG_STATE_HOME/seed-bootstrap/logs/COMMAND-TIME.log); created 0600, "
+                    + "an existing FILE must be a regular file of mode 0600.")
     Path logFile;
 
     SshOptions ssh() {

@@ -5,7 +5,6 @@ import static io.seedbootstrap.support.ShellQuote.quote;
 import io.seedbootstrap.ssh.ExecResult;
 import io.seedbootstrap.ssh.RemoteCommand;
 import io.seedbootstrap.ssh.RemoteHost;
-import io.seedbootstrap.ssh.SshFailure;
 import io.seedbootstrap.ssh.StagedFiles;
 import io.seedbootstrap.ssh.Upload;
 import io.seedbootstrap.ssh.UploadResult;
@@ -31,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * Puts one file on many hosts while sending it over the operator's link once: the operator
  * uploads it to the first receiver, then hosts that have a verified copy send it to hosts that
  * do not ({@link RelaySchedule}: the holders double each round), each receiver checking the
- * sha256 the operator computed before renaming into place. A receiver that gets a bad copy is
- * sent the file by the operator directly.
+ * sha256 the caller expects (a bundle file's, from its signed manifest) before renaming into
+ * place. The operator's own uploads carry the same value ({@link Upload#expecting}): a local file
+ * that changed since it was verified is refused before any host has it. A receiver that gets a
+ * bad copy is sent the file by the operator directly.
  *
  * <p>A hop from S to R, all of it through {@link RemoteHost#exec} as root:
  * <ol>
@@ -45,9 +46,12 @@ import org.slf4j.LoggerFactory;
  *     commented {@code seed-bootstrap-relay <run>-<hop>}: the key can only write that one file
  *     into R's staging area, and only from S;
  * <li>S runs OpenSSH {@code ssh root@R < target}; the receive script hashes the file as it lands;
- * <li>R checks the sha256 and renames into place ({@link StagedFiles#finish});
- * <li>both sides' credentials are removed, whatever happened. {@link #sweep} removes those of
- *     any other run (a killed one), and runs on each host before its first hop.
+ * <li>R checks the expected sha256 and renames into place ({@link StagedFiles#finish}); a copy
+ *     that does not match is deleted, never renamed;
+ * <li>both sides' credentials are removed, whatever happened, and by a JVM shutdown hook if the
+ *     run is interrupted (Ctrl-C, kill) meanwhile. Those of any other run (one killed with -9)
+ *     are removed by {@link #removeLeftovers}, which every run calls on every host once it holds
+ *     the host lock (TakeLock), and {@link #sweep} on each receiver before its first hop.
  * </ol>
  *
  * <p>Needs OpenSSH's {@code ssh} and {@code ssh-keygen} on senders and root login by key
@@ -64,6 +68,8 @@ public final class Relay {
     private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.:%_-]{1,253}");
     private static final Pattern HOST_KEY = Pattern.compile("(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/=]+");
     private static final int EXIT_NO_ROOT_LOGIN = 67;
+    /** How long an interrupted run spends removing a hop's credentials before it exits. */
+    static final Duration EXIT_CLEAN_UP = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
 
     /**
@@ -155,16 +161,18 @@ public final class Relay {
     // --- distribute ------------------------------------------------------------------------
 
     /**
-     * Puts {@code file} at {@code target} (mode, owner: as {@link Upload}) on every receiver.
-     * Hosts that already have it are not sent anything and serve as sources.
+     * Puts {@code file} at {@code target} (mode, owner: as {@link Upload}) on every receiver,
+     * whose copy must be {@code size} bytes with {@code sha256}: the operator's uploads and
+     * every hop check that value, not what the file on disk hashes to now. Hosts that already
+     * have it are not sent anything and serve as sources.
      */
-    public Result distribute(Path file, String target, String mode, String owner, List<Peer> receivers) {
+    public Result distribute(Path file, String sha256, long size, String target, String mode, String owner, List<Peer> receivers) {
         if (receivers.isEmpty()) {
             throw new IllegalArgumentException("no receivers");
         }
         long t0 = System.nanoTime();
         sweep(receivers.stream().map(Peer::host).toList());
-        Upload base = Upload.of(file, target).mode(mode).owner(owner).gate(hosts.uploadSlots());
+        Upload base = Upload.of(file, target).mode(mode).owner(owner).gate(hosts.uploadSlots()).expecting(sha256, size);
         AtomicLong operatorBytes = new AtomicLong();
         Map<String, Source> sources = new ConcurrentHashMap<>();
 
@@ -173,8 +181,7 @@ public final class Relay {
         UploadResult r0 = first.host().upload(base);
         operatorBytes.addAndGet(r0.bytesSent());
         sources.put(first.name(), r0.status() == UploadResult.Status.SKIPPED ? Source.ALREADY_THERE : Source.OPERATOR);
-        String sha = r0.sha256();
-        long size = r0.size();
+        String sha = sha256;
 
         List<Peer> rest = receivers.subList(1, receivers.size());
         Map<Peer, String> have = hosts.parallel(rest, Peer::name,
@@ -206,11 +213,8 @@ public final class Relay {
             @Override
             public void direct(List<Peer> peers) {
                 hosts.parallel(peers, Peer::name, p -> {
-                    UploadResult r = p.host().upload(base);
+                    UploadResult r = p.host().upload(base); // refuses a file that no longer has sha256
                     operatorBytes.addAndGet(r.bytesSent());
-                    if (!r.sha256().equals(sha)) {
-                        throw new SshFailure(SshFailure.Kind.LOCAL_IO, file + " changed during the distribution");
-                    }
                     sources.put(p.name(), Source.OPERATOR);
                     return r;
                 });
@@ -247,6 +251,12 @@ public final class Relay {
         String knownHosts = RELAY_DIR + "/" + name + ".known_hosts";
         String recv = RELAY_DIR + "/" + name + ".recv";
         String marker = MARKER + " " + name;
+        String senderCleanUp = "rm -f -- " + quote(key) + " " + quote(key + ".pub") + " " + quote(knownHosts);
+        String receiverCleanUp = "rm -f -- " + quote(recv) + "\n" + rewriteAuthorizedKeys(
+                "substr($0, length($0) - length(m) + 1) == m { next } { print }", " " + marker);
+        // Ctrl-C or kill (not -9) while the credentials exist: the JVM runs this before it exits
+        Thread onExit = new Thread(() -> removeOnExit(from, senderCleanUp, to, receiverCleanUp, name), "relay-" + name + "-on-exit");
+        Runtime.getRuntime().addShutdownHook(onExit);
         listener.hopStarting(from.name(), to.name(), target);
         RelaySchedule.Outcome outcome = RelaySchedule.Outcome.FAILED;
         String detail = "";
@@ -308,9 +318,13 @@ public final class Relay {
             log.warn("relay {}: {} -> {} failed ({}); the operator sends {} to {} instead", name, from.name(), to.name(),
                     detail, target, to.name());
         } finally {
-            cleanUp(from, "rm -f -- " + quote(key) + " " + quote(key + ".pub") + " " + quote(knownHosts), name);
-            cleanUp(to, "rm -f -- " + quote(recv) + "\n" + rewriteAuthorizedKeys(
-                    "substr($0, length($0) - length(m) + 1) == m { next } { print }", " " + marker), name);
+            cleanUp(from, senderCleanUp, name, null);
+            cleanUp(to, receiverCleanUp, name, null);
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException exiting) {
+                // the JVM is exiting: the hook runs (or ran) the same idempotent clean-up
+            }
         }
         listener.hopFinished(from.name(), to.name(), target, outcome == RelaySchedule.Outcome.OK, detail);
         return outcome;
@@ -389,12 +403,41 @@ public final class Relay {
                 + "done\n";
     }
 
-    private static void cleanUp(Peer p, String script, String name) {
+    /** @param limit bound on the command (on exit), or null for the host's command timeout */
+    private static void cleanUp(Peer p, String script, String name, Duration limit) {
         try {
-            p.host().exec(RemoteCommand.shell(script, "relay " + name + ": remove its temporary credentials").asRoot());
+            RemoteCommand command = RemoteCommand.shell(script, "relay " + name + ": remove its temporary credentials").asRoot();
+            p.host().exec(limit != null ? command.timeout(limit) : command);
         } catch (RuntimeException e) {
             log.warn("{}: could not remove the relay credentials of {} ({}); the next run removes them",
                     p.name(), name, e.getMessage());
+        }
+    }
+
+    /**
+     * The shutdown hook of a hop: both sides' credentials removed in parallel over the run's
+     * open connections, within {@link #EXIT_CLEAN_UP} so an interrupted run still ends promptly.
+     * What it cannot reach (a dead link, kill -9) the next run's sweep removes.
+     */
+    private static void removeOnExit(Peer from, String senderCleanUp, Peer to, String receiverCleanUp, String name) {
+        log.warn("relay {}: interrupted; removing its temporary credentials from {} and {}", name, to.name(), from.name());
+        long deadline = System.nanoTime() + EXIT_CLEAN_UP.toNanos();
+        Duration command = EXIT_CLEAN_UP.minusSeconds(1);
+        Thread sender = new Thread(() -> cleanUp(from, senderCleanUp, name, command), "relay-" + name + "-on-exit-sender");
+        sender.setDaemon(true);
+        sender.start();
+        Thread receiver = new Thread(() -> cleanUp(to, receiverCleanUp, name, command), "relay-" + name + "-on-exit-receiver");
+        receiver.setDaemon(true);
+        receiver.start();
+        try {
+            for (Thread t : List.of(receiver, sender)) {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    t.join(Math.max(1, left / 1_000_000));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -409,16 +452,51 @@ public final class Relay {
     public void sweep(Collection<RemoteHost> targets) {
         List<RemoteHost> todo = targets.stream().filter(h -> !swept.contains(h.name())).toList();
         hosts.parallel(todo, RemoteHost::name, h -> {
-            String keep = " " + MARKER + " " + runId + "-";
-            h.exec(RemoteCommand.shell("set -u\n"
-                    + rewriteAuthorizedKeys("index($0, \" " + MARKER + " \") && !index($0, m) { next } { print }", keep)
-                    + "if [ -d " + RELAY_DIR + " ]; then\n"
-                    + "  for f in " + RELAY_DIR + "/*; do\n"
-                    + "    case ${f##*/} in " + runId + "-*) ;; '*') ;; *) rm -f -- \"$f\" ;; esac\n"
-                    + "  done\n"
-                    + "fi\n", "relay: remove temporary credentials of earlier runs").asRoot());
+            removeLeftovers(h, runId);
             swept.add(h.name());
             return null;
         });
+    }
+
+    /**
+     * The runs other than {@code runId} whose relay credentials are on {@code host} (an
+     * authorized_keys line of root's, or files in {@value #RELAY_DIR}), sorted; read-only. Every
+     * run looks once it holds the host lock (so no live run of ours is relaying there), and
+     * removes them with {@link #removeLeftovers}: a run killed with -9 leaves them behind.
+     */
+    public static List<String> leftovers(RemoteHost host, String runId) {
+        ExecResult r = host.exec(RemoteCommand.shell("set -u\n" + authorizedKeysFiles(null)
+                + "files=\"$files $home/.ssh/authorized_keys $home/.ssh/authorized_keys2\"\n"
+                + "for f in $files; do\n"
+                + "  [ -f \"$f\" ] && awk " + quote("index($0, \" " + MARKER + " \") { print \"line \" $NF }") + " \"$f\"\n"
+                + "done\n"
+                + "if [ -d " + RELAY_DIR + " ]; then\n"
+                + "  for f in " + RELAY_DIR + "/*; do [ -e \"$f\" ] && echo \"file ${f##*/}\"; done\n"
+                + "fi\n"
+                + "true\n", "relay: credentials of earlier runs?").asRoot());
+        java.util.TreeSet<String> runs = new java.util.TreeSet<>();
+        for (String line : r.stdout().split("\n")) {
+            String[] f = line.strip().split(" ", 2);
+            if (f.length == 2 && (f[0].equals("line") || f[0].equals("file"))) {
+                // <run>-<hop> (a run id has no '-'); a file without one is not of a run, and still not ours
+                String run = f[1].contains("-") ? f[1].substring(0, f[1].indexOf('-')) : f[1];
+                if (!run.equals(runId)) {
+                    runs.add(run);
+                }
+            }
+        }
+        return List.copyOf(runs);
+    }
+
+    /** Removes every relay credential on {@code host} that is not of run {@code runId} (see {@link #leftovers}). */
+    public static void removeLeftovers(RemoteHost host, String runId) {
+        String keep = " " + MARKER + " " + runId + "-";
+        host.exec(RemoteCommand.shell("set -u\n"
+                + rewriteAuthorizedKeys("index($0, \" " + MARKER + " \") && !index($0, m) { next } { print }", keep)
+                + "if [ -d " + RELAY_DIR + " ]; then\n"
+                + "  for f in " + RELAY_DIR + "/*; do\n"
+                + "    case ${f##*/} in " + runId + "-*) ;; '*') ;; *) rm -f -- \"$f\" ;; esac\n"
+                + "  done\n"
+                + "fi\n", "relay: remove temporary credentials of earlier runs").asRoot());
     }
 }

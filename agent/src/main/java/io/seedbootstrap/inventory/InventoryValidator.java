@@ -201,6 +201,17 @@ public final class InventoryValidator {
             everyHostPinned &= hostSsh != null && hostSsh.hostKey() != null;
         }
         Path knownHosts = ssh.knownHosts();
+        if (knownHosts != null && Files.exists(knownHosts)) {
+            // a device or fifo (/dev/zero) would be read until memory runs out; a huge file is parsed at every connect
+            try {
+                String problem = io.seedbootstrap.ssh.KnownHostsFile.problem(knownHosts);
+                if (problem != null) {
+                    error("ssh.knownHosts", "known_hosts file " + problem);
+                }
+            } catch (java.io.IOException e) {
+                error("ssh.knownHosts", "cannot read known_hosts file " + knownHosts + ": " + e.getMessage());
+            }
+        }
         if (!everyHostPinned && knownHosts != null && explicitPaths.contains("ssh.knownHosts") && !Files.exists(knownHosts)) {
             warning("ssh.knownHosts", "known_hosts file " + knownHosts + " does not exist: hosts without a pinned hostKey will be "
                     + "refused until their keys are recorded (pin them, or run once with --accept-new-host-keys after checking the fingerprints)");

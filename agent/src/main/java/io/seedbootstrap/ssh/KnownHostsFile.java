@@ -1,6 +1,8 @@
 package io.seedbootstrap.ssh;
 
+import io.seedbootstrap.support.SeedException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,6 +19,13 @@ import java.nio.file.attribute.PosixFilePermissions;
  * rewritten: a line the operator wrote is never changed or removed by us.
  */
 public final class KnownHostsFile {
+    /**
+     * The largest known_hosts read (16 MiB: some 20,000 RSA-4096 or 100,000 ed25519 lines). The
+     * whole file is parsed for every check, so a bigger one is refused, and so is anything but a
+     * regular file: {@code /dev/zero} would otherwise be read until memory runs out.
+     */
+    public static final long MAX_BYTES = 16L << 20;
+
     private final Path path;
 
     public KnownHostsFile(Path path) {
@@ -33,10 +42,45 @@ public final class KnownHostsFile {
             if (!Files.exists(path)) {
                 return KnownHosts.empty(path.toString());
             }
-            return KnownHosts.parse(Files.readString(path, StandardCharsets.UTF_8), path.toString());
+            requireUsable(path);
+            try (InputStream in = Files.newInputStream(path)) {
+                return KnownHosts.parse(new String(readBounded(in), StandardCharsets.UTF_8), path.toString());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read known_hosts " + path, e);
         }
+    }
+
+    /**
+     * What is wrong with {@code file} as a known_hosts file (not a regular file, larger than
+     * {@link #MAX_BYTES}), or null; the inventory check and every read use it.
+     */
+    public static String problem(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return file + " is not a regular file; give the path of an OpenSSH known_hosts file";
+        }
+        long size = Files.size(file);
+        if (size > MAX_BYTES) {
+            return file + " has " + size + " bytes, more than the " + MAX_BYTES + " (16 MiB) a known_hosts file may have here;"
+                    + " keep only the lines of the hosts this inventory reaches in a file of its own";
+        }
+        return null;
+    }
+
+    private static void requireUsable(Path file) throws IOException {
+        String problem = problem(file);
+        if (problem != null) {
+            throw SeedException.badInput("known_hosts " + problem + " (ssh.knownHosts)");
+        }
+    }
+
+    /** At most MAX_BYTES, whatever the file grew to since it was checked. */
+    private byte[] readBounded(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
+        if (bytes.length > MAX_BYTES) {
+            throw SeedException.badInput("known_hosts " + path + " is larger than " + MAX_BYTES + " bytes (ssh.knownHosts)");
+        }
+        return bytes;
     }
 
     /**
@@ -56,9 +100,10 @@ public final class KnownHostsFile {
                     // another process made it; fine
                 }
             }
+            requireUsable(path);
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
                     FileLock lock = ch.lock()) {
-                String text = readAll(ch);
+                String text = new String(readBounded(java.nio.channels.Channels.newInputStream(ch.position(0))), StandardCharsets.UTF_8);
                 KnownHosts now = KnownHosts.parse(text, path.toString());
                 boolean present = now.entriesFor(host, port).stream()
                         .anyMatch(e -> e.marker() == KnownHosts.Marker.NONE && e.sameKey(blob));
@@ -77,15 +122,6 @@ public final class KnownHostsFile {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to known_hosts " + path, e);
         }
-    }
-
-    private static String readAll(FileChannel ch) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate((int) ch.size());
-        ch.position(0);
-        while (b.hasRemaining() && ch.read(b) >= 0) {
-            // fill
-        }
-        return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
     }
 
     @Override

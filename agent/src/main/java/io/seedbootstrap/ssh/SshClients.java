@@ -2,7 +2,6 @@ package io.seedbootstrap.ssh;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import net.schmizz.keepalive.KeepAlive;
 import net.schmizz.keepalive.KeepAliveProvider;
@@ -20,11 +19,36 @@ import javax.net.SocketFactory;
 /**
  * Builds sshj clients with the settings measured to matter (docs/ssh.md): the JDK's crypto
  * provider instead of BouncyCastle's pure-Java ciphers (AES-NI), aes128-gcm then aes128-ctr
- * preferred, keepalive that declares a silent peer dead.
+ * preferred, keepalive that declares a silent peer dead, and only a modern set of algorithms.
  */
 final class SshClients {
-    /** Preferred first, in this order; every other cipher sshj offers stays, behind them. */
-    static final List<String> CIPHER_PREFERENCE = List.of("aes128-gcm@openssh.com", "aes128-ctr");
+    /*
+     * The algorithms offered, and nothing else: OpenSSH 9.x's client defaults (ssh_config(5) of
+     * 9.2, what Debian 12 ships: KexAlgorithms, Ciphers, MACs, HostKeyAlgorithms) as far as sshj
+     * implements them, never sshj's legacy tail (diffie-hellman-group1/14-sha1, group-exchange-sha1,
+     * 3des, blowfish, arcfour, cbc modes, hmac-md5, hmac-sha1, ripemd, ssh-rsa with SHA-1, ssh-dss).
+     * Left out of OpenSSH's defaults: sntrup761x25519 and umac (sshj has none), chacha20-poly1305
+     * (sshj has it only on BouncyCastle as its provider, which JdkProvider turns off), host certificates
+     * (we verify keys: pins and known_hosts), and the SHA-1 MACs (every sshd since 2011 has the
+     * SHA-2 ones). docs/ssh.md "Algorithms".
+     */
+    /** Key exchange, in OpenSSH's order. */
+    static final List<String> KEX = List.of("curve25519-sha256", "curve25519-sha256@libssh.org",
+            "ecdh-sha2-nistp256", "ecdh-sha2-nistp384", "ecdh-sha2-nistp521", "diffie-hellman-group-exchange-sha256",
+            "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512", "diffie-hellman-group14-sha256");
+    /** Not an algorithm: announces that we take the server's extensions (server-sig-algs for rsa-sha2, RFC 8308). */
+    static final String EXT_INFO = "ext-info-c";
+    /** Ciphers: the measured preference first (docs/ssh.md "Throughput"), then the rest of OpenSSH's set. */
+    static final List<String> CIPHERS = List.of("aes128-gcm@openssh.com", "aes128-ctr", "aes256-gcm@openssh.com",
+            "aes192-ctr", "aes256-ctr");
+    /** Preferred first, in this order (the first is warmed up). */
+    static final List<String> CIPHER_PREFERENCE = CIPHERS.subList(0, 2);
+    /** MACs (unused with the AEAD ciphers above): encrypt-then-MAC first. */
+    static final List<String> MACS = List.of("hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com",
+            "hmac-sha2-256", "hmac-sha2-512");
+    /** Host key and user key signature algorithms. */
+    static final List<String> KEY_ALGORITHMS = List.of("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+            "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256");
 
     private SshClients() {}
 
@@ -106,14 +130,57 @@ final class SshClients {
     static DefaultConfig config() {
         JdkProvider.ensure();
         DefaultConfig config = new DefaultConfig();
-        List<Factory.Named<Cipher>> ciphers = new ArrayList<>(config.getCipherFactories());
-        ciphers.sort(Comparator.comparingInt(f -> {
-            int i = CIPHER_PREFERENCE.indexOf(f.getName());
-            return i < 0 ? CIPHER_PREFERENCE.size() : i;
-        }));
-        config.setCipherFactories(ciphers);
+        List<String> kex = new ArrayList<>(KEX);
+        kex.add(EXT_INFO);
+        config.setKeyExchangeFactories(only(config.getKeyExchangeFactories(), kex));
+        config.setCipherFactories(only(config.getCipherFactories(), CIPHERS));
+        config.setMACFactories(only(config.getMACFactories(), MACS));
+        config.setKeyAlgorithms(only(config.getKeyAlgorithms(), KEY_ALGORITHMS));
         config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
         return config;
+    }
+
+    private static final java.util.regex.Pattern UNSETTLED =
+            java.util.regex.Pattern.compile("Unable to reach a settlement of (\\w+): \\[(.*?)\\] and \\[(.*?)\\]");
+
+    /**
+     * The message for a handshake that found no algorithm both sides have (sshj's "Unable to reach
+     * a settlement of KIND: [ours] and [theirs]", Proposal.negotiate), or null for other failures.
+     */
+    static String noCommonAlgorithm(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            java.util.regex.Matcher m = e.getMessage() == null ? null : UNSETTLED.matcher(e.getMessage());
+            if (m == null || !m.find()) {
+                continue;
+            }
+            String kind = m.group(1);
+            String[] what = kind.startsWith("KeyExchange") ? new String[] {"key exchange algorithm", "KexAlgorithms"}
+                    : kind.startsWith("HostKey") ? new String[] {"host key algorithm", "HostKeyAlgorithms and a host key of that type"}
+                    : kind.contains("Cipher") ? new String[] {"cipher", "Ciphers"}
+                    : kind.contains("MAC") ? new String[] {"MAC", "MACs"}
+                    : new String[] {"compression", "Compression"};
+            return "it offers no " + what[0] + " seed-bootstrap accepts: the host offers " + algorithms(m.group(3))
+                    + "; seed-bootstrap offers only " + algorithms(m.group(2)) + " (a modern set, OpenSSH 9's defaults; docs/ssh.md \"Algorithms\")."
+                    + " Enable one of them in the host's sshd_config (" + what[1] + ") or upgrade its SSH server";
+        }
+        return null;
+    }
+
+    /** A list as sshj prints it, without the pseudo-algorithms that only signal extensions (ext-info-c/s, kex-strict-*). */
+    private static String algorithms(String list) {
+        return java.util.Arrays.stream(list.split(",")).map(String::strip)
+                .filter(a -> !a.isEmpty() && !a.startsWith("ext-info-") && !a.startsWith("kex-strict-"))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** sshj's factories of these names, in this order; a name sshj lacks is a bug (an sshj upgrade dropped it). */
+    static <T extends Factory.Named<?>> List<T> only(List<T> available, List<String> names) {
+        List<T> chosen = new ArrayList<>();
+        for (String name : names) {
+            chosen.add(available.stream().filter(f -> f.getName().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("sshj offers no " + name)));
+        }
+        return chosen;
     }
 
     static SSHClient newClient(Duration connectTimeout, Duration keepAliveInterval, int keepAliveMaxMissed) {

@@ -21,6 +21,8 @@ public final class SshFailure extends SeedException {
         KEY_FILE(ExitCode.BAD_INPUT, false),
         /** sudo refused the password (or asked for one that we do not have). */
         SUDO(ExitCode.BAD_INPUT, false),
+        /** The host offers no algorithm of the modern set we accept (docs/ssh.md "Algorithms"). */
+        ALGORITHMS(ExitCode.UNEXPECTED_STATE, false),
         /** TCP connect or SSH handshake failed or timed out. */
         CONNECT(ExitCode.FAILED, true),
         /** The connection broke (dead peer, reset, keepalive gave up). */
@@ -32,7 +34,12 @@ public final class SshFailure extends SeedException {
         /** A file on the host does not have the sha256 it must have. */
         CHECKSUM(ExitCode.FAILED, false),
         /** A local file could not be read. */
-        LOCAL_IO(ExitCode.FAILED, false);
+        LOCAL_IO(ExitCode.FAILED, false),
+        /**
+         * A local file's bytes are not the content the upload expects (it changed after it was
+         * verified): refused, nothing of it left on the host.
+         */
+        SOURCE_CHANGED(ExitCode.FAILED, false);
 
         private final ExitCode exitCode;
         private final boolean retryable;

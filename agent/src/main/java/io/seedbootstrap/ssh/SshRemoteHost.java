@@ -227,6 +227,11 @@ final class SshRemoteHost implements RemoteHost {
             } catch (IOException | RuntimeException e) {
                 guard.cancel(false);
                 closeQuietly(c);
+                String unsettled = SshClients.noCommonAlgorithm(e);
+                if (verifier.refusal == null && unsettled != null) {
+                    throw new SshFailure(SshFailure.Kind.ALGORITHMS, "cannot connect to " + t.describe()
+                            + (via != null ? " through the jump host" : "") + ": " + unsettled, e);
+                }
                 if (verifier.refusal == null) {
                     throw new SshFailure(SshFailure.Kind.CONNECT, "cannot connect to " + t.describe()
                             + (via != null ? " through the jump host" : "") + ": "
@@ -379,7 +384,7 @@ final class SshRemoteHost implements RemoteHost {
             List<String> out = new ArrayList<>();
             for (String type : policy.recordedKeyTypes(t.address(), t.port(), t.hostKey())) {
                 if (type.equals("ssh-rsa")) {
-                    out.addAll(List.of("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"));
+                    out.addAll(List.of("rsa-sha2-512", "rsa-sha2-256")); // an RSA key, signed with SHA-2 (no ssh-rsa: SHA-1)
                 } else {
                     out.add(type);
                 }

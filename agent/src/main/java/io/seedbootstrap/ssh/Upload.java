@@ -14,15 +14,24 @@ import java.util.regex.Pattern;
  * skipped when the target already has the same sha256, and resumed from the staged file's length
  * when its prefix matches. Runs as root (through sudo when the login user is not root).
  *
- * @param mode     octal permission bits, e.g. {@code 0644}
- * @param owner    {@code user:group}, or null to keep root's
- * @param gate     taken while bytes are sent (the run's limit on concurrent uploads), or null
- * @param retryFor how long dropped connections are retried (resuming each time)
+ * <p>With {@link #expecting} the content is fixed by the caller (a bundle file's sha256 from its
+ * signed manifest): the bytes sent must hash to it, which is checked while they stream, and the
+ * host checks the same value before the rename. A source that no longer matches (changed after it
+ * was verified) is refused with {@link SshFailure.Kind#SOURCE_CHANGED}: its staged copy is deleted
+ * and the target is not touched. Without it, the local file's current content is what is sent.
+ *
+ * @param mode           octal permission bits, e.g. {@code 0644}
+ * @param owner          {@code user:group}, or null to keep root's
+ * @param gate           taken while bytes are sent (the run's limit on concurrent uploads), or null
+ * @param retryFor       how long dropped connections are retried (resuming each time)
+ * @param expectedSha256 lower-case hex sha256 the content must have, or null
+ * @param expectedSize   the size in bytes the content must have (with expectedSha256), else -1
  */
 public record Upload(Path source, String target, String mode, String owner, TransferListener listener,
-        Semaphore gate, Duration retryFor) {
+        Semaphore gate, Duration retryFor, String expectedSha256, long expectedSize) {
 
     private static final Pattern MODE = Pattern.compile("0?[0-7]{3,4}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.-]*(:[A-Za-z0-9_.][A-Za-z0-9_.-]*)?");
 
     public Upload {
@@ -40,30 +49,39 @@ public record Upload(Path source, String target, String mode, String owner, Tran
         if (owner != null && !OWNER.matcher(owner).matches()) {
             throw new IllegalArgumentException("owner must be user or user:group: " + owner);
         }
+        if (expectedSha256 != null ? !SHA256.matcher(expectedSha256).matches() || expectedSize < 0 : expectedSize != -1) {
+            throw new IllegalArgumentException("expected content must be a lower-case hex sha256 and a size: "
+                    + expectedSha256 + ", " + expectedSize);
+        }
     }
 
     /** Mode 0644, owner root, no progress, no gate, dropped links retried for 5 minutes. */
     public static Upload of(Path source, String target) {
-        return new Upload(source, target, "0644", null, TransferListener.NONE, null, Duration.ofMinutes(5));
+        return new Upload(source, target, "0644", null, TransferListener.NONE, null, Duration.ofMinutes(5), null, -1);
+    }
+
+    /** The content must be exactly this: {@code size} bytes with this sha256 (see the class comment). */
+    public Upload expecting(String sha256, long size) {
+        return new Upload(source, target, mode, owner, listener, gate, retryFor, sha256, size);
     }
 
     public Upload mode(String newMode) {
-        return new Upload(source, target, newMode, owner, listener, gate, retryFor);
+        return new Upload(source, target, newMode, owner, listener, gate, retryFor, expectedSha256, expectedSize);
     }
 
     public Upload owner(String newOwner) {
-        return new Upload(source, target, mode, newOwner, listener, gate, retryFor);
+        return new Upload(source, target, mode, newOwner, listener, gate, retryFor, expectedSha256, expectedSize);
     }
 
     public Upload listener(TransferListener l) {
-        return new Upload(source, target, mode, owner, l, gate, retryFor);
+        return new Upload(source, target, mode, owner, l, gate, retryFor, expectedSha256, expectedSize);
     }
 
     public Upload gate(Semaphore g) {
-        return new Upload(source, target, mode, owner, listener, g, retryFor);
+        return new Upload(source, target, mode, owner, listener, g, retryFor, expectedSha256, expectedSize);
     }
 
     public Upload retryFor(Duration d) {
-        return new Upload(source, target, mode, owner, listener, gate, d);
+        return new Upload(source, target, mode, owner, listener, gate, d, expectedSha256, expectedSize);
     }
 }

@@ -56,6 +56,11 @@ final class Uploader {
         SshClients.warmUpCiphers();
         long t0 = System.nanoTime();
         Local local = local(u.source());
+        if (u.expectedSha256() != null && local.size() != u.expectedSize()) {
+            throw new SshFailure(SshFailure.Kind.SOURCE_CHANGED, host.name() + ": refusing " + local.path() + " for " + u.target()
+                    + ": it changed after it was verified: it has " + local.size() + " bytes, the verified content "
+                    + u.expectedSize() + " bytes with sha256 " + u.expectedSha256() + "; nothing was sent");
+        }
         String staged = stagedPath(u.target());
         AtomicLong sent = new AtomicLong();
         int[] attempts = {0};
@@ -79,12 +84,15 @@ final class Uploader {
 
     private UploadResult once(Upload u, Local local, String staged, AtomicLong sent, long t0, int attempt) {
         Probe p = probe(u, local, staged);
-        String fullHash = cache.cached(local.path(), local.size(), local.mtimeNanos()).orElse(null);
+        String expected = u.expectedSha256();
+        // with an expected sha256 the content is what was verified, never what a cache or the
+        // file says now: the bytes are hashed as they are sent
+        String fullHash = expected != null ? null : cache.cached(local.path(), local.size(), local.mtimeNanos()).orElse(null);
         if (p.targetSize() == local.size() && p.targetSha() != null) {
-            fullHash = localHash(local);
-            if (fullHash.equals(p.targetSha())) {
+            String wanted = expected != null ? expected : (fullHash = localHash(local));
+            if (wanted.equals(p.targetSha())) {
                 fixMetadata(u, p);
-                return result(u, local, fullHash, UploadResult.Status.SKIPPED, sent, attempt, t0);
+                return result(u, local, wanted, UploadResult.Status.SKIPPED, sent, attempt, t0);
             }
         }
 
@@ -103,15 +111,35 @@ final class Uploader {
                         host.name(), u.target(), p.stagedSize(), local.path());
             }
         }
+        if (expected != null && digest == null) {
+            digest = HashCache.newDigest(); // also for an empty file, which sends nothing
+        }
         if (offset < local.size()) {
             if (digest == null && fullHash == null) {
                 digest = HashCache.newDigest(); // hash while sending: the file is read once
             } else if (fullHash != null) {
                 digest = null;
             }
-            send(u, local, staged, offset, digest, sent);
+            try {
+                send(u, local, staged, offset, digest, sent);
+            } catch (SshFailure e) {
+                if (expected != null && e.kind() == SshFailure.Kind.LOCAL_IO) {
+                    discardStaged(staged); // the file changed under us (shorter, unreadable): keep none of it
+                }
+                throw e;
+            }
         }
-        if (fullHash == null) {
+        if (expected != null) {
+            // the staged bytes are the prefix the host already had (same sha256 as the local one) and what was sent
+            String got = hex(digest);
+            if (!got.equals(expected)) {
+                String kept = discardStaged(staged);
+                throw new SshFailure(SshFailure.Kind.SOURCE_CHANGED, host.name() + ": refusing " + local.path() + " for " + u.target()
+                        + ": it changed after it was verified: the bytes read have sha256 " + got + ", the verified content "
+                        + expected + "; " + kept + ", " + u.target() + " was not touched");
+            }
+            fullHash = expected;
+        } else if (fullHash == null) {
             fullHash = hex(digest);
             requireUnchanged(local);
             cache.put(local.path(), local.size(), local.mtimeNanos(), fullHash);
@@ -194,6 +222,19 @@ final class Uploader {
                     + "; the staged copy was deleted (did " + u.source() + " change during the upload?)");
         }
         r.orThrow();
+    }
+
+    /** Deletes a staged copy that must not be used; says what happened, for the message. */
+    private String discardStaged(String staged) {
+        try {
+            host.run(RemoteCommand.shell("rm -f -- " + quote(staged) + " " + quote(staged + ".sha256") + " " + quote(staged + ".sha256.tmp"),
+                    "delete the refused staged copy " + staged).asRoot());
+            return "the staged copy was deleted";
+        } catch (RuntimeException e) {
+            log.warn("{}: could not delete {} ({}); it is never renamed into place and the next upload replaces it",
+                    host.name(), staged, e.getMessage());
+            return "the staged copy " + staged + " could not be deleted (" + e.getMessage() + ") and is never used";
+        }
     }
 
     private void fixMetadata(Upload u, Probe p) {

@@ -49,7 +49,10 @@ public final class RelayBench {
             }
             Relay relay = new Relay("bench" + Long.toHexString(System.nanoTime() & 0xffffff),
                     new Hosts(Hosts.Limits.defaults()), Relay.Listener.NONE, Duration.ofMinutes(2));
-            Relay.Result r = relay.distribute(Path.of(args[3]), args[4], "0644", null, peers);
+            Path file = Path.of(args[3]);
+            // as install takes it from the bundle manifest: the expected content, known before sending
+            String sha256 = options.hashCache().sha256(file);
+            Relay.Result r = relay.distribute(file, sha256, java.nio.file.Files.size(file), args[4], "0644", null, peers);
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.println(String.format(Locale.ROOT,
                     "seconds %.3f operator_bytes %d wire_bytes %d size %d rounds %d resent %d sha256 %s", s,

@@ -148,7 +148,7 @@ class RelayIT {
             }
         };
 
-        Relay.Result r = relay("run1", listener).distribute(f, target, "0640", "admin:admin", peers());
+        Relay.Result r = relay("run1", listener).distribute(f, sha, SIZE, target, "0640", "admin:admin", peers());
 
         assertEquals(SIZE, r.operatorBytes(), "the operator sends the file exactly once");
         assertEquals(1.0, r.operatorSends());
@@ -169,7 +169,7 @@ class RelayIT {
 
         // again: every host has it, nothing is sent
         long before = traffic.sent();
-        Relay.Result again = relay("run2", Relay.Listener.NONE).distribute(f, target, "0640", "admin:admin", peers());
+        Relay.Result again = relay("run2", Relay.Listener.NONE).distribute(f, sha, SIZE, target, "0640", "admin:admin", peers());
         assertEquals(0, again.operatorBytes());
         assertEquals(Map.of("vm1", Relay.Source.ALREADY_THERE, "vm2", Relay.Source.ALREADY_THERE,
                 "vm3", Relay.Source.ALREADY_THERE), again.sources());
@@ -183,6 +183,7 @@ class RelayIT {
         String sha = HashCache.inMemory().sha256(f);
         String target = "/opt/relay/corrupted.bin";
         AtomicBoolean corrupted = new AtomicBoolean();
+        List<String> refused = new ArrayList<>();
         Relay.Listener listener = new Relay.Listener() {
             @Override
             public void hopStarting(String from, String to, String t) {
@@ -191,11 +192,26 @@ class RelayIT {
                     sh(machines.byName("vm1"), "printf X | dd of=" + t + " bs=1 seek=1000 conv=notrunc status=none");
                 }
             }
+
+            @Override
+            public void hopFinished(String from, String to, String t, boolean ok, String detail) {
+                if (!ok) {
+                    // before the operator re-sends: the receiver refused the bad copy, nothing of it is left
+                    TestMachine m = machines.byName(to);
+                    synchronized (refused) {
+                        refused.add(from + "->" + to + " " + detail + " | target " + sh(m, "test -e " + t + " && echo present || echo absent")
+                                + " | staging [" + sh(m, "ls -A /var/lib/seed-bootstrap/staging") + "]");
+                    }
+                }
+            }
         };
 
-        Relay.Result r = relay("run3", listener).distribute(f, target, "0644", null, peers());
+        Relay.Result r = relay("run3", listener).distribute(f, sha, SIZE, target, "0644", null, peers());
 
         assertTrue(corrupted.get());
+        assertEquals(1, refused.size(), refused.toString());
+        assertTrue(refused.get(0).startsWith("vm1->vm2 ") && refused.get(0).contains("instead of " + sha)
+                && refused.get(0).endsWith("| target absent | staging []"), refused.get(0));
         assertEquals(List.of("vm1"), r.badSources());
         // vm2 got the bad copy: re-sent by the operator; vm1's own copy was bad too: re-sent
         assertEquals(List.of("vm2", "vm1"), r.resent());
@@ -203,6 +219,27 @@ class RelayIT {
         // vm3 was served by vm2 (re-sent copy), never by the bad vm1
         assertEquals(Map.of("vm3", "vm2"), r.servedBy());
         assertEveryHostHas(target, sha, "644 root:root");
+        assertNoRelayCredentialsLeft();
+    }
+
+    @Test
+    void aFileThatNoLongerHasTheExpectedSha256IsRefusedBeforeAnyHostHasIt() throws IOException {
+        Path f = file("swapped.bin");
+        String sha = HashCache.inMemory().sha256(f);
+        String target = "/opt/relay/swapped.bin";
+        // verified, then changed on the operator's disk (same size)
+        byte[] bytes = Files.readAllBytes(f);
+        bytes[SIZE / 2] ^= 1;
+        Files.write(f, bytes);
+
+        io.seedbootstrap.ssh.SshFailure e = org.junit.jupiter.api.Assertions.assertThrows(io.seedbootstrap.ssh.SshFailure.class,
+                () -> relay("run6", Relay.Listener.NONE).distribute(f, sha, SIZE, target, "0644", null, peers()));
+
+        assertEquals(io.seedbootstrap.ssh.SshFailure.Kind.SOURCE_CHANGED, e.kind());
+        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("changed after it was verified"), e.getMessage());
+        for (TestMachine m : machines.machines()) {
+            assertEquals("absent", sh(m, "test -e " + target + " && echo present || echo absent"), m.name());
+        }
         assertNoRelayCredentialsLeft();
     }
 
@@ -234,7 +271,7 @@ class RelayIT {
             }
         };
 
-        Relay.Result r = relay("run4", listener).distribute(f, target, "0644", null, peers);
+        Relay.Result r = relay("run4", listener).distribute(f, sha, SIZE, target, "0644", null, peers);
 
         assertEquals(List.of("vm2"), r.resent());
         assertEquals(1, failures.size(), failures.toString());

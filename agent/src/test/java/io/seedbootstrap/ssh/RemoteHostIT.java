@@ -37,6 +37,60 @@ class RemoteHostIT {
         return machines.get(1);
     }
 
+    // --- algorithms --------------------------------------------------------------------------
+
+    /**
+     * A second sshd on the machine, told to offer only one legacy algorithm in one list: the
+     * connection is refused (not retried) with a message naming what the host offers and what
+     * we accept. An sshd whose only host key is RSA still connects (rsa-sha2-512, not ssh-rsa).
+     */
+    @Test
+    void aHostOfferingOnlyALegacyAlgorithmIsRefusedWithAClearMessage() {
+        TestMachine m = vm2();
+        m.sh("rm -f /root/legacy_dsa_key /root/legacy_dsa_key.pub && ssh-keygen -q -t dsa -N '' -f /root/legacy_dsa_key")
+                .orThrow("dsa key");
+        String rsaPin = Machines.fingerprints(m).get(m.hostKeys().stream().map(k -> k.split(" ")[0]).toList().indexOf("ssh-rsa"));
+        String[][] cases = {
+            {"-o KexAlgorithms=diffie-hellman-group1-sha1", "key exchange algorithm", "diffie-hellman-group1-sha1", "(KexAlgorithms)"},
+            {"-o Ciphers=3des-cbc", "cipher", "3des-cbc", "(Ciphers)"},
+            {"-o Ciphers=aes128-ctr -o MACs=hmac-md5", "MAC", "hmac-md5", "(MACs)"},
+            {"-o HostKeyAlgorithms=ssh-rsa -h /etc/ssh/ssh_host_rsa_key", "host key algorithm", "ssh-rsa", "HostKeyAlgorithms"},
+            {"-o HostKeyAlgorithms=ssh-dss -h /root/legacy_dsa_key", "host key algorithm", "ssh-dss", "HostKeyAlgorithms"},
+        };
+        for (String[] c : cases) {
+            legacySshd(m, c[0]);
+            try {
+                SshTarget t = SshTarget.simple(m.name(), m.ip(), 2222, m.user(), m.privateKey(), m.knownHosts())
+                        .withHostKey(rsaPin).withTimeouts(Duration.ofSeconds(15), Duration.ofSeconds(60));
+                SshFailure e = assertThrows(SshFailure.class, () -> RemoteHost.connect(t, Machines.options(tmp)).close(), c[0]);
+                assertEquals(SshFailure.Kind.ALGORITHMS, e.kind(), e.getMessage());
+                assertFalse(e.retryable());
+                assertEquals(io.seedbootstrap.support.ExitCode.UNEXPECTED_STATE, e.exitCode());
+                assertTrue(e.getMessage().contains("it offers no " + c[1] + " seed-bootstrap accepts: the host offers " + c[2] + ";"),
+                        c[0] + ": " + e.getMessage());
+                assertTrue(e.getMessage().contains(c[3]) && e.getMessage().contains("docs/ssh.md"), e.getMessage());
+            } finally {
+                m.sh("kill $(cat /run/sshd-legacy.pid) 2>/dev/null; rm -f /run/sshd-legacy.pid");
+            }
+        }
+        // an RSA-only host: its key is used with SHA-2 signatures
+        legacySshd(m, "-h /etc/ssh/ssh_host_rsa_key -o HostKeyAlgorithms=rsa-sha2-512,rsa-sha2-256");
+        try {
+            SshTarget t = SshTarget.simple(m.name(), m.ip(), 2222, m.user(), m.privateKey(), m.knownHosts())
+                    .withHostKey(rsaPin).withTimeouts(Duration.ofSeconds(15), Duration.ofSeconds(60));
+            try (RemoteHost h = RemoteHost.connect(t, Machines.options(tmp))) {
+                assertEquals("admin", h.exec("id", "-un").stdout().trim());
+            }
+        } finally {
+            m.sh("kill $(cat /run/sshd-legacy.pid) 2>/dev/null; rm -f /run/sshd-legacy.pid /root/legacy_dsa_key /root/legacy_dsa_key.pub");
+        }
+    }
+
+    private static void legacySshd(TestMachine m, String options) {
+        m.sh("/usr/sbin/sshd -p 2222 -o PidFile=/run/sshd-legacy.pid " + options
+                + " && for i in $(seq 50); do ss -ltn | grep -q ':2222 ' && break; sleep 0.1; done").orThrow("sshd " + options);
+    }
+
     // --- exec --------------------------------------------------------------------------------
 
     @Test

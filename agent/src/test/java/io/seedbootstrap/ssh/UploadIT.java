@@ -243,6 +243,78 @@ class UploadIT {
     }
 
     @Test
+    void anExpectedSha256IsWhatLandsAndAFileThatNoLongerHasItIsRefusedAndLeavesNothing() throws IOException {
+        Path f = randomFile(tmp, "verified.bin", 3 << 20, 8);
+        String sha = sha256(f);
+        long size = Files.size(f);
+        String target = "/opt/seed/verified.bin";
+        String staged = Uploader.stagedPath(target);
+        HashCache cache = HashCache.inMemory();
+        try (RemoteHost h = RemoteHost.connect(Machines.target(vm()), Machines.options(tmp).withHashCache(cache))) {
+            assertEquals(UploadResult.Status.SENT, h.upload(Upload.of(f, target).expecting(sha, size)).status());
+            assertEquals(sha, remoteSha(target));
+            // the host has it: skipped on the host's word against the expected value, the local file not even read
+            long hashedBefore = cache.bytesHashed();
+            assertEquals(UploadResult.Status.SKIPPED, h.upload(Upload.of(f, target).expecting(sha, size)).status());
+            assertEquals(hashedBefore, cache.bytesHashed());
+
+            // the same size, one byte changed after "verification": refused by name, not retried
+            vm().sh("rm -f " + target).orThrow("rm");
+            byte[] bytes = Files.readAllBytes(f);
+            bytes[1 << 20] ^= 1;
+            Files.write(f, bytes);
+            long t0 = System.nanoTime();
+            SshFailure e = assertThrows(SshFailure.class,
+                    () -> h.upload(Upload.of(f, target).expecting(sha, size).retryFor(Duration.ofMinutes(1))));
+            assertEquals(SshFailure.Kind.SOURCE_CHANGED, e.kind());
+            assertFalse(e.retryable());
+            assertEquals(io.seedbootstrap.support.ExitCode.FAILED, e.exitCode());
+            assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "not retried");
+            assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("changed after it was verified")
+                    && e.getMessage().contains(sha), e.getMessage());
+            assertEquals(1, vm().exec("test", "-e", target).exitCode(), "nothing at the target");
+            assertEquals("", vm().sh("ls -A /var/lib/seed-bootstrap/staging").stdout().strip(), "staged copy deleted");
+
+            // a target already there is left as it was, whatever the changed file holds
+            Path good = randomFile(tmp, "good.bin", 3 << 20, 8);
+            h.upload(Upload.of(good, target + ".old"));
+            vm().sh("mv " + target + ".old " + target).orThrow("mv");
+            vm().sh("printf X | dd of=" + target + " bs=1 seek=10 conv=notrunc status=none").orThrow("flip");
+            String before = remoteSha(target);
+            assertThrows(SshFailure.class, () -> h.upload(Upload.of(f, target).expecting(sha, size)));
+            assertEquals(before, remoteSha(target), "the target is not touched");
+
+            // another size: refused before a byte is sent
+            Files.write(f, java.util.Arrays.copyOf(bytes, bytes.length - 1));
+            SshFailure shorter = assertThrows(SshFailure.class, () -> h.upload(Upload.of(f, target).expecting(sha, size)));
+            assertEquals(SshFailure.Kind.SOURCE_CHANGED, shorter.kind());
+            assertTrue(shorter.getMessage().contains("nothing was sent"), shorter.getMessage());
+            assertEquals(1, vm().exec("test", "-e", staged).exitCode());
+        }
+    }
+
+    @Test
+    void aStagedPrefixOfTheVerifiedFileIsResumedButAChangedRestIsStillRefused() throws IOException {
+        Path f = randomFile(tmp, "resume.bin", 6 << 20, 9);
+        String sha = sha256(f);
+        String target = "/opt/seed/resume-verified.bin";
+        String staged = Uploader.stagedPath(target);
+        byte[] bytes = Files.readAllBytes(f);
+        Files.write(tmp.resolve("prefix"), java.util.Arrays.copyOf(bytes, 2 << 20));
+        vm().sh("mkdir -p /var/lib/seed-bootstrap/staging").orThrow("staging");
+        vm().container().copyFileToContainer(org.testcontainers.utility.MountableFile.forHostPath(tmp.resolve("prefix")), staged);
+        // the part not yet sent changes: the prefix still matches the host's, the whole does not
+        bytes[5 << 20] ^= 1;
+        Files.write(f, bytes);
+        try (RemoteHost h = RemoteHost.connect(Machines.target(vm()), Machines.options(tmp))) {
+            SshFailure e = assertThrows(SshFailure.class, () -> h.upload(Upload.of(f, target).expecting(sha, bytes.length)));
+            assertEquals(SshFailure.Kind.SOURCE_CHANGED, e.kind(), e.getMessage());
+        }
+        assertEquals(1, vm().exec("test", "-e", target).exitCode(), "nothing at the target");
+        assertEquals(1, vm().exec("test", "-e", staged).exitCode(), "the staged copy is deleted");
+    }
+
+    @Test
     void parallelUploadsRespectTheUploadLimitAndFailuresAreCollected() throws IOException {
         Hosts hosts = new Hosts(new Hosts.Limits(4, 1));
         AtomicInteger sending = new AtomicInteger();

@@ -1,5 +1,6 @@
 package io.seedbootstrap.phase.common;
 
+import io.seedbootstrap.host.Relay;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
@@ -13,6 +14,11 @@ import java.util.List;
  * Takes the host lock on every host, one host after the other in name order: two runs against
  * overlapping hosts then meet on the same first host instead of each holding half. A refusal
  * releases what this run took (cleanUp) and names the holder.
+ *
+ * <p>Holding the lock, it removes relay credentials earlier runs left on the host (a line in
+ * root's authorized_keys and one-hop keys: {@link Relay#leftovers}), on every host of every run
+ * that changes hosts, relayed to or not: a run killed with -9 cannot remove its own, and an
+ * interrupted one may not reach a host. No live run of ours can be using them: it would hold the lock.
  */
 public final class TakeLock implements Phase {
     private final List<Host> hosts;
@@ -56,6 +62,12 @@ public final class TakeLock implements Phase {
                             + ". Wait for that run to end; if it is dead, re-run with --force-unlock");
                 }
             });
+            String runId = context.options().runId();
+            List<String> stale = Relay.leftovers(remote, runId);
+            if (!stale.isEmpty()) {
+                context.change(host.name(), "remove the relay credentials of earlier run(s) " + String.join(", ", stale)
+                        + " (root's authorized_keys, " + Relay.RELAY_DIR + ")", () -> Relay.removeLeftovers(remote, runId));
+            }
         }
     }
 

@@ -83,19 +83,23 @@ final class BundleFiles {
         return file.path().substring(file.path().lastIndexOf('/') + 1);
     }
 
-    /** Puts one bundle file on a host: streamed and verified, parts joined and re-verified there. */
+    /**
+     * Puts one bundle file on a host: streamed and verified, parts joined and re-verified there.
+     * Every upload expects the signed manifest's sha256 (of the file, or of each part), so a file
+     * changed since VerifyBundle is refused by name and nothing of it is left on the host.
+     */
     static void upload(RemoteHost host, VerifiedBundle bundle, Placement placement, Semaphore gate) {
         ManifestFile file = placement.file();
         if (!file.isSplit()) {
             host.upload(Upload.of(bundle.directory().resolve(file.path()), placement.target()).mode(placement.mode()).gate(gate)
-                    .retryFor(Duration.ofMinutes(10)));
+                    .retryFor(Duration.ofMinutes(10)).expecting(file.sha256(), file.size()));
             return;
         }
         List<String> parts = new ArrayList<>();
         for (ManifestFile.FilePart part : file.storedPieces()) {
             String partTarget = PARTS + "/" + part.path().substring(part.path().lastIndexOf('/') + 1);
             host.upload(Upload.of(bundle.directory().resolve(part.path()), partTarget).mode("0600").gate(gate)
-                    .retryFor(Duration.ofMinutes(10)));
+                    .retryFor(Duration.ofMinutes(10)).expecting(part.sha256(), part.size()));
             parts.add(quote(partTarget));
         }
         String dir = placement.target().substring(0, placement.target().lastIndexOf('/'));

@@ -74,8 +74,8 @@ public final class UploadArtifacts implements Phase {
             List<Relay.Peer> peers = receivers.stream().map(h -> Relay.Peer.of(context.host(h.name()), h,
                     io.seedbootstrap.ssh.SshTarget.of(h, context.inventory().ssh()).port())).toList();
             context.change(receivers.stream().map(Host::name).toList(), placement.describe() + " (sent once, relayed between the hosts)", () -> {
-                Relay.Result result = relay.distribute(bundle.directory().resolve(placement.file().path()), placement.target(),
-                        placement.mode(), null, peers);
+                Relay.Result result = relay.distribute(bundle.directory().resolve(placement.file().path()), placement.file().sha256(),
+                        placement.file().size(), placement.target(), placement.mode(), null, peers);
                 context.reporter().debug(null, placement.target() + ": operator sent " + result.operatorBytes() + " bytes for "
                         + receivers.size() + " hosts in " + result.rounds() + " relay round(s)");
             });
