@@ -5,7 +5,7 @@ import io.seedbootstrap.bundle.BundleBuilder;
 import io.seedbootstrap.bundle.BundleVerifier;
 import io.seedbootstrap.bundle.VerifiedBundle;
 import io.seedbootstrap.inventory.LoadedInventory;
-import io.seedbootstrap.inventory.bind.TextFormat;
+import io.seedbootstrap.bind.TextFormat;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.bundle.BundlePlan;
 import io.seedbootstrap.bundle.LocalMirror;

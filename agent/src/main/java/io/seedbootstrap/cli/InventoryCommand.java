@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import io.seedbootstrap.inventory.Diagnostic;
+import io.seedbootstrap.bind.Diagnostic;
 import io.seedbootstrap.inventory.InventoryLoader;
 import io.seedbootstrap.inventory.InventorySchema;
 import io.seedbootstrap.inventory.LoadedInventory;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.seedbootstrap.inventory.bind.Binder;
+import io.seedbootstrap.bind.Binder;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -75,7 +75,7 @@ final class InventoryExport {
             if (child == null) {
                 continue;
             }
-            boolean keep = component.isAnnotationPresent(io.seedbootstrap.inventory.bind.Required.class) || name.equals("apiVersion");
+            boolean keep = component.isAnnotationPresent(io.seedbootstrap.bind.Required.class) || name.equals("apiVersion");
             if (!keep && child.equals(defaultTree.get(name))) {
                 object.remove(name);
                 continue;

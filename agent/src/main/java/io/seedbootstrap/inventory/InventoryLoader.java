@@ -1,12 +1,13 @@
 package io.seedbootstrap.inventory;
 
+import io.seedbootstrap.bind.Diagnostics;
 import io.seedbootstrap.inventory.ansible.AnsibleInventoryConverter;
-import io.seedbootstrap.inventory.bind.Binder;
+import io.seedbootstrap.bind.Binder;
 import io.seedbootstrap.inventory.model.Inventory;
-import io.seedbootstrap.inventory.source.Position;
-import io.seedbootstrap.inventory.source.RawNode;
-import io.seedbootstrap.inventory.source.RawNode.RawMap;
-import io.seedbootstrap.inventory.source.YamlSource;
+import io.seedbootstrap.bind.source.Position;
+import io.seedbootstrap.bind.source.RawNode;
+import io.seedbootstrap.bind.source.RawNode.RawMap;
+import io.seedbootstrap.bind.source.YamlSource;
 import io.seedbootstrap.support.Environment;
 import io.seedbootstrap.support.SeedException;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.seedbootstrap.inventory.ansible;
 
-import io.seedbootstrap.inventory.Diagnostics;
+import io.seedbootstrap.bind.Diagnostics;
 import io.seedbootstrap.inventory.LoadOptions;
-import io.seedbootstrap.inventory.source.RawNode;
-import io.seedbootstrap.inventory.source.YamlSource;
+import io.seedbootstrap.bind.source.RawNode;
+import io.seedbootstrap.bind.source.YamlSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Predicate;

@@ -1,8 +1,8 @@
 package io.seedbootstrap.inventory.model;
 
-import io.seedbootstrap.inventory.bind.Default;
-import io.seedbootstrap.inventory.bind.Doc;
-import io.seedbootstrap.inventory.bind.Required;
+import io.seedbootstrap.bind.Default;
+import io.seedbootstrap.bind.Doc;
+import io.seedbootstrap.bind.Required;
 import java.util.List;
 import java.util.Optional;
 

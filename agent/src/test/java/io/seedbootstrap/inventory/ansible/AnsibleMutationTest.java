@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.seedbootstrap.inventory.Diagnostic;
-import io.seedbootstrap.inventory.Diagnostics;
+import io.seedbootstrap.bind.Diagnostic;
+import io.seedbootstrap.bind.Diagnostics;
 import io.seedbootstrap.inventory.LoadOptions;
 import io.seedbootstrap.inventory.LoadedInventory;
-import io.seedbootstrap.inventory.source.RawNode;
-import io.seedbootstrap.inventory.source.YamlSource;
+import io.seedbootstrap.bind.source.RawNode;
+import io.seedbootstrap.bind.source.YamlSource;
 import io.seedbootstrap.support.SeedException;
 import java.io.IOException;
 import java.nio.file.Files;

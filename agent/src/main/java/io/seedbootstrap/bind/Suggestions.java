@@ -1,4 +1,4 @@
-package io.seedbootstrap.inventory.bind;
+package io.seedbootstrap.bind;
 
 import java.util.Collection;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.seedbootstrap.inventory.bind;
+package io.seedbootstrap.bind;
 
 import io.seedbootstrap.support.Environment;
 import java.util.ArrayList;

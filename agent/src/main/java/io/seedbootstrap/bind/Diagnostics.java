@@ -1,6 +1,6 @@
-package io.seedbootstrap.inventory;
+package io.seedbootstrap.bind;
 
-import io.seedbootstrap.inventory.source.Position;
+import io.seedbootstrap.bind.source.Position;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,12 +1,11 @@
-package io.seedbootstrap.inventory.bind;
+package io.seedbootstrap.bind;
 
-import io.seedbootstrap.inventory.Diagnostics;
-import io.seedbootstrap.inventory.source.Position;
-import io.seedbootstrap.inventory.source.RawNode;
-import io.seedbootstrap.inventory.source.RawNode.RawList;
-import io.seedbootstrap.inventory.source.RawNode.RawMap;
-import io.seedbootstrap.inventory.source.RawNode.RawScalar;
-import io.seedbootstrap.inventory.source.YamlSource;
+import io.seedbootstrap.bind.source.Position;
+import io.seedbootstrap.bind.source.RawNode;
+import io.seedbootstrap.bind.source.RawNode.RawList;
+import io.seedbootstrap.bind.source.RawNode.RawMap;
+import io.seedbootstrap.bind.source.RawNode.RawScalar;
+import io.seedbootstrap.bind.source.YamlSource;
 import io.seedbootstrap.support.Environment;
 import io.seedbootstrap.support.Secret;
 import java.lang.reflect.Constructor;

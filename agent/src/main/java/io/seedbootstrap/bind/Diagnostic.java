@@ -1,6 +1,6 @@
-package io.seedbootstrap.inventory;
+package io.seedbootstrap.bind;
 
-import io.seedbootstrap.inventory.source.Position;
+import io.seedbootstrap.bind.source.Position;
 
 /**
  * One finding about an input file: where (file, line, column, YAML path), what is wrong, and what

@@ -1,4 +1,4 @@
-package io.seedbootstrap.inventory.source;
+package io.seedbootstrap.bind.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,4 +1,4 @@
-package io.seedbootstrap.inventory.source;
+package io.seedbootstrap.bind.source;
 
 import io.seedbootstrap.support.SeedException;
 import java.io.IOException;

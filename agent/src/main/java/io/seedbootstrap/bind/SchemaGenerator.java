@@ -1,11 +1,11 @@
-package io.seedbootstrap.inventory.bind;
+package io.seedbootstrap.bind;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.seedbootstrap.inventory.source.RawNode;
-import io.seedbootstrap.inventory.source.YamlSource;
+import io.seedbootstrap.bind.source.RawNode;
+import io.seedbootstrap.bind.source.YamlSource;
 import io.seedbootstrap.support.Secret;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;

@@ -1,4 +1,4 @@
-package io.seedbootstrap.inventory.bind;
+package io.seedbootstrap.bind;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
