@@ -2,6 +2,10 @@ package io.seedbootstrap.bundle;
 
 import io.seedbootstrap.bundle.BundlePlan.PlannedFile;
 import io.seedbootstrap.bundle.bom.BomLoader;
+import io.seedbootstrap.bundle.format.Arch;
+import io.seedbootstrap.bundle.format.FileKind;
+import io.seedbootstrap.bundle.format.KubeVersionRange;
+import io.seedbootstrap.bundle.format.SemVer;
 import io.seedbootstrap.bundle.manifest.BundleManifest;
 import io.seedbootstrap.bundle.manifest.ManifestCodec;
 import io.seedbootstrap.bundle.manifest.ManifestFile;

@@ -1,5 +1,9 @@
 package io.seedbootstrap.bundle;
 
+import io.seedbootstrap.bundle.format.FileKind;
+import io.seedbootstrap.bundle.format.KubeVersionRange;
+import io.seedbootstrap.bundle.format.SafeNames;
+import io.seedbootstrap.bundle.format.SemVer;
 import io.seedbootstrap.bundle.manifest.BundleManifest;
 import io.seedbootstrap.bundle.manifest.ManifestCodec;
 import io.seedbootstrap.bundle.manifest.ManifestFile;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.seedbootstrap.bundle.bom.BomLoader;
+import io.seedbootstrap.bundle.format.SafeNames;
 import io.seedbootstrap.bundle.manifest.ManifestCodec;
 import io.seedbootstrap.bundle.manifest.SignatureFile;
 import io.seedbootstrap.pki.BundleSigningKey;

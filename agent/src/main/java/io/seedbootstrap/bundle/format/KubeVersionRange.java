@@ -1,4 +1,4 @@
-package io.seedbootstrap.bundle;
+package io.seedbootstrap.bundle.format;
 
 import java.util.ArrayList;
 import java.util.List;

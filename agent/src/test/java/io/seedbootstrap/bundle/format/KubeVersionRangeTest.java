@@ -1,4 +1,4 @@
-package io.seedbootstrap.bundle;
+package io.seedbootstrap.bundle.format;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.seedbootstrap.bundle;
+package io.seedbootstrap.bundle.format;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
