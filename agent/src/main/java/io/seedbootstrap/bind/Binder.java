@@ -1,10 +1,10 @@
 package io.seedbootstrap.bind;
 
 import io.seedbootstrap.bind.source.Position;
-import io.seedbootstrap.bind.source.RawNode;
 import io.seedbootstrap.bind.source.RawNode.RawList;
 import io.seedbootstrap.bind.source.RawNode.RawMap;
 import io.seedbootstrap.bind.source.RawNode.RawScalar;
+import io.seedbootstrap.bind.source.RawNode;
 import io.seedbootstrap.bind.source.YamlSource;
 import io.seedbootstrap.support.Environment;
 import io.seedbootstrap.support.Secret;

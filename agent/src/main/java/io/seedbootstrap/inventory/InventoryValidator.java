@@ -1,8 +1,9 @@
 package io.seedbootstrap.inventory;
 
 import io.seedbootstrap.bind.Diagnostics;
-import io.seedbootstrap.bind.NetAddresses;
 import io.seedbootstrap.bind.NetAddresses.Span;
+import io.seedbootstrap.bind.NetAddresses;
+import io.seedbootstrap.bind.source.Position;
 import io.seedbootstrap.inventory.model.Apps;
 import io.seedbootstrap.inventory.model.Cni;
 import io.seedbootstrap.inventory.model.Host;
@@ -11,7 +12,7 @@ import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.inventory.model.MetalLb;
 import io.seedbootstrap.inventory.model.Pki;
 import io.seedbootstrap.inventory.model.Role;
-import io.seedbootstrap.bind.source.Position;
+import io.seedbootstrap.inventory.model.Ssh;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,7 +206,7 @@ public final class InventoryValidator {
         if (knownHosts != null && Files.exists(knownHosts)) {
             // a device or fifo (/dev/zero) would be read until memory runs out; a huge file is parsed at every connect
             try {
-                String problem = io.seedbootstrap.ssh.KnownHostsFile.problem(knownHosts);
+                String problem = Ssh.knownHostsProblem(knownHosts);
                 if (problem != null) {
                     error("ssh.knownHosts", "known_hosts file " + problem);
                 }

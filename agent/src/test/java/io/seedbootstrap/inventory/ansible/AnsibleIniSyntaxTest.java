@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seedbootstrap.bind.Diagnostic;
 import io.seedbootstrap.bind.Diagnostics;
-import io.seedbootstrap.inventory.ansible.AnsibleInventory.Var;
 import io.seedbootstrap.bind.source.Position;
-import io.seedbootstrap.bind.source.RawNode;
 import io.seedbootstrap.bind.source.RawNode.RawList;
 import io.seedbootstrap.bind.source.RawNode.RawMap;
-import io.seedbootstrap.bind.source.RawNode.RawScalar;
 import io.seedbootstrap.bind.source.RawNode.RawScalar.Kind;
+import io.seedbootstrap.bind.source.RawNode.RawScalar;
+import io.seedbootstrap.bind.source.RawNode;
+import io.seedbootstrap.inventory.ansible.AnsibleInventory.Var;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
