@@ -8,7 +8,7 @@ import io.seedbootstrap.bundle.manifest.BundleManifest;
 import io.seedbootstrap.bundle.manifest.ManifestCodec;
 import io.seedbootstrap.bundle.manifest.ManifestFile;
 import io.seedbootstrap.bundle.manifest.SignatureFile;
-import io.seedbootstrap.pki.Signatures;
+import io.seedbootstrap.pki.signing.Signatures;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 import java.io.IOException;
