@@ -1,9 +1,9 @@
 package io.seedbootstrap.preflight;
 
+import io.seedbootstrap.bind.Binder;
 import io.seedbootstrap.host.FactsProbe;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.host.Hosts;
-import io.seedbootstrap.inventory.bind.Binder;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.ssh.RemoteHost;

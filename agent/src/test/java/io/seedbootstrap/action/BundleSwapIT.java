@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seedbootstrap.bundle.BundleVerifier;
 import io.seedbootstrap.bundle.TestBundles;
 import io.seedbootstrap.bundle.manifest.BundleManifest;
 import io.seedbootstrap.bundle.manifest.ManifestCodec;
@@ -20,8 +21,7 @@ import io.seedbootstrap.phase.RunOptions;
 import io.seedbootstrap.phase.common.HostLock;
 import io.seedbootstrap.phase.install.UploadArtifacts;
 import io.seedbootstrap.phase.install.VerifyBundle;
-import io.seedbootstrap.pki.ClusterMaterial;
-import io.seedbootstrap.bundle.BundleVerifier;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.support.Environment;
 import io.seedbootstrap.support.ExitCode;

@@ -48,7 +48,7 @@ public final class InstallRke2 implements Phase {
     @Override
     public void run(RunContext context) {
         VerifiedBundle bundle = context.state().get(null, VerifyBundle.BUNDLE);
-        String script = bundle.manifest().filesOfKind(io.seedbootstrap.bundle.FileKind.RKE2_INSTALL_SCRIPT).stream().findFirst()
+        String script = bundle.manifest().filesOfKind(io.seedbootstrap.bundle.format.FileKind.RKE2_INSTALL_SCRIPT).stream().findFirst()
                 .map(BundleFiles::name).orElse("install.sh");
         context.hosts().parallel(pending(context), Host::name, host -> {
             HostFacts facts = context.state().get(host.name(), GatherFacts.FACTS);

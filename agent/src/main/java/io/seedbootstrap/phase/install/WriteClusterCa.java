@@ -1,13 +1,13 @@
 package io.seedbootstrap.phase.install;
 
-import io.seedbootstrap.ssh.StagedFiles;
 import io.seedbootstrap.host.RemoteFiles;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.rke2.Rke2Paths;
 import io.seedbootstrap.ssh.RemoteCommand;
+import io.seedbootstrap.ssh.StagedFiles;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 import java.io.ByteArrayOutputStream;
