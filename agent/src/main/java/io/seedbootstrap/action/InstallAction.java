@@ -26,7 +26,7 @@ import io.seedbootstrap.phase.install.UploadAppImages;
 import io.seedbootstrap.phase.install.UploadArtifacts;
 import io.seedbootstrap.phase.install.WriteClusterCa;
 import io.seedbootstrap.phase.install.WriteNodeConfig;
-import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.ssh.SshOptions;
 import java.nio.file.Path;
 import java.util.List;

@@ -24,7 +24,7 @@ import io.seedbootstrap.phase.install.DeploySeedApps;
 import io.seedbootstrap.phase.install.RestartReconfiguredNodes;
 import io.seedbootstrap.phase.install.StartBootstrapServer;
 import io.seedbootstrap.phase.install.WriteClusterCa;
-import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.support.Secret;
 import io.seedbootstrap.support.SeedException;

@@ -3,7 +3,7 @@ package io.seedbootstrap.apps;
 import io.seedbootstrap.inventory.model.Apps;
 import io.seedbootstrap.inventory.model.IngressController;
 import io.seedbootstrap.inventory.model.Inventory;
-import io.seedbootstrap.pki.PasswordHashes;
+import io.seedbootstrap.pki.password.PasswordHashes;
 import io.seedbootstrap.rke2.ConfigYaml;
 import java.io.IOException;
 import java.io.UncheckedIOException;

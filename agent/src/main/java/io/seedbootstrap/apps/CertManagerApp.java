@@ -1,7 +1,7 @@
 package io.seedbootstrap.apps;
 
 import io.seedbootstrap.inventory.model.Apps;
-import io.seedbootstrap.pki.SiteMaterial;
+import io.seedbootstrap.pki.ca.SiteMaterial;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.seedbootstrap.apps;
 
 import io.seedbootstrap.inventory.model.Apps;
 import io.seedbootstrap.inventory.model.Inventory;
-import io.seedbootstrap.pki.SiteMaterial;
+import io.seedbootstrap.pki.ca.SiteMaterial;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.seedbootstrap.apps;
 import io.seedbootstrap.inventory.model.Apps;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.inventory.model.Rke2;
-import io.seedbootstrap.pki.SiteMaterial;
+import io.seedbootstrap.pki.ca.SiteMaterial;
 import io.seedbootstrap.rke2.PodSecurityConfig;
 import io.seedbootstrap.support.Secret;
 import java.security.SecureRandom;

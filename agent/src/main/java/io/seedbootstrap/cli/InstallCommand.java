@@ -12,7 +12,7 @@ import io.seedbootstrap.phase.PlannedChange;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.common.VerifyBundle;
 import io.seedbootstrap.phase.install.CollectStatus;
-import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.rke2.NodeStatus;
 import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.support.Json;

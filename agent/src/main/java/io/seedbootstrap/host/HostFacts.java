@@ -1,6 +1,6 @@
 package io.seedbootstrap.host;
 
-import io.seedbootstrap.bundle.Arch;
+import io.seedbootstrap.bundle.format.Arch;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

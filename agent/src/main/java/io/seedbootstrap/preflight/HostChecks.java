@@ -1,6 +1,6 @@
 package io.seedbootstrap.preflight;
 
-import io.seedbootstrap.bundle.Arch;
+import io.seedbootstrap.bundle.format.Arch;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.host.ModuleState;
 import io.seedbootstrap.inventory.model.Cni;

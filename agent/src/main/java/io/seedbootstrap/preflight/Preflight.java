@@ -1,8 +1,8 @@
 package io.seedbootstrap.preflight;
 
+import io.seedbootstrap.bind.Binder;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.host.Hosts;
-import io.seedbootstrap.inventory.bind.Binder;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.node.Listener;

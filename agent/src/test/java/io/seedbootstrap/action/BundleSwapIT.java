@@ -21,7 +21,7 @@ import io.seedbootstrap.phase.RunOptions;
 import io.seedbootstrap.phase.common.HostLock;
 import io.seedbootstrap.phase.common.VerifyBundle;
 import io.seedbootstrap.phase.install.UploadArtifacts;
-import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.support.Environment;
 import io.seedbootstrap.support.ExitCode;

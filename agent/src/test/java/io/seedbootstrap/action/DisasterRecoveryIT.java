@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seedbootstrap.cli.CommandRunner;
 import io.seedbootstrap.dr.DrArchive;
 import io.seedbootstrap.dr.DrManifest;
-import io.seedbootstrap.pki.ArchiveCipher;
+import io.seedbootstrap.pki.archive.ArchiveCipher;
 import io.seedbootstrap.support.Secret;
 import io.seedbootstrap.testvm.TestMachine;
 import io.seedbootstrap.testvm.TestMachines;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seedbootstrap.cli.CommandRunner;
-import io.seedbootstrap.pki.BundleSigningKey;
+import io.seedbootstrap.pki.signing.BundleSigningKey;
 import io.seedbootstrap.testvm.TestMachine;
 import io.seedbootstrap.testvm.TestMachines;
 import java.nio.file.Files;

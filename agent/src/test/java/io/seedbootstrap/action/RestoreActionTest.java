@@ -35,7 +35,7 @@ import io.seedbootstrap.phase.install.RestartReconfiguredNodes;
 import io.seedbootstrap.phase.install.StartBootstrapServer;
 import io.seedbootstrap.phase.install.WriteClusterCa;
 import io.seedbootstrap.phase.install.WriteNodeConfig;
-import io.seedbootstrap.pki.ArchiveCipher;
+import io.seedbootstrap.pki.archive.ArchiveCipher;
 import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.support.Environment;
 import io.seedbootstrap.support.Secret;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.seedbootstrap.bundle.Arch;
+import io.seedbootstrap.bundle.format.Arch;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.host.ModuleState;
 import io.seedbootstrap.support.SeedException;

@@ -1,8 +1,8 @@
 package io.seedbootstrap.phase.common;
 
 import io.seedbootstrap.bundle.BundleVerifier;
-import io.seedbootstrap.bundle.FileKind;
 import io.seedbootstrap.bundle.VerifiedBundle;
+import io.seedbootstrap.bundle.format.FileKind;
 import io.seedbootstrap.bundle.manifest.ManifestFile;
 import io.seedbootstrap.inventory.model.Cluster;
 import io.seedbootstrap.phase.Phase;

@@ -7,7 +7,7 @@ import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.node.Node;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.pki.ArchiveCipher;
+import io.seedbootstrap.pki.archive.ArchiveCipher;
 import io.seedbootstrap.rke2.NodeStatus;
 import io.seedbootstrap.rke2.Rke2Paths;
 import io.seedbootstrap.support.ExitCode;

@@ -7,7 +7,7 @@ import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.RunState;
 import io.seedbootstrap.phase.common.GatherFacts;
-import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.rke2.Rke2Paths;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;

@@ -1,7 +1,7 @@
 package io.seedbootstrap.phase.install;
 
-import io.seedbootstrap.bundle.Arch;
 import io.seedbootstrap.bundle.VerifiedBundle;
+import io.seedbootstrap.bundle.format.Arch;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.phase.Phase;

@@ -13,7 +13,7 @@ import io.seedbootstrap.node.NodeFiles;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.common.VerifyBundle;
-import io.seedbootstrap.pki.SiteMaterial;
+import io.seedbootstrap.pki.ca.SiteMaterial;
 import io.seedbootstrap.rke2.ConfigYaml;
 import io.seedbootstrap.rke2.Rke2Paths;
 import io.seedbootstrap.support.ExitCode;

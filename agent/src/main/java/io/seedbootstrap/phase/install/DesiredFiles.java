@@ -6,7 +6,7 @@ import io.seedbootstrap.inventory.model.Registries;
 import io.seedbootstrap.inventory.model.Rke2;
 import io.seedbootstrap.inventory.model.Role;
 import io.seedbootstrap.node.NodeFiles;
-import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.rke2.CniChartConfig;
 import io.seedbootstrap.rke2.NodeConfig;
 import io.seedbootstrap.rke2.PodSecurityConfig;

@@ -1,7 +1,7 @@
 package io.seedbootstrap.phase.install;
 
-import io.seedbootstrap.bundle.FileKind;
 import io.seedbootstrap.bundle.VerifiedBundle;
+import io.seedbootstrap.bundle.format.FileKind;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Role;

@@ -4,7 +4,7 @@ import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.node.NodeFiles;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 import java.util.List;

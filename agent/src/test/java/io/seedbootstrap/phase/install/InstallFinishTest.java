@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.seedbootstrap.apps.CertManagerApp;
-import io.seedbootstrap.bundle.FileKind;
 import io.seedbootstrap.bundle.VerifiedBundle;
+import io.seedbootstrap.bundle.format.FileKind;
 import io.seedbootstrap.node.FakeNode;
 import io.seedbootstrap.phase.FakeRun;
 import io.seedbootstrap.phase.PlannedChange;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.rke2.NodeStatus;
 import io.seedbootstrap.rke2.Rke2Paths;
 import java.nio.charset.StandardCharsets;

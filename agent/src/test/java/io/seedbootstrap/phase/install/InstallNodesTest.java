@@ -12,7 +12,7 @@ import io.seedbootstrap.node.FakeNode;
 import io.seedbootstrap.node.NodeFiles;
 import io.seedbootstrap.phase.FakeRun;
 import io.seedbootstrap.phase.PlannedChange;
-import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.rke2.NodeConfig;
 import io.seedbootstrap.rke2.Rke2Paths;
 import io.seedbootstrap.support.ExitCode;
