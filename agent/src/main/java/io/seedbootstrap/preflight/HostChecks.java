@@ -7,6 +7,7 @@ import io.seedbootstrap.inventory.model.Cni;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.inventory.model.Preflight.Minimums;
 import io.seedbootstrap.inventory.model.Role;
+import io.seedbootstrap.node.Listener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -7,6 +7,7 @@ import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.common.GatherFacts;
+import io.seedbootstrap.phase.common.VerifyBundle;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import io.seedbootstrap.apps.SeedApps;
 import io.seedbootstrap.bundle.VerifiedBundle;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.phase.common.VerifyBundle;
 import io.seedbootstrap.pki.ca.SiteMaterial;
 import io.seedbootstrap.support.SeedException;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import io.seedbootstrap.bundle.format.FileKind;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.phase.common.VerifyBundle;
 import io.seedbootstrap.rke2.Rke2Paths;
 import java.util.List;
 

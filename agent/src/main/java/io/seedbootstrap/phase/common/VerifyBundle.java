@@ -1,4 +1,4 @@
-package io.seedbootstrap.phase.install;
+package io.seedbootstrap.phase.common;
 
 import io.seedbootstrap.bundle.BundleVerifier;
 import io.seedbootstrap.bundle.VerifiedBundle;
@@ -24,7 +24,7 @@ import java.util.Map;
  * inventory pins, every file's size and sha256, the RKE2 version and CNI the inventory asks for,
  * chart Kubernetes ranges (BundleVerifier), and the RKE2 artifacts against the release's own
  * {@code sha256sum-ARCH.txt} (contract A.2 step 3). A bad bundle costs seconds, not a half-built
- * cluster. The hosts' architecture is checked once facts are known ({@link CheckHosts}).
+ * cluster. The hosts' architecture is checked once facts are known (CheckHosts).
  */
 public final class VerifyBundle implements Phase {
     public static final RunState.Key<VerifiedBundle> BUNDLE = RunState.Key.of("bundle", VerifiedBundle.class);

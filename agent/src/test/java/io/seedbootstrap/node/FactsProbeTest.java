@@ -1,4 +1,4 @@
-package io.seedbootstrap.host;
+package io.seedbootstrap.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seedbootstrap.bundle.format.Arch;
+import io.seedbootstrap.host.HostFacts;
+import io.seedbootstrap.host.ModuleState;
 import io.seedbootstrap.support.SeedException;
 import java.time.Instant;
 import java.util.List;

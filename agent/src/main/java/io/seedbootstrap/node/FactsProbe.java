@@ -1,5 +1,7 @@
-package io.seedbootstrap.host;
+package io.seedbootstrap.node;
 
+import io.seedbootstrap.host.HostFacts;
+import io.seedbootstrap.host.ModuleState;
 import io.seedbootstrap.ssh.ExecResult;
 import io.seedbootstrap.ssh.RemoteCommand;
 import io.seedbootstrap.ssh.RemoteHost;
@@ -18,7 +20,7 @@ import java.util.Set;
  * site of many hosts is probed in the time of one). The script prints {@code key=value} lines;
  * it writes nothing, loads nothing and starts nothing.
  */
-public final class FactsProbe {
+final class FactsProbe {
     /** Units whose presence changes what preflight advises (RKE2 docs, known issues). */
     public static final List<String> WATCHED_UNITS = List.of("firewalld", "NetworkManager", "fapolicyd",
             "rke2-server", "rke2-agent", "ufw", "nm-cloud-setup");
@@ -71,7 +73,7 @@ public final class FactsProbe {
 
     private FactsProbe() {}
 
-    public static HostFacts gather(RemoteHost host) {
+    static HostFacts gather(RemoteHost host) {
         long before = System.currentTimeMillis();
         // as root: what root may do (write /usr/local, read units) is what install will find
         ExecResult result = host.exec(RemoteCommand.shell(SCRIPT, "gather facts (read-only)").asRoot());

@@ -1,19 +1,17 @@
 package io.seedbootstrap.phase.install;
 
-import io.seedbootstrap.host.RemoteFiles;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.inventory.model.Registries;
 import io.seedbootstrap.inventory.model.Rke2;
 import io.seedbootstrap.inventory.model.Role;
+import io.seedbootstrap.node.NodeFiles;
 import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.rke2.CniChartConfig;
 import io.seedbootstrap.rke2.NodeConfig;
 import io.seedbootstrap.rke2.PodSecurityConfig;
 import io.seedbootstrap.rke2.RegistriesFile;
 import io.seedbootstrap.rke2.Rke2Paths;
-import io.seedbootstrap.ssh.RemoteCommand;
-import io.seedbootstrap.ssh.RemoteHost;
 import io.seedbootstrap.support.LineDiff;
 import io.seedbootstrap.support.Secret;
 import java.io.IOException;
@@ -29,8 +27,8 @@ import java.util.Map;
  * PKI, and how a host's copies differ from them. Shared by CheckConfigDrift (read-only, before
  * any change) and WriteNodeConfig.
  */
-final class NodeFiles {
-    private NodeFiles() {}
+final class DesiredFiles {
+    private DesiredFiles() {}
 
     /**
      * A.5: the CNI cannot change on a running cluster, and the critical values must stay
@@ -55,7 +53,7 @@ final class NodeFiles {
         }
     }
 
-    static List<DesiredFile> desiredFiles(Inventory inventory, Host host, ClusterMaterial material) {
+    static List<DesiredFile> of(Inventory inventory, Host host, ClusterMaterial material) {
         boolean server = host.role() == Role.SERVER;
         List<DesiredFile> files = new ArrayList<>();
         files.add(DesiredFile.secret(Rke2Paths.TOKEN_FILE, server ? material.serverToken() : material.agentToken()));
@@ -85,20 +83,21 @@ final class NodeFiles {
         return files;
     }
 
-    /** The desired files whose content or mode differs on the host (one read-only command). */
-    static List<DesiredFile> differing(RemoteHost remote, List<DesiredFile> desired, Map<String, RemoteFiles.State> present) {
+    /** The desired files whose content or mode differs from what the host has ({@code present}). */
+    static List<DesiredFile> differing(List<DesiredFile> desired, Map<String, NodeFiles.State> present) {
         return desired.stream().filter(f -> {
-            RemoteFiles.State state = present.get(f.path());
-            return state == null || !state.sha256().equals(RemoteFiles.sha256(f.content())) || !state.mode().equals(f.mode());
+            NodeFiles.State state = present.get(f.path());
+            return state == null || !state.matches(f.content(), f.mode());
         }).toList();
     }
 
-    static Map<String, RemoteFiles.State> present(RemoteHost remote, List<DesiredFile> desired) {
-        return RemoteFiles.states(remote, desired.stream().map(DesiredFile::path).toList());
+    /** What the host has of the desired files (one read-only command). */
+    static Map<String, NodeFiles.State> present(NodeFiles files, List<DesiredFile> desired) {
+        return files.states(desired.stream().map(DesiredFile::path).toList());
     }
 
     /** What differs, per file: a line diff for config files (they hold no secret), a note for secret ones. */
-    static String describe(RemoteHost remote, Host host, List<DesiredFile> differing, Map<String, RemoteFiles.State> present) {
+    static String describe(NodeFiles files, List<DesiredFile> differing, Map<String, NodeFiles.State> present) {
         StringBuilder message = new StringBuilder();
         for (DesiredFile file : differing) {
             message.append("\n  ").append(file.path());
@@ -107,7 +106,7 @@ final class NodeFiles {
             } else if (!present.containsKey(file.path())) {
                 message.append(" is missing");
             } else {
-                message.append(":\n").append(LineDiff.diff(current(remote, file), new String(file.content(), StandardCharsets.UTF_8))
+                message.append(":\n").append(LineDiff.diff(files.read(file.path()), new String(file.content(), StandardCharsets.UTF_8))
                         .indent(4).stripTrailing());
             }
         }
@@ -115,7 +114,7 @@ final class NodeFiles {
     }
 
     /** The changes no flag allows: tokens, and config.yaml keys RKE2 must never see change (A.5). */
-    static List<String> forbidden(RemoteHost remote, List<DesiredFile> differing, Map<String, RemoteFiles.State> present) {
+    static List<String> forbidden(NodeFiles files, List<DesiredFile> differing, Map<String, NodeFiles.State> present) {
         List<String> forbidden = new ArrayList<>();
         for (DesiredFile file : differing) {
             if (!present.containsKey(file.path())) {
@@ -124,7 +123,7 @@ final class NodeFiles {
             if (file.path().equals(Rke2Paths.TOKEN_FILE) || file.path().equals(Rke2Paths.AGENT_TOKEN_FILE)) {
                 forbidden.add(file.path() + " (a join token)");
             } else if (file.path().equals(Rke2Paths.CONFIG)) {
-                Map<String, Object> before = parse(current(remote, file));
+                Map<String, Object> before = parse(files.read(file.path()));
                 Map<String, Object> after = parse(new String(file.content(), StandardCharsets.UTF_8));
                 for (String key : NEVER_CHANGED) {
                     if (!java.util.Objects.equals(before.get(key), after.get(key))) {
@@ -134,10 +133,6 @@ final class NodeFiles {
             }
         }
         return forbidden;
-    }
-
-    private static String current(RemoteHost remote, DesiredFile file) {
-        return remote.exec(RemoteCommand.shell("cat " + io.seedbootstrap.support.ShellQuote.quote(file.path())).asRoot()).stdout();
     }
 
     @SuppressWarnings("unchecked")

@@ -1,4 +1,4 @@
-package io.seedbootstrap.preflight;
+package io.seedbootstrap.node;
 
 import io.seedbootstrap.ssh.RemoteCommand;
 import io.seedbootstrap.ssh.RemoteHost;

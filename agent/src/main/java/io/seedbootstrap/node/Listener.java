@@ -1,4 +1,4 @@
-package io.seedbootstrap.preflight;
+package io.seedbootstrap.node;
 
 /**
  * A listening TCP socket and, when root could see it, the process that holds it.
