@@ -4,11 +4,13 @@ import io.seedbootstrap.inventory.model.Apps;
 import io.seedbootstrap.inventory.model.IngressController;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.pki.PasswordHashes;
+import io.seedbootstrap.pki.SiteMaterial;
 import io.seedbootstrap.rke2.ConfigYaml;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +24,7 @@ import java.util.Map;
  * selectors would never match it), and one ApplicationSet installing each platform component on
  * the clusters labelled {@code app/<component>: install} (F.3), wave by wave (RollingSync).
  */
-public final class ArgoCdApp {
+public final class ArgoCdApp implements SeedApp {
     public static final String NAMESPACE = "argocd";
     public static final String HELM_CHART = "argocd";
     public static final String SERVER_TLS_SECRET = "argocd-server-tls";
@@ -35,18 +37,53 @@ public final class ArgoCdApp {
     /** Labels of the generated Applications; RollingSync's steps select by the wave label. */
     public static final String COMPONENT_LABEL = "seed-bootstrap.io/component";
     public static final String WAVE_LABEL = "seed-bootstrap.io/wave";
+    public static final String BUNDLE_CHART = "argo-cd";
+    static final ArgoCdApp APP = new ArgoCdApp();
 
     private ArgoCdApp() {}
 
-    static AppStep step(SeedApps.Input input) {
+    @Override
+    public String title() {
+        return "ArgoCD";
+    }
+
+    @Override
+    public String inventorySection() {
+        return "apps.argocd";
+    }
+
+    @Override
+    public String bundleChart() {
+        return BUNDLE_CHART;
+    }
+
+    @Override
+    public boolean enabled(Inventory inventory) {
+        return inventory.apps().argocd().enabled();
+    }
+
+    @Override
+    public List<String> namespaces() {
+        return List.of(NAMESPACE);
+    }
+
+    /** F.1: the certificate behind its host name, when it has an ingress. */
+    @Override
+    public List<String> problems(Inventory inventory, SiteMaterial site, Instant now) {
+        String hostname = inventory.apps().argocd().hostname();
+        return hostname != null ? site.leafProblems(hostname, "apps.argocd.hostname", now) : List.of();
+    }
+
+    @Override
+    public AppStep step(SeedApps.Input input) {
         Inventory inventory = input.inventory();
-        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, SeedApps.ARGOCD_CHART), values(inventory),
+        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, BUNDLE_CHART), values(inventory),
                 List.of(new HelmCharts.ValuesSecret(VALUES_SECRET, VALUES_KEY)), "F");
         List<AppStep.AddOnFile> after = new ArrayList<>();
         if (!inventory.apps().components().isEmpty()) {
             after.add(new AppStep.AddOnFile("seed-argocd-applicationsets.yaml", applicationSets(inventory)));
         }
-        return new AppStep("ArgoCD", List.of(new AppStep.Namespace(NAMESPACE, Map.of())), secrets(input),
+        return new AppStep(title(), List.of(new AppStep.Namespace(NAMESPACE, Map.of())), secrets(input),
                 new AppStep.AddOnFile("seed-argocd.yaml", chart), HELM_CHART, after);
     }
 

@@ -1,6 +1,7 @@
 package io.seedbootstrap.apps;
 
 import io.seedbootstrap.inventory.model.Apps;
+import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.pki.SiteMaterial;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,11 +17,38 @@ import java.util.Map;
  * a Secret in cert-manager's namespace, the cluster resource namespace of a ClusterIssuer.
  * Type {@code vault} uses AppRole with the secret id in a Secret.
  */
-public final class CertManagerApp {
+public final class CertManagerApp implements SeedApp {
     public static final String NAMESPACE = "cert-manager";
     public static final String HELM_CHART = "cert-manager";
+    public static final String BUNDLE_CHART = "cert-manager";
+    static final CertManagerApp APP = new CertManagerApp();
 
     private CertManagerApp() {}
+
+    @Override
+    public String title() {
+        return "cert-manager";
+    }
+
+    @Override
+    public String inventorySection() {
+        return "apps.certManager";
+    }
+
+    @Override
+    public String bundleChart() {
+        return BUNDLE_CHART;
+    }
+
+    @Override
+    public boolean enabled(Inventory inventory) {
+        return inventory.apps().certManager().enabled();
+    }
+
+    @Override
+    public List<String> namespaces() {
+        return List.of(NAMESPACE);
+    }
 
     public static String keyPairSecret(Apps.Issuer issuer) {
         return issuer.name() + "-key-pair";
@@ -30,14 +58,26 @@ public final class CertManagerApp {
         return issuer.name() + "-vault-approle";
     }
 
-    static AppStep step(SeedApps.Input input) {
+    @Override
+    public AppStep step(SeedApps.Input input) {
         Apps.Issuer issuer = input.inventory().apps().certManager().issuer();
         Map<String, Object> values = new LinkedHashMap<>();
         HelmCharts.put(values, "crds.enabled", true); // G: crds.enabled (v1.15+), CRDs installed with the chart
-        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, SeedApps.CERT_MANAGER_CHART), values, List.of(), "G");
-        return new AppStep("cert-manager", List.of(new AppStep.Namespace(NAMESPACE, Map.of())), List.of(secret(issuer, input.site())),
+        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, BUNDLE_CHART), values, List.of(), "G");
+        return new AppStep(title(), List.of(new AppStep.Namespace(NAMESPACE, Map.of())), List.of(secret(issuer, input.site())),
                 new AppStep.AddOnFile("seed-cert-manager.yaml", chart), HELM_CHART,
                 List.of(new AppStep.AddOnFile("seed-cert-manager-issuer.yaml", issuer(issuer))));
+    }
+
+    /** The Vault settings when cert-manager issues from Vault, else null (CA issuer, or cert-manager off). */
+    static Apps.Vault vaultIssuer(Inventory inventory) {
+        Apps.CertManager certManager = inventory.apps().certManager();
+        return certManager.enabled() && certManager.issuer().type() == Apps.IssuerType.VAULT ? certManager.issuer().vault() : null;
+    }
+
+    /** The issuer cert-manager offers the cluster, or null when cert-manager is off. */
+    static String clusterIssuer(Inventory inventory) {
+        return inventory.apps().certManager().enabled() ? inventory.apps().certManager().issuer().name() : null;
     }
 
     static KubeSecret secret(Apps.Issuer issuer, SiteMaterial site) {
