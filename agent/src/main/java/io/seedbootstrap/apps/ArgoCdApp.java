@@ -24,7 +24,7 @@ import java.util.Map;
  * selectors would never match it), and one ApplicationSet installing each platform component on
  * the clusters labelled {@code app/<component>: install} (F.3), wave by wave (RollingSync).
  */
-public final class ArgoCdApp implements SeedApp {
+public final class ArgoCdApp {
     public static final String NAMESPACE = "argocd";
     public static final String HELM_CHART = "argocd";
     public static final String SERVER_TLS_SECRET = "argocd-server-tls";
@@ -37,53 +37,27 @@ public final class ArgoCdApp implements SeedApp {
     /** Labels of the generated Applications; RollingSync's steps select by the wave label. */
     public static final String COMPONENT_LABEL = "seed-bootstrap.io/component";
     public static final String WAVE_LABEL = "seed-bootstrap.io/wave";
-    public static final String BUNDLE_CHART = "argo-cd";
-    static final ArgoCdApp APP = new ArgoCdApp();
+    /** Its descriptor in {@link SeedApps#APPS}. */
+    static final SeedApp APP = new SeedApp("ArgoCD", "apps.argocd", "argo-cd", List.of(NAMESPACE),
+            inventory -> inventory.apps().argocd().enabled(), ArgoCdApp::step, ArgoCdApp::problems);
 
     private ArgoCdApp() {}
 
-    @Override
-    public String title() {
-        return "ArgoCD";
-    }
-
-    @Override
-    public String inventorySection() {
-        return "apps.argocd";
-    }
-
-    @Override
-    public String bundleChart() {
-        return BUNDLE_CHART;
-    }
-
-    @Override
-    public boolean enabled(Inventory inventory) {
-        return inventory.apps().argocd().enabled();
-    }
-
-    @Override
-    public List<String> namespaces() {
-        return List.of(NAMESPACE);
-    }
-
     /** F.1: the certificate behind its host name, when it has an ingress. */
-    @Override
-    public List<String> problems(Inventory inventory, SiteMaterial site, Instant now) {
+    static List<String> problems(Inventory inventory, SiteMaterial site, Instant now) {
         String hostname = inventory.apps().argocd().hostname();
         return hostname != null ? site.leafProblems(hostname, "apps.argocd.hostname", now) : List.of();
     }
 
-    @Override
-    public AppStep step(SeedApps.Input input) {
+    static AppStep step(SeedApps.Input input) {
         Inventory inventory = input.inventory();
-        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, BUNDLE_CHART), values(inventory),
+        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, APP.bundleChart()), values(inventory),
                 List.of(new HelmCharts.ValuesSecret(VALUES_SECRET, VALUES_KEY)), "F");
         List<AppStep.AddOnFile> after = new ArrayList<>();
         if (!inventory.apps().components().isEmpty()) {
             after.add(new AppStep.AddOnFile("seed-argocd-applicationsets.yaml", applicationSets(inventory)));
         }
-        return new AppStep(title(), List.of(new AppStep.Namespace(NAMESPACE, Map.of())), secrets(input),
+        return new AppStep(APP.title(), List.of(new AppStep.Namespace(NAMESPACE, Map.of())), secrets(input),
                 new AppStep.AddOnFile("seed-argocd.yaml", chart), HELM_CHART, after);
     }
 

@@ -17,38 +17,14 @@ import java.util.Map;
  * a Secret in cert-manager's namespace, the cluster resource namespace of a ClusterIssuer.
  * Type {@code vault} uses AppRole with the secret id in a Secret.
  */
-public final class CertManagerApp implements SeedApp {
+public final class CertManagerApp {
     public static final String NAMESPACE = "cert-manager";
     public static final String HELM_CHART = "cert-manager";
-    public static final String BUNDLE_CHART = "cert-manager";
-    static final CertManagerApp APP = new CertManagerApp();
+    /** Its descriptor in {@link SeedApps#APPS}. */
+    static final SeedApp APP = new SeedApp("cert-manager", "apps.certManager", "cert-manager", List.of(NAMESPACE),
+            inventory -> inventory.apps().certManager().enabled(), CertManagerApp::step, SeedApp.Problems.NONE);
 
     private CertManagerApp() {}
-
-    @Override
-    public String title() {
-        return "cert-manager";
-    }
-
-    @Override
-    public String inventorySection() {
-        return "apps.certManager";
-    }
-
-    @Override
-    public String bundleChart() {
-        return BUNDLE_CHART;
-    }
-
-    @Override
-    public boolean enabled(Inventory inventory) {
-        return inventory.apps().certManager().enabled();
-    }
-
-    @Override
-    public List<String> namespaces() {
-        return List.of(NAMESPACE);
-    }
 
     public static String keyPairSecret(Apps.Issuer issuer) {
         return issuer.name() + "-key-pair";
@@ -58,13 +34,12 @@ public final class CertManagerApp implements SeedApp {
         return issuer.name() + "-vault-approle";
     }
 
-    @Override
-    public AppStep step(SeedApps.Input input) {
+    static AppStep step(SeedApps.Input input) {
         Apps.Issuer issuer = input.inventory().apps().certManager().issuer();
         Map<String, Object> values = new LinkedHashMap<>();
         HelmCharts.put(values, "crds.enabled", true); // G: crds.enabled (v1.15+), CRDs installed with the chart
-        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, BUNDLE_CHART), values, List.of(), "G");
-        return new AppStep(title(), List.of(new AppStep.Namespace(NAMESPACE, Map.of())), List.of(secret(issuer, input.site())),
+        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, APP.bundleChart()), values, List.of(), "G");
+        return new AppStep(APP.title(), List.of(new AppStep.Namespace(NAMESPACE, Map.of())), List.of(secret(issuer, input.site())),
                 new AppStep.AddOnFile("seed-cert-manager.yaml", chart), HELM_CHART,
                 List.of(new AppStep.AddOnFile("seed-cert-manager-issuer.yaml", issuer(issuer))));
     }

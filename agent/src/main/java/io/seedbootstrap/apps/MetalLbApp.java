@@ -1,6 +1,5 @@
 package io.seedbootstrap.apps;
 
-import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.inventory.model.MetalLb;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,38 +11,14 @@ import java.util.Map;
  * then IPAddressPools and an L2Advertisement (or BGP peers and a BGPAdvertisement) once the chart,
  * and so its CRDs, is installed.
  */
-public final class MetalLbApp implements SeedApp {
+public final class MetalLbApp {
     public static final String NAMESPACE = "metallb-system";
     public static final String HELM_CHART = "metallb";
-    public static final String BUNDLE_CHART = "metallb";
-    static final MetalLbApp APP = new MetalLbApp();
+    /** Its descriptor in {@link SeedApps#APPS}. */
+    static final SeedApp APP = new SeedApp("MetalLB", "metallb", "metallb", List.of(NAMESPACE),
+            inventory -> inventory.metallb().enabled(), MetalLbApp::step, SeedApp.Problems.NONE);
 
     private MetalLbApp() {}
-
-    @Override
-    public String title() {
-        return "MetalLB";
-    }
-
-    @Override
-    public String inventorySection() {
-        return "metallb";
-    }
-
-    @Override
-    public String bundleChart() {
-        return BUNDLE_CHART;
-    }
-
-    @Override
-    public boolean enabled(Inventory inventory) {
-        return inventory.metallb().enabled();
-    }
-
-    @Override
-    public List<String> namespaces() {
-        return List.of(NAMESPACE);
-    }
 
     /** H: the namespace must be labelled privileged for enforce, audit and warn. */
     public static final Map<String, String> PRIVILEGED = Map.of(
@@ -51,15 +26,14 @@ public final class MetalLbApp implements SeedApp {
             "pod-security.kubernetes.io/audit", "privileged",
             "pod-security.kubernetes.io/warn", "privileged");
 
-    @Override
-    public AppStep step(SeedApps.Input input) {
+    static AppStep step(SeedApps.Input input) {
         MetalLb metallb = input.inventory().metallb();
         Map<String, Object> values = new LinkedHashMap<>();
         HelmCharts.put(values, "crds.enabled", true);
         // H: v0.16's default is FRR-K8s mode (more images); L2 needs none of it, BGP uses it
         HelmCharts.put(values, "frrk8s.enabled", metallb.mode() == MetalLb.Mode.BGP);
-        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, BUNDLE_CHART), values, List.of(), "H");
-        return new AppStep(title(), List.of(new AppStep.Namespace(NAMESPACE, PRIVILEGED)), List.of(),
+        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, APP.bundleChart()), values, List.of(), "H");
+        return new AppStep(APP.title(), List.of(new AppStep.Namespace(NAMESPACE, PRIVILEGED)), List.of(),
                 new AppStep.AddOnFile("seed-metallb.yaml", chart), HELM_CHART,
                 List.of(new AppStep.AddOnFile("seed-metallb-config.yaml", config(metallb))));
     }

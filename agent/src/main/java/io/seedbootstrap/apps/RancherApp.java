@@ -18,7 +18,7 @@ import java.util.Map;
  * bundled system charts and the site registry (E.1 useBundledSystemChart, systemDefaultRegistry).
  * The bootstrap password reaches the chart through valuesSecrets (D), never valuesContent.
  */
-public final class RancherApp implements SeedApp {
+public final class RancherApp {
     public static final String NAMESPACE = "cattle-system";
     public static final String HELM_CHART = "rancher";
     public static final String INGRESS_SECRET = "tls-rancher-ingress";
@@ -26,39 +26,14 @@ public final class RancherApp implements SeedApp {
     /** D: valuesSecrets are read from the HelmChart's namespace. */
     public static final String VALUES_SECRET = "seed-rancher-values";
     public static final String VALUES_KEY = "values.yaml";
-    public static final String BUNDLE_CHART = "rancher";
-    static final RancherApp APP = new RancherApp();
+    /** Its descriptor in {@link SeedApps#APPS}. */
+    static final SeedApp APP = new SeedApp("Rancher", "apps.rancher", "rancher", List.of(NAMESPACE),
+            inventory -> inventory.apps().rancher().enabled(), RancherApp::step, RancherApp::problems);
 
     private RancherApp() {}
 
-    @Override
-    public String title() {
-        return "Rancher";
-    }
-
-    @Override
-    public String inventorySection() {
-        return "apps.rancher";
-    }
-
-    @Override
-    public String bundleChart() {
-        return BUNDLE_CHART;
-    }
-
-    @Override
-    public boolean enabled(Inventory inventory) {
-        return inventory.apps().rancher().enabled();
-    }
-
-    @Override
-    public List<String> namespaces() {
-        return List.of(NAMESPACE);
-    }
-
     /** The certificate behind its host name (E.2) and the registry an air-gapped Rancher needs (E.1). */
-    @Override
-    public List<String> problems(Inventory inventory, SiteMaterial site, Instant now) {
+    static List<String> problems(Inventory inventory, SiteMaterial site, Instant now) {
         List<String> problems = new ArrayList<>();
         Apps.Rancher rancher = inventory.apps().rancher();
         Apps.Vault vault = CertManagerApp.vaultIssuer(inventory);
@@ -85,12 +60,11 @@ public final class RancherApp implements SeedApp {
         return replicas != null ? replicas : Math.min(3, inventory.servers().size());
     }
 
-    @Override
-    public AppStep step(SeedApps.Input input) {
+    static AppStep step(SeedApps.Input input) {
         Inventory inventory = input.inventory();
-        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, BUNDLE_CHART), values(inventory),
+        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, APP.bundleChart()), values(inventory),
                 List.of(new HelmCharts.ValuesSecret(VALUES_SECRET, VALUES_KEY)), "E");
-        return new AppStep(title(), List.of(new AppStep.Namespace(NAMESPACE, Map.of())), secrets(input),
+        return new AppStep(APP.title(), List.of(new AppStep.Namespace(NAMESPACE, Map.of())), secrets(input),
                 new AppStep.AddOnFile("seed-rancher.yaml", chart), HELM_CHART, List.of());
     }
 

@@ -4,37 +4,37 @@ import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.pki.SiteMaterial;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * One seed app as the install knows it: what turns it on, the bundle chart it deploys, the
- * namespaces it runs in, how it renders its {@link AppStep}, and the bad inputs only it can have.
- * {@link SeedApps#APPS} lists them in install order; everything else (which charts the bundle must
- * hold, which image archives go to the nodes, the PodSecurity check, the plan) is derived from
- * that list, so a new app is one implementation and one entry there.
+ * One seed app as the install knows it. {@link SeedApps#APPS} lists them in install order, and
+ * everything else is derived from that list: the charts the bundle must hold, the image archives
+ * the nodes get, the namespaces checked under CIS, the problems found before any change and the
+ * steps install deploys. A new app is one more descriptor there, never a new branch.
+ *
+ * @param title            how the install names it in its output and errors ("Rancher"): its {@link AppStep#app()}
+ * @param inventorySection the inventory section that configures it ("apps.rancher"), named in messages
+ * @param bundleChart      the bundle chart it deploys (BOM {@code charts[].name}, the upstream chart name;
+ *                         also the component of its image archives)
+ * @param namespaces       the namespaces it runs in (A.9: exempt from PodSecurity restricted under the CIS profile)
+ * @param enabled          whether the inventory turns it on
+ * @param step             what install deploys for it; called only when it is enabled and {@link SeedApps#problems} found nothing
+ * @param problems         its own bad inputs besides its chart (which {@link SeedApps#problems} checks for every app),
+ *                         asked only when it is enabled
  */
-public interface SeedApp {
-    /** How the install names the app in its output and errors ("Rancher"); its {@link AppStep#app()}. */
-    String title();
+public record SeedApp(String title, String inventorySection, String bundleChart, List<String> namespaces, Predicate<Inventory> enabled,
+        Function<SeedApps.Input, AppStep> step, Problems problems) {
 
-    /** The inventory section that configures it ("apps.rancher"), named in messages. */
-    String inventorySection();
+    public SeedApp {
+        namespaces = List.copyOf(namespaces);
+    }
 
-    /** The bundle chart it deploys (BOM {@code charts[].name}, the upstream chart name; also its image archives' component). */
-    String bundleChart();
+    /** An app's own bad inputs, found on the operator's side before any host is changed. */
+    @FunctionalInterface
+    public interface Problems {
+        Problems NONE = (inventory, site, now) -> List.of();
 
-    boolean enabled(Inventory inventory);
-
-    /** The namespaces it runs in (A.9: exempt from PodSecurity restricted under the CIS profile). */
-    List<String> namespaces();
-
-    /** What install deploys for it; called only when it is enabled and {@link SeedApps#problems} found nothing. */
-    AppStep step(SeedApps.Input input);
-
-    /**
-     * Its own bad inputs besides its chart (which {@link SeedApps#problems} checks for every app),
-     * found on the operator's side before any change; asked only when it is enabled.
-     */
-    default List<String> problems(Inventory inventory, SiteMaterial site, Instant now) {
-        return List.of();
+        List<String> find(Inventory inventory, SiteMaterial site, Instant now);
     }
 }

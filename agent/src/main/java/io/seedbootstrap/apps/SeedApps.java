@@ -51,12 +51,12 @@ public final class SeedApps {
 
     /** The apps the inventory enables, in install order. */
     public static List<SeedApp> enabled(Inventory inventory) {
-        return APPS.stream().filter(app -> app.enabled(inventory)).toList();
+        return APPS.stream().filter(app -> app.enabled().test(inventory)).toList();
     }
 
     /** What install deploys: the enabled apps' steps, in install order. */
     public static List<AppStep> plan(Input input) {
-        return enabled(input.inventory()).stream().map(app -> app.step(input)).toList();
+        return enabled(input.inventory()).stream().map(app -> app.step().apply(input)).toList();
     }
 
     /** The bundle charts the inventory's apps need. */
@@ -95,10 +95,10 @@ public final class SeedApps {
             }
         }
         for (SeedApp app : apps) {
-            problems.addAll(app.problems(inventory, site, now));
+            problems.addAll(app.problems().find(inventory, site, now));
         }
         // rules across apps
-        if (!inventory.apps().components().isEmpty() && !ArgoCdApp.APP.enabled(inventory)) {
+        if (!inventory.apps().components().isEmpty() && !ArgoCdApp.APP.enabled().test(inventory)) {
             problems.add("apps.components are listed but ArgoCD is disabled (apps.argocd.enabled: false); ArgoCD is what installs them");
         }
         if (inventory.rke2().profile() == Rke2.Profile.CIS) {
