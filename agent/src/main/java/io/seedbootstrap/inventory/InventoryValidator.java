@@ -87,6 +87,7 @@ public final class InventoryValidator {
         checkServers();
         checkCluster();
         checkSsh();
+        checkConnections();
         checkSudoPasswords();
         checkExtraConfig();
         checkRegistries();
@@ -107,6 +108,17 @@ public final class InventoryValidator {
             if (first != null) {
                 error("hosts[" + i + "]." + field, "duplicate " + field + " \"" + v + "\": hosts[" + first + "] ("
                         + hosts.get(first).name() + ") has it too; each host needs its own");
+            }
+        }
+    }
+
+    // The local transport (issue 17) is not in this version: refuse rather than reach a "local" host over SSH.
+    private void checkConnections() {
+        List<Host> hosts = inventory.hosts();
+        for (int i = 0; i < hosts.size(); i++) {
+            if (hosts.get(i).connection() == io.seedbootstrap.inventory.model.Connection.LOCAL) {
+                error("hosts[" + i + "].connection", "connection: local is not supported by this version; "
+                        + "remove it to reach " + hosts.get(i).name() + " over SSH");
             }
         }
     }

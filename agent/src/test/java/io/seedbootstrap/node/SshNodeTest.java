@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seedbootstrap.host.HostFacts;
+import io.seedbootstrap.inventory.model.Connection;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Role;
 import io.seedbootstrap.ssh.ExecResult;
@@ -74,7 +75,7 @@ class SshNodeTest {
     }
 
     private static SshNode node(Scripted remote, Role role, HostFacts facts) {
-        return new SshNode(new Host("h1", "10.0.0.1", role, role == Role.SERVER, null, null, null, null, null, null),
+        return new SshNode(new Host("h1", "10.0.0.1", Connection.SSH, role, role == Role.SERVER, null, null, null, null, null, null),
                 remote, 22, () -> Optional.ofNullable(facts));
     }
 
