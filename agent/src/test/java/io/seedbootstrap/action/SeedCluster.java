@@ -190,7 +190,10 @@ public final class SeedCluster implements BeforeAllCallback, BeforeEachCallback,
 
     /** seed-bootstrap as a process of its own (the jar {@code mvn package} built), stdout and stderr as one stream. */
     public Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("java", "-jar", Path.of("target/seed-bootstrap.jar").toAbsolutePath().toString()));
+        // env --default-signal=INT: a shell without job control starts background jobs with SIGINT
+        // ignored, the JVM then keeps it ignored, and a test's Ctrl-C would never reach the run
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT",
+                "java", "-jar", Path.of("target/seed-bootstrap.jar").toAbsolutePath().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("XDG_STATE_HOME", work.resolve("state").toString());
