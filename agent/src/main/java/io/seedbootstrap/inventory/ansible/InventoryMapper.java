@@ -533,7 +533,7 @@ final class InventoryMapper {
     private void hints(TreeBuilder root, Map<Host, Role> roles) {
         if (!root.has("cluster.name") && !settingsHave.test("cluster.name")) {
             String name = defaultClusterName();
-            root.put("cluster.name", Position.unknown(file), new RawScalar(Position.unknown(file), name, Kind.STRING));
+            root.put("cluster.name", start(), new RawScalar(start(), name, Kind.STRING));
             diagnostics.note(start(), "seed_cluster_name", "not set, so the cluster is named \"" + name + "\" after the inventory's "
                     + "file (or folder) name; set seed_cluster_name in the vars of group all to a name that does not change with the "
                     + "file: it names the kubeconfig context");
