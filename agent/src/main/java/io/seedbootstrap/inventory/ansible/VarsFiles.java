@@ -47,6 +47,7 @@ final class VarsFiles {
     private static final List<String> EXTENSIONS = List.of(".yml", ".yaml", ".json");
     private static final long MAX_BYTES = 8L << 20;
     private static final int MAX_FILES = 10_000;
+    private static final int MAX_DEPTH = 16;
     private static final String VAULT_HEADER = "$ANSIBLE_VAULT;";
 
     private final Diagnostics diagnostics;
@@ -106,14 +107,19 @@ final class VarsFiles {
                             + (Files.isDirectory(chosen) ? "/" : "") + " exists; merge them");
                 }
             }
-            return Files.isDirectory(chosen) ? folderFiles(chosen) : List.of(chosen);
+            return Files.isDirectory(chosen) ? folderFiles(chosen, 0) : List.of(chosen);
         }
         return List.of();
     }
 
     /** A folder's files in lexical order, recursively, as _get_dir_vars_files lists them. */
-    private List<Path> folderFiles(Path folder) {
+    private List<Path> folderFiles(Path folder, int depth) {
         List<Path> found = new ArrayList<>();
+        if (depth > MAX_DEPTH) { // links are followed, as by Ansible: a link to a parent folder reads it again until ELOOP
+            error(Position.unknown(folder), "folders nested more than " + MAX_DEPTH + " levels deep (a symbolic link to a parent "
+                    + "folder?); keep group_vars/ and host_vars/ shallow");
+            return found;
+        }
         for (Path entry : list(folder)) {
             String name = entry.getFileName().toString();
             if (name.startsWith(".") || name.endsWith("~")) {
@@ -121,7 +127,7 @@ final class VarsFiles {
             }
             String ext = extension(name);
             if (Files.isDirectory(entry) && ext.isEmpty()) {
-                found.addAll(folderFiles(entry));
+                found.addAll(folderFiles(entry, depth + 1));
             } else if (Files.isRegularFile(entry) && (ext.isEmpty() || EXTENSIONS.contains(ext))) {
                 found.add(entry);
             }

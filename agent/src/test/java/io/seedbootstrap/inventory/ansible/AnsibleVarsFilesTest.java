@@ -181,6 +181,18 @@ class AnsibleVarsFilesTest {
     }
 
     @Test
+    void aFolderLinkedIntoItselfIsRefusedInsteadOfReadAgainAndAgain() throws IOException {
+        Path file = inventory("");
+        clusterVars();
+        write("group_vars/rke2_servers/10-base.yml", "ansible_user: ten\n");
+        Files.createSymbolicLink(project.resolve("group_vars/rke2_servers/loop"), project.resolve("group_vars/rke2_servers"));
+        LoadedInventory loaded = load(file, Map.of());
+        assertFalse(loaded.ok());
+        assertTrue(rendered(loaded).stream().anyMatch(l -> l.contains("error: folders nested more than 16 levels deep (a symbolic link "
+                + "to a parent folder?)")), rendered(loaded)::toString);
+    }
+
+    @Test
     void onlyTheFirstOfNameNameYmlNameYamlIsReadAsInAnsibleAndTheOthersAreWarned() throws IOException {
         Path file = inventory("");
         write("group_vars/all/cluster.yml", """
