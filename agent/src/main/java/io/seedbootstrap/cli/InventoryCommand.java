@@ -108,10 +108,13 @@ public final class InventoryCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "Print the normalised inventory (defaults filled in, paths resolved, secrets redacted).")
+            description = "Print the normalised inventory (defaults filled in, paths resolved, secrets redacted) and where each "
+                    + "value came from: file:line (the inventory, an Ansible group_vars/ or host_vars/ file, the --settings file) "
+                    + "or default.")
     static final class Show extends InventoryFileCommand {
 
-        @Option(names = {"-o", "--output"}, description = "yaml or json.", defaultValue = "yaml")
+        @Option(names = {"-o", "--output"}, description = "yaml (the inventory, then sources: path -> where it came from), json "
+                + "(the same), or text (one line per value: path, value, source).", defaultValue = "yaml")
         OutputFormat output;
 
         Show(CliContext context) {
@@ -121,8 +124,27 @@ public final class InventoryCommand implements Runnable {
         @Override
         public Integer call() {
             LoadedInventory loaded = loadOrThrow();
-            print(spec.commandLine().getOut(), output == OutputFormat.JSON ? Json.json() : Json.yaml(), loaded.inventory());
+            ObjectMapper mapper = output == OutputFormat.JSON ? Json.json() : Json.yaml();
+            mapper.registerModule(new SimpleModule().addSerializer(Path.class, new PathSerializer()));
+            com.fasterxml.jackson.databind.node.ObjectNode tree = mapper.valueToTree(loaded.inventory());
+            Map<String, InventorySources.Row> rows = InventorySources.of(loaded, tree);
+            PrintWriter out = spec.commandLine().getOut();
+            if (output == OutputFormat.TEXT) {
+                int pathWidth = rows.keySet().stream().mapToInt(String::length).max().orElse(0);
+                int valueWidth = Math.min(60, rows.values().stream().mapToInt(r -> r.value().length()).max().orElse(0));
+                out.println(pad("PATH", pathWidth) + "  " + pad("VALUE", valueWidth) + "  SOURCE");
+                rows.values().forEach(r -> out.println(pad(r.path(), pathWidth) + "  " + pad(r.value(), valueWidth) + "  " + r.source()));
+                out.flush();
+                return 0;
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode sources = tree.putObject("sources");
+            rows.values().forEach(r -> sources.put(r.path(), r.source()));
+            print(out, mapper, tree);
             return 0;
+        }
+
+        private static String pad(String text, int width) {
+            return text.length() >= width ? text : text + " ".repeat(width - text.length());
         }
     }
 

@@ -75,7 +75,8 @@ public final class InventoryLoader {
         if (inventory.cluster() != null && inventory.hosts() != null) {
             InventoryValidator.validate(inventory, binder.positions(), binder.explicitPaths(), diagnostics, display);
         }
-        return new LoadedInventory(file, format, diagnostics.hasErrors() ? null : inventory, diagnostics.sorted());
+        return new LoadedInventory(file, format, diagnostics.hasErrors() ? null : inventory, diagnostics.sorted(), binder.positions(),
+                binder.explicitPaths());
     }
 
     /** Loads or throws one {@link SeedException} (exit 2) carrying every error. */

@@ -13,6 +13,7 @@ import io.seedbootstrap.testvm.TestMachine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code install} end to end on test machines with the RKE2 contract double (test-vms/rke2-double,
  * a test double, not RKE2), installed by RKE2's own install.sh (../shared/upstream, when there):
  * one canal server from our inventory, one cilium server with kube-proxy replacement from an
- * Ansible INI inventory and a bundle split into parts, one server whose /usr/local is a mount
+ * Ansible project folder (hosts.ini, group_vars/, host_vars/, a vaulted value) and a bundle split into parts, one server whose /usr/local is a mount
  * point; each checked on the host as contract A.2–A.7 and B.1 say, then re-run to show it
  * converges without changes.
  */
@@ -121,34 +122,61 @@ class InstallIT {
         assertTrue(vm.sh("grep -qx 'cni: canal' /etc/rancher/rke2/config.yaml").ok());
     }
 
+    /**
+     * An Ansible project as projects keep it: the host line in hosts.ini, the cluster's variables
+     * in group_vars/all.yml, the CNI in a group_vars/rke2_servers/ folder (whose cilium beats
+     * hosts.ini's [all:vars] canal: Ansible's precedence), login and a Vault-encrypted node name
+     * in host_vars/. The vaulted value is never decrypted: it is read from the environment.
+     */
     @Test
-    void installsACiliumServerFromAnAnsibleInventory() throws Exception {
+    void installsACiliumServerFromAnAnsibleProjectFolder() throws Exception {
         TestMachine vm = cluster.get(1);
-        Path ini = cluster.work().resolve("cilium-hosts.ini");
+        Path project = Files.createDirectories(cluster.work().resolve("cilium-project"));
+        Path ini = project.resolve("hosts.ini");
         Files.writeString(ini, String.join("\n",
                 "[rke2_servers]",
-                vm.name() + " ansible_host=" + vm.ip() + " ansible_user=admin",
+                vm.name() + " ansible_host=" + vm.ip(),
                 "",
                 "[all:vars]",
-                "ansible_ssh_private_key_file=" + cluster.privateKey(),
-                "seed_cluster_name=cilium-it",
-                "seed_rke2_version=v1.35.7+rke2r1",
-                "seed_cni=cilium",
-                "seed_cilium_kube_proxy_replacement=true",
-                "seed_ssh_known_hosts=" + cluster.knownHosts(),
-                "seed_bundle_path=" + cluster.splitBundle(),
-                "seed_bundle_signing_key_fingerprint=" + cluster.signingKey().fingerprint(),
-                "seed_pki_dir=" + cluster.pki(),
-                "seed_pki_rsa_key_bits=2048",
-                "seed_rancher_enabled=false",
-                "seed_argocd_enabled=false", ""));
-        CommandRunner.Result result = cluster.run("install", ini.toString(), "-o", "json");
+                "seed_cni=canal", ""));
+        Files.createDirectories(project.resolve("group_vars/rke2_servers"));
+        Files.createDirectories(project.resolve("host_vars"));
+        Files.writeString(project.resolve("group_vars/all.yml"), String.join("\n",
+                "seed_cluster_name: cilium-it",
+                "seed_rke2_version: v1.35.7+rke2r1",
+                "seed_ssh_known_hosts: " + cluster.knownHosts(),
+                "seed_bundle_path: " + cluster.splitBundle(),
+                "seed_bundle_signing_key_fingerprint: " + cluster.signingKey().fingerprint(),
+                "seed_pki_dir: " + cluster.pki(),
+                "seed_pki_rsa_key_bits: 2048",
+                "seed_rancher_enabled: false",
+                "seed_argocd_enabled: false", ""));
+        Files.writeString(project.resolve("group_vars/rke2_servers/10-cni.yml"), "seed_cni: cilium\n");
+        Files.writeString(project.resolve("group_vars/rke2_servers/20-kube-proxy.yml"), "seed_cilium_kube_proxy_replacement: true\n");
+        Files.writeString(project.resolve("host_vars/" + vm.name() + ".yml"), String.join("\n",
+                "ansible_user: admin",
+                "ansible_ssh_private_key_file: " + cluster.privateKey(),
+                "node_name: !vault |",
+                "  $ANSIBLE_VAULT;1.1;AES256",
+                "  62313365396662343061393464336163383764373764613633653634306231386433626436623361", ""));
+        // SEED_ + the host that set it + the field (docs/formats.md, "Templates and Vault")
+        Map<String, String> env = Map.of("SEED_" + vm.name().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]+", "_")
+                + "_NODE_NAME", "cilium-vaulted-node");
+
+        CommandRunner.Result shown = cluster.run(env, "inventory", "show", "-o", "json", ini.toString());
+        assertEquals(0, shown.exitCode(), shown.err());
+        JsonNode sources = new ObjectMapper().readTree(shown.out()).path("sources");
+        assertEquals(project.resolve("group_vars/rke2_servers/10-cni.yml") + ":1", sources.path("cluster.cni").asText(), shown.out());
+        assertEquals(project.resolve("host_vars/" + vm.name() + ".yml") + ":3", sources.path("hosts[0].nodeName").asText(), shown.out());
+
+        CommandRunner.Result result = cluster.run(env, "install", ini.toString(), "-o", "json");
         assertEquals(0, result.exitCode(), result.err());
         JsonNode summary = new ObjectMapper().readTree(result.out());
         assertTrue(summary.path("hosts").get(0).path("ready").asBoolean(), result.out());
 
         JsonNode config = yaml(vm.sh("cat /etc/rancher/rke2/config.yaml").stdout());
-        assertEquals("cilium", config.path("cni").asText());
+        assertEquals("cilium", config.path("cni").asText(), "group_vars/rke2_servers/ beats hosts.ini's [all:vars]");
+        assertEquals("cilium-vaulted-node", config.path("node-name").asText(), "the vaulted node_name, read from the environment");
         assertTrue(config.path("disable-kube-proxy").asBoolean(), "A.7: kube-proxy replacement needs disable-kube-proxy");
         // A.7: the HelmChartConfig is named like the chart and was there before the first start
         JsonNode chartConfig = yaml(vm.sh("cat /var/lib/rancher/rke2/server/manifests/rke2-cilium-config.yaml").stdout());

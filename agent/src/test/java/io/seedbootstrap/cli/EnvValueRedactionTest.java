@@ -43,7 +43,7 @@ class EnvValueRedactionTest {
     @Test
     void inventoryShowRedactsItInYamlAndJson() throws IOException {
         Path file = inventory();
-        for (String format : new String[] {"yaml", "json"}) {
+        for (String format : new String[] {"yaml", "json", "text"}) {
             CommandRunner.Result result = CommandRunner.run(ENV, dir, "inventory", "show", "-o", format, file.toString());
             assertEquals(0, result.exitCode(), result.err());
             assertFalse(result.out().contains(S3_SECRET), format + " shows the secret:\n" + result.out());

@@ -66,6 +66,40 @@ class InventoryCommandTest {
     }
 
     @Test
+    void showSaysWhereEachValueCameFromInJsonYamlAndText() throws Exception {
+        String project = "../inventory/examples/ansible-project/";
+        CommandRunner.Result json = CommandRunner.run(SECRETS, HOME, "inventory", "show", "-o", "json", project + "hosts.ini");
+        assertEquals(0, json.exitCode(), json.err());
+        JsonNode sources = new ObjectMapper().readTree(json.out()).get("sources");
+        assertEquals(project + "group_vars/all.yml:2", sources.get("cluster.name").asText());
+        assertEquals(project + "group_vars/all.yml:11", sources.get("ssh.sudoPassword").asText(), "the vaulted value's line");
+        assertEquals(project + "group_vars/rke2_servers/10-cluster.yml:4", sources.get("cluster.cni").asText());
+        assertEquals(project + "group_vars/rke2_servers/20-taints.yml:1", sources.get("hosts[1].taints[0]").asText());
+        assertEquals(project + "host_vars/seed-1.yml:2", sources.get("hosts[0].bootstrap").asText());
+        assertEquals(project + "hosts.ini:9", sources.get("hosts[0].address").asText());
+        assertEquals(project + "hosts.ini:21", sources.get("hosts[3].labels.tier").asText());
+        assertEquals("default", sources.get("ssh.port").asText());
+        assertEquals("default", sources.get("preflight.server.cpus").asText(), "a default given as a mapping is still a default");
+        assertEquals("default", sources.get("hosts[1].bootstrap").asText());
+
+        CommandRunner.Result yaml = CommandRunner.run(SECRETS, HOME, "inventory", "show", project + "hosts.ini");
+        assertEquals(0, yaml.exitCode(), yaml.err());
+        assertTrue(yaml.out().contains("\nsources:\n"), yaml.out());
+        assertTrue(yaml.out().contains("  hosts[0].bootstrap: " + project + "host_vars/seed-1.yml:2\n"), yaml.out());
+
+        CommandRunner.Result text = CommandRunner.run(SECRETS, HOME, "inventory", "show", "-o", "text", project + "hosts.ini");
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().lines().anyMatch(l -> l.matches("ssh\\.sudoPassword +<redacted> \\(from \\$SEED_SUDO_PASSWORD\\) +"
+                + java.util.regex.Pattern.quote(project + "group_vars/all.yml:11"))), text.out());
+        assertTrue(text.out().lines().anyMatch(l -> l.matches("ssh\\.port +22 +default")), text.out());
+        assertFalse(text.out().contains("sudo-secret") || text.out().contains("s3cret"), "no secret value in text output");
+
+        CommandRunner.Result ours = CommandRunner.run(SECRETS, HOME, "inventory", "show", "-o", "json", "../inventory/examples/ha-3-servers.yaml");
+        JsonNode oursSources = new ObjectMapper().readTree(ours.out()).get("sources");
+        assertEquals("../inventory/examples/ha-3-servers.yaml:8", oursSources.get("cluster.name").asText());
+    }
+
+    @Test
     void missingFileIsACleanBadInputError() {
         CommandRunner.Result result = CommandRunner.run("inventory", "validate", "no/such/inventory.yaml");
         assertEquals(2, result.exitCode());

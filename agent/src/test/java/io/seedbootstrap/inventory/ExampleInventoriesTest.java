@@ -70,4 +70,25 @@ class ExampleInventoriesTest {
         assertEquals(2, inventory.registries().mirrors().size());
         assertEquals("registry-pw", inventory.registries().configs().get("registry.dark.example.internal:5000").password().reveal());
     }
+
+    @Test
+    void ansibleProjectFolderReadsGroupVarsFoldersHostVarsAndTheVaultedPassword() {
+        Inventory inventory = load("ansible-project/hosts.ini");
+        assertEquals("seed-lab", inventory.cluster().name());
+        assertEquals("v1.35.7+rke2r1", inventory.cluster().rke2Version());
+        assertEquals(Cni.CANAL, inventory.cluster().cni());
+        assertEquals("192.0.2.100", inventory.cluster().registrationAddress());
+        assertEquals(java.util.List.of("192.0.2.100", "seed.lab.example.internal"), inventory.cluster().tlsSan());
+        assertEquals("admin", inventory.ssh().user());
+        assertEquals("sudo-pw", inventory.ssh().sudoPassword().reveal(), "the vaulted value is read from SEED_SUDO_PASSWORD");
+        assertEquals("$SEED_SUDO_PASSWORD", inventory.ssh().sudoPassword().source());
+        assertEquals(3, inventory.servers().size());
+        assertEquals("seed-1", inventory.bootstrapServer().name(), "seed_bootstrap from host_vars/seed-1.yml");
+        assertEquals(Map.of("zone", "a"), inventory.host("seed-1").orElseThrow().labels());
+        assertEquals(java.util.List.of("CriticalAddonsOnly=true:NoExecute"), inventory.host("seed-2").orElseThrow().taints(),
+                "group_vars/rke2_servers/20-taints.yml");
+        assertEquals(Map.of("tier", "apps"), inventory.host("seed-w1").orElseThrow().labels());
+        assertEquals(java.util.List.of(), inventory.host("seed-w1").orElseThrow().taints());
+        assertEquals("rancher.lab.example.internal", inventory.apps().rancher().hostname());
+    }
 }

@@ -15,9 +15,9 @@ import java.util.Set;
 
 /**
  * An Ansible inventory as Ansible sees it, whatever syntax it came from: groups with variables,
- * child groups and hosts; hosts with variables. Every variable keeps where it was written.
- * Precedence follows Ansible: {@code all} &lt; parent group &lt; child group &lt; host, and
- * groups of the same depth apply in name order.
+ * child groups and hosts; hosts with variables, each from the inventory file or from the
+ * {@code group_vars/} and {@code host_vars/} files beside it ({@link VarsFiles}). Every variable
+ * keeps where it was written. Precedence: see {@link #effectiveVars}.
  */
 final class AnsibleInventory {
     static final String ALL = "all";
@@ -39,7 +39,10 @@ final class AnsibleInventory {
     static final class Group {
         final String name;
         Position position;
+        /** Set in the inventory file ([g:vars], a YAML group's vars). */
         final Map<String, Var> vars = new LinkedHashMap<>();
+        /** Set in group_vars/ files, which override the inventory file's (see {@link #effectiveVars}). */
+        final Map<String, Var> fileVars = new LinkedHashMap<>();
         final Set<String> children = new LinkedHashSet<>();
         final Set<String> parents = new LinkedHashSet<>();
         final Set<String> hosts = new LinkedHashSet<>();
@@ -48,12 +51,22 @@ final class AnsibleInventory {
             this.name = name;
             this.position = position;
         }
+
+        /** The group's own variables, group_vars/ files over the inventory file. */
+        Map<String, Var> merged() {
+            Map<String, Var> merged = new LinkedHashMap<>(vars);
+            merged.putAll(fileVars);
+            return merged;
+        }
     }
 
     static final class Host {
         final String name;
         final Position position;
+        /** Set on the host's line (INI) or under the host (YAML). */
         final Map<String, Var> vars = new LinkedHashMap<>();
+        /** Set in host_vars/ files. */
+        final Map<String, Var> fileVars = new LinkedHashMap<>();
         final Set<String> groups = new LinkedHashSet<>();
 
         Host(String name, Position position) {
@@ -185,15 +198,46 @@ final class AnsibleInventory {
         return all;
     }
 
-    /** The host's variables after Ansible's precedence: all, then groups by depth and name, then the host. */
+    /** A group's ansible_group_priority (default 1), read from the inventory file only, as Ansible does. */
+    static final String GROUP_PRIORITY = "ansible_group_priority";
+
+    int priority(String name) {
+        Group group = groups.get(name);
+        Var var = group == null ? null : group.vars.get(GROUP_PRIORITY);
+        String text = var == null ? null : Values.text(var.value());
+        return text != null && text.strip().matches("-?[0-9]{1,9}") ? Integer.parseInt(text.strip()) : 1;
+    }
+
+    /**
+     * The host's variables after Ansible's precedence, lowest first (later layers override):
+     * <ol>
+     *   <li>group all's vars in the inventory file, then every other group's, ordered by
+     *       (depth, ansible_group_priority, name): a child group beats its parent;
+     *   <li>group_vars/all, then group_vars/&lt;group&gt; in the same order;
+     *   <li>the host's vars in the inventory file, then host_vars/&lt;host&gt;.
+     * </ol>
+     * So a group_vars/all.yml value beats an inventory file's [child:vars] value, as in Ansible:
+     * "inventory file or script group vars" &lt; "inventory group_vars/all" &lt; "inventory
+     * group_vars/*" &lt; "inventory file or script host vars" &lt; "inventory host_vars/*"
+     * (https://docs.ansible.com/ansible/latest/playbook_guide/playbooks_variables.html#understanding-variable-precedence;
+     * the default VARIABLE_PRECEDENCE all_inventory, groups_inventory, all_plugins_inventory,
+     * groups_plugins_inventory in ansible/ansible lib/ansible/config/base.yml, and
+     * sort_groups' key (depth, priority, name) in lib/ansible/inventory/helpers.py).
+     */
     Map<String, Var> effectiveVars(Host host) {
         List<String> ordered = new ArrayList<>(groupsOf(host));
-        ordered.sort(Comparator.<String>comparingInt(this::depth).thenComparing(Comparator.naturalOrder()));
-        Map<String, Var> vars = new LinkedHashMap<>();
+        ordered.remove(ALL);
+        ordered.sort(Comparator.<String>comparingInt(this::depth).thenComparingInt(this::priority).thenComparing(Comparator.naturalOrder()));
+        Map<String, Var> vars = new LinkedHashMap<>(groups.get(ALL).vars);
         for (String name : ordered) {
             vars.putAll(groups.get(name).vars);
         }
+        vars.putAll(groups.get(ALL).fileVars);
+        for (String name : ordered) {
+            vars.putAll(groups.get(name).fileVars);
+        }
         vars.putAll(host.vars);
+        vars.putAll(host.fileVars);
         return vars;
     }
 }

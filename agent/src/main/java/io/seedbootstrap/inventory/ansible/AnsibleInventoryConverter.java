@@ -14,10 +14,11 @@ import java.util.function.Predicate;
  * pointing into the Ansible file, so the one binder and validator check it.
  *
  * <p>Two steps: the syntax ({@link IniInventoryParser} or {@link YamlInventoryReader}) gives an
- * {@link AnsibleInventory} of groups, hosts and variables as Ansible would see them; the
+ * {@link AnsibleInventory} of groups, hosts and variables as Ansible would see them, completed by
+ * the {@code group_vars/} and {@code host_vars/} files beside the inventory ({@link VarsFiles}); the
  * {@link InventoryMapper} gives our tree (roles from groups, variables to fields, see
  * {@link AnsibleVariables}). A syntax error stops after the first step: every syntax error of the
- * file is reported, and null is returned so no follow-on errors pile up.
+ * file (or of a vars file) is reported, and null is returned so no follow-on errors pile up.
  */
 public final class AnsibleInventoryConverter {
     private AnsibleInventoryConverter() {}
@@ -29,12 +30,12 @@ public final class AnsibleInventoryConverter {
     public static RawNode fromIni(Path file, String text, Map<String, Role> groupRoles, Path settingsOverlay,
             Diagnostics diagnostics) {
         AnsibleInventory.Parsed parsed = IniInventoryParser.parse(file, text, diagnostics);
-        return parsed.ok() ? InventoryMapper.map(parsed.inventory(), groupRoles, settings(settingsOverlay), diagnostics) : null;
+        return parsed.ok() && VarsFiles.read(parsed.inventory(), diagnostics) ? InventoryMapper.map(parsed.inventory(), groupRoles, settings(settingsOverlay), diagnostics) : null;
     }
 
     public static RawNode fromYaml(RawNode root, Map<String, Role> groupRoles, Path settingsOverlay, Diagnostics diagnostics) {
         AnsibleInventory.Parsed parsed = YamlInventoryReader.read(root, diagnostics);
-        return parsed.ok() ? InventoryMapper.map(parsed.inventory(), groupRoles, settings(settingsOverlay), diagnostics) : null;
+        return parsed.ok() && VarsFiles.read(parsed.inventory(), diagnostics) ? InventoryMapper.map(parsed.inventory(), groupRoles, settings(settingsOverlay), diagnostics) : null;
     }
 
     /** Whether the --settings overlay sets a dotted path, so hints about that path can be left out. */

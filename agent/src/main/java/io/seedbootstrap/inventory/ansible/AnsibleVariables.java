@@ -59,6 +59,7 @@ final class AnsibleVariables {
     static {
         Map<String, Mapping> table = new LinkedHashMap<>();
         host(table, "address", "ansible_host", "ansible_ssh_host");
+        host(table, "connection", "ansible_connection");
         host(table, "ssh.port", "ansible_port", "ansible_ssh_port");
         host(table, "ssh.user", "ansible_user", "ansible_ssh_user");
         host(table, "ssh.identityFile", "ansible_ssh_private_key_file", "ansible_private_key_file");

@@ -74,7 +74,9 @@ final class InventoryMapper {
         Map<Host, Role> roles = roles();
         List<Host> nodes = new ArrayList<>(roles.keySet());
         TreeBuilder root = new TreeBuilder(start());
-        root.put("apiVersion", start(), new RawScalar(start(), Inventory.API_VERSION, Kind.STRING));
+        // line 0: derived from the file as a whole, not from one of its lines (inventory show prints the file alone)
+        Position derived = Position.unknown(file);
+        root.put("apiVersion", derived, new RawScalar(derived, Inventory.API_VERSION, Kind.STRING));
         clusterSettings(root, nodes);
         Map<String, Var> sharedSsh = sshDefaults(root, nodes);
         jumpHost(root, sharedSsh);
@@ -104,6 +106,14 @@ final class InventoryMapper {
                 continue;
             }
             String name = var.name();
+            if (AnsibleInventory.GROUP_PRIORITY.equals(name)) {
+                String text = Values.text(var.value());
+                if (text == null || !text.strip().matches("-?[0-9]{1,9}")) {
+                    diagnostics.error(var.keyPosition(), name, "must be a whole number (groups with a higher priority win "
+                            + "among groups of the same depth; the default is 1)");
+                }
+                continue;
+            }
             if (AnsibleVariables.find(name) != null || AnsibleVariables.ROLE_VARIABLES.contains(name)) {
                 continue;
             }
@@ -127,12 +137,19 @@ final class InventoryMapper {
         unknown.forEach((name, at) -> diagnostics.note(at, name, "not used by seed-bootstrap; ignored"));
     }
 
-    /** Every variable definition, in file order (so the first of a name is where it is reported). */
+    /**
+     * Every variable definition, the inventory file's first, then group_vars/ and host_vars/ files
+     * by path, each in line order (so the first of a name is where it is reported).
+     */
     private List<Var> definitions() {
         List<Var> all = new ArrayList<>();
         inventory.groups().forEach(g -> all.addAll(g.vars.values()));
         inventory.hosts().forEach(h -> all.addAll(h.vars.values()));
-        all.sort(Comparator.comparingInt((Var v) -> v.keyPosition().line()).thenComparingInt(v -> v.keyPosition().column()));
+        inventory.groups().forEach(g -> all.addAll(g.fileVars.values()));
+        inventory.hosts().forEach(h -> all.addAll(h.fileVars.values()));
+        all.sort(Comparator.comparing((Var v) -> !java.util.Objects.equals(v.keyPosition().file(), file))
+                .thenComparing(v -> String.valueOf(v.keyPosition().file()))
+                .thenComparingInt(v -> v.keyPosition().line()).thenComparingInt(v -> v.keyPosition().column()));
         return all;
     }
 
@@ -254,7 +271,7 @@ final class InventoryMapper {
         List<String> owners = new ArrayList<>();
         if (nodes.isEmpty()) {
             for (String name : names) {
-                Var var = inventory.findGroup(AnsibleInventory.ALL).vars.get(name);
+                Var var = inventory.findGroup(AnsibleInventory.ALL).merged().get(name);
                 if (var != null && !Values.isEmpty(var.value())) {
                     candidates.add(var);
                     owners.add("group all");
@@ -322,10 +339,10 @@ final class InventoryMapper {
      */
     private Map<String, Var> sshDefaults(TreeBuilder root, List<Host> nodes) {
         Map<String, Var> shared = new LinkedHashMap<>();
-        Group all = inventory.findGroup(AnsibleInventory.ALL);
+        Map<String, Var> all = inventory.findGroup(AnsibleInventory.ALL).merged();
         for (String field : SSH_FIELDS) {
             List<String> names = AnsibleVariables.namesFor(Level.HOST, "ssh." + field);
-            Var top = names.stream().map(all.vars::get).filter(v -> v != null && !Values.isEmpty(v.value())).findFirst().orElse(null);
+            Var top = names.stream().map(all::get).filter(v -> v != null && !Values.isEmpty(v.value())).findFirst().orElse(null);
             if (top == null && !nodes.isEmpty()) {
                 Var candidate = hostVar(nodes.get(0), names);
                 boolean everyone = candidate != null && candidate.scope() != null && !candidate.scope().host()
@@ -427,6 +444,13 @@ final class InventoryMapper {
             if (path.startsWith("ssh.") && sameDefinition(sharedSsh.get(path.substring(4)), var)) {
                 continue;
             }
+            if (path.equals("connection") && !Values.isTemplated(var.value())) {
+                RawNode connection = connection(host, var);
+                if (connection != null) {
+                    node.put(path, var.keyPosition(), connection);
+                }
+                continue;
+            }
             RawNode value = values.adapt(var, AnsibleVariables.find(var.name()).type(), () -> envName(var, path));
             if (value != null) {
                 node.put(path, var.keyPosition(), value);
@@ -434,6 +458,32 @@ final class InventoryMapper {
         }
         return node.build();
     }
+
+    /**
+     * ansible_connection: ssh, smart (Ansible's default, which is ssh) and paramiko (an SSH
+     * client too) are reached over SSH; local is the machine seed-bootstrap runs on
+     * (hosts[].connection: local). Any other plugin (docker, winrm, ...) cannot carry an install.
+     */
+    private RawNode connection(Host host, Var var) {
+        String text = Values.text(var.value());
+        String plugin = text == null ? "" : text.strip().toLowerCase(Locale.ROOT).replaceFirst("^ansible\\.builtin\\.", "");
+        String mapped = switch (plugin) {
+            case "ssh", "smart", "paramiko", "paramiko_ssh" -> "ssh";
+            case "local" -> "local";
+            default -> null;
+        };
+        if (mapped == null) {
+            if (reportedConnections.add(var.keyPosition())) { // a group's value reaches every member: report it once
+                diagnostics.error(var.keyPosition(), var.name(), (text == null ? "a list or mapping" : "\"" + text + "\"") + " (host "
+                        + host.name + ") is not a connection seed-bootstrap can use: it reaches hosts over SSH (ssh, smart) or runs "
+                        + "on the host itself (local); remove it or set one of those");
+            }
+            return null;
+        }
+        return new RawScalar(var.value().position(), mapped, Kind.STRING);
+    }
+
+    private final Set<Position> reportedConnections = new HashSet<>();
 
     /**
      * The inventory name as a Kubernetes node name: the first label of an FQDN, an IP with '-'

@@ -26,11 +26,19 @@
  *       ignored with a note; the {@code bastion} group's first host is the jump host; a host
  *       with no role is an error (a host with ansible_connection=local is left out, noted).
  *   <li>Variables ({@link io.seedbootstrap.inventory.ansible.AnsibleVariables}): Ansible's
- *       precedence (all, parent, child, host) decides each host's values. Connection variables
+ *       precedence (all, parent, child, host; vars files below) decides each host's values. Connection variables
  *       set for group all, or by one group every host is in, go to the ssh section; others to
  *       the host. Cluster-wide variables (install_rke2_version, rke2_cni, seed_*...) must agree
  *       across the cluster's hosts. Unknown variables are noted once per name; an unknown
  *       {@code seed_*} variable and any join token ({@code rke2_token}...) are errors.
+ *   <li>Vars files ({@link io.seedbootstrap.inventory.ansible.VarsFiles}): {@code group_vars/} and
+ *       {@code host_vars/} beside the inventory file, files or folders (read recursively in lexical
+ *       order), the first of NAME, NAME.yml, NAME.yaml, NAME.json as Ansible picks it. Precedence
+ *       (lowest first): the inventory file's group vars (all, then groups by depth,
+ *       ansible_group_priority and name), group_vars/all, group_vars/&lt;group&gt; (same order), the
+ *       host's line, host_vars/&lt;host&gt;. A file encrypted as a whole is not read (warned).
+ *   <li>ansible_connection: ssh, smart, paramiko are SSH; local is {@code hosts[].connection: local};
+ *       other plugins are errors.
  *   <li>Templates: a Jinja ({@code {{ }}}) or Vault value is never evaluated. It becomes
  *       {@code ${SEED_SUDO_PASSWORD}} for become passwords, else {@code ${SEED_<SCOPE>_<FIELD>}}
  *       (scope: the host or group that set it, none for group all; cluster fields use their
