@@ -6,19 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.seedbootstrap.bind.Diagnostic;
+import io.seedbootstrap.inventory.InventoryExport;
 import io.seedbootstrap.inventory.InventoryLoader;
 import io.seedbootstrap.inventory.InventorySchema;
 import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.support.Json;
-import io.seedbootstrap.support.SeedException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +149,7 @@ public final class InventoryCommand implements Runnable {
                 spec.commandLine().getOut().print(yaml);
                 spec.commandLine().getOut().flush();
             } else {
-                write(target, yaml, force);
+                export.writeTo(target, force);
                 spec.commandLine().getErr().println("wrote " + target);
             }
             for (String variable : export.variablesToExport()) {
@@ -202,18 +199,6 @@ public final class InventoryCommand implements Runnable {
             out.flush();
         } catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static void write(Path target, String text, boolean force) {
-        try {
-            if (Files.exists(target) && !force) {
-                throw SeedException.badInput(target + " already exists; choose another --out or add --force");
-            }
-            Files.writeString(target, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw SeedException.failed("cannot write " + target + ": " + e.getMessage(), e);
         }
     }
 
