@@ -54,10 +54,6 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
     @Mixin
     OutputOption output;
 
-    InstallCommand(CliContext context) {
-        super(context);
-    }
-
     @Override
     public Integer call() {
         LoadedInventory loaded = loadOrThrow();
@@ -86,7 +82,7 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
 
     private void print(Inventory inventory, RunContext run, List<PhaseRunner.PhaseResult> results, Path kubeconfigFile, Duration took,
             long bytesSent) {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         List<NodeStatus> nodes = run.state().find(null, CollectStatus.NODES).map(CollectStatus.Nodes::list).orElse(List.of());
         String version = run.state().find(null, VerifyBundle.BUNDLE).map(b -> b.manifest().rke2Version()).orElse("");
         if (output.json()) {
@@ -112,7 +108,7 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
                 changes.addObject().put("host", c.host()).put("phase", c.phase()).put("change", c.description())
                         .put("status", c.status().name().toLowerCase(Locale.ROOT));
             }
-            InventoryCommand.print(out, Json.json(), root);
+            Output.print(out, Json.json(), root);
             return;
         }
         if (dryRun) {

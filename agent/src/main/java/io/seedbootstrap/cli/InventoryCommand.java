@@ -1,10 +1,5 @@
 package io.seedbootstrap.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.seedbootstrap.bind.Diagnostic;
 import io.seedbootstrap.inventory.InventoryExport;
 import io.seedbootstrap.inventory.InventoryLoader;
@@ -13,7 +8,6 @@ import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.support.Json;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -42,22 +36,13 @@ public final class InventoryCommand implements Runnable {
                 "a subcommand is required: validate, show, import or schema");
     }
 
-    /** What validate, show and import share: the inventory argument, how to read it, the output streams. */
-    abstract static class InventoryFileCommand implements java.util.concurrent.Callable<Integer> {
+    /** What validate, show, import, install and reset share: the inventory argument and how to read it. */
+    abstract static class InventoryFileCommand extends BaseCommand {
         @Parameters(paramLabel = "FILE", description = "Inventory: seed-bootstrap YAML or an Ansible inventory (INI or YAML).")
         Path file;
 
         @Mixin
         InventoryOptions inventoryOptions;
-
-        @Spec
-        CommandSpec spec;
-
-        final CliContext context;
-
-        InventoryFileCommand(CliContext context) {
-            this.context = context;
-        }
 
         LoadedInventory load() {
             return context.inventoryLoader().load(file, inventoryOptions.toLoadOptions());
@@ -65,40 +50,33 @@ public final class InventoryCommand implements Runnable {
 
         /** Loads or throws one error carrying every diagnostic (exit 2); warnings go to stderr. */
         LoadedInventory loadOrThrow() {
-            LoadedInventory loaded = context.inventoryLoader().loadOrThrow(file, inventoryOptions.toLoadOptions());
-            Output.printDiagnostics(spec.commandLine().getErr(), loaded.diagnostics());
-            return loaded;
+            return loadOrThrow(file, inventoryOptions);
         }
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = "Check an inventory and report every problem at once (file:line:column: path: what to do). Exit 2 when invalid.")
     static final class Validate extends InventoryFileCommand {
-
         @Mixin
         OutputOption output;
-
-        Validate(CliContext context) {
-            super(context);
-        }
 
         @Override
         public Integer call() {
             LoadedInventory loaded = load();
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (output.json()) {
                 Map<String, Object> report = new LinkedHashMap<>();
                 report.put("file", file.toString());
                 report.put("format", loaded.format().name().toLowerCase(java.util.Locale.ROOT));
                 report.put("valid", loaded.ok());
                 report.put("diagnostics", loaded.diagnostics().stream().map(InventoryCommand::toMap).toList());
-                print(out, Json.json(), report);
+                printJson(report);
                 return loaded.ok() ? 0 : io.seedbootstrap.support.ExitCode.BAD_INPUT.code();
             }
             if (!loaded.ok()) {
                 throw new InventoryLoader.InvalidInventoryException(loaded);
             }
-            Output.printDiagnostics(spec.commandLine().getErr(), loaded.diagnostics());
+            Output.printDiagnostics(err(), loaded.diagnostics());
             out.println(file + ": valid " + loaded.format().description() + " — " + summary(loaded.inventory()));
             return 0;
         }
@@ -107,18 +85,13 @@ public final class InventoryCommand implements Runnable {
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Print the normalised inventory (defaults filled in, paths resolved, secrets redacted).")
     static final class Show extends InventoryFileCommand {
-
         @Option(names = {"-o", "--output"}, description = "yaml or json.", defaultValue = "yaml")
         OutputFormat output;
-
-        Show(CliContext context) {
-            super(context);
-        }
 
         @Override
         public Integer call() {
             LoadedInventory loaded = loadOrThrow();
-            print(spec.commandLine().getOut(), output == OutputFormat.JSON ? Json.json() : Json.yaml(), loaded.inventory());
+            Output.print(out(), output == OutputFormat.JSON ? Json.json() : Json.yaml(), loaded.inventory());
             return 0;
         }
     }
@@ -127,16 +100,11 @@ public final class InventoryCommand implements Runnable {
             description = "Convert an Ansible inventory into seed-bootstrap's format. Secrets are written as ${ENV_VAR} references, "
                     + "never as values; the variables to export are listed on stderr.")
     static final class Import extends InventoryFileCommand {
-
         @Option(names = {"-O", "--out"}, paramLabel = "FILE", description = "Write here instead of stdout.")
         Path target;
 
         @Option(names = "--force", description = "Overwrite the --out file if it exists.")
         boolean force;
-
-        Import(CliContext context) {
-            super(context);
-        }
 
         @Override
         public Integer call() {
@@ -146,14 +114,14 @@ public final class InventoryCommand implements Runnable {
             InventoryExport export = InventoryExport.of(loaded.inventory(), base, source, context.home());
             String yaml = export.yaml();
             if (target == null) {
-                spec.commandLine().getOut().print(yaml);
-                spec.commandLine().getOut().flush();
+                out().print(yaml);
+                out().flush();
             } else {
                 export.writeTo(target, force);
-                spec.commandLine().getErr().println("wrote " + target);
+                err().println("wrote " + target);
             }
             for (String variable : export.variablesToExport()) {
-                spec.commandLine().getErr().println("note: export " + variable + " before using this inventory (it holds a secret)");
+                err().println("note: export " + variable + " before using this inventory (it holds a secret)");
             }
             return 0;
         }
@@ -161,13 +129,10 @@ public final class InventoryCommand implements Runnable {
 
     @Command(name = "schema", mixinStandardHelpOptions = true,
             description = "Print the JSON Schema of the inventory format (for yaml-language-server and other editors).")
-    static final class Schema implements java.util.concurrent.Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Schema extends BaseCommand {
         @Override
         public Integer call() {
-            spec.commandLine().getOut().println(InventorySchema.json());
+            out().println(InventorySchema.json());
             return 0;
         }
     }
@@ -190,23 +155,5 @@ public final class InventoryCommand implements Runnable {
         map.put("path", diagnostic.path());
         map.put("message", diagnostic.message());
         return map;
-    }
-
-    static void print(PrintWriter out, ObjectMapper mapper, Object value) {
-        try {
-            mapper.registerModule(new SimpleModule().addSerializer(Path.class, new PathSerializer()));
-            out.println(mapper.writeValueAsString(value).stripTrailing());
-            out.flush();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Paths print as plain strings. */
-    static final class PathSerializer extends JsonSerializer<Path> {
-        @Override
-        public void serialize(Path value, JsonGenerator generator, SerializerProvider provider) throws IOException {
-            generator.writeString(value.toString());
-        }
     }
 }

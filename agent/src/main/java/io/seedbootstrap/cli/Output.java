@@ -1,6 +1,13 @@
 package io.seedbootstrap.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.seedbootstrap.bind.Diagnostic;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -13,5 +20,23 @@ final class Output {
             err.println(diagnostic.render());
         }
         err.flush();
+    }
+
+    static void print(PrintWriter out, ObjectMapper mapper, Object value) {
+        try {
+            mapper.registerModule(new SimpleModule().addSerializer(Path.class, new PathSerializer()));
+            out.println(mapper.writeValueAsString(value).stripTrailing());
+            out.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Paths print as plain strings. */
+    private static final class PathSerializer extends JsonSerializer<Path> {
+        @Override
+        public void serialize(Path value, JsonGenerator generator, SerializerProvider provider) throws IOException {
+            generator.writeString(value.toString());
+        }
     }
 }

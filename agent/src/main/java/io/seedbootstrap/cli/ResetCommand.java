@@ -49,10 +49,6 @@ final class ResetCommand extends InventoryCommand.InventoryFileCommand {
     @Mixin
     DrPassphrase passphrase;
 
-    ResetCommand(CliContext context) {
-        super(context);
-    }
-
     @Override
     public Integer call() {
         LoadedInventory loaded = loadOrThrow();
@@ -70,7 +66,7 @@ final class ResetCommand extends InventoryCommand.InventoryFileCommand {
                 (runId, lock) -> ResetAction.phases(new ResetAction.Request(inventory, backup, secret, Duration.ofHours(maxBackupAgeHours),
                         hostRun.ssh(), lock, hostRun.forceUnlock)),
                 "reset of cluster " + inventory.cluster().name() + " on " + inventory.hosts().size() + " host(s)");
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         ActionRun.printChanges(out, done.run(), dryRun, summary -> out.println("Reset " + inventory.cluster().name() + " on "
                 + inventory.hosts().size() + " host(s): " + summary));
         return 0;
@@ -81,7 +77,7 @@ final class ResetCommand extends InventoryCommand.InventoryFileCommand {
         if (console == null) {
             throw SeedException.badInput("reset needs --yes when there is no terminal to confirm on");
         }
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = err();
         err.println("This uninstalls RKE2 and deletes cluster " + inventory.cluster().name() + " with its data on:");
         for (Host host : inventory.hosts()) {
             err.println("  " + host.name() + " (" + host.address() + ", " + host.role().key() + ")");

@@ -17,13 +17,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code seed-bootstrap restore ARCHIVE INVENTORY}: the seed rebuilt from a DR archive (contract C). */
 @Command(name = "restore", mixinStandardHelpOptions = true,
@@ -31,7 +28,7 @@ import picocli.CommandLine.Spec;
                 + "names): verify the archive and the bundle, install RKE2, restore the snapshot on the bootstrap server with the "
                 + "original server token, start it, join the other servers and the agents, remove nodes that are gone.",
             "The archive is read through and checked before any host is contacted."})
-final class RestoreCommand implements Callable<Integer> {
+final class RestoreCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The DR archive `backup` wrote.")
     Path archive;
 
@@ -56,19 +53,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Mixin
     DrPassphrase passphrase;
 
-    @Spec
-    CommandSpec spec;
-
-    private final CliContext context;
-
-    RestoreCommand(CliContext context) {
-        this.context = context;
-    }
-
     @Override
     public Integer call() {
-        LoadedInventory loaded = context.inventoryLoader().loadOrThrow(inventoryFile, inventoryOptions.toLoadOptions());
-        Output.printDiagnostics(spec.commandLine().getErr(), loaded.diagnostics());
+        LoadedInventory loaded = loadOrThrow(inventoryFile, inventoryOptions);
         Inventory inventory = loaded.inventory();
         Path bundleDir = bundle != null ? bundle : inventory.bundle() == null ? null : inventory.bundle().path();
         String pinned = inventory.bundle() == null ? null : inventory.bundle().signingKeyFingerprint();
@@ -89,7 +76,7 @@ final class RestoreCommand implements Callable<Integer> {
                         hostRun.ssh(), lock, hostRun.forceUnlock,
                         Math.max(1, Runtime.getRuntime().availableProcessors()))),
                 "restore of cluster " + inventory.cluster().name() + " from " + archive + " onto " + inventory.hosts().size() + " host(s)");
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (dryRun) {
             ActionRun.printChanges(out, done.run(), true, s -> { });
             return 0;
