@@ -2,6 +2,7 @@ package io.seedbootstrap.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.seedbootstrap.action.ActionRunner;
 import io.seedbootstrap.action.BackupAction;
 import io.seedbootstrap.dr.DrArchive;
 import io.seedbootstrap.dr.DrManifest;
@@ -59,12 +60,10 @@ final class BackupCommand extends BaseCommand {
         Secret secret = dryRun ? Secret.literal("") : passphrase.get(context, true);
         WriteArchive.Target target = new WriteArchive.Target(out.toAbsolutePath(), secret, ArchiveCipher.Params.defaults(),
                 loaded.file().toAbsolutePath(), inventory.pki().dir(), includeRootKeys, createdBy());
-        ActionRun.Finished done = new ActionRun(spec, context, "backup").run(inventory, List.of(secret), dryRun, hostRun.logFile,
-                hostRun.waitTimeout(), (runId, lock) -> BackupAction.phases(new BackupAction.Request(inventory, target,
-                        hostRun.ssh(), lock, hostRun.forceUnlock)),
-                "backup of cluster " + inventory.cluster().name() + " from " + inventory.bootstrapServer().name());
+        ActionRunner.Finished done = BackupAction.run(new BackupAction.Request(inventory, target, hostRun.ssh(), hostRun.forceUnlock),
+                runner("backup", dryRun, hostRun), List.of(secret));
         PrintWriter stdout = out();
-        ActionRun.printChanges(stdout, done.run(), dryRun, summary -> stdout.printf("Backup of %s written to %s in %.0f s (%s)%n"
+        Output.printChanges(stdout, done, dryRun, summary -> stdout.printf("Backup of %s written to %s in %.0f s (%s)%n"
                 + "Check it any time with: seed-bootstrap backup verify %s%n", inventory.cluster().name(), out,
                 done.took().toMillis() / 1000.0, summary, out));
         return 0;

@@ -1,5 +1,6 @@
 package io.seedbootstrap.cli;
 
+import io.seedbootstrap.action.ActionRunner;
 import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.support.Json;
 import java.io.PrintWriter;
@@ -41,6 +42,12 @@ abstract class BaseCommand implements Callable<Integer> {
         LoadedInventory loaded = context.inventoryLoader().loadOrThrow(file, options.toLoadOptions());
         Output.printDiagnostics(err(), loaded.diagnostics());
         return loaded;
+    }
+
+    /** The engine for this command's action, with the options every host-changing command shares. */
+    final ActionRunner runner(String command, boolean dryRun, HostRunOptions hostRun) {
+        return new ActionRunner(new ActionRunner.Settings(command, dryRun, hostRun.logFile, hostRun.waitTimeout(),
+                RootCommand.isVerbose(spec.commandLine()), err(), context.environment(), context.home()));
     }
 
     /** A usage error (exit 2, with "Run '... --help' for usage."). */

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.seedbootstrap.action.ActionRunner;
 import io.seedbootstrap.bind.Diagnostic;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Printing helpers shared by commands. */
 final class Output {
@@ -38,5 +40,15 @@ final class Output {
         public void serialize(Path value, JsonGenerator generator, SerializerProvider provider) throws IOException {
             generator.writeString(value.toString());
         }
+    }
+
+    /** The plan (dry run) or the changes made, one line each, on {@code out}. */
+    static void printChanges(PrintWriter out, ActionRunner.Finished run, boolean dryRun, Consumer<String> heading) {
+        if (dryRun) {
+            out.print(run.plan().render());
+            out.println("Dry run: nothing was changed. Run without --dry-run to make these changes.");
+            return;
+        }
+        heading.accept(run.plan().lastingChanges().size() + " change(s) made");
     }
 }

@@ -1,5 +1,6 @@
 package io.seedbootstrap.cli;
 
+import io.seedbootstrap.action.ActionRunner;
 import io.seedbootstrap.action.ResetAction;
 import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Host;
@@ -62,12 +63,10 @@ final class ResetCommand extends InventoryCommand.InventoryFileCommand {
         if (!dryRun && !yes) {
             confirm(inventory);
         }
-        ActionRun.Finished done = new ActionRun(spec, context, "reset").run(inventory, List.of(secret), dryRun, hostRun.logFile, hostRun.waitTimeout(),
-                (runId, lock) -> ResetAction.phases(new ResetAction.Request(inventory, backup, secret, Duration.ofHours(maxBackupAgeHours),
-                        hostRun.ssh(), lock, hostRun.forceUnlock)),
-                "reset of cluster " + inventory.cluster().name() + " on " + inventory.hosts().size() + " host(s)");
+        ActionRunner.Finished done = ResetAction.run(new ResetAction.Request(inventory, backup, secret, Duration.ofHours(maxBackupAgeHours),
+                hostRun.ssh(), hostRun.forceUnlock), runner("reset", dryRun, hostRun));
         PrintWriter out = out();
-        ActionRun.printChanges(out, done.run(), dryRun, summary -> out.println("Reset " + inventory.cluster().name() + " on "
+        Output.printChanges(out, done, dryRun, summary -> out.println("Reset " + inventory.cluster().name() + " on "
                 + inventory.hosts().size() + " host(s): " + summary));
         return 0;
     }

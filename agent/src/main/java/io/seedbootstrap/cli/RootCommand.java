@@ -128,7 +128,7 @@ public final class RootCommand implements Runnable {
         return ExitCode.INTERNAL.code();
     }
 
-    private static boolean isVerbose(CommandLine cmd) {
+    static boolean isVerbose(CommandLine cmd) {
         CommandLine root = cmd;
         while (root.getParent() != null) {
             root = root.getParent();
