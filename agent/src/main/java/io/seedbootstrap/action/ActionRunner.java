@@ -38,13 +38,14 @@ public final class ActionRunner {
      * How one command runs its action.
      *
      * @param command     the command's name (in the lock file and the default log file's name)
-     * @param logFile     null: $XDG_STATE_HOME/seed-bootstrap/logs/COMMAND-TIME.log
+     * @param logFile     null: $XDG_STATE_HOME/seed-bootstrap/logs/COMMAND-TIME.log (when {@code keepLog})
      * @param verbose     debug lines on stderr too
      * @param err         the operator's progress
      * @param environment HOSTNAME and XDG_STATE_HOME
+     * @param keepLog     write the run's debug log (false for read-only runs: preflight)
      */
     public record Settings(String command, boolean dryRun, Path logFile, Duration waitTimeout, boolean verbose, PrintWriter err,
-            Environment environment, Path home) {}
+            Environment environment, Path home, boolean keepLog) {}
 
     /** What every finished run reports: its plan (the changes, made or planned), each phase's outcome, how long it took. */
     public record Finished(Plan plan, List<PhaseRunner.PhaseResult> phases, Duration took) {}
@@ -69,7 +70,7 @@ public final class ActionRunner {
         Clock clock = Clock.systemUTC();
         Instant started = clock.instant();
         boolean dryRun = settings.dryRun();
-        Path log = settings.logFile() != null ? settings.logFile() : defaultLogFile(started);
+        Path log = !settings.keepLog() ? null : settings.logFile() != null ? settings.logFile() : defaultLogFile(started);
         PrintWriter err = settings.err();
         String runId = RunOptions.newRunId(started, new java.security.SecureRandom());
         HostLock lock = HostLock.forThisProcess(runId, operatorHost(), settings.command(), started);
@@ -77,12 +78,15 @@ public final class ActionRunner {
         try (Reporter reporter = new Reporter(err, log, redactor, settings.verbose(), clock)) {
             RunContext run = new RunContext(new RunOptions(dryRun, log, settings.waitTimeout(), runId), inventory,
                     new Hosts(Hosts.Limits.defaults()), reporter);
-            reporter.info(null, (dryRun ? "dry run: nothing will be changed. " : "") + headline + ", run " + runId + ", log " + log);
+            reporter.info(null, (dryRun ? "dry run: nothing will be changed. " : "") + headline + ", run " + runId
+                    + (log == null ? "" : ", log " + log));
             try {
                 List<PhaseRunner.PhaseResult> results = new PhaseRunner(clock).run(phases.apply(lock), run);
                 return new Ran(run, new Finished(run.plan(), results, Duration.between(started, clock.instant())));
             } catch (RuntimeException e) {
-                err.println("seed-bootstrap: the full log of this run is " + log);
+                if (log != null) {
+                    err.println("seed-bootstrap: the full log of this run is " + log);
+                }
                 if (dryRun || run.plan().lastingChanges().isEmpty()) {
                     err.println("seed-bootstrap: nothing was changed on any host");
                 }

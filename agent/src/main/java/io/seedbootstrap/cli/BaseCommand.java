@@ -47,7 +47,7 @@ abstract class BaseCommand implements Callable<Integer> {
     /** The engine for this command's action, with the options every host-changing command shares. */
     final ActionRunner runner(String command, boolean dryRun, HostRunOptions hostRun) {
         return new ActionRunner(new ActionRunner.Settings(command, dryRun, hostRun.logFile, hostRun.waitTimeout(),
-                RootCommand.isVerbose(spec.commandLine()), err(), context.environment(), context.home()));
+                RootCommand.isVerbose(spec.commandLine()), err(), context.environment(), context.home(), true));
     }
 
     /** A usage error (exit 2, with "Run '... --help' for usage."). */

@@ -1,16 +1,13 @@
 package io.seedbootstrap.cli;
 
-import io.seedbootstrap.host.Hosts;
-import io.seedbootstrap.inventory.LoadedInventory;
+import io.seedbootstrap.action.ActionRunner;
+import io.seedbootstrap.action.PreflightAction;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.preflight.Preflight;
 import io.seedbootstrap.preflight.PreflightReport;
 import io.seedbootstrap.preflight.PreflightTable;
-import io.seedbootstrap.ssh.RemoteHost;
 import io.seedbootstrap.ssh.SshOptions;
-import io.seedbootstrap.ssh.SshTarget;
 import io.seedbootstrap.support.ExitCode;
-import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,23 +32,16 @@ public final class PreflightCommand extends InventoryCommand.InventoryFileComman
 
     @Override
     public Integer call() {
-        LoadedInventory loaded = loadOrThrow();
-        PrintWriter err = err();
-        Inventory inventory = loaded.inventory();
+        Inventory inventory = loadOrThrow().inventory();
         SshOptions options = SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys);
-        Preflight preflight = new Preflight(new Hosts(Hosts.Limits.defaults()), (host, message) -> {
-            synchronized (err) {
-                err.println((host == null ? "" : host + ": ") + message);
-                err.flush();
-            }
-        });
-        PreflightReport report = preflight.run(inventory, host -> RemoteHost.connect(SshTarget.of(host, inventory.ssh()), options));
-        PrintWriter out = out();
+        PreflightReport report = PreflightAction.run(new PreflightAction.Request(inventory, options),
+                new ActionRunner(new ActionRunner.Settings("preflight", false, null, java.time.Duration.ZERO,
+                        RootCommand.isVerbose(spec.commandLine()), err(), context.environment(), context.home(), false))).report();
         if (output.json()) {
             printJson(PreflightTable.toMap(report));
         } else {
-            out.print(PreflightTable.render(report));
-            out.flush();
+            out().print(PreflightTable.render(report));
+            out().flush();
         }
         return report.failed() ? ExitCode.UNEXPECTED_STATE.code() : ExitCode.OK.code();
     }
