@@ -10,6 +10,7 @@ import io.seedbootstrap.phase.common.TakeLock;
 import io.seedbootstrap.phase.dr.SaveSnapshot;
 import io.seedbootstrap.phase.dr.WriteArchive;
 import io.seedbootstrap.ssh.SshOptions;
+import io.seedbootstrap.support.Secret;
 import java.util.List;
 
 /**
@@ -18,17 +19,25 @@ import java.util.List;
  * server is contacted; its lock keeps an install from changing it meanwhile.
  */
 public final class BackupAction {
-    public record Request(Inventory inventory, WriteArchive.Target target, SshOptions ssh, HostLock lock, boolean forceUnlock) {}
+    public record Request(Inventory inventory, WriteArchive.Target target, SshOptions ssh, boolean forceUnlock) {}
 
     private BackupAction() {}
 
-    public static List<Phase> phases(Request request) {
+    /** Runs the backup on {@code runner}; throws (after the clean-ups) when a phase fails. */
+    public static ActionRunner.Finished run(Request request, ActionRunner runner, List<Secret> secrets) {
+        Inventory inventory = request.inventory();
+        return runner.run(inventory, secrets, lock -> phases(request, lock),
+                "backup of cluster " + inventory.cluster().name() + " from " + inventory.bootstrapServer().name()).finished();
+    }
+
+    /** @param lock this process's, from the {@link ActionRunner} */
+    public static List<Phase> phases(Request request, HostLock lock) {
         Host bootstrap = request.inventory().bootstrapServer();
         List<Host> only = List.of(bootstrap);
         return List.of(
                 new Connect(only, request.ssh()),
                 new GatherFacts(only),
-                new TakeLock(only, request.lock(), request.forceUnlock()),
+                new TakeLock(only, lock, request.forceUnlock()),
                 new SaveSnapshot(bootstrap),
                 new WriteArchive(bootstrap, request.target()));
     }

@@ -4,6 +4,7 @@ import io.seedbootstrap.bundle.BundleVerifier;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.phase.Phase;
+import io.seedbootstrap.phase.RunState;
 import io.seedbootstrap.phase.common.Connect;
 import io.seedbootstrap.phase.common.GatherFacts;
 import io.seedbootstrap.phase.common.HostLock;
@@ -27,7 +28,9 @@ import io.seedbootstrap.phase.install.UploadArtifacts;
 import io.seedbootstrap.phase.install.WriteClusterCa;
 import io.seedbootstrap.phase.install.WriteNodeConfig;
 import io.seedbootstrap.pki.ca.ClusterMaterial;
+import io.seedbootstrap.rke2.NodeStatus;
 import io.seedbootstrap.ssh.SshOptions;
+import io.seedbootstrap.support.Secret;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -49,11 +52,31 @@ public final class InstallAction {
      * @param applyConfigChanges write a changed configuration to running nodes and restart them one at a time
      */
     public record Request(Inventory inventory, Path bundleDirectory, BundleVerifier.Trust trust, ClusterMaterial cluster,
-            Path kubeconfig, SshOptions ssh, HostLock lock, boolean forceUnlock, boolean applyConfigChanges, int verifyThreads) {}
+            Path kubeconfig, SshOptions ssh, boolean forceUnlock, boolean applyConfigChanges, int verifyThreads) {}
+
+    /**
+     * What the install did, for the command to print.
+     *
+     * @param rke2Version the bundle's ("" when the run stopped before it was read)
+     * @param nodes       the cluster's nodes at the end (empty in a dry run)
+     * @param bytesSent   what crossed the operator's link: commands and file bytes, every host
+     */
+    public record Result(ActionRunner.Finished run, String rke2Version, List<NodeStatus> nodes, long bytesSent) {}
 
     private InstallAction() {}
 
-    public static List<Phase> phases(Request request) {
+    /** Runs the install on {@code runner}; throws (after the clean-ups) when a phase fails. */
+    public static Result run(Request request, ActionRunner runner, List<Secret> secrets) {
+        Inventory inventory = request.inventory();
+        ActionRunner.Ran ran = runner.run(inventory, secrets, lock -> phases(request, lock),
+                "install of cluster " + inventory.cluster().name() + " on " + inventory.hosts().size() + " host(s)");
+        RunState state = ran.context().state();
+        return new Result(ran.finished(), state.find(null, VerifyBundle.BUNDLE).map(b -> b.manifest().rke2Version()).orElse(""),
+                state.find(null, CollectStatus.NODES).map(CollectStatus.Nodes::list).orElse(List.of()), request.ssh().traffic().sent());
+    }
+
+    /** @param lock this process's, from the {@link ActionRunner} */
+    public static List<Phase> phases(Request request, HostLock lock) {
         Inventory inventory = request.inventory();
         List<Host> hosts = inventory.hosts();
         Host bootstrap = inventory.bootstrapServer();
@@ -67,7 +90,7 @@ public final class InstallAction {
                 new CheckHosts(hosts),
                 new CheckClusterCa(bootstrap, request.cluster()),
                 new CheckConfigDrift(hosts, request.cluster(), request.applyConfigChanges()),
-                new TakeLock(hosts, request.lock(), request.forceUnlock()),
+                new TakeLock(hosts, lock, request.forceUnlock()),
                 new UploadArtifacts(hosts),
                 new InstallRke2(hosts),
                 new ApplyCisPrerequisites(hosts),

@@ -24,12 +24,20 @@ import java.util.List;
  * @param backup null with --no-backup
  */
 public final class ResetAction {
-    public record Request(Inventory inventory, Path backup, Secret passphrase, Duration maxBackupAge, SshOptions ssh, HostLock lock,
+    public record Request(Inventory inventory, Path backup, Secret passphrase, Duration maxBackupAge, SshOptions ssh,
             boolean forceUnlock) {}
 
     private ResetAction() {}
 
-    public static List<Phase> phases(Request request) {
+    /** Runs the reset on {@code runner}; throws (after the clean-ups) when a phase fails. */
+    public static ActionRunner.Finished run(Request request, ActionRunner runner) {
+        Inventory inventory = request.inventory();
+        return runner.run(inventory, List.of(request.passphrase()), lock -> phases(request, lock),
+                "reset of cluster " + inventory.cluster().name() + " on " + inventory.hosts().size() + " host(s)").finished();
+    }
+
+    /** @param lock this process's, from the {@link ActionRunner} */
+    public static List<Phase> phases(Request request, HostLock lock) {
         List<Host> hosts = request.inventory().hosts();
         List<Phase> phases = new ArrayList<>();
         if (request.backup() != null) {
@@ -38,7 +46,7 @@ public final class ResetAction {
         phases.addAll(List.of(
                 new Connect(hosts, request.ssh()),
                 new GatherFacts(hosts),
-                new TakeLock(hosts, request.lock(), request.forceUnlock()),
+                new TakeLock(hosts, lock, request.forceUnlock()),
                 new ResetHosts(hosts)));
         return List.copyOf(phases);
     }

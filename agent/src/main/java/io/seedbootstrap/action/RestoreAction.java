@@ -25,6 +25,7 @@ import io.seedbootstrap.phase.install.RestartReconfiguredNodes;
 import io.seedbootstrap.phase.install.StartBootstrapServer;
 import io.seedbootstrap.phase.install.WriteClusterCa;
 import io.seedbootstrap.pki.ca.ClusterMaterial;
+import io.seedbootstrap.rke2.NodeStatus;
 import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.support.Secret;
 import io.seedbootstrap.support.SeedException;
@@ -54,14 +55,27 @@ import java.util.List;
  */
 public final class RestoreAction {
     public record Request(Inventory inventory, DrArchive.Verified archive, Secret passphrase, Path bundleDirectory,
-            BundleVerifier.Trust trust, Path kubeconfig, SshOptions ssh, HostLock lock, boolean forceUnlock, int verifyThreads) {}
+            BundleVerifier.Trust trust, Path kubeconfig, SshOptions ssh, boolean forceUnlock, int verifyThreads) {}
+
+    /** What the restore did, for the command to print: the run and the cluster's nodes at the end (empty in a dry run). */
+    public record Result(ActionRunner.Finished run, List<NodeStatus> nodes) {}
 
     private RestoreAction() {}
 
-    public static List<Phase> phases(Request request) {
+    /** Runs the restore on {@code runner}; throws (after the clean-ups) when a phase fails. */
+    public static Result run(Request request, ActionRunner runner, List<Secret> secrets) {
+        Inventory inventory = request.inventory();
+        ActionRunner.Ran ran = runner.run(inventory, secrets, lock -> phases(request, lock), "restore of cluster "
+                + inventory.cluster().name() + " from " + request.archive().file() + " onto " + inventory.hosts().size() + " host(s)");
+        return new Result(ran.finished(),
+                ran.context().state().find(null, CollectStatus.NODES).map(CollectStatus.Nodes::list).orElse(List.of()));
+    }
+
+    /** @param lock this process's, from the {@link ActionRunner} */
+    public static List<Phase> phases(Request request, HostLock lock) {
         return derive(InstallAction.phases(new InstallAction.Request(request.inventory(), request.bundleDirectory(), request.trust(),
-                material(request.archive()), request.kubeconfig(), request.ssh(), request.lock(), request.forceUnlock(), false,
-                request.verifyThreads())), request);
+                material(request.archive()), request.kubeconfig(), request.ssh(), request.forceUnlock(), false,
+                request.verifyThreads()), lock), request);
     }
 
     /**

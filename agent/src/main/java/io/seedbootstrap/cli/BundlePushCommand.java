@@ -21,14 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code bundle push}: every image archive of a verified bundle into the site registry, then the mirror entries to use. */
 @Command(name = "push", mixinStandardHelpOptions = true,
@@ -36,7 +32,7 @@ import picocli.CommandLine.Spec;
                 + "bundle against the pinned signing key, and print the inventory's registries: entries for that mirror.",
             "Credentials come from environment variables (never the command line); without them the push is anonymous. "
                 + "Exit 1 when the bundle does not verify or the registry cannot be reached, trusted or logged into."})
-final class BundlePushCommand implements Callable<Integer> {
+final class BundlePushCommand extends BaseCommand {
     static final String DEFAULT_USERNAME_ENV = "SEED_REGISTRY_USERNAME";
     static final String DEFAULT_PASSWORD_ENV = "SEED_REGISTRY_PASSWORD";
 
@@ -68,15 +64,6 @@ final class BundlePushCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Spec
-    CommandSpec spec;
-
-    private final CliContext context;
-
-    BundlePushCommand(CliContext context) {
-        this.context = context;
-    }
-
     @Override
     public Integer call() {
         if (!TextFormat.HOST_PORT.matches(registry)) {
@@ -91,8 +78,8 @@ final class BundlePushCommand implements Callable<Integer> {
             throw SeedException.badInput("set both " + usernameEnv + " and " + passwordEnv + " (registry user and password), or neither "
                     + "for an anonymous push");
         }
-        PrintWriter err = spec.commandLine().getErr();
-        RegistryAccess access = access(caFile, username, password == null ? null : Secret.fromEnv(password, passwordEnv), line -> {});
+        PrintWriter err = err();
+        RegistryAccess access = RegistryAccess.checked(caFile, username, password == null ? null : Secret.fromEnv(password, passwordEnv), line -> {});
 
         int workers = threads != null ? Math.max(1, threads) : Runtime.getRuntime().availableProcessors();
         BundleVerifier.Report report = new BundleVerifier(workers, new StderrProgress(err))
@@ -137,28 +124,17 @@ final class BundlePushCommand implements Callable<Integer> {
             json.put("pushed", pushed.stream().map(p -> Map.of("image", p.source(), "target", p.target(), "digest", p.digest(),
                     "digestKept", p.digestKept())).toList());
             json.put("inventory", entries);
-            InventoryCommand.print(spec.commandLine().getOut(), Json.json(), json);
+            printJson(json);
             return 0;
         }
         for (ImageArchives.Pushed p : pushed) {
             err.println("pushed " + p.target() + (p.digestKept() ? "" : " (from a docker-archive: new digest)"));
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.println("# " + pushed.size() + " images pushed to " + registry + ". Add to the inventory (rendered to "
                 + "/etc/rancher/rke2/registries.yaml on every node):");
-        InventoryCommand.print(out, io.seedbootstrap.support.Json.yaml(), entries);
+        Output.print(out, io.seedbootstrap.support.Json.yaml(), entries);
         return 0;
-    }
-
-    static RegistryAccess access(Path caFile, String username, Secret password, Consumer<String> log) {
-        if (caFile != null && !Files.isReadable(caFile)) {
-            throw SeedException.badInput("--ca-file " + caFile + ": no such readable file");
-        }
-        try {
-            return new RegistryAccess(caFile, username, password, log);
-        } catch (IllegalArgumentException e) {
-            throw SeedException.badInput(e.getMessage());
-        }
     }
 
     /** The inventory's registries: section (contract A.6): each source registry mirrored to the site registry. */

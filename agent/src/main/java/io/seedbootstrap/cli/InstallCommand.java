@@ -7,14 +7,10 @@ import io.seedbootstrap.bundle.BundleVerifier;
 import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
-import io.seedbootstrap.phase.PhaseRunner;
 import io.seedbootstrap.phase.PlannedChange;
-import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.phase.common.VerifyBundle;
-import io.seedbootstrap.phase.install.CollectStatus;
+import io.seedbootstrap.phase.Plan;
 import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.rke2.NodeStatus;
-import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.support.Json;
 import io.seedbootstrap.support.SeedException;
 import java.io.PrintWriter;
@@ -54,10 +50,6 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
     @Mixin
     OutputOption output;
 
-    InstallCommand(CliContext context) {
-        super(context);
-    }
-
     @Override
     public Integer call() {
         LoadedInventory loaded = loadOrThrow();
@@ -74,21 +66,21 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
         ClusterMaterial material = ClusterMaterial.load(inventory.pki().dir());
         Path kubeconfigFile = kubeconfig != null ? kubeconfig
                 : loaded.file().toAbsolutePath().getParent().resolve(inventory.cluster().name() + ".kubeconfig");
-        SshOptions ssh = hostRun.ssh();
-        ActionRun.Finished finished = new ActionRun(spec, context, "install").run(inventory, material.secrets(), dryRun, hostRun.logFile,
-                hostRun.waitTimeout(), (runId, lock) -> InstallAction.phases(new InstallAction.Request(inventory, bundleDir,
-                        BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + file), material, kubeconfigFile, ssh, lock,
-                        hostRun.forceUnlock, applyConfigChanges, Math.max(1, Runtime.getRuntime().availableProcessors()))),
-                "install of cluster " + inventory.cluster().name() + " on " + inventory.hosts().size() + " host(s)");
-        print(inventory, finished.run(), finished.results(), kubeconfigFile, finished.took(), ssh.traffic().sent());
+        InstallAction.Result result = InstallAction.run(new InstallAction.Request(inventory, bundleDir,
+                BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + file), material, kubeconfigFile, hostRun.ssh(),
+                hostRun.forceUnlock, applyConfigChanges, Math.max(1, Runtime.getRuntime().availableProcessors())),
+                runner("install", dryRun, hostRun), material.secrets());
+        print(inventory, result, kubeconfigFile);
         return 0;
     }
 
-    private void print(Inventory inventory, RunContext run, List<PhaseRunner.PhaseResult> results, Path kubeconfigFile, Duration took,
-            long bytesSent) {
-        PrintWriter out = spec.commandLine().getOut();
-        List<NodeStatus> nodes = run.state().find(null, CollectStatus.NODES).map(CollectStatus.Nodes::list).orElse(List.of());
-        String version = run.state().find(null, VerifyBundle.BUNDLE).map(b -> b.manifest().rke2Version()).orElse("");
+    private void print(Inventory inventory, InstallAction.Result result, Path kubeconfigFile) {
+        PrintWriter out = out();
+        List<NodeStatus> nodes = result.nodes();
+        String version = result.rke2Version();
+        Duration took = result.run().took();
+        long bytesSent = result.bytesSent();
+        Plan plan = result.run().plan();
         if (output.json()) {
             ObjectNode root = Json.json().createObjectNode();
             root.put("cluster", inventory.cluster().name());
@@ -105,18 +97,18 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
                 node(nodes, host).ifPresent(n -> h.put("node", n.name()).put("ready", n.ready()).put("kubeletVersion", n.kubeletVersion()));
             }
             ArrayNode phases = root.putArray("phases");
-            results.forEach(r -> phases.addObject().put("title", r.title()).put("outcome", r.outcome().name().toLowerCase(Locale.ROOT))
+            result.run().phases().forEach(r -> phases.addObject().put("title", r.title()).put("outcome", r.outcome().name().toLowerCase(Locale.ROOT))
                     .put("seconds", r.took().toMillis() / 1000.0));
             ArrayNode changes = root.putArray("changes");
-            for (PlannedChange c : run.plan().lastingChanges()) {
+            for (PlannedChange c : plan.lastingChanges()) {
                 changes.addObject().put("host", c.host()).put("phase", c.phase()).put("change", c.description())
                         .put("status", c.status().name().toLowerCase(Locale.ROOT));
             }
-            InventoryCommand.print(out, Json.json(), root);
+            Output.print(out, Json.json(), root);
             return;
         }
         if (dryRun) {
-            out.print(run.plan().render());
+            out.print(plan.render());
             out.println("Dry run: nothing was changed. Run without --dry-run to make these changes.");
             return;
         }
@@ -130,7 +122,7 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
                     n.map(NodeStatus::name).orElse(host.effectiveNodeName()), n.map(s -> s.ready() ? "Ready" : "NotReady").orElse("absent"),
                     n.map(NodeStatus::kubeletVersion).orElse(""));
         }
-        out.printf("(* bootstrap server)  %d change(s) made, %.1f MiB sent to the hosts%n", run.plan().lastingChanges().size(),
+        out.printf("(* bootstrap server)  %d change(s) made, %.1f MiB sent to the hosts%n", plan.lastingChanges().size(),
                 bytesSent / 1048576.0);
         out.println("kubeconfig: " + kubeconfigFile + "   (export KUBECONFIG=" + kubeconfigFile + ")");
     }

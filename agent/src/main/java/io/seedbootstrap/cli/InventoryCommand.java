@@ -1,24 +1,15 @@
 package io.seedbootstrap.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.seedbootstrap.bind.Diagnostic;
+import io.seedbootstrap.inventory.InventoryExport;
 import io.seedbootstrap.inventory.InventoryLoader;
 import io.seedbootstrap.inventory.InventorySchema;
 import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.support.Json;
-import io.seedbootstrap.support.SeedException;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,22 +36,13 @@ public final class InventoryCommand implements Runnable {
                 "a subcommand is required: validate, show, import or schema");
     }
 
-    /** What validate, show and import share: the inventory argument, how to read it, the output streams. */
-    abstract static class InventoryFileCommand implements java.util.concurrent.Callable<Integer> {
+    /** What validate, show, import, install and reset share: the inventory argument and how to read it. */
+    abstract static class InventoryFileCommand extends BaseCommand {
         @Parameters(paramLabel = "FILE", description = "Inventory: seed-bootstrap YAML or an Ansible inventory (INI or YAML).")
         Path file;
 
         @Mixin
         InventoryOptions inventoryOptions;
-
-        @Spec
-        CommandSpec spec;
-
-        final CliContext context;
-
-        InventoryFileCommand(CliContext context) {
-            this.context = context;
-        }
 
         LoadedInventory load() {
             return context.inventoryLoader().load(file, inventoryOptions.toLoadOptions());
@@ -68,40 +50,33 @@ public final class InventoryCommand implements Runnable {
 
         /** Loads or throws one error carrying every diagnostic (exit 2); warnings go to stderr. */
         LoadedInventory loadOrThrow() {
-            LoadedInventory loaded = context.inventoryLoader().loadOrThrow(file, inventoryOptions.toLoadOptions());
-            Output.printDiagnostics(spec.commandLine().getErr(), loaded.diagnostics());
-            return loaded;
+            return loadOrThrow(file, inventoryOptions);
         }
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = "Check an inventory and report every problem at once (file:line:column: path: what to do). Exit 2 when invalid.")
     static final class Validate extends InventoryFileCommand {
-
         @Mixin
         OutputOption output;
-
-        Validate(CliContext context) {
-            super(context);
-        }
 
         @Override
         public Integer call() {
             LoadedInventory loaded = load();
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (output.json()) {
                 Map<String, Object> report = new LinkedHashMap<>();
                 report.put("file", file.toString());
                 report.put("format", loaded.format().name().toLowerCase(java.util.Locale.ROOT));
                 report.put("valid", loaded.ok());
                 report.put("diagnostics", loaded.diagnostics().stream().map(InventoryCommand::toMap).toList());
-                print(out, Json.json(), report);
+                printJson(report);
                 return loaded.ok() ? 0 : io.seedbootstrap.support.ExitCode.BAD_INPUT.code();
             }
             if (!loaded.ok()) {
                 throw new InventoryLoader.InvalidInventoryException(loaded);
             }
-            Output.printDiagnostics(spec.commandLine().getErr(), loaded.diagnostics());
+            Output.printDiagnostics(err(), loaded.diagnostics());
             out.println(file + ": valid " + loaded.format().description() + " — " + summary(loaded.inventory()));
             return 0;
         }
@@ -112,23 +87,17 @@ public final class InventoryCommand implements Runnable {
                     + "value came from: file:line (the inventory, an Ansible group_vars/ or host_vars/ file, the --settings file) "
                     + "or default.")
     static final class Show extends InventoryFileCommand {
-
         @Option(names = {"-o", "--output"}, description = "yaml (the inventory, then sources: path -> where it came from), json "
                 + "(the same), or text (one line per value: path, value, source).", defaultValue = "yaml")
         OutputFormat output;
 
-        Show(CliContext context) {
-            super(context);
-        }
-
         @Override
         public Integer call() {
             LoadedInventory loaded = loadOrThrow();
-            ObjectMapper mapper = output == OutputFormat.JSON ? Json.json() : Json.yaml();
-            mapper.registerModule(new SimpleModule().addSerializer(Path.class, new PathSerializer()));
+            com.fasterxml.jackson.databind.ObjectMapper mapper = Output.withPaths(output == OutputFormat.JSON ? Json.json() : Json.yaml());
             com.fasterxml.jackson.databind.node.ObjectNode tree = mapper.valueToTree(loaded.inventory());
             Map<String, InventorySources.Row> rows = InventorySources.of(loaded, tree);
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (output == OutputFormat.TEXT) {
                 int pathWidth = rows.keySet().stream().mapToInt(String::length).max().orElse(0);
                 int valueWidth = Math.min(60, rows.values().stream().mapToInt(r -> r.value().length()).max().orElse(0));
@@ -139,7 +108,7 @@ public final class InventoryCommand implements Runnable {
             }
             com.fasterxml.jackson.databind.node.ObjectNode sources = tree.putObject("sources");
             rows.values().forEach(r -> sources.put(r.path(), r.source()));
-            print(out, mapper, tree);
+            Output.print(out, mapper, tree);
             return 0;
         }
 
@@ -152,16 +121,11 @@ public final class InventoryCommand implements Runnable {
             description = "Convert an Ansible inventory into seed-bootstrap's format. Secrets are written as ${ENV_VAR} references, "
                     + "never as values; the variables to export are listed on stderr.")
     static final class Import extends InventoryFileCommand {
-
         @Option(names = {"-O", "--out"}, paramLabel = "FILE", description = "Write here instead of stdout.")
         Path target;
 
         @Option(names = "--force", description = "Overwrite the --out file if it exists.")
         boolean force;
-
-        Import(CliContext context) {
-            super(context);
-        }
 
         @Override
         public Integer call() {
@@ -171,14 +135,14 @@ public final class InventoryCommand implements Runnable {
             InventoryExport export = InventoryExport.of(loaded.inventory(), base, source, context.home());
             String yaml = export.yaml();
             if (target == null) {
-                spec.commandLine().getOut().print(yaml);
-                spec.commandLine().getOut().flush();
+                out().print(yaml);
+                out().flush();
             } else {
-                write(target, yaml, force);
-                spec.commandLine().getErr().println("wrote " + target);
+                export.writeTo(target, force);
+                err().println("wrote " + target);
             }
             for (String variable : export.variablesToExport()) {
-                spec.commandLine().getErr().println("note: export " + variable + " before using this inventory (it holds a secret)");
+                err().println("note: export " + variable + " before using this inventory (it holds a secret)");
             }
             return 0;
         }
@@ -186,13 +150,10 @@ public final class InventoryCommand implements Runnable {
 
     @Command(name = "schema", mixinStandardHelpOptions = true,
             description = "Print the JSON Schema of the inventory format (for yaml-language-server and other editors).")
-    static final class Schema implements java.util.concurrent.Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Schema extends BaseCommand {
         @Override
         public Integer call() {
-            spec.commandLine().getOut().println(InventorySchema.json());
+            out().println(InventorySchema.json());
             return 0;
         }
     }
@@ -215,35 +176,5 @@ public final class InventoryCommand implements Runnable {
         map.put("path", diagnostic.path());
         map.put("message", diagnostic.message());
         return map;
-    }
-
-    static void print(PrintWriter out, ObjectMapper mapper, Object value) {
-        try {
-            mapper.registerModule(new SimpleModule().addSerializer(Path.class, new PathSerializer()));
-            out.println(mapper.writeValueAsString(value).stripTrailing());
-            out.flush();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void write(Path target, String text, boolean force) {
-        try {
-            if (Files.exists(target) && !force) {
-                throw SeedException.badInput(target + " already exists; choose another --out or add --force");
-            }
-            Files.writeString(target, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw SeedException.failed("cannot write " + target + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Paths print as plain strings. */
-    static final class PathSerializer extends JsonSerializer<Path> {
-        @Override
-        public void serialize(Path value, JsonGenerator generator, SerializerProvider provider) throws IOException {
-            generator.writeString(value.toString());
-        }
     }
 }

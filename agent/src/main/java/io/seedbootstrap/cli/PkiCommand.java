@@ -1,17 +1,14 @@
 package io.seedbootstrap.cli;
 
-import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.pki.ca.FileAction;
 import io.seedbootstrap.pki.ca.InitReport;
 import io.seedbootstrap.pki.ca.PkiInit;
 import io.seedbootstrap.pki.ca.PkiSettings;
-import io.seedbootstrap.support.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +34,7 @@ public final class PkiCommand implements Runnable {
             description = {"Create the PKI directory (pki.dir), or complete it: existing CAs are never replaced (unless --force), "
                     + "what is missing is added, e.g. the certificate of a new host name.",
                 "Token values, passphrases and keys are never printed."})
-    static final class Init implements Callable<Integer> {
+    static final class Init extends BaseCommand {
         @Parameters(paramLabel = "INVENTORY", description = "The inventory (pki, cluster.name, apps.rancher/argocd.hostname).")
         Path file;
 
@@ -54,20 +51,11 @@ public final class PkiCommand implements Runnable {
         @Mixin
         OutputOption output;
 
-        @Spec
-        CommandSpec spec;
-
-        private final CliContext context;
-
-        Init(CliContext context) {
-            this.context = context;
-        }
-
         @Override
         public Integer call() {
-            PkiSettings settings = passphrasePrompt.apply(settings(context, file, inventoryOptions, spec), true);
-            InitReport report = pkiInit(spec).run(settings, force);
-            printReport(spec, report, output.output);
+            PkiSettings settings = passphrasePrompt.apply(settings(this, file, inventoryOptions), true);
+            InitReport report = pkiInit(err()).run(settings, force);
+            printReport(this, report, output.output);
             return 0;
         }
     }
@@ -75,7 +63,7 @@ public final class PkiCommand implements Runnable {
     @Command(name = "import-signed", mixinStandardHelpOptions = true,
             description = "With pki.site.source csr: install the external CA's answer to site/issuing-ca.csr (the issued certificate "
                     + "first, then its issuers up to the root), then issue the Rancher and ArgoCD certificates.")
-    static final class ImportSigned implements Callable<Integer> {
+    static final class ImportSigned extends BaseCommand {
         @Parameters(index = "0", paramLabel = "INVENTORY", description = "The inventory.")
         Path file;
 
@@ -94,47 +82,35 @@ public final class PkiCommand implements Runnable {
         @Mixin
         OutputOption output;
 
-        @Spec
-        CommandSpec spec;
-
-        private final CliContext context;
-
-        ImportSigned(CliContext context) {
-            this.context = context;
-        }
-
         @Override
         public Integer call() {
-            PkiSettings settings = passphrasePrompt.apply(settings(context, file, inventoryOptions, spec), false);
-            InitReport report = pkiInit(spec).importSigned(settings, answer, force);
-            printReport(spec, report, output.output);
+            PkiSettings settings = passphrasePrompt.apply(settings(this, file, inventoryOptions), false);
+            InitReport report = pkiInit(err()).importSigned(settings, answer, force);
+            printReport(this, report, output.output);
             return 0;
         }
     }
 
-    static PkiSettings settings(CliContext context, Path file, InventoryOptions options, CommandSpec spec) {
-        LoadedInventory loaded = context.inventoryLoader().loadOrThrow(file, options.toLoadOptions());
-        Output.printDiagnostics(spec.commandLine().getErr(), loaded.diagnostics());
-        return PkiSettings.from(loaded.inventory(), file);
+    static PkiSettings settings(BaseCommand command, Path file, InventoryOptions options) {
+        return PkiSettings.from(command.loadOrThrow(file, options).inventory(), file);
     }
 
-    private static PkiInit pkiInit(CommandSpec spec) {
-        PrintWriter err = spec.commandLine().getErr();
+    private static PkiInit pkiInit(PrintWriter err) {
         return new PkiInit(Clock.systemUTC(), new SecureRandom(), message -> {
             err.println("pki: " + message);
             err.flush();
         });
     }
 
-    private static void printReport(CommandSpec spec, InitReport report, OutputFormat output) {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    private static void printReport(BaseCommand command, InitReport report, OutputFormat output) {
+        PrintWriter out = command.out();
+        PrintWriter err = command.err();
         for (String warning : report.warnings()) {
             err.println("warning: " + warning);
         }
         err.flush();
         if (output == OutputFormat.JSON) {
-            InventoryCommand.print(out, Json.json(), report);
+            command.printJson(report);
             return;
         }
         out.println("PKI of cluster " + report.cluster() + " in " + report.dir() + " (site CA: " + report.siteSource() + ")");

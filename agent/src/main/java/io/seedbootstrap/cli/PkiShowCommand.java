@@ -13,13 +13,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code seed-bootstrap pki show}: every certificate, key and token of the PKI directory, and what is wrong with them. */
 @Command(name = "show", mixinStandardHelpOptions = true,
@@ -27,7 +24,7 @@ import picocli.CommandLine.Spec;
                 + "chains verified up to their root, keys matching, the cluster and site hierarchies separate, join tokens bound to the "
                 + "cluster root, file modes.",
             "Exit 1 when a check fails; with --strict also when a certificate expires within pki.expiryWarningDays."})
-final class PkiShowCommand implements Callable<Integer> {
+final class PkiShowCommand extends BaseCommand {
     @Parameters(paramLabel = "INVENTORY|DIR", description = "The inventory (its pki.dir; its passphrase lets encrypted keys be checked), "
             + "or the PKI directory itself.")
     Path target;
@@ -48,15 +45,6 @@ final class PkiShowCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Spec
-    CommandSpec spec;
-
-    private final CliContext context;
-
-    PkiShowCommand(CliContext context) {
-        this.context = context;
-    }
-
     @Override
     public Integer call() {
         PkiLayout layout;
@@ -65,23 +53,23 @@ final class PkiShowCommand implements Callable<Integer> {
             layout = new PkiLayout(target);
             options = ShowOptions.forDirectory(expiryWarningDays);
         } else {
-            PkiSettings settings = passphrasePrompt.apply(PkiCommand.settings(context, target, inventoryOptions, spec), false);
+            PkiSettings settings = passphrasePrompt.apply(PkiCommand.settings(this, target, inventoryOptions), false);
             layout = settings.layout();
             ShowOptions fromInventory = ShowOptions.of(settings);
             options = expiryWarningDays == null ? fromInventory
                     : new ShowOptions(expiryWarningDays, fromInventory.rootKeyPassphrase(), fromInventory.leaves());
         }
         PkiReport report = new PkiInspector(Clock.systemUTC()).inspect(layout, options);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (output.json()) {
-            InventoryCommand.print(out, Json.json(), report);
+            Output.print(out, Json.json(), report);
         } else {
             printText(out, report);
         }
         long errors = report.count(Finding.Severity.ERROR);
         long warnings = report.count(Finding.Severity.WARNING);
         if (errors > 0 || (strict && warnings > 0)) {
-            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter err = err();
             err.println("seed-bootstrap: pki show: " + errors + " error" + (errors == 1 ? "" : "s") + ", " + warnings + " warning"
                     + (warnings == 1 ? "" : "s") + (errors == 0 ? " (--strict)" : "") + " in " + report.dir());
             err.flush();

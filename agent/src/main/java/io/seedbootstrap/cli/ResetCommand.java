@@ -1,5 +1,6 @@
 package io.seedbootstrap.cli;
 
+import io.seedbootstrap.action.ActionRunner;
 import io.seedbootstrap.action.ResetAction;
 import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Host;
@@ -49,10 +50,6 @@ final class ResetCommand extends InventoryCommand.InventoryFileCommand {
     @Mixin
     DrPassphrase passphrase;
 
-    ResetCommand(CliContext context) {
-        super(context);
-    }
-
     @Override
     public Integer call() {
         LoadedInventory loaded = loadOrThrow();
@@ -66,12 +63,10 @@ final class ResetCommand extends InventoryCommand.InventoryFileCommand {
         if (!dryRun && !yes) {
             confirm(inventory);
         }
-        ActionRun.Finished done = new ActionRun(spec, context, "reset").run(inventory, List.of(secret), dryRun, hostRun.logFile, hostRun.waitTimeout(),
-                (runId, lock) -> ResetAction.phases(new ResetAction.Request(inventory, backup, secret, Duration.ofHours(maxBackupAgeHours),
-                        hostRun.ssh(), lock, hostRun.forceUnlock)),
-                "reset of cluster " + inventory.cluster().name() + " on " + inventory.hosts().size() + " host(s)");
-        PrintWriter out = spec.commandLine().getOut();
-        ActionRun.printChanges(out, done.run(), dryRun, summary -> out.println("Reset " + inventory.cluster().name() + " on "
+        ActionRunner.Finished done = ResetAction.run(new ResetAction.Request(inventory, backup, secret, Duration.ofHours(maxBackupAgeHours),
+                hostRun.ssh(), hostRun.forceUnlock), runner("reset", dryRun, hostRun));
+        PrintWriter out = out();
+        Output.printChanges(out, done, dryRun, summary -> out.println("Reset " + inventory.cluster().name() + " on "
                 + inventory.hosts().size() + " host(s): " + summary));
         return 0;
     }
@@ -81,7 +76,7 @@ final class ResetCommand extends InventoryCommand.InventoryFileCommand {
         if (console == null) {
             throw SeedException.badInput("reset needs --yes when there is no terminal to confirm on");
         }
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = err();
         err.println("This uninstalls RKE2 and deletes cluster " + inventory.cluster().name() + " with its data on:");
         for (Host host : inventory.hosts()) {
             err.println("  " + host.name() + " (" + host.address() + ", " + host.role().key() + ")");

@@ -1,5 +1,6 @@
 package io.seedbootstrap.cli;
 
+import io.seedbootstrap.action.ActionRunner;
 import io.seedbootstrap.action.RestoreAction;
 import io.seedbootstrap.bundle.BundleVerifier;
 import io.seedbootstrap.dr.DrArchive;
@@ -8,7 +9,6 @@ import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.phase.PlannedChange;
-import io.seedbootstrap.phase.install.CollectStatus;
 import io.seedbootstrap.rke2.NodeStatus;
 import io.seedbootstrap.support.SeedException;
 import io.seedbootstrap.support.Secret;
@@ -17,13 +17,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code seed-bootstrap restore ARCHIVE INVENTORY}: the seed rebuilt from a DR archive (contract C). */
 @Command(name = "restore", mixinStandardHelpOptions = true,
@@ -31,7 +28,7 @@ import picocli.CommandLine.Spec;
                 + "names): verify the archive and the bundle, install RKE2, restore the snapshot on the bootstrap server with the "
                 + "original server token, start it, join the other servers and the agents, remove nodes that are gone.",
             "The archive is read through and checked before any host is contacted."})
-final class RestoreCommand implements Callable<Integer> {
+final class RestoreCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The DR archive `backup` wrote.")
     Path archive;
 
@@ -56,19 +53,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Mixin
     DrPassphrase passphrase;
 
-    @Spec
-    CommandSpec spec;
-
-    private final CliContext context;
-
-    RestoreCommand(CliContext context) {
-        this.context = context;
-    }
-
     @Override
     public Integer call() {
-        LoadedInventory loaded = context.inventoryLoader().loadOrThrow(inventoryFile, inventoryOptions.toLoadOptions());
-        Output.printDiagnostics(spec.commandLine().getErr(), loaded.diagnostics());
+        LoadedInventory loaded = loadOrThrow(inventoryFile, inventoryOptions);
         Inventory inventory = loaded.inventory();
         Path bundleDir = bundle != null ? bundle : inventory.bundle() == null ? null : inventory.bundle().path();
         String pinned = inventory.bundle() == null ? null : inventory.bundle().signingKeyFingerprint();
@@ -83,36 +70,34 @@ final class RestoreCommand implements Callable<Integer> {
         secrets.addAll(RestoreAction.material(verified).secrets());
         Path kubeconfigFile = kubeconfig != null ? kubeconfig
                 : loaded.file().toAbsolutePath().getParent().resolve(inventory.cluster().name() + ".kubeconfig");
-        ActionRun.Finished done = new ActionRun(spec, context, "restore").run(inventory, secrets, dryRun, hostRun.logFile,
-                hostRun.waitTimeout(), (runId, lock) -> RestoreAction.phases(new RestoreAction.Request(inventory, verified, secret,
-                        bundleDir, BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + inventoryFile), kubeconfigFile,
-                        hostRun.ssh(), lock, hostRun.forceUnlock,
-                        Math.max(1, Runtime.getRuntime().availableProcessors()))),
-                "restore of cluster " + inventory.cluster().name() + " from " + archive + " onto " + inventory.hosts().size() + " host(s)");
-        PrintWriter out = spec.commandLine().getOut();
+        RestoreAction.Result result = RestoreAction.run(new RestoreAction.Request(inventory, verified, secret, bundleDir,
+                BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + inventoryFile), kubeconfigFile, hostRun.ssh(),
+                hostRun.forceUnlock, Math.max(1, Runtime.getRuntime().availableProcessors())), runner("restore", dryRun, hostRun), secrets);
+        ActionRunner.Finished done = result.run();
+        PrintWriter out = out();
         if (dryRun) {
-            ActionRun.printChanges(out, done.run(), true, s -> { });
+            Output.printChanges(out, done, true, s -> { });
             return 0;
         }
         DrManifest m = verified.manifest();
         out.printf("Cluster %s restored from the backup of %s (RKE2 %s, snapshot %s) in %.0f s%n", m.cluster(), m.createdAt(),
                 m.rke2Version(), m.snapshot(), done.took().toMillis() / 1000.0);
         out.println("What changed in the cluster:");
-        for (PlannedChange c : done.run().plan().lastingChanges()) {
+        for (PlannedChange c : done.plan().lastingChanges()) {
             if (c.description().startsWith("delete ") || c.description().startsWith("rke2 server --cluster-reset")
                     || c.description().startsWith("remove ")) {
                 out.println("  " + c.host() + ": " + c.description());
             }
         }
         out.printf("  bootstrap server: %s (was %s)%n", inventory.bootstrapServer().name(), m.bootstrapServer());
-        List<NodeStatus> nodes = done.run().state().find(null, CollectStatus.NODES).map(CollectStatus.Nodes::list).orElse(List.of());
+        List<NodeStatus> nodes = result.nodes();
         out.printf("%-16s %-7s %-16s %-16s %s%n", "HOST", "ROLE", "ADDRESS", "NODE", "STATUS");
         for (Host host : inventory.hosts()) {
             Optional<NodeStatus> n = nodes.stream().filter(s -> s.name().equals(host.effectiveNodeName())).findFirst();
             out.printf("%-16s %-7s %-16s %-16s %s%n", host.name(), host.role().key(), host.address(), host.effectiveNodeName(),
                     n.map(s -> s.ready() ? "Ready" : "NotReady").orElse("absent"));
         }
-        out.println(done.run().plan().lastingChanges().size() + " change(s) made");
+        out.println(done.plan().lastingChanges().size() + " change(s) made");
         out.println("kubeconfig: " + kubeconfigFile);
         return 0;
     }

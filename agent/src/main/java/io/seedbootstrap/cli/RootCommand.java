@@ -128,7 +128,7 @@ public final class RootCommand implements Runnable {
         return ExitCode.INTERNAL.code();
     }
 
-    private static boolean isVerbose(CommandLine cmd) {
+    static boolean isVerbose(CommandLine cmd) {
         CommandLine root = cmd;
         while (root.getParent() != null) {
             root = root.getParent();
@@ -140,11 +140,16 @@ public final class RootCommand implements Runnable {
     private record ContextFactory(CliContext context) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
+            K created;
             try {
-                return type.getDeclaredConstructor(CliContext.class).newInstance(context);
+                created = type.getDeclaredConstructor(CliContext.class).newInstance(context);
             } catch (NoSuchMethodException e) {
-                return CommandLine.defaultFactory().create(type);
+                created = CommandLine.defaultFactory().create(type);
             }
+            if (created instanceof BaseCommand command) {
+                command.context = context;
+            }
+            return created;
         }
     }
 }

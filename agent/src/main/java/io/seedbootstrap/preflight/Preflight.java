@@ -23,8 +23,8 @@ import java.util.function.BiConsumer;
 
 /**
  * Read-only preflight: judges every host of an inventory before anything changes and reports
- * every problem at once (issue 5). Nothing here uses picocli; the {@code preflight} command and
- * install's Preflight phase both call it.
+ * every problem at once (issue 5). Nothing here uses picocli; install's and the {@code preflight}
+ * action's RunPreflight phase call it on the run's connected nodes.
  *
  * <h2>API</h2>
  * <pre>{@code
@@ -34,7 +34,10 @@ import java.util.function.BiConsumer;
  * PreflightReport report = preflight.check(inventory, probes, facts);
  * report.requirePassed();                                         // SeedException exit 3 listing every FAIL
  *
- * // the preflight command: connects itself; unreachable hosts and refused logins become rows
+ * // the preflight action: hosts its Connect phase could not reach or log into become rows
+ * PreflightReport report = preflight.checkWithFailures(inventory, probes, facts, connectErrors);
+ *
+ * // standalone (PreflightIT): connects itself; unreachable hosts and refused logins become rows
  * PreflightReport report = preflight.run(inventory, host -> RemoteHost.connect(SshTarget.of(host, inventory.ssh()), options));
  * }</pre>
  * {@code probes} and {@code facts} are keyed by inventory host name; a host missing from
@@ -108,6 +111,26 @@ public final class Preflight {
      */
     public PreflightReport check(Inventory inventory, Map<String, NodeProbes> connected, Map<String, HostFacts> facts) {
         return check(inventory, connected, facts, Map.of());
+    }
+
+    /**
+     * As {@link #check(Inventory, Map, Map)}, with the hosts an earlier phase could not connect to:
+     * each error becomes that host's reachable or auth row (the {@code preflight} action).
+     */
+    public PreflightReport checkWithFailures(Inventory inventory, Map<String, NodeProbes> connected, Map<String, HostFacts> facts,
+            Map<String, RuntimeException> connectErrors) {
+        Map<String, HostProbe.Failure> failures = new LinkedHashMap<>();
+        connectErrors.forEach((host, e) -> failures.put(host, connectFailure(e)));
+        return check(inventory, connected, facts, failures);
+    }
+
+    /**
+     * Checks the inventory's preflight section alone, before any host is contacted.
+     *
+     * @throws SeedException exit 2 when {@code preflight.skip} names an unknown or unskippable check
+     */
+    public static void validate(Inventory inventory) {
+        skipped(inventory);
     }
 
     private PreflightReport check(Inventory inventory, Map<String, NodeProbes> connected, Map<String, HostFacts> facts,

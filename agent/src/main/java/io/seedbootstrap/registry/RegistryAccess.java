@@ -11,6 +11,7 @@ import com.google.cloud.tools.jib.http.Response;
 import com.google.cloud.tools.jib.http.ResponseException;
 import com.google.cloud.tools.jib.registry.RegistryClient;
 import io.seedbootstrap.support.Secret;
+import io.seedbootstrap.support.SeedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Constructor;
@@ -66,6 +67,21 @@ public final class RegistryAccess {
         this.tls = sslContext(caFile);
         this.credential = username == null ? null : Credential.from(username, password.reveal());
         this.log = log;
+    }
+
+    /**
+     * As the constructor, for operator input: an unreadable {@code caFile} or one holding no
+     * certificate is bad input (exit 2) naming the file.
+     */
+    public static RegistryAccess checked(Path caFile, String username, Secret password, Consumer<String> log) {
+        if (caFile != null && !Files.isReadable(caFile)) {
+            throw SeedException.badInput("--ca-file " + caFile + ": no such readable file");
+        }
+        try {
+            return new RegistryAccess(caFile, username, password, log);
+        } catch (IllegalArgumentException e) {
+            throw SeedException.badInput(e.getMessage());
+        }
     }
 
     /** A manifest as the registry serves it: the exact bytes (whose sha256 is its digest) and media type. */

@@ -139,7 +139,7 @@ class BundleSwapIT {
         HostLock lock = HostLock.forThisProcess(runId, "bundle-swap-it", "install", java.time.Instant.now());
         List<Phase> all = InstallAction.phases(new InstallAction.Request(inventory, bundle,
                 BundleVerifier.Trust.pinned(cluster.signingKey().fingerprint(), "test"), material,
-                cluster.work().resolve("swap-it.kubeconfig"), SshOptions.defaults(), lock, false, false, 2));
+                cluster.work().resolve("swap-it.kubeconfig"), SshOptions.defaults(), false, false, 2), lock);
         List<Phase> phases = new ArrayList<>();
         for (Phase phase : all) {
             phases.add(phase);

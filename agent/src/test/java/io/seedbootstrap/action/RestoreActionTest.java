@@ -68,6 +68,7 @@ class RestoreActionTest {
 
     private RestoreAction.Request request;
     private InstallAction.Request install;
+    private HostLock lock;
 
     @BeforeEach
     void requests() throws Exception {
@@ -91,12 +92,12 @@ class RestoreActionTest {
                     List.of("s1", "old-s2", "a1"), List.of()));
         }
         DrArchive.Verified archive = DrArchive.verify(file, passphrase);
-        HostLock lock = HostLock.forThisProcess("test.run", "laptop", "restore", Instant.now());
+        lock = HostLock.forThisProcess("test.run", "laptop", "restore", Instant.now());
         BundleVerifier.Trust trust = BundleVerifier.Trust.pinned("SHA256:" + "A".repeat(43), "test");
         request = new RestoreAction.Request(inventory, archive, passphrase, dir.resolve("bundle"), trust, dir.resolve("kubeconfig"),
-                SshOptions.defaults(), lock, false, 1);
+                SshOptions.defaults(), false, 1);
         install = new InstallAction.Request(inventory, dir.resolve("bundle"), trust, RestoreAction.material(archive), dir.resolve("kubeconfig"),
-                SshOptions.defaults(), lock, false, false, 1);
+                SshOptions.defaults(), false, false, 1);
     }
 
     private static List<Class<?>> types(List<Phase> phases) {
@@ -105,8 +106,8 @@ class RestoreActionTest {
 
     @Test
     void restoreRunsEveryInstallPhaseButTheDocumentedOnesInInstallsOrder() {
-        List<Class<?>> installs = types(InstallAction.phases(install));
-        List<Class<?>> restores = types(RestoreAction.phases(request));
+        List<Class<?>> installs = types(InstallAction.phases(install, lock));
+        List<Class<?>> restores = types(RestoreAction.phases(request, lock));
         assertTrue(installs.containsAll(NOT_IN_RESTORE), "each left-out phase is an install phase");
         assertEquals(installs.stream().filter(t -> !NOT_IN_RESTORE.contains(t)).toList(),
                 restores.stream().filter(t -> !RESTORE_ONLY.contains(t)).toList(),
@@ -117,7 +118,7 @@ class RestoreActionTest {
 
     @Test
     void restoresOwnPhasesSitWhereContractCPutsThem() {
-        List<Class<?>> r = types(RestoreAction.phases(request));
+        List<Class<?>> r = types(RestoreAction.phases(request, lock));
         assertEquals(List.of(VerifyBundle.class, CheckArchiveFits.class, RestorePkiDirectory.class, Connect.class), r.subList(0, 4),
                 "the archive and the PKI directory are checked before any host is contacted");
         int hosts = r.indexOf(CheckHosts.class);
@@ -140,7 +141,7 @@ class RestoreActionTest {
             @Override
             public void run(RunContext context) {}
         };
-        List<Phase> installs = new ArrayList<>(InstallAction.phases(install));
+        List<Phase> installs = new ArrayList<>(InstallAction.phases(install, lock));
         installs.add(installs.indexOf(installs.stream().filter(WriteNodeConfig.class::isInstance).findFirst().orElseThrow()) + 1, added);
         List<Phase> restores = RestoreAction.derive(installs, request);
         int at = restores.indexOf(added);
@@ -151,11 +152,11 @@ class RestoreActionTest {
 
     @Test
     void anEditWhoseAnchorIsGoneOrTwiceFailsInsteadOfDoingNothing() {
-        List<Phase> withoutStart = new ArrayList<>(InstallAction.phases(install));
+        List<Phase> withoutStart = new ArrayList<>(InstallAction.phases(install, lock));
         withoutStart.removeIf(StartBootstrapServer.class::isInstance);
         IllegalStateException gone = assertThrows(IllegalStateException.class, () -> RestoreAction.derive(withoutStart, request));
         assertEquals("StartBootstrapServer is not in the phase list this one is derived from", gone.getMessage());
-        List<Phase> twice = new ArrayList<>(InstallAction.phases(install));
+        List<Phase> twice = new ArrayList<>(InstallAction.phases(install, lock));
         twice.add(twice.get(0));
         assertThrows(IllegalStateException.class, () -> Phases.of(twice).remove(VerifyBundle.class));
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seedbootstrap.action.ActionRunner;
 import io.seedbootstrap.inventory.InventoryLoader;
 import io.seedbootstrap.inventory.LoadOptions;
 import io.seedbootstrap.inventory.model.Inventory;
@@ -60,11 +61,11 @@ class EnvValueRedactionTest {
         assertTrue(configYaml.contains("etcd-s3-endpoint: https://s3.example.internal:9000"), configYaml);
 
         // what CheckConfigDrift throws: a line diff of config.yaml, printed by Main
-        Redactor redactor = Redactor.of(ActionRun.withInventorySecrets(inventory, List.of()));
+        Redactor redactor = Redactor.of(ActionRunner.withInventorySecrets(inventory, List.of()));
         SeedException drift = new SeedException(ExitCode.UNEXPECTED_STATE, "seed-1: RKE2 here already belongs to a cluster and has another "
                 + "configuration than the inventory gives:\n  /etc/rancher/rke2/config.yaml:\n    - etcd-s3-secret-key: old\n"
                 + "    + etcd-s3-secret-key: " + S3_SECRET);
-        RuntimeException shown = ActionRun.redacted(drift, redactor);
+        RuntimeException shown = ActionRunner.redacted(drift, redactor);
         assertFalse(shown.getMessage().contains(S3_SECRET), shown.getMessage());
         assertTrue(shown.getMessage().contains("+ etcd-s3-secret-key: <redacted>"), shown.getMessage());
         assertEquals(ExitCode.UNEXPECTED_STATE, ((SeedException) shown).exitCode());

@@ -48,6 +48,18 @@ class PreflightCommandTest {
         assertTrue(r.out().strip().endsWith("preflight failed: 2 failure(s), 0 warning(s) on 2 host(s)"), r.out());
     }
 
+    /** Preflight runs on install's engine (action/PreflightAction): its phases are reported; read-only, it keeps no run log. */
+    @Test
+    void runsAsAnActionOnTheEngineAndWritesNoLog() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        CommandRunner.Result r = CommandRunner.run(Map.of(), home, "preflight", inventory(closedPort(), "").toString());
+        assertEquals(3, r.exitCode(), r.err());
+        assertTrue(r.err().contains("preflight of cluster seed-lab on 2 host(s), run "), r.err());
+        assertTrue(r.err().contains("[1/2] Connect to 2 hosts") && r.err().contains("[2/2] Preflight checks"), r.err());
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("s1: cannot connect: ")), r.err());
+        assertEquals(false, Files.exists(home.resolve(".local/state/seed-bootstrap/logs")), "no run log for a read-only check");
+    }
+
     @Test
     void jsonHasEveryRow() throws Exception {
         CommandRunner.Result r = CommandRunner.run(Map.of(), tmp, "preflight", "-o", "json", inventory(closedPort(), "").toString());

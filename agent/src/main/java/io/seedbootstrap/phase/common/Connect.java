@@ -5,6 +5,7 @@ import io.seedbootstrap.node.Node;
 import io.seedbootstrap.node.SshNode;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.phase.RunState;
 import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.ssh.SshTarget;
 import java.util.List;
@@ -20,20 +21,41 @@ public final class Connect implements Phase {
         Node connect(Host host, RunContext context);
     }
 
+    /** Why a host could not be connected to, when failures are kept rather than thrown (by host name). */
+    public static final RunState.Key<RuntimeException> FAILURE = RunState.Key.of("connect-failure", RuntimeException.class);
+
     private final List<Host> hosts;
     private final Connector connector;
+    private final boolean keepFailures;
 
     public Connect(List<Host> hosts, SshOptions options) {
-        this(hosts, (host, context) -> {
-            SshTarget target = SshTarget.of(host, context.inventory().ssh());
-            return SshNode.connect(host, target, options, () -> context.state().find(host.name(), GatherFacts.FACTS));
-        });
+        this(hosts, sshConnector(options), false);
     }
 
     /** With another way to connect. */
     public Connect(List<Host> hosts, Connector connector) {
+        this(hosts, connector, false);
+    }
+
+    private Connect(List<Host> hosts, Connector connector, boolean keepFailures) {
         this.hosts = List.copyOf(hosts);
         this.connector = connector;
+        this.keepFailures = keepFailures;
+    }
+
+    /**
+     * Connects to every host it can; a host that cannot be reached or refuses us is kept under
+     * {@link #FAILURE} instead of failing the run (preflight reports it as a row).
+     */
+    public static Connect keepingFailures(List<Host> hosts, SshOptions options) {
+        return new Connect(hosts, sshConnector(options), true);
+    }
+
+    private static Connector sshConnector(SshOptions options) {
+        return (host, context) -> {
+            SshTarget target = SshTarget.of(host, context.inventory().ssh());
+            return SshNode.connect(host, target, options, () -> context.state().find(host.name(), GatherFacts.FACTS));
+        };
     }
 
     @Override
@@ -44,7 +66,17 @@ public final class Connect implements Phase {
     @Override
     public void run(RunContext context) {
         context.hosts().parallel(hosts, Host::name, host -> {
-            Node node = connector.connect(host, context);
+            Node node;
+            try {
+                node = connector.connect(host, context);
+            } catch (RuntimeException e) {
+                if (!keepFailures) {
+                    throw e;
+                }
+                context.state().put(host.name(), FAILURE, e);
+                context.reporter().info(host.name(), "cannot connect: " + e.getMessage());
+                return null;
+            }
             context.addNode(node);
             context.reporter().debug(host.name(), "connected");
             return node;

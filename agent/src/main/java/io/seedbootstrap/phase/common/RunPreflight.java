@@ -23,9 +23,24 @@ public final class RunPreflight implements Phase {
     public static final RunState.Key<PreflightReport> REPORT = RunState.Key.of("preflight", PreflightReport.class);
 
     private final List<Host> hosts;
+    private final boolean refuseOnFailure;
 
+    /** Install's: one failure refuses the run. */
     public RunPreflight(List<Host> hosts) {
+        this(hosts, true);
+    }
+
+    private RunPreflight(List<Host> hosts, boolean refuseOnFailure) {
         this.hosts = List.copyOf(hosts);
+        this.refuseOnFailure = refuseOnFailure;
+    }
+
+    /**
+     * The {@code preflight} command's: hosts a {@link Connect#keepingFailures} could not reach are
+     * rows, and failures are reported under {@link #REPORT}, not thrown.
+     */
+    public static RunPreflight reportOnly(List<Host> hosts) {
+        return new RunPreflight(hosts, false);
     }
 
     @Override
@@ -37,12 +52,18 @@ public final class RunPreflight implements Phase {
     public void run(RunContext context) {
         Map<String, NodeProbes> connected = new LinkedHashMap<>();
         Map<String, HostFacts> facts = new LinkedHashMap<>();
+        Map<String, RuntimeException> unreachable = new LinkedHashMap<>();
         for (Host host : hosts) {
-            connected.put(host.name(), context.node(host).probes());
+            context.state().find(host.name(), Connect.FAILURE).ifPresentOrElse(e -> unreachable.put(host.name(), e),
+                    () -> connected.put(host.name(), context.node(host).probes()));
             context.state().find(host.name(), GatherFacts.FACTS).ifPresent(f -> facts.put(host.name(), f));
         }
-        PreflightReport report = new Preflight(context.hosts(), context.reporter()::debug).check(context.inventory(), connected, facts);
+        PreflightReport report = new Preflight(context.hosts(), context.reporter()::debug)
+                .checkWithFailures(context.inventory(), connected, facts, unreachable);
         context.state().put(null, REPORT, report);
+        if (!refuseOnFailure) {
+            return; // the command prints every row, warnings included
+        }
         for (CheckResult warning : report.warnings()) {
             context.reporter().warn(warning.host(), warning.check().key() + ": " + warning.detail());
         }

@@ -1,14 +1,16 @@
-package io.seedbootstrap.cli;
+package io.seedbootstrap.action;
 
 import io.seedbootstrap.host.Hosts;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.PhaseRunner;
+import io.seedbootstrap.phase.Plan;
 import io.seedbootstrap.phase.Reporter;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.RunOptions;
 import io.seedbootstrap.phase.common.HostLock;
+import io.seedbootstrap.support.Environment;
 import io.seedbootstrap.support.Redactor;
 import io.seedbootstrap.support.SeedException;
 import io.seedbootstrap.support.Secret;
@@ -22,50 +24,69 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BiFunction;
-import java.util.function.Consumer;
-import picocli.CommandLine.Model.CommandSpec;
+import java.util.function.Function;
 
 /**
- * Runs one action's phases for a command the way install does (run id, host lock, reporter with
- * the log file, redaction of every known secret, the log's path and "nothing was changed" on
- * failure). For install, backup, restore and reset.
+ * The engine every action runs on (install, preflight, backup, restore, reset): a run id, this
+ * process's {@link HostLock}, a reporter with the log file, redaction of every known secret, the
+ * phases through {@link PhaseRunner}, and on failure the log's path and "nothing was changed".
+ * Each action's {@code run} builds its phases here and returns a result record; the commands
+ * only adapt options to a request and print the record.
  */
-final class ActionRun {
-    private final CommandSpec spec;
-    private final CliContext context;
-    private final String command;
+public final class ActionRunner {
+    /**
+     * How one command runs its action.
+     *
+     * @param command     the command's name (in the lock file and the default log file's name)
+     * @param logFile     null: $XDG_STATE_HOME/seed-bootstrap/logs/COMMAND-TIME.log (when {@code keepLog})
+     * @param verbose     debug lines on stderr too
+     * @param err         the operator's progress
+     * @param environment HOSTNAME and XDG_STATE_HOME
+     * @param keepLog     write the run's debug log (false for read-only runs: preflight)
+     */
+    public record Settings(String command, boolean dryRun, Path logFile, Duration waitTimeout, boolean verbose, PrintWriter err,
+            Environment environment, Path home, boolean keepLog) {}
 
-    ActionRun(CommandSpec spec, CliContext context, String command) {
-        this.spec = spec;
-        this.context = context;
-        this.command = command;
+    /** What every finished run reports: its plan (the changes, made or planned), each phase's outcome, how long it took. */
+    public record Finished(Plan plan, List<PhaseRunner.PhaseResult> phases, Duration took) {}
+
+    /** A finished run with its context, for the action to read its result from (phase-owned keys stay in the action layer). */
+    record Ran(RunContext context, Finished finished) {}
+
+    private final Settings settings;
+
+    public ActionRunner(Settings settings) {
+        this.settings = settings;
     }
 
-    /** What a finished run hands to the printer. */
-    record Finished(RunContext run, List<PhaseRunner.PhaseResult> results, Duration took) {}
+    public boolean dryRun() {
+        return settings.dryRun();
+    }
 
     /**
-     * @param phases builds the phase list from the run id and this process's host lock
+     * @param phases builds the phase list from this process's host lock
      */
-    Finished run(Inventory inventory, List<Secret> secrets, boolean dryRun, Path logFile, Duration waitTimeout,
-            BiFunction<String, HostLock, List<Phase>> phases, String headline) {
+    Ran run(Inventory inventory, List<Secret> secrets, Function<HostLock, List<Phase>> phases, String headline) {
         Clock clock = Clock.systemUTC();
         Instant started = clock.instant();
-        Path log = logFile != null ? logFile : defaultLogFile(started);
-        PrintWriter err = spec.commandLine().getErr();
+        boolean dryRun = settings.dryRun();
+        Path log = !settings.keepLog() ? null : settings.logFile() != null ? settings.logFile() : defaultLogFile(started);
+        PrintWriter err = settings.err();
         String runId = RunOptions.newRunId(started, new java.security.SecureRandom());
-        HostLock lock = HostLock.forThisProcess(runId, operatorHost(), command, started);
+        HostLock lock = HostLock.forThisProcess(runId, operatorHost(), settings.command(), started);
         Redactor redactor = Redactor.of(withInventorySecrets(inventory, secrets));
-        try (Reporter reporter = new Reporter(err, log, redactor, verbose(), clock)) {
-            RunContext run = new RunContext(new RunOptions(dryRun, log, waitTimeout, runId), inventory, new Hosts(Hosts.Limits.defaults()),
-                    reporter);
-            reporter.info(null, (dryRun ? "dry run: nothing will be changed. " : "") + headline + ", run " + runId + ", log " + log);
+        try (Reporter reporter = new Reporter(err, log, redactor, settings.verbose(), clock)) {
+            RunContext run = new RunContext(new RunOptions(dryRun, log, settings.waitTimeout(), runId), inventory,
+                    new Hosts(Hosts.Limits.defaults()), reporter);
+            reporter.info(null, (dryRun ? "dry run: nothing will be changed. " : "") + headline + ", run " + runId
+                    + (log == null ? "" : ", log " + log));
             try {
-                List<PhaseRunner.PhaseResult> results = new PhaseRunner(clock).run(phases.apply(runId, lock), run);
-                return new Finished(run, results, Duration.between(started, clock.instant()));
+                List<PhaseRunner.PhaseResult> results = new PhaseRunner(clock).run(phases.apply(lock), run);
+                return new Ran(run, new Finished(run.plan(), results, Duration.between(started, clock.instant())));
             } catch (RuntimeException e) {
-                err.println("seed-bootstrap: the full log of this run is " + log);
+                if (log != null) {
+                    err.println("seed-bootstrap: the full log of this run is " + log);
+                }
                 if (dryRun || run.plan().lastingChanges().isEmpty()) {
                     err.println("seed-bootstrap: nothing was changed on any host");
                 }
@@ -78,7 +99,7 @@ final class ActionRun {
      * The error as Main will print it, with every known secret masked: messages quote host
      * output and file diffs (config.yaml drift), which may hold a value from ${ENV}.
      */
-    static RuntimeException redacted(RuntimeException e, Redactor redactor) {
+    public static RuntimeException redacted(RuntimeException e, Redactor redactor) {
         if (e instanceof SeedException seed && e.getMessage() != null && redactor.leaks(e.getMessage())) {
             SeedException clean = new SeedException(seed.exitCode(), redactor.redact(e.getMessage()));
             clean.setStackTrace(e.getStackTrace()); // the trace (--verbose) without the cause, whose message holds the secret
@@ -87,7 +108,7 @@ final class ActionRun {
         return e;
     }
 
-    static List<Secret> withInventorySecrets(Inventory inventory, List<Secret> extra) {
+    public static List<Secret> withInventorySecrets(Inventory inventory, List<Secret> extra) {
         List<Secret> secrets = new ArrayList<>(extra);
         if (inventory.ssh() != null) {
             Optional.ofNullable(inventory.ssh().sudoPassword()).ifPresent(secrets::add);
@@ -123,37 +144,19 @@ final class ActionRun {
     }
 
     private Path defaultLogFile(Instant started) {
-        Path state = context.environment().get("XDG_STATE_HOME").filter(s -> !s.isBlank()).map(Path::of)
-                .orElse(context.home().resolve(".local").resolve("state"));
+        Path state = settings.environment().get("XDG_STATE_HOME").filter(s -> !s.isBlank()).map(Path::of)
+                .orElse(settings.home().resolve(".local").resolve("state"));
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
-        return state.resolve("seed-bootstrap").resolve("logs").resolve(command + "-" + stamp + ".log");
+        return state.resolve("seed-bootstrap").resolve("logs").resolve(settings.command() + "-" + stamp + ".log");
     }
 
     private String operatorHost() {
-        return context.environment().get("HOSTNAME").filter(s -> !s.isBlank()).orElseGet(() -> {
+        return settings.environment().get("HOSTNAME").filter(s -> !s.isBlank()).orElseGet(() -> {
             try {
                 return java.nio.file.Files.readString(Path.of("/etc/hostname")).strip();
             } catch (java.io.IOException e) {
                 return "unknown";
             }
         });
-    }
-
-    private boolean verbose() {
-        picocli.CommandLine root = spec.commandLine();
-        while (root.getParent() != null) {
-            root = root.getParent();
-        }
-        return root.getCommand() instanceof RootCommand r && r.verbose;
-    }
-
-    /** The plan (dry run) or the changes made, one line each, on {@code out}. */
-    static void printChanges(PrintWriter out, RunContext run, boolean dryRun, Consumer<String> heading) {
-        if (dryRun) {
-            out.print(run.plan().render());
-            out.println("Dry run: nothing was changed. Run without --dry-run to make these changes.");
-            return;
-        }
-        heading.accept(run.plan().lastingChanges().size() + " change(s) made");
     }
 }

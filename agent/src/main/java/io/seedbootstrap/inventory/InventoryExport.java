@@ -1,4 +1,4 @@
-package io.seedbootstrap.cli;
+package io.seedbootstrap.inventory;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -13,20 +13,25 @@ import io.seedbootstrap.bind.Binder;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.support.Json;
 import io.seedbootstrap.support.Secret;
+import io.seedbootstrap.support.SeedException;
 import java.io.IOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Writes an inventory in our YAML format for {@code inventory import}: paths relative to where
- * the file goes, and every secret as an ${ENV_VAR} reference (never its value).
+ * the file goes, and every secret as an ${ENV_VAR} reference (never its value). The reverse of
+ * {@link InventoryLoader}; the command only prints or writes what this returns.
  */
-final class InventoryExport {
+public final class InventoryExport {
     private final String yaml;
     private final List<String> variablesToExport;
 
@@ -39,7 +44,7 @@ final class InventoryExport {
      * @param targetDirectory where the file goes (relative paths are written relative to it)
      * @param sourceDirectory where the inventory was read from (its defaults resolved there)
      */
-    static InventoryExport of(Inventory inventory, Path targetDirectory, Path sourceDirectory, Path home) {
+    public static InventoryExport of(Inventory inventory, Path targetDirectory, Path sourceDirectory, Path home) {
         List<String> variables = new ArrayList<>();
         ObjectMapper mapper = Json.yaml().setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
         SimpleModule module = new SimpleModule();
@@ -97,12 +102,25 @@ final class InventoryExport {
         }
     }
 
-    String yaml() {
+    public String yaml() {
         return yaml;
     }
 
+    /** Writes the YAML to {@code target}; an existing file only with {@code force} (exit 2 otherwise). */
+    public void writeTo(Path target, boolean force) {
+        try {
+            if (Files.exists(target) && !force) {
+                throw SeedException.badInput(target + " already exists; choose another --out or add --force");
+            }
+            Files.writeString(target, yaml, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw SeedException.failed("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Variables the operator must export: secrets that were literal values in the Ansible file. */
-    List<String> variablesToExport() {
+    public List<String> variablesToExport() {
         return variablesToExport;
     }
 
