@@ -8,7 +8,6 @@ import io.seedbootstrap.preflight.PreflightReport;
 import io.seedbootstrap.preflight.PreflightTable;
 import io.seedbootstrap.ssh.RemoteHost;
 import io.seedbootstrap.ssh.SshOptions;
-import io.seedbootstrap.ssh.SshTarget;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.Json;
 import java.io.PrintWriter;
@@ -67,7 +66,7 @@ public final class PreflightCommand implements Callable<Integer> {
                 err.flush();
             }
         });
-        PreflightReport report = preflight.run(inventory, host -> RemoteHost.connect(SshTarget.of(host, inventory.ssh()), options));
+        PreflightReport report = preflight.run(inventory, host -> RemoteHost.open(host, inventory.ssh(), options));
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
             InventoryCommand.print(out, Json.json(), PreflightTable.toMap(report));
