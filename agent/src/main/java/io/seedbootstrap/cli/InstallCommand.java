@@ -32,7 +32,7 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
     @Option(names = "--dry-run", description = "Run the read-only checks for real, print every change it would make per host, change nothing.")
     boolean dryRun;
 
-    @Option(names = "--bundle", paramLabel = "DIR", description = "The offline bundle (default: the inventory's bundle.path).")
+    @Option(names = "--bundle", paramLabel = "DIR", description = "The offline bundle (default: the directory of the launcher seed-bootstrap.sh when run by it, else the inventory's bundle.path).")
     Path bundle;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
@@ -54,10 +54,7 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
     public Integer call() {
         LoadedInventory loaded = loadOrThrow();
         Inventory inventory = loaded.inventory();
-        Path bundleDir = bundle != null ? bundle : inventory.bundle() == null ? null : inventory.bundle().path();
-        if (bundleDir == null) {
-            throw SeedException.badInput(file + ": bundle.path is not set; give the bundle directory there or with --bundle DIR");
-        }
+        Path bundleDir = BundleDirectory.resolve(bundle, context.environment(), inventory, file).path();
         String pinned = inventory.bundle() == null ? null : inventory.bundle().signingKeyFingerprint();
         if (pinned == null) {
             throw SeedException.badInput(file + ": bundle.signingKeyFingerprint is not set; pin the fingerprint `bundle keygen` printed, "

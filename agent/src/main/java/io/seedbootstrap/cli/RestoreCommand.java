@@ -44,7 +44,7 @@ final class RestoreCommand extends BaseCommand {
     @Option(names = "--dry-run", description = "Run the read-only checks for real, print every change per host, change nothing.")
     boolean dryRun;
 
-    @Option(names = "--bundle", paramLabel = "DIR", description = "The offline bundle (default: the inventory's bundle.path).")
+    @Option(names = "--bundle", paramLabel = "DIR", description = "The offline bundle (default: the directory of the launcher seed-bootstrap.sh when run by it, else the inventory's bundle.path).")
     Path bundle;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Where to write the admin kubeconfig (0600).")
@@ -57,11 +57,12 @@ final class RestoreCommand extends BaseCommand {
     public Integer call() {
         LoadedInventory loaded = loadOrThrow(inventoryFile, inventoryOptions);
         Inventory inventory = loaded.inventory();
-        Path bundleDir = bundle != null ? bundle : inventory.bundle() == null ? null : inventory.bundle().path();
         String pinned = inventory.bundle() == null ? null : inventory.bundle().signingKeyFingerprint();
-        if (bundleDir == null || pinned == null) {
-            throw SeedException.badInput(inventoryFile + ": bundle.path and bundle.signingKeyFingerprint must be set (or --bundle DIR)");
+        if (pinned == null) {
+            throw SeedException.badInput(inventoryFile + ": bundle.signingKeyFingerprint must be set: pin the fingerprint `bundle keygen` "
+                    + "printed, so only bundles signed by that key are installed");
         }
+        Path bundleDir = BundleDirectory.resolve(bundle, context.environment(), inventory, inventoryFile).path();
         Secret secret = passphrase.get(context, false);
         // before anything else: the whole archive, so a bad one is refused before any host is touched
         DrArchive.Verified verified = DrArchive.verify(archive, secret);

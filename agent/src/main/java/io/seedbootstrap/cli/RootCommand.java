@@ -57,7 +57,7 @@ public final class RootCommand implements Runnable {
         // metadata, host output) cannot reach the terminal as escape sequences; nothing of ours writes control codes
         PrintWriter out = new PrintWriter(TerminalText.writer(rawOut), true);
         PrintWriter err = new PrintWriter(TerminalText.writer(rawErr), true);
-        CliContext context = new CliContext(environment, home, new InventoryLoader(environment, home));
+        CliContext context = new CliContext(environment, home, new InventoryLoader(environment, home, io.seedbootstrap.inventory.ThisMachine.detect()));
         CommandLine commandLine = new CommandLine(new RootCommand(context), new ContextFactory(context));
         commandLine.setOut(out);
         commandLine.setErr(err);

@@ -176,14 +176,17 @@ public final class Relay {
         AtomicLong operatorBytes = new AtomicLong();
         Map<String, Source> sources = new ConcurrentHashMap<>();
 
-        // The first receiver gets it from the operator (the uploader skips when it is there).
-        Peer first = receivers.get(0);
+        // The first receiver gets it from the operator (the uploader skips when it is there). When
+        // seed-bootstrap runs on one of the receivers (connection: local), that one is first: its
+        // copy is a local one off the bundle, and every other host gets the file from the hosts.
+        List<Peer> order = localFirst(receivers);
+        Peer first = order.get(0);
         UploadResult r0 = first.host().upload(base);
         operatorBytes.addAndGet(r0.bytesSent());
         sources.put(first.name(), r0.status() == UploadResult.Status.SKIPPED ? Source.ALREADY_THERE : Source.OPERATOR);
         String sha = sha256;
 
-        List<Peer> rest = receivers.subList(1, receivers.size());
+        List<Peer> rest = order.subList(1, order.size());
         Map<Peer, String> have = hosts.parallel(rest, Peer::name,
                 p -> Objects.requireNonNullElse(StagedFiles.parseHash(p.host().exec(StagedFiles.hashIfSize(target, size))), ""));
         List<Peer> holders = new ArrayList<>(List.of(first));
@@ -241,6 +244,14 @@ public final class Relay {
                 String.format(java.util.Locale.ROOT, "%.2f", result.operatorSends()),
                 result.resent().isEmpty() ? "" : ", re-sent directly to " + String.join(", ", result.resent()));
         return result;
+    }
+
+    /** The receivers with the local one (if any) moved to the front, the others in their order. */
+    static List<Peer> localFirst(List<Peer> receivers) {
+        List<Peer> ordered = new ArrayList<>(receivers.size());
+        receivers.stream().filter(p -> p.host().isLocal()).forEach(ordered::add);
+        receivers.stream().filter(p -> !p.host().isLocal()).forEach(ordered::add);
+        return ordered;
     }
 
     // --- one hop ---------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import io.seedbootstrap.bind.source.RawNode.RawMap;
 import io.seedbootstrap.bind.source.RawNode;
 import io.seedbootstrap.bind.source.YamlSource;
 import io.seedbootstrap.inventory.ansible.AnsibleInventoryConverter;
+import io.seedbootstrap.inventory.model.Connection;
+import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.support.Environment;
 import io.seedbootstrap.support.SeedException;
@@ -14,7 +16,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -28,10 +32,21 @@ public final class InventoryLoader {
 
     private final Environment environment;
     private final Path homeDirectory;
+    private final ThisMachine machine;
 
+    /** A loader that checks only what the inventory says of connections (tools, tests: no look at this machine). */
     public InventoryLoader(Environment environment, Path homeDirectory) {
+        this(environment, homeDirectory, null);
+    }
+
+    /**
+     * @param machine which addresses are this machine's, to find the host seed-bootstrap runs on
+     *                (docs/formats.md "Which host is local"); null to trust the connection fields alone
+     */
+    public InventoryLoader(Environment environment, Path homeDirectory, ThisMachine machine) {
         this.environment = environment;
         this.homeDirectory = homeDirectory;
+        this.machine = machine;
     }
 
     public LoadedInventory load(Path file, LoadOptions options) {
@@ -73,10 +88,27 @@ public final class InventoryLoader {
                     "\"" + inventory.apiVersion() + "\" is not a version this seed-bootstrap reads; use " + API_VERSION);
         }
         if (inventory.cluster() != null && inventory.hosts() != null) {
-            InventoryValidator.validate(inventory, binder.positions(), binder.explicitPaths(), diagnostics, display);
+            int local = InventoryValidator.validate(inventory, binder.positions(), binder.explicitPaths(), diagnostics, display, machine);
+            if (local >= 0 && !diagnostics.hasErrors()) {
+                Host host = inventory.hosts().get(local);
+                diagnostics.note(binder.positions().getOrDefault("hosts[" + local + "].address", Position.unknown(display)),
+                        "hosts[" + local + "].address", host.address() + " is this machine: " + host.name()
+                                + " is reached without SSH (connection: local); set connection: ssh to reach it over SSH");
+                inventory = withLocal(inventory, local);
+            }
         }
         return new LoadedInventory(file, format, diagnostics.hasErrors() ? null : inventory, diagnostics.sorted(), binder.positions(),
                 binder.explicitPaths());
+    }
+
+    /** The inventory with hosts[index] marked connection: local (found to be this machine by its address). */
+    private static Inventory withLocal(Inventory inv, int index) {
+        List<Host> hosts = new ArrayList<>(inv.hosts());
+        Host h = hosts.get(index);
+        hosts.set(index, new Host(h.name(), h.address(), Connection.LOCAL, h.role(), h.bootstrap(), h.nodeName(), h.nodeIp(),
+                h.labels(), h.taints(), h.ssh(), h.config()));
+        return new Inventory(inv.apiVersion(), inv.cluster(), inv.ssh(), inv.preflight(), inv.bundle(), inv.pki(), inv.rke2(),
+                inv.registries(), inv.apps(), inv.metallb(), List.copyOf(hosts));
     }
 
     /** Loads or throws one {@link SeedException} (exit 2) carrying every error. */

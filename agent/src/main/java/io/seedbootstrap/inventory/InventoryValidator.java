@@ -6,6 +6,7 @@ import io.seedbootstrap.bind.NetAddresses;
 import io.seedbootstrap.bind.source.Position;
 import io.seedbootstrap.inventory.model.Apps;
 import io.seedbootstrap.inventory.model.Cni;
+import io.seedbootstrap.inventory.model.Connection;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.HostSsh;
 import io.seedbootstrap.inventory.model.Inventory;
@@ -16,6 +17,7 @@ import io.seedbootstrap.inventory.model.Ssh;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,9 +55,13 @@ public final class InventoryValidator {
     private final Set<String> explicitPaths;
     private final Diagnostics diagnostics;
     private final Path fallbackFile;
+    private final ThisMachine machine;
+    /** The host found to be this machine by its address alone, or -1. */
+    private int autoLocal = -1;
 
     private InventoryValidator(Inventory inventory, Map<String, Position> positions, Set<String> explicitPaths,
-            Diagnostics diagnostics, Path file) {
+            Diagnostics diagnostics, Path file, ThisMachine machine) {
+        this.machine = machine;
         this.inventory = inventory;
         this.positions = positions;
         this.explicitPaths = explicitPaths;
@@ -69,7 +75,20 @@ public final class InventoryValidator {
      */
     public static void validate(Inventory inventory, Map<String, Position> positions, Set<String> explicitPaths,
             Diagnostics diagnostics, Path file) {
-        new InventoryValidator(inventory, positions, explicitPaths, diagnostics, file).run();
+        validate(inventory, positions, explicitPaths, diagnostics, file, null);
+    }
+
+    /**
+     * As above, also checking which host is this machine against {@code machine} (null: only the
+     * inventory's own connection fields).
+     *
+     * @return the index of the host that is local by its address alone (no connection field), or -1
+     */
+    public static int validate(Inventory inventory, Map<String, Position> positions, Set<String> explicitPaths,
+            Diagnostics diagnostics, Path file, ThisMachine machine) {
+        InventoryValidator validator = new InventoryValidator(inventory, positions, explicitPaths, diagnostics, file, machine);
+        validator.run();
+        return validator.autoLocal;
     }
 
     private void run() {
@@ -112,14 +131,47 @@ public final class InventoryValidator {
         }
     }
 
-    // The local transport (issue 17) is not in this version: refuse rather than reach a "local" host over SSH.
+    /**
+     * Which host is the machine seed-bootstrap runs on (docs/formats.md "Which host is local"):
+     * the one with {@code connection: local}, whose address must then be this machine's, or else
+     * the one whose address is an interface address of this machine (unless it says
+     * {@code connection: ssh}, or a jump host is in the way: addresses are then the far side's).
+     * Two hosts that are this machine are refused: which one to reach without SSH would be a guess.
+     * Without {@link #machine} (tests, tools) only the inventory's own word is checked.
+     */
     private void checkConnections() {
         List<Host> hosts = inventory.hosts();
+        boolean jump = inventory.ssh() != null && inventory.ssh().jumpHost() != null;
+        List<Integer> thisMachine = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
-            if (hosts.get(i).connection() == io.seedbootstrap.inventory.model.Connection.LOCAL) {
-                error("hosts[" + i + "].connection", "connection: local is not supported by this version; "
-                        + "remove it to reach " + hosts.get(i).name() + " over SSH");
+            Host host = hosts.get(i);
+            boolean local = host.connection() == Connection.LOCAL;
+            ThisMachine.Match match = machine == null || host.address() == null ? null : machine.match(host.address());
+            if (local && match == ThisMachine.Match.OTHER) {
+                error("hosts[" + i + "].connection", "connection: local says " + host.name() + " is the machine seed-bootstrap runs on, "
+                        + "but its address " + host.address() + " is not an address of this machine: run seed-bootstrap on "
+                        + host.name() + ", or remove connection: local to reach it over SSH");
+                continue;
             }
+            boolean explicit = explicitPaths.contains("hosts[" + i + "].connection");
+            if (local || (match == ThisMachine.Match.INTERFACE && !jump)) {
+                thisMachine.add(i);
+                if (!local && !explicit) {
+                    autoLocal = i;
+                }
+            }
+        }
+        if (thisMachine.size() > 1) {
+            int first = thisMachine.get(0);
+            for (int i : thisMachine.subList(1, thisMachine.size())) {
+                Host host = hosts.get(i);
+                String field = host.connection() == Connection.LOCAL ? "connection" : "address";
+                error("hosts[" + i + "]." + field, host.name() + " (" + host.address() + ") and hosts[" + first + "] ("
+                        + hosts.get(first).name() + ", " + hosts.get(first).address() + ") are both the machine seed-bootstrap runs on"
+                        + " (connection: local, or an address of this machine); only one host can be: fix the address,"
+                        + " or set connection: ssh on the one to reach over SSH");
+            }
+            autoLocal = -1;
         }
     }
 

@@ -3,6 +3,7 @@ package io.seedbootstrap.node;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.host.Relay;
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.inventory.model.Ssh;
 import io.seedbootstrap.ssh.RemoteHost;
 import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.ssh.SshTarget;
@@ -41,9 +42,12 @@ public final class SshNode implements Node {
         this.probes = new SshProbes(remote);
     }
 
-    /** Connects to {@code host} (host key verified, authenticated) and wraps the connection. */
-    public static SshNode connect(Host host, SshTarget target, SshOptions options, Supplier<Optional<HostFacts>> facts) {
-        return new SshNode(host, RemoteHost.connect(target, options), target.port(), facts);
+    /**
+     * Connects to {@code host} (over SSH: host key verified, authenticated; {@code connection:
+     * local}: local processes, see {@link RemoteHost#open}) and wraps the connection.
+     */
+    public static SshNode connect(Host host, Ssh ssh, SshOptions options, Supplier<Optional<HostFacts>> facts) {
+        return new SshNode(host, RemoteHost.open(host, ssh, options), SshTarget.of(host, ssh).port(), facts);
     }
 
     @Override

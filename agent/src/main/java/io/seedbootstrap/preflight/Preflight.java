@@ -38,7 +38,7 @@ import java.util.function.BiConsumer;
  * PreflightReport report = preflight.checkWithFailures(inventory, probes, facts, connectErrors);
  *
  * // standalone (PreflightIT): connects itself; unreachable hosts and refused logins become rows
- * PreflightReport report = preflight.run(inventory, host -> RemoteHost.connect(SshTarget.of(host, inventory.ssh()), options));
+ * PreflightReport report = preflight.run(inventory, host -> RemoteHost.open(host, inventory.ssh(), options));
  * }</pre>
  * {@code probes} and {@code facts} are keyed by inventory host name; a host missing from
  * {@code probes} is reported as not reachable, one missing from {@code facts} has its facts

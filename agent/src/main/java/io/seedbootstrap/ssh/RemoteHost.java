@@ -1,7 +1,8 @@
 package io.seedbootstrap.ssh;
 
 /**
- * One host reached over SSH. Phases talk to hosts only through this interface (tests give them
+ * One host reached over SSH, or the machine seed-bootstrap runs on reached by local processes
+ * ({@link LocalHost}, same guarantees). Phases talk to hosts only through this interface (tests give them
  * fakes). Commands run without a PTY, stdout and stderr read concurrently; a non-zero exit
  * raises {@link SshFailure} unless the command {@link RemoteCommand#allowFailure() allows it}.
  * Safe to use from several threads: channels are bounded by the host's maxSessions.
@@ -36,6 +37,14 @@ public interface RemoteHost extends AutoCloseable {
         throw new UnsupportedOperationException(name() + ": this RemoteHost cannot stream downloads");
     }
 
+    /**
+     * True for the machine seed-bootstrap runs on: its "uploads" are local copies, so the relay
+     * makes it the first holder of every file it receives (the bundle is read once, on it).
+     */
+    default boolean isLocal() {
+        return false;
+    }
+
     /** Uploads one local file (see {@link Upload} for the guarantees). */
     UploadResult upload(Upload upload);
 
@@ -45,5 +54,17 @@ public interface RemoteHost extends AutoCloseable {
     /** Connects, verifies the host key, authenticates. */
     static RemoteHost connect(SshTarget target, SshOptions options) {
         return SshRemoteHost.connect(target, options);
+    }
+
+    /**
+     * The one place a transport is chosen for an inventory host: the machine seed-bootstrap runs
+     * on ({@code connection: local}, set or recognised by its address when the inventory was
+     * loaded) is reached by local processes ({@link LocalHost}), every other host over SSH.
+     */
+    static RemoteHost open(io.seedbootstrap.inventory.model.Host host, io.seedbootstrap.inventory.model.Ssh ssh, SshOptions options) {
+        SshTarget target = SshTarget.of(host, ssh);
+        return host.connection() == io.seedbootstrap.inventory.model.Connection.LOCAL
+                ? LocalHost.of(target, options)
+                : connect(target, options);
     }
 }

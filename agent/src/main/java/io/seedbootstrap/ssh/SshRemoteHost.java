@@ -2,7 +2,6 @@ package io.seedbootstrap.ssh;
 
 import io.seedbootstrap.support.Redactor;
 import io.seedbootstrap.support.Secret;
-import io.seedbootstrap.support.ShellQuote;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +13,6 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -42,12 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@link RemoteHost} over sshj. One SSH connection (plus one to the jump host, if any). */
-final class SshRemoteHost implements RemoteHost {
+final class SshRemoteHost implements RemoteHost, CommandRunner {
     private static final Logger log = LoggerFactory.getLogger(SshRemoteHost.class);
     private static final int STDOUT_CAP = 64 << 20;
     private static final int STDERR_CAP = 1 << 20;
-
-    enum SudoMode { NOT_NEEDED, PASSWORDLESS, PASSWORD }
 
     private record Connection(SSHClient client, SSHClient jump) {
         boolean alive() {
@@ -67,7 +63,7 @@ final class SshRemoteHost implements RemoteHost {
     private final Uploader uploader;
     private final Object connectionLock = new Object();
     private Connection connection; // guarded by connectionLock
-    private volatile SudoMode sudoMode;
+    private volatile Sudo.Mode sudoMode;
     /** The host key verified at the last connect, {@code type base64} as in known_hosts. */
     private volatile String hostKey;
     private volatile boolean closed;
@@ -147,7 +143,8 @@ final class SshRemoteHost implements RemoteHost {
     // --- connection ------------------------------------------------------------------------
 
     /** Drops the current connection (if any) and opens a new one, verifying the host key again. */
-    void reconnect() {
+    @Override
+    public void reconnect() {
         synchronized (connectionLock) {
             if (closed) {
                 throw new IllegalStateException(target.name() + " is closed");
@@ -410,45 +407,27 @@ final class SshRemoteHost implements RemoteHost {
         return uploader.upload(upload);
     }
 
-    SudoMode sudoMode() {
-        SudoMode m = sudoMode;
+    Sudo.Mode sudoMode() {
+        Sudo.Mode m = sudoMode;
         if (m != null) {
             return m;
         }
         synchronized (this) {
-            if (sudoMode != null) {
-                return sudoMode;
+            if (sudoMode == null) {
+                sudoMode = Sudo.probe(target.name(), target.user(), target.isRoot(), target.sudoPassword(), this::run, redactor);
+                log.debug("{}: sudo mode {}", target.name(), sudoMode);
             }
-            if (target.isRoot()) {
-                sudoMode = SudoMode.NOT_NEEDED;
-            } else {
-                ExecResult probe = run(RemoteCommand.of("sudo", "-n", "true").allowFailure());
-                if (probe.ok()) {
-                    sudoMode = SudoMode.PASSWORDLESS;
-                } else if (target.sudoPassword() != null) {
-                    sudoMode = SudoMode.PASSWORD;
-                } else if (probe.stderr().contains("password is required")) {
-                    throw new SshFailure(SshFailure.Kind.SUDO, target.name() + ": sudo asks " + target.user()
-                            + " for a password: give it as ssh.sudoPassword: ${ENV_VAR} in the inventory"
-                            + " (or in this host's ssh section)");
-                } else {
-                    throw new SshFailure(SshFailure.Kind.SUDO, target.name() + ": " + target.user()
-                            + " cannot use sudo (`sudo -n true` exited " + probe.exitCode() + "): "
-                            + redactor.redact(probe.stderrTail(5)));
-                }
-            }
-            log.debug("{}: sudo mode {}", target.name(), sudoMode);
             return sudoMode;
         }
     }
 
-    private String token() {
-        byte[] b = new byte[12];
-        random.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+    @Override
+    public Duration commandTimeout() {
+        return target.commandTimeout();
     }
 
-    ExecResult run(RemoteCommand command) {
+    @Override
+    public ExecResult run(RemoteCommand command) {
         return run(command, null);
     }
 
@@ -457,21 +436,11 @@ final class SshRemoteHost implements RemoteHost {
      * {@code sink}, stdout is data: copied there as it arrives, neither kept nor redacted.
      */
     private ExecResult run(RemoteCommand command, OutputStream sink) {
-        SudoMode mode = command.root() ? sudoMode() : SudoMode.NOT_NEEDED;
-        String prompt = null;
-        String ready = null;
-        String wire;
-        switch (mode) {
-            case PASSWORDLESS -> wire = "sudo -n -- sh -c " + ShellQuote.quote(command.script());
-            case PASSWORD -> {
-                String t = token();
-                prompt = "[seed-bootstrap sudo " + t + "]";
-                ready = "seed-bootstrap-ready-" + t;
-                wire = "sudo -S -p " + ShellQuote.quote(prompt) + " -- sh -c "
-                        + ShellQuote.quote("printf '%s\\n' " + ready + " >&2; " + command.script());
-            }
-            default -> wire = command.script();
-        }
+        Sudo.Mode mode = command.root() ? sudoMode() : Sudo.Mode.NOT_NEEDED;
+        Sudo.Wire sudo = Sudo.wrap(mode, command.script(), random);
+        String prompt = sudo.prompt();
+        String ready = sudo.ready();
+        String wire = sudo.command();
         Duration timeout = command.timeout() != null ? command.timeout() : target.commandTimeout();
         String shown = redactor.redact(command.toString());
         long t0 = System.nanoTime();
@@ -521,8 +490,8 @@ final class SshRemoteHost implements RemoteHost {
                 if (!conn.alive()) {
                     throw disconnected(shown, null);
                 }
-                if (mode == SudoMode.PASSWORD) {
-                    stdinOpen = sudoHandshake(err, in, deadline, shown);
+                if (mode == Sudo.Mode.PASSWORD) {
+                    stdinOpen = Sudo.handshake(target.name(), target.user(), target.sudoPassword(), err, in, deadline, shown);
                 }
                 if (stdinOpen && command.stdin() != null) {
                     try {
@@ -588,42 +557,6 @@ final class SshRemoteHost implements RemoteHost {
             }
             closeQuietly(session);
             sessions.release();
-        }
-    }
-
-    /**
-     * sudo -S with our prompt marker: the password is written only after sudo printed the
-     * marker, and the command's own stdin only after the command announced itself, so the
-     * password can never end up in the command's data and data never in sudo's password read.
-     * Returns false when stdin was closed (wrong password: EOF ends sudo at once).
-     */
-    private boolean sudoHandshake(StderrWatcher err, OutputStream in, long deadline, String shown)
-            throws IOException, InterruptedException {
-        boolean sent = false;
-        while (true) {
-            StderrWatcher.Event e = err.next(deadline);
-            if (e == null) {
-                throw new SshFailure(SshFailure.Kind.TIMEOUT, target.name() + ": sudo did not start `" + shown
-                        + "` in time (no prompt, no start)");
-            }
-            switch (e) {
-                case READY:
-                    return true;
-                case EOF:
-                    return false; // sudo ended: the exit code and stderr tell why
-                case PROMPT:
-                    if (sent) {
-                        closeQuietly(in);
-                        throw new SshFailure(SshFailure.Kind.SUDO, target.name() + ": sudo refused the password "
-                                + target.sudoPassword() + " for " + target.user());
-                    }
-                    in.write((target.sudoPassword().reveal() + "\n").getBytes(StandardCharsets.UTF_8));
-                    in.flush();
-                    sent = true;
-                    break;
-                default:
-                    throw new IllegalStateException(e.toString());
-            }
         }
     }
 

@@ -33,10 +33,10 @@ final class Uploader {
     private static final long PROGRESS_EVERY = 4L << 20;
     private static final String HASH_FN = StagedFiles.HASH_FN;
 
-    private final SshRemoteHost host;
+    private final CommandRunner host;
     private final HashCache cache;
 
-    Uploader(SshRemoteHost host, HashCache cache) {
+    Uploader(CommandRunner host, HashCache cache) {
         this.host = host;
         this.cache = cache != null ? cache : HashCache.inMemory();
     }
@@ -202,7 +202,7 @@ final class Uploader {
         try {
             String script = StagedFiles.receiveScript(staged, offset > 0);
             // a transfer may take long; keepalive catches a dead link long before this
-            Duration limit = host.target().commandTimeout().plusSeconds(local.size() / 1_000_000);
+            Duration limit = host.commandTimeout().plusSeconds(local.size() / 1_000_000);
             RemoteCommand cmd = RemoteCommand.shell(script, "receive " + u.target() + " into " + staged
                     + (offset > 0 ? " from byte " + offset : "")).asRoot().timeout(limit)
                     .stdin(new FileBody(u, local, offset, digest, sent));

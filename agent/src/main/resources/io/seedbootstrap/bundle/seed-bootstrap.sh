@@ -7,7 +7,8 @@
 #
 # (always through sh: FAT32 keeps no exec bits). It checks the Java runtime archive and the jar
 # against the sha256 manifest.json lists for them, refusing on any mismatch, copies/unpacks them
-# once to a local cache directory, then runs `java -jar seed-bootstrap.jar ARGS...`.
+# once to a local cache directory, then runs `java -jar seed-bootstrap.jar ARGS...` with this
+# bundle as the default bundle (SEED_BOOTSTRAP_BUNDLE): `sh .../seed-bootstrap.sh install inventory.yaml`.
 # Cache: $SEED_BOOTSTRAP_CACHE, else ${XDG_CACHE_HOME:-$HOME/.cache}/seed-bootstrap.
 # Needs: sh, awk, cat, gzip, tar, sha256sum, mktemp, uname, mkdir, mv, rm (every Linux base system).
 set -eu
@@ -117,4 +118,9 @@ if [ -z "$jar_sha" ] || [ ! -f "$jar" ]; then
     trap - EXIT INT TERM
 fi
 
-exec "$runtime/bin/java" -jar "$jar" "$@"
+# The bundle to install from is this one unless --bundle says otherwise (cli/BundleDirectory).
+# Nothing is written beside the launcher: the stick may be mounted read-only. A JVM crash report
+# would go to the working directory, which may be the stick: it goes to the temporary directory.
+SEED_BOOTSTRAP_BUNDLE=$bundle
+export SEED_BOOTSTRAP_BUNDLE
+exec "$runtime/bin/java" "-XX:ErrorFile=${TMPDIR:-/tmp}/seed-bootstrap-hs_err_%p.log" -jar "$jar" "$@"

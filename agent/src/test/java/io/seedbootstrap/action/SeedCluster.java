@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.seedbootstrap.bundle.BundleBuilder;
+import io.seedbootstrap.bundle.LocalMirror;
+import io.seedbootstrap.bundle.Progress;
 import io.seedbootstrap.bundle.TestBundles;
 import io.seedbootstrap.cli.CommandRunner;
 import io.seedbootstrap.pki.signing.BundleSigningKey;
@@ -62,6 +65,7 @@ public final class SeedCluster implements BeforeAllCallback, BeforeEachCallback,
     private final int servers;
     private final int agents;
     private final int bundlePadding;
+    private final boolean withRuntime;
     private TestMachines machines;
     private Path work;
     private Path bundle;
@@ -72,6 +76,7 @@ public final class SeedCluster implements BeforeAllCallback, BeforeEachCallback,
         this.servers = builder.servers;
         this.agents = builder.agents;
         this.bundlePadding = builder.bundlePadding;
+        this.withRuntime = builder.withRuntime;
         this.machines = TestMachines.builder().count(servers + agents).build();
     }
 
@@ -273,7 +278,15 @@ public final class SeedCluster implements BeforeAllCallback, BeforeEachCallback,
         }
         Path mirror = TestBundles.mirror(work, artifacts);
         BundleSigningKey key = BundleSigningKey.generate();
-        TestBundles.build(work, mirror, key, 4294967295L);
+        if (withRuntime) {
+            // as bundle create --with-runtime: the jar mvn package built, a jlink-ed runtime, the launcher
+            Path jar = Path.of("target/seed-bootstrap.jar").toAbsolutePath();
+            new BundleBuilder(Progress.none()).build(new BundleBuilder.Request(TestBundles.loadBom(work, TestBundles.bom()),
+                    new LocalMirror(mirror), work.resolve("bundle"), key, 4294967295L, TestBundles.BUILD_TIME, "seed-bootstrap test",
+                    new BundleBuilder.WithRuntime(jar, "test")));
+        } else {
+            TestBundles.build(work, mirror, key, 4294967295L);
+        }
         Path split = Files.createDirectories(work.resolve("split"));
         // parts of 16 KiB for the small files; a padded archive would need more parts than a bundle allows
         TestBundles.build(split, mirror, key, bundlePadding > 0 ? 64L << 20 : 16384);
@@ -453,8 +466,15 @@ public final class SeedCluster implements BeforeAllCallback, BeforeEachCallback,
         private int servers = 1;
         private int agents;
         private int bundlePadding;
+        private boolean withRuntime;
 
         private Builder() {}
+
+        /** The bundle also carries seed-bootstrap: its jar, a Java runtime and the launcher (bundle create --with-runtime). */
+        public Builder withRuntime() {
+            this.withRuntime = true;
+            return this;
+        }
 
         /** Machines {@code vm1..vmN} in the role server (default 1). */
         public Builder servers(int count) {

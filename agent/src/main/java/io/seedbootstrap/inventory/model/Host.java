@@ -12,7 +12,8 @@ public record Host(
         @Doc("Host name in this inventory; also the Kubernetes node name unless nodeName is set.") @Required @Format(TextFormat.DNS_LABEL) String name,
         @Doc("Address the operator's machine reaches over SSH.") @Required @Format(TextFormat.HOST) String address,
         @Doc("ssh (default) or local: local is the machine seed-bootstrap runs on, reached without SSH "
-                + "(Ansible's ansible_connection=local). At most one host is local.") @Default("ssh") Connection connection,
+                + "(Ansible's ansible_connection=local). A host whose address is this machine's is local unless it says ssh. "
+                + "At most one host is local.") @Default("ssh") Connection connection,
         @Doc("server (control plane + etcd) or agent (worker).") @Required Role role,
         @Doc("Marks the one server that starts the cluster. Required on one server when there are several; "
                 + "never inferred from order, so reordering hosts cannot move the cluster's origin.") @Default("false") boolean bootstrap,

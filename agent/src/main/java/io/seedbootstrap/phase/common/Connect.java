@@ -7,11 +7,10 @@ import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.RunState;
 import io.seedbootstrap.ssh.SshOptions;
-import io.seedbootstrap.ssh.SshTarget;
 import java.util.List;
 
 /**
- * Opens one verified SSH connection per host, all at once. Every host is tried; the ones that
+ * Opens one verified SSH connection per host (the local host: local processes), all at once. Every host is tried; the ones that
  * cannot be reached or refuse us are reported together, and nothing later runs on any host.
  */
 public final class Connect implements Phase {
@@ -52,10 +51,8 @@ public final class Connect implements Phase {
     }
 
     private static Connector sshConnector(SshOptions options) {
-        return (host, context) -> {
-            SshTarget target = SshTarget.of(host, context.inventory().ssh());
-            return SshNode.connect(host, target, options, () -> context.state().find(host.name(), GatherFacts.FACTS));
-        };
+        return (host, context) -> SshNode.connect(host, context.inventory().ssh(), options,
+                () -> context.state().find(host.name(), GatherFacts.FACTS));
     }
 
     @Override

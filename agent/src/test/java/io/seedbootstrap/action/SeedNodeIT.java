@@ -1,0 +1,213 @@
+package io.seedbootstrap.action;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.seedbootstrap.support.ShellQuote;
+import io.seedbootstrap.testvm.ExecResult;
+import io.seedbootstrap.testvm.TestMachine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.testcontainers.utility.MountableFile;
+
+/**
+ * The air-gapped flow on the seed node itself (issue 17): a bundle made with --with-runtime is
+ * mounted read-only inside vm1 (a bind mount remounted {@code ro}, standing in for the USB stick;
+ * the test machines run with CAP_SYS_ADMIN, so {@code mount} works in them), and the admin user
+ * (sudo, no Java on the machine) runs {@code sh /media/usb/seed-bundle/seed-bootstrap.sh install
+ * inventory.yaml}: vm1 is the local host (connection: local; its sshd is stopped during the run,
+ * so nothing can reach it over SSH), vm2 and vm3 are reached over SSH with a key and known_hosts
+ * placed on vm1. The RKE2 contract double stands in for RKE2 (a test double, not RKE2).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SeedNodeIT {
+    /** The core image archive padded to 96 MiB, so an upload can be interrupted. */
+    @RegisterExtension
+    static final SeedCluster cluster = SeedCluster.builder().servers(1).agents(2).bundlePadding(96 << 20).withRuntime().build();
+
+    private static final String STICK = "/media/usb/seed-bundle";
+    private static final String SITE = "/home/admin/site";
+    private static final String LAUNCHER = "sh " + STICK + "/seed-bootstrap.sh";
+
+    private static TestMachine vm1() {
+        return cluster.get(0);
+    }
+
+    @BeforeAll
+    static void plugTheStickIntoVm1() throws Exception {
+        if (!cluster.ready()) {
+            return;
+        }
+        TestMachine vm1 = vm1();
+        assertFalse(vm1.sh("command -v java").ok(), "the seed node must have no Java: the stick brings it");
+        vm1.container().copyFileToContainer(MountableFile.forHostPath(cluster.bundle()), "/srv/stick/seed-bundle");
+        vm1.sh("mkdir -p " + STICK + " && mount --bind /srv/stick/seed-bundle " + STICK
+                + " && mount -o remount,bind,ro " + STICK).orThrow("read-only bind mount of the bundle");
+        assertFalse(vm1.sh("touch " + STICK + "/probe").ok(), "the stick must be read-only");
+        // the site folder: the PKI, the SSH key and known_hosts for vm2/vm3, the inventories
+        vm1.container().copyFileToContainer(MountableFile.forHostPath(cluster.pki()), SITE + "/pki");
+        vm1.container().copyFileToContainer(MountableFile.forHostPath(cluster.privateKey()), SITE + "/id_ed25519");
+        vm1.container().copyFileToContainer(MountableFile.forHostPath(cluster.knownHosts()), SITE + "/known_hosts");
+        TestMachine vm2 = cluster.get(1);
+        TestMachine vm3 = cluster.get(2);
+        String ssh = "ssh: {user: admin, identityFile: " + SITE + "/id_ed25519, knownHosts: " + SITE + "/known_hosts}\n";
+        write("inventory.yaml", head("seed-node-it") + ssh + String.join("\n",
+                "hosts:",
+                "  - {name: " + vm1.name() + ", address: " + vm1.ip() + ", role: server, bootstrap: true, connection: local}",
+                "  - {name: " + vm2.name() + ", address: " + vm2.ip() + ", role: agent}",
+                "  - {name: " + vm3.name() + ", address: " + vm3.ip() + ", role: agent}", ""));
+        write("two-local.yaml", head("seed-node-it") + ssh + String.join("\n",
+                "hosts:",
+                "  - {name: " + vm1.name() + ", address: " + vm1.ip() + ", role: server, bootstrap: true}",
+                "  - {name: loop, address: 127.0.0.1, role: agent, connection: local}", ""));
+        write("local-elsewhere.yaml", head("seed-node-it") + ssh + String.join("\n",
+                "hosts:",
+                "  - {name: " + vm2.name() + ", address: " + vm2.ip() + ", role: server, connection: local}", ""));
+        vm1.sh("chown -R admin:admin " + SITE + " && chmod -R go-rwx " + SITE).orThrow("site folder for admin");
+    }
+
+    private static String head(String name) {
+        return String.join("\n",
+                "cluster: {name: " + name + ", rke2Version: " + SeedCluster.RKE2_VERSION + ", cni: canal}",
+                "bundle: {signingKeyFingerprint: \"" + cluster.signingKey().fingerprint() + "\"}",
+                "pki: {dir: ./pki, rsaKeyBits: 2048}",
+                "apps: {rancher: {enabled: false}, argocd: {enabled: false}}", "");
+    }
+
+    private static void write(String name, String text) throws Exception {
+        Path local = cluster.work().resolve("seed-node-" + name);
+        Files.writeString(local, text);
+        vm1().container().copyFileToContainer(MountableFile.forHostPath(local), SITE + "/" + name);
+    }
+
+    /** The launcher on vm1, as admin in a login shell, in the site folder; stdout and stderr together. */
+    private static ExecResult asAdmin(String command) {
+        return vm1().sh("su - admin -c " + ShellQuote.quote("cd " + SITE + " && { " + command + "; } 2>&1"));
+    }
+
+    private static void assertNothingTouched(String after) {
+        for (TestMachine m : cluster.machines()) {
+            assertFalse(m.sh("test -e /var/lib/seed-bootstrap").ok(), after + ": " + m.name() + " was touched");
+            assertFalse(m.sh("test -e /usr/local/bin/rke2").ok(), after + ": " + m.name() + " was touched");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void badInputIsRefusedWithExit2BeforeAnyHostIsTouched() {
+        ExecResult two = asAdmin(LAUNCHER + " install two-local.yaml; echo \"exit=$?\"");
+        // the first run of the launcher: the stick's runtime is checked and unpacked on the node, not on the stick
+        assertTrue(two.stdout().contains("seed-bootstrap.sh: checking and unpacking the Java runtime into /home/admin/.cache/seed-bootstrap/"),
+                two.stdout());
+        assertTrue(two.stdout().contains("exit=2"), two.stdout());
+        assertTrue(two.stdout().contains("two-local.yaml:8:") && two.stdout().contains("hosts[1].connection: loop (127.0.0.1) and hosts[0] ("
+                + vm1().name() + ", " + vm1().ip() + ") are both the machine seed-bootstrap runs on"), two.stdout());
+
+        ExecResult elsewhere = asAdmin(LAUNCHER + " install local-elsewhere.yaml; echo \"exit=$?\"");
+        assertTrue(elsewhere.stdout().contains("exit=2"), elsewhere.stdout());
+        assertTrue(elsewhere.stdout().contains("local-elsewhere.yaml:7:") && elsewhere.stdout().contains("hosts[0].connection: connection: local says "
+                + cluster.get(1).name() + " is the machine seed-bootstrap runs on, but its address " + cluster.get(1).ip()
+                + " is not an address of this machine"), elsewhere.stdout());
+
+        ExecResult notBundle = asAdmin(LAUNCHER + " install inventory.yaml --bundle " + SITE + "; echo \"exit=$?\"");
+        assertTrue(notBundle.stdout().contains("exit=2"), notBundle.stdout());
+        assertTrue(notBundle.stdout().contains(SITE + " (--bundle) is not a seed-bootstrap bundle: it holds no manifest.json"), notBundle.stdout());
+
+        // the launcher copied off its bundle: it refuses before running anything
+        asAdmin("mkdir -p elsewhere && cat " + STICK + "/seed-bootstrap.sh > elsewhere/seed-bootstrap.sh").orThrow("copy the launcher");
+        ExecResult stray = asAdmin("sh elsewhere/seed-bootstrap.sh install inventory.yaml; echo \"exit=$?\"");
+        assertTrue(stray.stdout().contains("exit=2") && stray.stdout().contains("manifest.json is missing"), stray.stdout());
+
+        assertNothingTouched("refused input");
+    }
+
+    @Test
+    @Order(2)
+    void theLauncherOnTheSeedNodeInstallsThreeNodesFromAReadOnlyStickAndConverges() throws Exception {
+        List<String> stickBefore = stickListing();
+        // nothing may reach vm1 over SSH: it is the local host
+        vm1().sh("systemctl stop ssh.socket ssh.service 2>/dev/null; ! systemctl is-active -q ssh.service").orThrow("stop vm1's sshd");
+        ExecResult install;
+        try {
+            // --verbose: the transports' own lines (each command, each upload) go to stderr too
+            install = asAdmin(LAUNCHER + " --verbose install inventory.yaml; echo \"exit=$?\"");
+        } finally {
+            vm1().sh("systemctl start ssh.service").orThrow("start vm1's sshd again");
+        }
+        assertTrue(install.stdout().contains("exit=0"), install.stdout());
+        assertFalse(install.stdout().contains("checking and unpacking"), "the runtime unpacked by the first run is used again");
+        assertThreeReadyNodes();
+        // the stick's files were read once: the node made the first copy and relayed it to the others
+        long size = Files.size(cluster.bundle().resolve("rke2/rke2.linux-amd64.tar.gz"));
+        String log = runLogs();
+        assertTrue(log.contains("/var/lib/seed-bootstrap/artifacts/rke2/rke2.linux-amd64.tar.gz: operator sent " + size + " bytes for 3 hosts"),
+                log);
+        assertTrue(install.stdout().contains(vm1().name() + ": run locally "), "vm1 was not reached by the local transport");
+        assertTrue(install.stdout().contains("relay /var/lib/seed-bootstrap/artifacts/rke2/rke2.linux-amd64.tar.gz: 3 host(s), 2 relayed in 2 round(s), "
+                + "operator sent " + size + " bytes (1.00x the file)"), "the tarball was not read once and relayed");
+        // nothing written to the stick (it is read-only, and its files are as they were)
+        assertEquals(stickBefore, stickListing());
+
+        ExecResult again = asAdmin(LAUNCHER + " install inventory.yaml; echo \"exit=$?\"");
+        assertTrue(again.stdout().contains("exit=0") && again.stdout().contains("0 change(s) made"), again.stdout());
+    }
+
+    @Test
+    @Order(3)
+    void killedMidUploadThenReRunResumesAndConverges() throws Exception {
+        for (TestMachine m : cluster.machines()) {
+            m.sh("systemctl stop rke2-server rke2-agent 2>/dev/null; if [ -x /usr/local/bin/rke2-uninstall.sh ]; then "
+                    + "/usr/local/bin/rke2-uninstall.sh >/dev/null 2>&1; fi; rm -rf /var/lib/seed-bootstrap /etc/rancher /var/lib/rancher; "
+                    + "systemctl daemon-reload").orThrow("reset " + m.name());
+        }
+        // the launcher in the background (it execs java: the pid is seed-bootstrap's), and a watcher
+        // on vm1 that kills it with -9 once the local copy of the padded archive is partly staged
+        asAdmin("rm -f run.pid; nohup " + LAUNCHER + " install inventory.yaml > killed-run.out 2>&1 & echo $! > run.pid").orThrow("start");
+        ExecResult watch = vm1().sh(String.join("\n",
+                "pid=$(cat " + SITE + "/run.pid)",
+                "end=$(( $(date +%s) + 300 ))",
+                "while kill -0 \"$pid\" 2>/dev/null && [ \"$(date +%s)\" -lt \"$end\" ]; do",
+                "  s=$(stat -c %s /var/lib/seed-bootstrap/staging/*.part 2>/dev/null | sort -n | tail -n1)",
+                "  if [ \"${s:-0}\" -ge 4194304 ]; then kill -9 \"$pid\"; echo \"killed at $s\"; exit 0; fi",
+                "done",
+                "echo 'the upload was never seen staged'; cat " + SITE + "/killed-run.out; exit 1"));
+        assertTrue(watch.ok(), watch.stdout());
+        String left = vm1().sh("sleep 1; stat -c %s /var/lib/seed-bootstrap/staging/*.part | sort -n | tail -n1").stdout().strip();
+        assertTrue(!left.isEmpty() && Long.parseLong(left) < (96L << 20) + (1 << 20), "a partial upload stays staged: " + left);
+
+        ExecResult rerun = asAdmin(LAUNCHER + " --verbose install inventory.yaml; echo \"exit=$?\"");
+        assertTrue(rerun.stdout().contains("exit=0"), rerun.stdout());
+        assertTrue(rerun.stdout().contains("took over the lock of an earlier run"), rerun.stdout());
+        assertTrue(rerun.stdout().contains(vm1().name() + ": resuming "), "the staged copy was not resumed");
+        assertEquals("", vm1().sh("ls /var/lib/seed-bootstrap/staging").stdout().strip());
+        assertThreeReadyNodes();
+        ExecResult again = asAdmin(LAUNCHER + " install inventory.yaml; echo \"exit=$?\"");
+        assertTrue(again.stdout().contains("exit=0") && again.stdout().contains("0 change(s) made"), again.stdout());
+    }
+
+    private static void assertThreeReadyNodes() {
+        String nodes = vm1().sh(SeedCluster.KUBECTL + "get nodes --no-headers").orThrow("kubectl get nodes").stdout();
+        for (TestMachine m : cluster.machines()) {
+            assertTrue(nodes.lines().anyMatch(l -> l.startsWith(m.name() + " ") && l.contains(" Ready")), nodes);
+        }
+        assertTrue(vm1().sh("test -s " + SITE + "/seed-node-it.kubeconfig").ok(), "no kubeconfig beside the inventory");
+    }
+
+    /** Every file on the stick with its sha256, read from the directory under the read-only mount. */
+    private static List<String> stickListing() {
+        return vm1().sh("cd /srv/stick/seed-bundle && find . -type f -exec sha256sum {} + | sort").orThrow("list the stick").stdout()
+                .lines().toList();
+    }
+
+    private static String runLogs() {
+        return vm1().sh("cat /home/admin/.local/state/seed-bootstrap/logs/*.log").orThrow("read the run logs").stdout();
+    }
+}
