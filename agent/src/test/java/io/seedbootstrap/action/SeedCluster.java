@@ -243,6 +243,11 @@ public final class SeedCluster implements BeforeAllCallback, BeforeEachCallback,
         return doubleRecords(server, "/registry/double/cluster-resets/");
     }
 
+    /** Every start of a server the double recorded (node, version, time), read with etcdctl on {@code server}. */
+    public static List<DoubleRecord> serverStarts(TestMachine server) throws IOException {
+        return doubleRecords(server, "/registry/double/starts/");
+    }
+
     /** The etcd members as {@code etcdctl member list -w json} shows them. */
     public static JsonNode etcdMembers(TestMachine server) throws IOException {
         return new ObjectMapper().readTree(server.sh(ETCDCTL + " member list -w json").orThrow("etcd members").stdout()).path("members");
