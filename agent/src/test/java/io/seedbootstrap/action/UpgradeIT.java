@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.seedbootstrap.bundle.TestBundles;
 import io.seedbootstrap.cli.CommandRunner;
 import io.seedbootstrap.testvm.TestMachine;
 import java.nio.file.Files;
@@ -32,22 +31,13 @@ class UpgradeIT {
     @RegisterExtension
     static final SeedCluster cluster = SeedCluster.builder().servers(3).agents(2).build();
 
-    private static Path bundleOf(String version) throws Exception {
-        Path dir = Files.createDirectories(cluster.work().resolve("release-" + version));
-        Path mirror = TestBundles.mirror(dir, TestBundles.rke2Artifacts(dir, version));
-        TestBundles.build(dir, mirror, cluster.signingKey(), 4294967295L, TestBundles.bom().replace(OLD, version));
-        return dir.resolve("bundle");
-    }
-
-    private static Path inventoryAt(Path inventory, String version) throws Exception {
-        Path file = inventory.resolveSibling(inventory.getFileName().toString().replace(".yaml", "-" + version.replace('+', '-') + ".yaml"));
-        Files.writeString(file, Files.readString(inventory).replace("rke2Version: " + OLD, "rke2Version: " + version));
-        return file;
-    }
-
-    private static List<String> kubeletVersions(TestMachine server) {
-        return server.sh(SeedCluster.KUBECTL + "get nodes -o jsonpath='{range .items[*]}{.metadata.name}={.status.nodeInfo.kubeletVersion}{\"\\n\"}{end}'")
-                .orThrow("kubectl get nodes").stdout().lines().sorted().toList();
+    /** {@code node=kubeletVersion} of every Node, sorted, as the cluster sees them from {@code server}. */
+    static List<String> kubeletVersions(TestMachine server) throws Exception {
+        JsonNode nodes = new ObjectMapper().readTree(server.sh(SeedCluster.KUBECTL + "get nodes -o json").orThrow("kubectl get nodes").stdout());
+        List<String> versions = new ArrayList<>();
+        nodes.path("items").forEach(n -> versions.add(n.path("metadata").path("name").asText() + "="
+                + n.path("status").path("nodeInfo").path("kubeletVersion").asText()));
+        return versions.stream().sorted().toList();
     }
 
     @Test
@@ -59,8 +49,8 @@ class UpgradeIT {
         for (int i = 1; i <= 3; i++) {
             s1.sh(ETCDCTL + " put /seed-it/upgrade/key" + i + " value" + i).orThrow("etcdctl put");
         }
-        Path bundle = bundleOf(NEW);
-        Path inventory = inventoryAt(installed, NEW);
+        Path bundle = cluster.bundleOf(NEW);
+        Path inventory = SeedCluster.atVersion(installed, NEW);
         List<String> before = kubeletVersions(s1);
         assertEquals(5, before.size(), before.toString());
         assertTrue(before.stream().allMatch(l -> l.endsWith("=" + OLD)), before.toString());
