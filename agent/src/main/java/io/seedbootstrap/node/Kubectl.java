@@ -57,4 +57,24 @@ public interface Kubectl {
     default boolean ready(String nodeName) {
         return nodes().orElse(List.of()).stream().anyMatch(n -> n.name().equals(nodeName) && n.ready());
     }
+
+    /** Whether kube-apiserver reaches a healthy etcd ({@code get --raw /readyz/etcd} answers ok, contract A.11); false when it does not answer. */
+    boolean etcdHealthy();
+
+    /** Marks a node unschedulable ({@code kubectl cordon}). */
+    void cordon(String nodeName);
+
+    /**
+     * Evicts a node's pods ({@code kubectl drain --ignore-daemonsets --delete-emptydir-data});
+     * gives up after {@code timeout}, when a PodDisruptionBudget holds a pod back.
+     */
+    void drain(String nodeName, java.time.Duration timeout);
+
+    /** Makes a node schedulable again ({@code kubectl uncordon}). */
+    void uncordon(String nodeName);
+
+    /** Whether the node is cordoned ({@code spec.unschedulable}); false for a node the cluster does not have. */
+    default boolean cordoned(String nodeName) {
+        return get("node", null, nodeName).map(n -> n.path("spec").path("unschedulable").asBoolean(false)).orElse(false);
+    }
 }

@@ -111,4 +111,34 @@ final class SshKubectl implements Kubectl {
             return Optional.empty();
         }
     }
+
+    @Override
+    public boolean etcdHealthy() {
+        // contract A.11: the API server's own etcd check
+        ExecResult result = run("get --raw /readyz/etcd", "kubectl get --raw /readyz/etcd", null, Duration.ofSeconds(30));
+        return result.ok() && result.stdout().strip().equals("ok");
+    }
+
+    @Override
+    public void cordon(String nodeName) {
+        nodeCommand("cordon " + quote(nodeName), "kubectl cordon " + nodeName, TIMEOUT);
+    }
+
+    @Override
+    public void drain(String nodeName, Duration timeout) {
+        nodeCommand("drain " + quote(nodeName) + " --ignore-daemonsets --delete-emptydir-data --timeout=" + timeout.toSeconds() + "s",
+                "kubectl drain " + nodeName, timeout.plus(TIMEOUT));
+    }
+
+    @Override
+    public void uncordon(String nodeName) {
+        nodeCommand("uncordon " + quote(nodeName), "kubectl uncordon " + nodeName, TIMEOUT);
+    }
+
+    private void nodeCommand(String quotedArgs, String display, Duration timeout) {
+        ExecResult result = run(quotedArgs, display, null, timeout);
+        if (!result.ok()) {
+            throw new SeedException(ExitCode.FAILED, host.name() + ": " + display + " failed: " + result.stderrTail(5).strip());
+        }
+    }
 }

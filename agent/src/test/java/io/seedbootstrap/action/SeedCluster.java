@@ -251,6 +251,30 @@ public final class SeedCluster implements BeforeAllCallback, BeforeEachCallback,
         return doubleRecords(server, "/registry/double/cluster-resets/");
     }
 
+    /**
+     * A bundle of another release of the double ({@code make-artifacts.sh --version}), signed with
+     * this cluster's key, the same bill of materials otherwise: what an upgrade (or an install at
+     * an older version) is given.
+     */
+    public Path bundleOf(String version) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("release-" + version));
+        Path mirror = TestBundles.mirror(dir, TestBundles.rke2Artifacts(dir, version));
+        TestBundles.build(dir, mirror, signingKey, 4294967295L, TestBundles.bom().replace(RKE2_VERSION, version));
+        return dir.resolve("bundle");
+    }
+
+    /** A copy of {@code inventory} whose cluster.rke2Version is {@code version}. */
+    public static Path atVersion(Path inventory, String version) throws IOException {
+        Path file = inventory.resolveSibling(inventory.getFileName().toString().replace(".yaml", "-" + version.replace('+', '-') + ".yaml"));
+        Files.writeString(file, Files.readString(inventory).replace("rke2Version: " + RKE2_VERSION, "rke2Version: " + version));
+        return file;
+    }
+
+    /** Every start of a server the double recorded (node, version, time), read with etcdctl on {@code server}. */
+    public static List<DoubleRecord> serverStarts(TestMachine server) throws IOException {
+        return doubleRecords(server, "/registry/double/starts/");
+    }
+
     /** The etcd members as {@code etcdctl member list -w json} shows them. */
     public static JsonNode etcdMembers(TestMachine server) throws IOException {
         return new ObjectMapper().readTree(server.sh(ETCDCTL + " member list -w json").orThrow("etcd members").stdout()).path("members");

@@ -123,8 +123,10 @@ class BundleBuilderTest {
         ManifestFile tarball = manifest.file("rke2/rke2.linux-amd64.tar.gz").orElseThrow();
         long size = Files.size(mirror.resolve("rke2.linux-amd64.tar.gz"));
         assertEquals((size + splitSize - 1) / splitSize, tarball.parts().size());
-        assertEquals(List.of("rke2/rke2.linux-amd64.tar.gz.part000", "rke2/rke2.linux-amd64.tar.gz.part001",
-                "rke2/rke2.linux-amd64.tar.gz.part002"), tarball.parts().stream().map(ManifestFile.FilePart::path).toList());
+        // the double's tarball is a few 16 KiB parts (how many follows its size), named in order
+        assertTrue(tarball.parts().size() >= 3, tarball.parts().toString());
+        assertEquals(java.util.stream.IntStream.range(0, tarball.parts().size()).mapToObj(i -> String.format("rke2/rke2.linux-amd64.tar.gz.part%03d", i))
+                .toList(), tarball.parts().stream().map(ManifestFile.FilePart::path).toList());
         assertFalse(Files.exists(bundle.resolve("rke2/rke2.linux-amd64.tar.gz")), "only the parts are stored");
         assertEquals(TestBundles.sha256(mirror.resolve("rke2.linux-amd64.tar.gz")), tarball.sha256());
 

@@ -54,10 +54,15 @@ public final class TestBundles {
      * without ../shared is it the double's stand-in (test-vms/rke2-double/README.md).
      */
     public static Path rke2Artifacts(Path dir) throws Exception {
+        return rke2Artifacts(dir, "v1.35.7+rke2r1");
+    }
+
+    /** The double's artifacts of another release ({@code make-artifacts.sh --version}), e.g. for an upgrade. */
+    public static Path rke2Artifacts(Path dir, String version) throws Exception {
         Path out = dir.resolve("rke2-artifacts");
         Files.createDirectories(out);
         Process process = new ProcessBuilder("bash", Path.of("../test-vms/rke2-double/make-artifacts.sh").toAbsolutePath().toString(),
-                out.toString()).redirectErrorStream(true).start();
+                out.toString(), "--version", version).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.waitFor(), "make-artifacts.sh failed: " + output);
         Optional<Path> upstream = upstreamInstallScript();

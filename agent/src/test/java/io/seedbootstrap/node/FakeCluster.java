@@ -36,9 +36,20 @@ import java.util.Optional;
  * Every change is also written to {@link #events()}, in order, for tests that check an order.
  */
 public final class FakeCluster {
+    /** The version a node runs unless a test says otherwise. */
+    public static final String DEFAULT_VERSION = "v1.35.7+rke2r1";
+
     private final Map<String, ObjectNode> objects = new LinkedHashMap<>();
     private final Map<String, Boolean> nodes = new LinkedHashMap<>();
     private final Map<String, Boolean> servers = new LinkedHashMap<>();
+    /** The RKE2 version each node's kubelet reports (contract A.11: the Node's kubeletVersion). */
+    private final Map<String, String> versions = new LinkedHashMap<>();
+    /** Nodes that stay NotReady whatever happens (an unhealthy node). */
+    private final java.util.Set<String> unhealthy = new java.util.LinkedHashSet<>();
+    private final java.util.Set<String> cordoned = new java.util.LinkedHashSet<>();
+    /** The version install.sh installs from the artifacts on the hosts. */
+    private String release = DEFAULT_VERSION;
+    private boolean etcdHealthy = true;
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
     /** Jobs running: job key to the key of the release Secret it is making. */
     private final Map<String, String> running = new LinkedHashMap<>();
@@ -74,6 +85,11 @@ public final class FakeCluster {
 
     /** A unit started: empty when the node registers (joining), else why the start failed. */
     synchronized Optional<String> start(String nodeName, boolean server, boolean first) {
+        return start(nodeName, server, first, DEFAULT_VERSION);
+    }
+
+    /** A unit of RKE2 {@code version} started. */
+    synchronized Optional<String> start(String nodeName, boolean server, boolean first, String version) {
         if (!first && !up()) {
             return Optional.of("failed to contact server: connection refused");
         }
@@ -82,6 +98,7 @@ public final class FakeCluster {
             return Optional.of("etcdserver: too many learner members in cluster");
         }
         nodes.put(nodeName, false);
+        versions.put(nodeName, version);
         if (server) {
             servers.put(nodeName, true);
             objects.putIfAbsent(key("namespace", null, "kube-system"), object("v1", "Namespace", null, "kube-system"));
@@ -100,11 +117,54 @@ public final class FakeCluster {
 
     /** kubectl get nodes: nodes that started since the last look have become Ready. */
     public synchronized List<NodeStatus> nodes() {
-        nodes.replaceAll((name, ready) -> true);
+        nodes.replaceAll((name, ready) -> !unhealthy.contains(name));
         List<NodeStatus> list = new ArrayList<>();
-        nodes.forEach((name, ready) -> list.add(new NodeStatus(name, ready, "v1.35.7+rke2r1",
+        nodes.forEach((name, ready) -> list.add(new NodeStatus(name, ready, versions.getOrDefault(name, DEFAULT_VERSION),
                 servers.containsKey(name) ? List.of("control-plane", "etcd") : List.of(), "")));
         return list;
+    }
+
+    /** The version install.sh installs from now on (a new bundle's artifacts on the hosts). */
+    public synchronized FakeCluster release(String version) {
+        release = version;
+        return this;
+    }
+
+    public synchronized String release() {
+        return release;
+    }
+
+    /** The node stays NotReady. */
+    public synchronized FakeCluster unhealthy(String nodeName) {
+        unhealthy.add(nodeName);
+        return this;
+    }
+
+    public synchronized FakeCluster etcdHealthy(boolean healthy) {
+        etcdHealthy = healthy;
+        return this;
+    }
+
+    public synchronized boolean etcdHealthy() {
+        return etcdHealthy && up();
+    }
+
+    /** The kubelet version the node last started with. */
+    public synchronized String version(String nodeName) {
+        return versions.get(nodeName);
+    }
+
+    synchronized void cordon(String nodeName, boolean on) {
+        if (on) {
+            cordoned.add(nodeName);
+        } else {
+            cordoned.remove(nodeName);
+        }
+        event((on ? "cordon " : "uncordon ") + nodeName);
+    }
+
+    public synchronized boolean cordoned(String nodeName) {
+        return cordoned.contains(nodeName);
     }
 
     /** A Node object as the restored datastore remembers it (not started here). */

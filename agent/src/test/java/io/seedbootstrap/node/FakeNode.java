@@ -60,11 +60,14 @@ public final class FakeNode implements Node {
     private final List<String> relayLeftovers = Collections.synchronizedList(new ArrayList<>());
     private final List<String> snapshots = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean closed;
+    /** The rke2 installed here: from the facts' version line, then what install.sh installed. */
+    private volatile String version;
 
     public FakeNode(Host host, HostFacts facts, FakeCluster cluster) {
         this.host = host;
         this.facts = facts;
         this.cluster = cluster;
+        this.version = facts.installedRke2Version().orElse(FakeCluster.DEFAULT_VERSION);
     }
 
     // --- what a test sets up and looks at -------------------------------------------------------
@@ -100,7 +103,7 @@ public final class FakeNode implements Node {
     public FakeNode running() {
         boolean server = host.role() == Role.SERVER;
         active = true;
-        cluster.start(host.effectiveNodeName(), server, true).ifPresent(why -> {
+        cluster.start(host.effectiveNodeName(), server, true, version).ifPresent(why -> {
             throw new IllegalStateException(why);
         });
         cluster.nodes();
@@ -132,8 +135,14 @@ public final class FakeNode implements Node {
         return List.copyOf(relayLeftovers);
     }
 
+    /** The rke2 version installed here. */
+    public String version() {
+        return version;
+    }
+
     public FakeNode facts(HostFacts newFacts) {
         facts = newFacts;
+        newFacts.installedRke2Version().ifPresent(v -> version = v);
         return this;
     }
 
@@ -403,7 +412,7 @@ public final class FakeNode implements Node {
                 return new Start(false, why);
             }
             boolean first = server() && !cluster.up();
-            Optional<String> refused = cluster.start(host.effectiveNodeName(), server(), first);
+            Optional<String> refused = cluster.start(host.effectiveNodeName(), server(), first, version);
             if (refused.isPresent()) {
                 restarts++;
                 return new Start(false, "Job for " + unit() + ".service failed: " + refused.get());
@@ -469,6 +478,8 @@ public final class FakeNode implements Node {
             put(prefix + "/bin/rke2-killall.sh", "killall".getBytes(StandardCharsets.UTF_8), "0755");
             put(prefix + "/" + Rke2Paths.CIS_SYSCTL_SOURCE, "vm.panic_on_oom=0\n".getBytes(StandardCharsets.UTF_8), "0644");
             installed = (server() ? "server" : "agent") + " under " + prefix;
+            version = cluster.release();
+            cluster.event("install " + version + " on " + host.effectiveNodeName());
         }
 
         @Override
@@ -577,6 +588,34 @@ public final class FakeNode implements Node {
                 return Optional.empty();
             }
             return Optional.of(cluster.nodes());
+        }
+
+        @Override
+        public boolean etcdHealthy() {
+            return server() && active && cluster.etcdHealthy();
+        }
+
+        @Override
+        public void cordon(String nodeName) {
+            reachable("cordon " + nodeName);
+            cluster.cordon(nodeName, true);
+        }
+
+        @Override
+        public void drain(String nodeName, Duration timeout) {
+            reachable("drain " + nodeName);
+            cluster.event("drain " + nodeName);
+        }
+
+        @Override
+        public void uncordon(String nodeName) {
+            reachable("uncordon " + nodeName);
+            cluster.cordon(nodeName, false);
+        }
+
+        @Override
+        public boolean cordoned(String nodeName) {
+            return cluster.cordoned(nodeName);
         }
     };
 

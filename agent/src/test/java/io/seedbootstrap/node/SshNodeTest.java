@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import io.seedbootstrap.support.SeedException;
 import org.junit.jupiter.api.Test;
 
 /** The node layer's SSH side: the command each operation sends, and how it reads the answer. */
@@ -126,6 +127,29 @@ class SshNodeTest {
         assertEquals("rke2-agent", node(remote, Role.AGENT, null).rke2().unit());
         IllegalStateException noFacts = assertThrows(IllegalStateException.class, () -> node(remote, Role.SERVER, null).rke2().snapshots());
         assertTrue(noFacts.getMessage().contains("GatherFacts must run first"));
+    }
+
+    @Test
+    void upgradeKubectlOperationsAskTheApiServerForEtcdAndDrainWithinTheirTimeout() {
+        String kubectl = "/var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml ";
+        Scripted healthy = new Scripted(c -> ok("ok\n"));
+        assertTrue(node(healthy, Role.SERVER, null).kubectl().etcdHealthy());
+        assertEquals(kubectl + "get --raw /readyz/etcd", healthy.last(), "contract A.11");
+        Scripted failing = new Scripted(c -> new ExecResult("h1", "cmd", 1, "", "[-]etcd failed: reason withheld", Duration.ZERO));
+        assertFalse(node(failing, Role.SERVER, null).kubectl().etcdHealthy());
+        Scripted remote = new Scripted(c -> ok(""));
+        Kubectl k = node(remote, Role.SERVER, null).kubectl();
+        k.cordon("a 1");
+        assertEquals(kubectl + "cordon 'a 1'", remote.last());
+        k.drain("a1", Duration.ofSeconds(90));
+        assertEquals(kubectl + "drain a1 --ignore-daemonsets --delete-emptydir-data --timeout=90s", remote.last());
+        assertEquals(Duration.ofSeconds(150), remote.sent.get(remote.sent.size() - 1).timeout(), "the drain's own limit, then kubectl's");
+        k.uncordon("a1");
+        assertEquals(kubectl + "uncordon a1", remote.last());
+        Scripted refused = new Scripted(c -> new ExecResult("h1", "cmd", 1, "", "error: cannot evict pod as it would violate the pod's "
+                + "disruption budget", Duration.ZERO));
+        SeedException e = assertThrows(SeedException.class, () -> node(refused, Role.SERVER, null).kubectl().drain("a1", Duration.ofSeconds(5)));
+        assertTrue(e.getMessage().contains("h1: kubectl drain a1 failed: error: cannot evict pod"), e.getMessage());
     }
 
     @Test

@@ -43,16 +43,24 @@ public final class InstallRke2 implements Phase {
 
     @Override
     public void run(RunContext context) {
+        context.hosts().parallel(pending(context), Host::name, host -> {
+            installOn(context, host);
+            return null;
+        });
+    }
+
+    /**
+     * install.sh of the bundle's release on one host, through the change door: what install
+     * does on every host at once and upgrade on one node at a time (contract A.11).
+     */
+    public static void installOn(RunContext context, Host host) {
         VerifiedBundle bundle = context.state().get(null, VerifyBundle.BUNDLE);
         String script = bundle.manifest().filesOfKind(FileKind.RKE2_INSTALL_SCRIPT).stream().findFirst()
                 .map(BundleFiles::name).orElse("install.sh");
-        context.hosts().parallel(pending(context), Host::name, host -> {
-            HostFacts facts = context.state().get(host.name(), GatherFacts.FACTS);
-            String prefix = facts.tarPrefix();
-            context.change(host.name(), "install RKE2 " + bundle.manifest().rke2Version() + " (" + (host.role() == Role.SERVER ? "server" : "agent")
-                    + ") under " + prefix + " with the release's install.sh",
-                    () -> context.node(host).rke2().install(BundleFiles.ARTIFACTS, script, prefix));
-            return null;
-        });
+        HostFacts facts = context.state().get(host.name(), GatherFacts.FACTS);
+        String prefix = facts.tarPrefix();
+        context.change(host.name(), "install RKE2 " + bundle.manifest().rke2Version() + " (" + (host.role() == Role.SERVER ? "server" : "agent")
+                + ") under " + prefix + " with the release's install.sh",
+                () -> context.node(host).rke2().install(BundleFiles.ARTIFACTS, script, prefix));
     }
 }

@@ -1,0 +1,81 @@
+package io.seedbootstrap.phase.upgrade;
+
+import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.Node;
+import io.seedbootstrap.phase.Phase;
+import io.seedbootstrap.phase.RunContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Contract A.11: the agents after every server, in batches of at most {@code batchSize} at once
+ * (the rest keep serving the workloads), each optionally cordoned and drained first (bounded by
+ * {@code drainTimeout}) and uncordoned once Ready at the new version. Agents already at the new
+ * version are left alone. A failing batch stops the upgrade: later batches are not touched.
+ */
+public final class UpgradeAgents implements Phase {
+    private final Host bootstrap;
+    private final List<Host> agents;
+    private final int batchSize;
+    private final Duration drainTimeout;
+
+    /** @param drainTimeout null: no cordon and drain */
+    public UpgradeAgents(Host bootstrap, List<Host> agents, int batchSize, Duration drainTimeout) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1: " + batchSize);
+        }
+        this.bootstrap = bootstrap;
+        this.agents = List.copyOf(agents);
+        this.batchSize = batchSize;
+        this.drainTimeout = drainTimeout;
+    }
+
+    @Override
+    public String title() {
+        return "Upgrade the agents, " + batchSize + " at a time" + (drainTimeout == null ? "" : ", drained first");
+    }
+
+    @Override
+    public boolean shouldRun(RunContext context) {
+        UpgradePlan plan = context.state().get(null, UpgradePlan.PLAN);
+        return agents.stream().anyMatch(plan::pending);
+    }
+
+    @Override
+    public void run(RunContext context) {
+        UpgradePlan plan = context.state().get(null, UpgradePlan.PLAN);
+        Node first = context.node(bootstrap);
+        List<Host> todo = agents.stream().filter(plan::pending).toList();
+        List<String> upgraded = Collections.synchronizedList(new ArrayList<>());
+        for (int start = 0; start < todo.size(); start += batchSize) {
+            List<Host> batch = todo.subList(start, Math.min(todo.size(), start + batchSize));
+            try {
+                context.hosts().parallel(batch, Host::name, agent -> {
+                    upgrade(context, first, agent, plan.target());
+                    upgraded.add(agent.name());
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                List<String> untouched = todo.subList(start + batch.size(), todo.size()).stream().map(Host::name).toList();
+                String failed = String.join(", ", batch.stream().map(Host::name).filter(n -> !upgraded.contains(n)).toList());
+                throw NodeUpgrade.stopped(context, plan, List.copyOf(upgraded), untouched, failed, e);
+            }
+        }
+    }
+
+    private void upgrade(RunContext context, Node first, Host agent, String target) {
+        String name = agent.effectiveNodeName();
+        if (drainTimeout != null) {
+            context.change(agent.name(), "cordon and drain node " + name + " (at most " + drainTimeout.toSeconds() + " s)", () -> {
+                first.kubectl().cordon(name);
+                first.kubectl().drain(name, drainTimeout);
+            });
+        }
+        NodeUpgrade.upgrade(context, first, agent, target);
+        if (drainTimeout != null) {
+            context.change(agent.name(), "uncordon node " + name, () -> first.kubectl().uncordon(name));
+        }
+    }
+}
