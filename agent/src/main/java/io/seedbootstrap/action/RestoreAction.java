@@ -6,47 +6,51 @@ import io.seedbootstrap.dr.DrManifest;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.phase.Phase;
-import io.seedbootstrap.phase.common.Connect;
-import io.seedbootstrap.phase.common.GatherFacts;
+import io.seedbootstrap.phase.Phases;
 import io.seedbootstrap.phase.common.HostLock;
-import io.seedbootstrap.phase.common.RunPreflight;
-import io.seedbootstrap.phase.common.TakeLock;
-import io.seedbootstrap.phase.dr.CheckRestoreTarget;
+import io.seedbootstrap.phase.common.VerifyBundle;
 import io.seedbootstrap.phase.dr.CheckArchiveFits;
+import io.seedbootstrap.phase.dr.CheckRestoreTarget;
 import io.seedbootstrap.phase.dr.ClearStaleDatastore;
 import io.seedbootstrap.phase.dr.DeleteNodePasswords;
 import io.seedbootstrap.phase.dr.RemoveStaleNodes;
 import io.seedbootstrap.phase.dr.RestoreManifests;
 import io.seedbootstrap.phase.dr.RestorePkiDirectory;
 import io.seedbootstrap.phase.dr.RestoreSnapshot;
-import io.seedbootstrap.phase.install.ApplyCisPrerequisites;
-import io.seedbootstrap.phase.install.CheckConfigDrift;
-import io.seedbootstrap.phase.install.CheckHosts;
+import io.seedbootstrap.phase.install.CheckClusterCa;
+import io.seedbootstrap.phase.install.CheckSeedApps;
 import io.seedbootstrap.phase.install.CollectStatus;
-import io.seedbootstrap.phase.install.FetchKubeconfig;
-import io.seedbootstrap.phase.install.InstallRke2;
-import io.seedbootstrap.phase.install.JoinNodes;
-import io.seedbootstrap.phase.install.UploadAppImages;
+import io.seedbootstrap.phase.install.DeploySeedApps;
+import io.seedbootstrap.phase.install.RestartReconfiguredNodes;
 import io.seedbootstrap.phase.install.StartBootstrapServer;
-import io.seedbootstrap.phase.install.UploadArtifacts;
-import io.seedbootstrap.phase.install.VerifyBundle;
-import io.seedbootstrap.phase.install.WriteNodeConfig;
-import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.phase.install.WriteClusterCa;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.ssh.SshOptions;
-import io.seedbootstrap.support.SeedException;
 import io.seedbootstrap.support.Secret;
+import io.seedbootstrap.support.SeedException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code restore}: the seed rebuilt from a DR archive onto machines that may be new, with new
- * addresses and names. It is install's list with three differences (contract C, "Restore to new
- * hosts"): no server/tls is written (WriteClusterCa is left out: the snapshot and the original
- * server token bring the CAs back), the bootstrap server's datastore comes from the snapshot
- * through --cluster-reset before its first start, and what the old machines left in the
- * datastore is cleaned up (node-password secrets of reused names, Node objects of machines
- * that are gone). The archive was read through and found whole before the request is built.
+ * addresses and names. It is install's list ({@link InstallAction#phases}, with the archive's
+ * tokens and no config changes), edited where a restore differs (contract C, "Restore to new
+ * hosts"), so every other install phase, and any added later, runs in restore too:
+ * <ul>
+ * <li>before any host: the archive fits the inventory and the bundle, and pki.dir is the archive's;</li>
+ * <li>no seed-app check or deploy: the restored datastore holds the seed apps (their image archives
+ * still go to the new machines, A.3);</li>
+ * <li>instead of checking a datastore runs on the PKI's CA, the bootstrap server must hold none but
+ * this snapshot's; and no server/tls is written: the snapshot and the original server token bring
+ * the CAs back (B.1);</li>
+ * <li>before the bootstrap server's first start its datastore comes from the snapshot through
+ * --cluster-reset, and the archived server/manifests are put back; after it, what the old machines
+ * left in the datastore is cleaned up (node-password secrets of reused names, the other servers'
+ * old server/db) before the joins, and their Node objects before the status;</li>
+ * <li>no restart of reconfigured nodes: restore never applies configuration changes.</li>
+ * </ul>
+ * The archive was read through and found whole before the request is built.
  */
 public final class RestoreAction {
     public record Request(Inventory inventory, DrArchive.Verified archive, Secret passphrase, Path bundleDirectory,
@@ -55,37 +59,30 @@ public final class RestoreAction {
     private RestoreAction() {}
 
     public static List<Phase> phases(Request request) {
+        return derive(InstallAction.phases(new InstallAction.Request(request.inventory(), request.bundleDirectory(), request.trust(),
+                material(request.archive()), request.kubeconfig(), request.ssh(), request.lock(), request.forceUnlock(), false,
+                request.verifyThreads())), request);
+    }
+
+    /**
+     * Restore's phases from install's {@code install} list (the class comment says why each edit);
+     * the rest keeps install's order, the kubeconfig fetched before the image archives are sent.
+     */
+    static List<Phase> derive(List<Phase> install, Request request) {
         Inventory inventory = request.inventory();
-        List<Host> hosts = inventory.hosts();
         Host bootstrap = inventory.bootstrapServer();
-        ClusterMaterial cluster = material(request.archive());
-        return List.of(
-                new VerifyBundle(request.bundleDirectory(), request.trust(), new BundleVerifier(request.verifyThreads(),
-                        io.seedbootstrap.bundle.Progress.none())),
-                new CheckArchiveFits(request.archive()),
-                new RestorePkiDirectory(request.archive(), inventory.pki().dir()),
-                new Connect(hosts, request.ssh()),
-                new GatherFacts(hosts),
-                new RunPreflight(hosts),
-                new CheckHosts(hosts),
-                new CheckRestoreTarget(bootstrap, request.archive()),
-                new CheckConfigDrift(hosts, cluster, false),
-                new TakeLock(hosts, request.lock(), request.forceUnlock()),
-                new UploadArtifacts(hosts),
-                new InstallRke2(hosts),
-                new ApplyCisPrerequisites(hosts),
-                new WriteNodeConfig(hosts, cluster),
-                new RestoreSnapshot(bootstrap, request.archive(), request.passphrase()),
-                new RestoreManifests(bootstrap, request.archive()),
-                new StartBootstrapServer(bootstrap),
-                new DeleteNodePasswords(bootstrap, hosts, request.archive().manifest().nodes()),
-                new ClearStaleDatastore(bootstrap, inventory.servers()),
-                new JoinNodes(bootstrap, inventory.servers(), inventory.agents()),
-                // the restored datastore holds the seed apps; new machines still need their image archives (A.3)
-                new UploadAppImages(hosts),
-                new RemoveStaleNodes(bootstrap, request.archive().manifest().nodes()),
-                new FetchKubeconfig(bootstrap, request.kubeconfig()),
-                new CollectStatus(bootstrap));
+        DrArchive.Verified archive = request.archive();
+        List<String> nodesAtBackup = archive.manifest().nodes();
+        return Phases.of(install)
+                .insertAfter(VerifyBundle.class, new CheckArchiveFits(archive), new RestorePkiDirectory(archive, inventory.pki().dir()))
+                .remove(CheckSeedApps.class, DeploySeedApps.class, WriteClusterCa.class, RestartReconfiguredNodes.class)
+                .replace(CheckClusterCa.class, new CheckRestoreTarget(bootstrap, archive))
+                .insertBefore(StartBootstrapServer.class, new RestoreSnapshot(bootstrap, archive, request.passphrase()),
+                        new RestoreManifests(bootstrap, archive))
+                .insertAfter(StartBootstrapServer.class, new DeleteNodePasswords(bootstrap, inventory.hosts(), nodesAtBackup),
+                        new ClearStaleDatastore(bootstrap, inventory.servers()))
+                .insertBefore(CollectStatus.class, new RemoveStaleNodes(bootstrap, nodesAtBackup))
+                .toList();
     }
 
     /**

@@ -3,12 +3,14 @@ package io.seedbootstrap.apps;
 import io.seedbootstrap.inventory.model.Apps;
 import io.seedbootstrap.inventory.model.IngressController;
 import io.seedbootstrap.inventory.model.Inventory;
-import io.seedbootstrap.pki.PasswordHashes;
+import io.seedbootstrap.pki.ca.SiteMaterial;
+import io.seedbootstrap.pki.password.PasswordHashes;
 import io.seedbootstrap.rke2.ConfigYaml;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,18 +37,27 @@ public final class ArgoCdApp {
     /** Labels of the generated Applications; RollingSync's steps select by the wave label. */
     public static final String COMPONENT_LABEL = "seed-bootstrap.io/component";
     public static final String WAVE_LABEL = "seed-bootstrap.io/wave";
+    /** Its descriptor in {@link SeedApps#APPS}. */
+    static final SeedApp APP = new SeedApp("ArgoCD", "apps.argocd", "argo-cd", List.of(NAMESPACE),
+            inventory -> inventory.apps().argocd().enabled(), ArgoCdApp::step, ArgoCdApp::problems);
 
     private ArgoCdApp() {}
 
+    /** F.1: the certificate behind its host name, when it has an ingress. */
+    static List<String> problems(Inventory inventory, SiteMaterial site, Instant now) {
+        String hostname = inventory.apps().argocd().hostname();
+        return hostname != null ? site.leafProblems(hostname, "apps.argocd.hostname", now) : List.of();
+    }
+
     static AppStep step(SeedApps.Input input) {
         Inventory inventory = input.inventory();
-        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, SeedApps.ARGOCD_CHART), values(inventory),
+        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, APP.bundleChart()), values(inventory),
                 List.of(new HelmCharts.ValuesSecret(VALUES_SECRET, VALUES_KEY)), "F");
         List<AppStep.AddOnFile> after = new ArrayList<>();
         if (!inventory.apps().components().isEmpty()) {
             after.add(new AppStep.AddOnFile("seed-argocd-applicationsets.yaml", applicationSets(inventory)));
         }
-        return new AppStep("ArgoCD", List.of(new AppStep.Namespace(NAMESPACE, Map.of())), secrets(input),
+        return new AppStep(APP.title(), List.of(new AppStep.Namespace(NAMESPACE, Map.of())), secrets(input),
                 new AppStep.AddOnFile("seed-argocd.yaml", chart), HELM_CHART, after);
     }
 

@@ -1,7 +1,8 @@
 package io.seedbootstrap.apps;
 
 import io.seedbootstrap.inventory.model.Apps;
-import io.seedbootstrap.pki.SiteMaterial;
+import io.seedbootstrap.inventory.model.Inventory;
+import io.seedbootstrap.pki.ca.SiteMaterial;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +20,9 @@ import java.util.Map;
 public final class CertManagerApp {
     public static final String NAMESPACE = "cert-manager";
     public static final String HELM_CHART = "cert-manager";
+    /** Its descriptor in {@link SeedApps#APPS}. */
+    static final SeedApp APP = new SeedApp("cert-manager", "apps.certManager", "cert-manager", List.of(NAMESPACE),
+            inventory -> inventory.apps().certManager().enabled(), CertManagerApp::step, SeedApp.Problems.NONE);
 
     private CertManagerApp() {}
 
@@ -34,10 +38,21 @@ public final class CertManagerApp {
         Apps.Issuer issuer = input.inventory().apps().certManager().issuer();
         Map<String, Object> values = new LinkedHashMap<>();
         HelmCharts.put(values, "crds.enabled", true); // G: crds.enabled (v1.15+), CRDs installed with the chart
-        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, SeedApps.CERT_MANAGER_CHART), values, List.of(), "G");
-        return new AppStep("cert-manager", List.of(new AppStep.Namespace(NAMESPACE, Map.of())), List.of(secret(issuer, input.site())),
+        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, APP.bundleChart()), values, List.of(), "G");
+        return new AppStep(APP.title(), List.of(new AppStep.Namespace(NAMESPACE, Map.of())), List.of(secret(issuer, input.site())),
                 new AppStep.AddOnFile("seed-cert-manager.yaml", chart), HELM_CHART,
                 List.of(new AppStep.AddOnFile("seed-cert-manager-issuer.yaml", issuer(issuer))));
+    }
+
+    /** The Vault settings when cert-manager issues from Vault, else null (CA issuer, or cert-manager off). */
+    static Apps.Vault vaultIssuer(Inventory inventory) {
+        Apps.CertManager certManager = inventory.apps().certManager();
+        return certManager.enabled() && certManager.issuer().type() == Apps.IssuerType.VAULT ? certManager.issuer().vault() : null;
+    }
+
+    /** The issuer cert-manager offers the cluster, or null when cert-manager is off. */
+    static String clusterIssuer(Inventory inventory) {
+        return inventory.apps().certManager().enabled() ? inventory.apps().certManager().issuer().name() : null;
     }
 
     static KubeSecret secret(Apps.Issuer issuer, SiteMaterial site) {

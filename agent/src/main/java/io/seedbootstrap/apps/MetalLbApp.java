@@ -14,6 +14,9 @@ import java.util.Map;
 public final class MetalLbApp {
     public static final String NAMESPACE = "metallb-system";
     public static final String HELM_CHART = "metallb";
+    /** Its descriptor in {@link SeedApps#APPS}. */
+    static final SeedApp APP = new SeedApp("MetalLB", "metallb", "metallb", List.of(NAMESPACE),
+            inventory -> inventory.metallb().enabled(), MetalLbApp::step, SeedApp.Problems.NONE);
 
     private MetalLbApp() {}
 
@@ -29,8 +32,8 @@ public final class MetalLbApp {
         HelmCharts.put(values, "crds.enabled", true);
         // H: v0.16's default is FRR-K8s mode (more images); L2 needs none of it, BGP uses it
         HelmCharts.put(values, "frrk8s.enabled", metallb.mode() == MetalLb.Mode.BGP);
-        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, SeedApps.METALLB_CHART), values, List.of(), "H");
-        return new AppStep("MetalLB", List.of(new AppStep.Namespace(NAMESPACE, PRIVILEGED)), List.of(),
+        String chart = HelmCharts.render(HELM_CHART, NAMESPACE, SeedApps.chart(input, APP.bundleChart()), values, List.of(), "H");
+        return new AppStep(APP.title(), List.of(new AppStep.Namespace(NAMESPACE, PRIVILEGED)), List.of(),
                 new AppStep.AddOnFile("seed-metallb.yaml", chart), HELM_CHART,
                 List.of(new AppStep.AddOnFile("seed-metallb-config.yaml", config(metallb))));
     }

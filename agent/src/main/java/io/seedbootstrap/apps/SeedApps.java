@@ -1,9 +1,8 @@
 package io.seedbootstrap.apps;
 
-import io.seedbootstrap.inventory.model.Apps;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.inventory.model.Rke2;
-import io.seedbootstrap.pki.SiteMaterial;
+import io.seedbootstrap.pki.ca.SiteMaterial;
 import io.seedbootstrap.rke2.PodSecurityConfig;
 import io.seedbootstrap.support.Secret;
 import java.security.SecureRandom;
@@ -20,11 +19,11 @@ import java.util.function.Supplier;
  * {@link #problems} finds every bad input before any host is changed.
  */
 public final class SeedApps {
-    /** Bundle chart names (BOM {@code charts[].name}, the upstream chart names). */
-    public static final String CERT_MANAGER_CHART = "cert-manager";
-    public static final String RANCHER_CHART = "rancher";
-    public static final String ARGOCD_CHART = "argo-cd";
-    public static final String METALLB_CHART = "metallb";
+    /**
+     * Every seed app, in install order: cert-manager first (Rancher's ingress annotation needs its
+     * CRDs), MetalLB, Rancher, ArgoCD (its ApplicationSets install the platform components last).
+     */
+    public static final List<SeedApp> APPS = List.of(CertManagerApp.APP, MetalLbApp.APP, RancherApp.APP, ArgoCdApp.APP);
 
     private SeedApps() {}
 
@@ -50,60 +49,24 @@ public final class SeedApps {
     /** Everything rendering reads. {@code now} fixes ArgoCD's passwordMtime (F.1) when its Secret is created. */
     public record Input(Inventory inventory, Charts charts, SiteMaterial site, Passwords passwords, SecureRandom random, Instant now) {}
 
-    /** The enabled apps in install order: cert-manager first (Rancher's ingress annotation needs its CRDs), MetalLB, Rancher, ArgoCD. */
+    /** The apps the inventory enables, in install order. */
+    public static List<SeedApp> enabled(Inventory inventory) {
+        return APPS.stream().filter(app -> app.enabled().test(inventory)).toList();
+    }
+
+    /** What install deploys: the enabled apps' steps, in install order. */
     public static List<AppStep> plan(Input input) {
-        Inventory inventory = input.inventory();
-        Apps apps = inventory.apps();
-        List<AppStep> steps = new ArrayList<>();
-        if (apps.certManager().enabled()) {
-            steps.add(CertManagerApp.step(input));
-        }
-        if (inventory.metallb().enabled()) {
-            steps.add(MetalLbApp.step(input));
-        }
-        if (apps.rancher().enabled()) {
-            steps.add(RancherApp.step(input));
-        }
-        if (apps.argocd().enabled()) {
-            steps.add(ArgoCdApp.step(input));
-        }
-        return steps;
+        return enabled(input.inventory()).stream().map(app -> app.step().apply(input)).toList();
     }
 
     /** The bundle charts the inventory's apps need. */
     public static List<String> requiredCharts(Inventory inventory) {
-        List<String> charts = new ArrayList<>();
-        if (inventory.apps().certManager().enabled()) {
-            charts.add(CERT_MANAGER_CHART);
-        }
-        if (inventory.metallb().enabled()) {
-            charts.add(METALLB_CHART);
-        }
-        if (inventory.apps().rancher().enabled()) {
-            charts.add(RANCHER_CHART);
-        }
-        if (inventory.apps().argocd().enabled()) {
-            charts.add(ARGOCD_CHART);
-        }
-        return charts;
+        return enabled(inventory).stream().map(SeedApp::bundleChart).toList();
     }
 
     /** The namespaces the seed apps run in (A.9: exempt from PodSecurity restricted under the CIS profile). */
     public static List<String> namespaces(Inventory inventory) {
-        List<String> namespaces = new ArrayList<>();
-        if (inventory.apps().certManager().enabled()) {
-            namespaces.add(CertManagerApp.NAMESPACE);
-        }
-        if (inventory.metallb().enabled()) {
-            namespaces.add(MetalLbApp.NAMESPACE);
-        }
-        if (inventory.apps().rancher().enabled()) {
-            namespaces.add(RancherApp.NAMESPACE);
-        }
-        if (inventory.apps().argocd().enabled()) {
-            namespaces.add(ArgoCdApp.NAMESPACE);
-        }
-        return namespaces;
+        return enabled(inventory).stream().flatMap(app -> app.namespaces().stream()).toList();
     }
 
     /** A.9: the app namespaces an exemption list leaves restricted. */
@@ -118,39 +81,24 @@ public final class SeedApps {
      */
     public static List<String> problems(Inventory inventory, Charts charts, SiteMaterial site, Instant now) {
         List<String> problems = new ArrayList<>();
-        for (String name : requiredCharts(inventory)) {
+        List<SeedApp> apps = enabled(inventory);
+        for (SeedApp app : apps) {
+            String name = app.bundleChart();
             Optional<Chart> chart = charts.find(name);
             if (chart.isEmpty()) {
-                problems.add("the bundle has no chart \"" + name + "\", which " + appOf(name) + " needs; add it to the BOM's charts and "
-                        + "rebuild the bundle, or disable the app in the inventory");
+                problems.add("the bundle has no chart \"" + name + "\", which " + app.title() + " (" + app.inventorySection() + ") needs; "
+                        + "add it to the BOM's charts and rebuild the bundle, or disable the app in the inventory");
             } else if (HelmCharts.chartContentLength(chart.get().size()) > HelmCharts.MAX_CHART_CONTENT) {
                 problems.add("chart " + name + " " + chart.get().version() + " is " + chart.get().size() + " bytes, "
                         + HelmCharts.chartContentLength(chart.get().size()) + " as base64: more than a HelmChart's chartContent can hold "
                         + "(a ConfigMap, at most 1 MiB; contract D); use a smaller chart archive (helm package without extra files)");
             }
         }
-        Apps apps = inventory.apps();
-        if (apps.rancher().enabled()) {
-            Apps.Vault vault = vaultIssuer(inventory);
-            if (vault != null) {
-                // E.2: tls-ca is the Vault PKI's CA; cert-manager issues the ingress certificate (no site leaf used)
-                if (vault.pkiCaFile() != null) {
-                    problems.addAll(SiteMaterial.caFileProblems(vault.pkiCaFile(), "apps.certManager.issuer.vault.pkiCaFile"));
-                }
-            } else if (apps.rancher().hostname() != null) {
-                problems.addAll(site.leafProblems(apps.rancher().hostname(), "apps.rancher.hostname", now));
-            }
-            String registry = inventory.registries().systemDefaultRegistry();
-            if (registry == null) {
-                // E / issue: Rancher pulls dozens of images beyond the bundle's archives (system charts, agents)
-                problems.add("apps.rancher: an air-gapped Rancher needs the site registry (registries.systemDefaultRegistry with a "
-                        + "mirror), filled by `bundle push`; set it, or set apps.rancher.enabled: false");
-            }
+        for (SeedApp app : apps) {
+            problems.addAll(app.problems().find(inventory, site, now));
         }
-        if (apps.argocd().enabled() && apps.argocd().hostname() != null) {
-            problems.addAll(site.leafProblems(apps.argocd().hostname(), "apps.argocd.hostname", now));
-        }
-        if (!apps.components().isEmpty() && !apps.argocd().enabled()) {
+        // rules across apps
+        if (!inventory.apps().components().isEmpty() && !ArgoCdApp.APP.enabled().test(inventory)) {
             problems.add("apps.components are listed but ArgoCD is disabled (apps.argocd.enabled: false); ArgoCD is what installs them");
         }
         if (inventory.rke2().profile() == Rke2.Profile.CIS) {
@@ -163,29 +111,8 @@ public final class SeedApps {
         return problems;
     }
 
-    private static String appOf(String chart) {
-        return switch (chart) {
-            case CERT_MANAGER_CHART -> "cert-manager (apps.certManager)";
-            case RANCHER_CHART -> "Rancher (apps.rancher)";
-            case ARGOCD_CHART -> "ArgoCD (apps.argocd)";
-            case METALLB_CHART -> "MetalLB (metallb)";
-            default -> chart;
-        };
-    }
-
     static byte[] chart(Input input, String name) {
         return input.charts().find(name).orElseThrow(() -> new IllegalStateException("chart " + name + " missing: problems() must run first"))
                 .bytes().get();
-    }
-
-    /** The Vault settings when cert-manager issues from Vault, else null (CA issuer, or cert-manager off). */
-    static Apps.Vault vaultIssuer(Inventory inventory) {
-        Apps.CertManager certManager = inventory.apps().certManager();
-        return certManager.enabled() && certManager.issuer().type() == Apps.IssuerType.VAULT ? certManager.issuer().vault() : null;
-    }
-
-    /** The issuer cert-manager offers the cluster, or null when cert-manager is off. */
-    static String clusterIssuer(Inventory inventory) {
-        return inventory.apps().certManager().enabled() ? inventory.apps().certManager().issuer().name() : null;
     }
 }

@@ -2,12 +2,16 @@ package io.seedbootstrap.bundle;
 
 import io.seedbootstrap.bundle.BundlePlan.PlannedFile;
 import io.seedbootstrap.bundle.bom.BomLoader;
+import io.seedbootstrap.bundle.format.Arch;
+import io.seedbootstrap.bundle.format.FileKind;
+import io.seedbootstrap.bundle.format.KubeVersionRange;
+import io.seedbootstrap.bundle.format.SemVer;
 import io.seedbootstrap.bundle.manifest.BundleManifest;
 import io.seedbootstrap.bundle.manifest.ManifestCodec;
 import io.seedbootstrap.bundle.manifest.ManifestFile;
 import io.seedbootstrap.bundle.manifest.SignatureFile;
-import io.seedbootstrap.pki.BundleSigningKey;
-import io.seedbootstrap.pki.Signatures;
+import io.seedbootstrap.pki.signing.BundleSigningKey;
+import io.seedbootstrap.pki.signing.Signatures;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 import java.io.IOException;

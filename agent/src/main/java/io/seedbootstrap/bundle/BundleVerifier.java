@@ -1,10 +1,14 @@
 package io.seedbootstrap.bundle;
 
+import io.seedbootstrap.bundle.format.FileKind;
+import io.seedbootstrap.bundle.format.KubeVersionRange;
+import io.seedbootstrap.bundle.format.SafeNames;
+import io.seedbootstrap.bundle.format.SemVer;
 import io.seedbootstrap.bundle.manifest.BundleManifest;
 import io.seedbootstrap.bundle.manifest.ManifestCodec;
 import io.seedbootstrap.bundle.manifest.ManifestFile;
 import io.seedbootstrap.bundle.manifest.SignatureFile;
-import io.seedbootstrap.pki.Signatures;
+import io.seedbootstrap.pki.signing.Signatures;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package io.seedbootstrap.bundle;
 
+import io.seedbootstrap.bundle.format.Arch;
+import io.seedbootstrap.bundle.format.FileKind;
+import io.seedbootstrap.bundle.format.SafeNames;
 import io.seedbootstrap.registry.ImageArchives;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.seedbootstrap.bundle;
 
+import io.seedbootstrap.bundle.format.Arch;
+import io.seedbootstrap.bundle.format.FileKind;
 import io.seedbootstrap.bundle.manifest.BundleManifest;
 import io.seedbootstrap.bundle.manifest.ManifestFile;
 import io.seedbootstrap.inventory.model.Cni;

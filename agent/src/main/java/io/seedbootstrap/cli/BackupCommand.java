@@ -8,7 +8,7 @@ import io.seedbootstrap.dr.DrManifest;
 import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.phase.dr.WriteArchive;
-import io.seedbootstrap.pki.ArchiveCipher;
+import io.seedbootstrap.pki.archive.ArchiveCipher;
 import io.seedbootstrap.support.Json;
 import io.seedbootstrap.support.Secret;
 import java.io.PrintWriter;

@@ -1,33 +1,33 @@
 package io.seedbootstrap.cli;
 
-import io.seedbootstrap.bundle.Arch;
+import io.seedbootstrap.bind.TextFormat;
 import io.seedbootstrap.bundle.BundleBuilder;
-import io.seedbootstrap.bundle.BundleVerifier;
-import io.seedbootstrap.bundle.VerifiedBundle;
-import io.seedbootstrap.inventory.LoadedInventory;
-import io.seedbootstrap.inventory.bind.TextFormat;
-import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.bundle.BundlePlan;
+import io.seedbootstrap.bundle.BundleVerifier;
 import io.seedbootstrap.bundle.LocalMirror;
+import io.seedbootstrap.bundle.VerifiedBundle;
 import io.seedbootstrap.bundle.bom.BomLoader;
 import io.seedbootstrap.bundle.bom.BomSchema;
+import io.seedbootstrap.bundle.format.Arch;
 import io.seedbootstrap.bundle.manifest.BundleManifest;
 import io.seedbootstrap.bundle.manifest.ManifestFile;
-import java.time.Instant;
-import java.util.List;
-import io.seedbootstrap.pki.BundleSigningKey;
+import io.seedbootstrap.inventory.LoadedInventory;
+import io.seedbootstrap.inventory.model.Inventory;
+import io.seedbootstrap.pki.signing.BundleSigningKey;
 import io.seedbootstrap.support.Json;
 import io.seedbootstrap.support.Secret;
 import io.seedbootstrap.support.SeedException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code seed-bootstrap bundle ...}: build, check and describe offline bundles. */

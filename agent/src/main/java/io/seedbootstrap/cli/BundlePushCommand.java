@@ -1,10 +1,10 @@
 package io.seedbootstrap.cli;
 
+import io.seedbootstrap.bind.TextFormat;
 import io.seedbootstrap.bundle.BundleVerifier;
-import io.seedbootstrap.bundle.FileKind;
 import io.seedbootstrap.bundle.VerifiedBundle;
+import io.seedbootstrap.bundle.format.FileKind;
 import io.seedbootstrap.bundle.manifest.ManifestFile;
-import io.seedbootstrap.inventory.bind.TextFormat;
 import io.seedbootstrap.registry.ImageArchives;
 import io.seedbootstrap.registry.RegistryAccess;
 import io.seedbootstrap.support.ExitCode;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import io.seedbootstrap.inventory.Diagnostic;
+import io.seedbootstrap.bind.Diagnostic;
 import io.seedbootstrap.inventory.InventoryLoader;
 import io.seedbootstrap.inventory.InventorySchema;
 import io.seedbootstrap.inventory.LoadedInventory;
@@ -24,10 +24,10 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code seed-bootstrap inventory ...}: check, show, import and describe inventories. */
 @Command(name = "inventory", mixinStandardHelpOptions = true,

@@ -3,20 +3,20 @@ package io.seedbootstrap.cli;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.seedbootstrap.inventory.bind.Binder;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
+import io.seedbootstrap.bind.Binder;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.support.Json;
 import io.seedbootstrap.support.Secret;
 import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +75,7 @@ final class InventoryExport {
             if (child == null) {
                 continue;
             }
-            boolean keep = component.isAnnotationPresent(io.seedbootstrap.inventory.bind.Required.class) || name.equals("apiVersion");
+            boolean keep = component.isAnnotationPresent(io.seedbootstrap.bind.Required.class) || name.equals("apiVersion");
             if (!keep && child.equals(defaultTree.get(name))) {
                 object.remove(name);
                 continue;

@@ -1,6 +1,6 @@
 package io.seedbootstrap.cli;
 
-import io.seedbootstrap.inventory.Diagnostic;
+import io.seedbootstrap.bind.Diagnostic;
 import java.io.PrintWriter;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.seedbootstrap.cli;
 
-import io.seedbootstrap.pki.PkiSettings;
+import io.seedbootstrap.pki.ca.PkiSettings;
 import io.seedbootstrap.support.Secret;
 import io.seedbootstrap.support.SeedException;
 import java.io.Console;

@@ -1,10 +1,10 @@
 package io.seedbootstrap.cli;
 
 import io.seedbootstrap.inventory.LoadedInventory;
-import io.seedbootstrap.pki.FileAction;
-import io.seedbootstrap.pki.InitReport;
-import io.seedbootstrap.pki.PkiInit;
-import io.seedbootstrap.pki.PkiSettings;
+import io.seedbootstrap.pki.ca.FileAction;
+import io.seedbootstrap.pki.ca.InitReport;
+import io.seedbootstrap.pki.ca.PkiInit;
+import io.seedbootstrap.pki.ca.PkiSettings;
 import io.seedbootstrap.support.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;

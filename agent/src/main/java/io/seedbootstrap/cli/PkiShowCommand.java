@@ -1,12 +1,12 @@
 package io.seedbootstrap.cli;
 
-import io.seedbootstrap.pki.CertificateDetails;
-import io.seedbootstrap.pki.Finding;
-import io.seedbootstrap.pki.PkiInspector;
-import io.seedbootstrap.pki.PkiLayout;
-import io.seedbootstrap.pki.PkiReport;
-import io.seedbootstrap.pki.PkiSettings;
-import io.seedbootstrap.pki.ShowOptions;
+import io.seedbootstrap.pki.ca.CertificateDetails;
+import io.seedbootstrap.pki.ca.Finding;
+import io.seedbootstrap.pki.ca.PkiInspector;
+import io.seedbootstrap.pki.ca.PkiLayout;
+import io.seedbootstrap.pki.ca.PkiReport;
+import io.seedbootstrap.pki.ca.PkiSettings;
+import io.seedbootstrap.pki.ca.ShowOptions;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.Json;
 import java.io.PrintWriter;

@@ -1,12 +1,12 @@
 package io.seedbootstrap.dr;
 
-import io.seedbootstrap.rke2.Rke2Version;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.seedbootstrap.pki.ArchiveCipher;
+import io.seedbootstrap.pki.archive.ArchiveCipher;
+import io.seedbootstrap.rke2.Rke2Version;
 import io.seedbootstrap.support.ExitCode;
-import io.seedbootstrap.support.SeedException;
 import io.seedbootstrap.support.Secret;
+import io.seedbootstrap.support.SeedException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;

@@ -1,6 +1,6 @@
 package io.seedbootstrap.host;
 
-import io.seedbootstrap.bundle.Arch;
+import io.seedbootstrap.bundle.format.Arch;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * What one read-only probe learned about a host (architecture.md: Host is configuration,
- * HostFacts is discovered). Gathered once per run by {@link FactsProbe}; install phases and
+ * HostFacts is discovered). Gathered once per run by the facts probe (node.NodeProbes#facts); install phases and
  * preflight checks decide from it instead of asking the host again.
  *
  * @param hostname       {@code hostname} (short)

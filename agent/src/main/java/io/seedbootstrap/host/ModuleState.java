@@ -13,7 +13,7 @@ public enum ModuleState {
     /** Not loaded and /lib/modules/$(uname -r) is absent (a container, or a kernel without its modules). */
     UNKNOWN;
 
-    static ModuleState of(String value) {
+    public static ModuleState of(String value) {
         if (value == null) {
             return UNKNOWN;
         }

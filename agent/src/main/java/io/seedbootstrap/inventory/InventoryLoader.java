@@ -1,12 +1,13 @@
 package io.seedbootstrap.inventory;
 
+import io.seedbootstrap.bind.Binder;
+import io.seedbootstrap.bind.Diagnostics;
+import io.seedbootstrap.bind.source.Position;
+import io.seedbootstrap.bind.source.RawNode.RawMap;
+import io.seedbootstrap.bind.source.RawNode;
+import io.seedbootstrap.bind.source.YamlSource;
 import io.seedbootstrap.inventory.ansible.AnsibleInventoryConverter;
-import io.seedbootstrap.inventory.bind.Binder;
 import io.seedbootstrap.inventory.model.Inventory;
-import io.seedbootstrap.inventory.source.Position;
-import io.seedbootstrap.inventory.source.RawNode;
-import io.seedbootstrap.inventory.source.RawNode.RawMap;
-import io.seedbootstrap.inventory.source.YamlSource;
 import io.seedbootstrap.support.Environment;
 import io.seedbootstrap.support.SeedException;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import java.util.Set;
  * settings overlay, binds and validates it, and returns every finding at once.
  */
 public final class InventoryLoader {
-    public static final String API_VERSION = "seed-bootstrap/v1";
+    public static final String API_VERSION = Inventory.API_VERSION;
 
     private final Environment environment;
     private final Path homeDirectory;
@@ -54,10 +55,10 @@ public final class InventoryLoader {
             }
             root = parsed.root();
             if (format == SourceFormat.ANSIBLE_YAML) {
-                root = AnsibleInventoryConverter.fromYaml(root, options, diagnostics);
+                root = AnsibleInventoryConverter.fromYaml(root, options.groupRoles(), options.settingsOverlay(), diagnostics);
             }
         } else {
-            root = AnsibleInventoryConverter.fromIni(display, text, options, diagnostics);
+            root = AnsibleInventoryConverter.fromIni(display, text, options.groupRoles(), options.settingsOverlay(), diagnostics);
         }
         if (root != null && options.settingsOverlay() != null) { // null: syntax errors, reported already
             root = overlay(root, readOverlay(options.settingsOverlay(), diagnostics));

@@ -1,7 +1,7 @@
 package io.seedbootstrap.inventory;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.seedbootstrap.inventory.bind.SchemaGenerator;
+import io.seedbootstrap.bind.SchemaGenerator;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.support.Json;
 

@@ -1,7 +1,9 @@
 package io.seedbootstrap.inventory;
 
-import io.seedbootstrap.inventory.bind.NetAddresses;
-import io.seedbootstrap.inventory.bind.NetAddresses.Span;
+import io.seedbootstrap.bind.Diagnostics;
+import io.seedbootstrap.bind.NetAddresses.Span;
+import io.seedbootstrap.bind.NetAddresses;
+import io.seedbootstrap.bind.source.Position;
 import io.seedbootstrap.inventory.model.Apps;
 import io.seedbootstrap.inventory.model.Cni;
 import io.seedbootstrap.inventory.model.Host;
@@ -10,7 +12,7 @@ import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.inventory.model.MetalLb;
 import io.seedbootstrap.inventory.model.Pki;
 import io.seedbootstrap.inventory.model.Role;
-import io.seedbootstrap.inventory.source.Position;
+import io.seedbootstrap.inventory.model.Ssh;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +87,7 @@ public final class InventoryValidator {
         checkServers();
         checkCluster();
         checkSsh();
+        checkConnections();
         checkSudoPasswords();
         checkExtraConfig();
         checkRegistries();
@@ -105,6 +108,17 @@ public final class InventoryValidator {
             if (first != null) {
                 error("hosts[" + i + "]." + field, "duplicate " + field + " \"" + v + "\": hosts[" + first + "] ("
                         + hosts.get(first).name() + ") has it too; each host needs its own");
+            }
+        }
+    }
+
+    // The local transport (issue 17) is not in this version: refuse rather than reach a "local" host over SSH.
+    private void checkConnections() {
+        List<Host> hosts = inventory.hosts();
+        for (int i = 0; i < hosts.size(); i++) {
+            if (hosts.get(i).connection() == io.seedbootstrap.inventory.model.Connection.LOCAL) {
+                error("hosts[" + i + "].connection", "connection: local is not supported by this version; "
+                        + "remove it to reach " + hosts.get(i).name() + " over SSH");
             }
         }
     }
@@ -204,7 +218,7 @@ public final class InventoryValidator {
         if (knownHosts != null && Files.exists(knownHosts)) {
             // a device or fifo (/dev/zero) would be read until memory runs out; a huge file is parsed at every connect
             try {
-                String problem = io.seedbootstrap.ssh.KnownHostsFile.problem(knownHosts);
+                String problem = Ssh.knownHostsProblem(knownHosts);
                 if (problem != null) {
                     error("ssh.knownHosts", "known_hosts file " + problem);
                 }
@@ -259,9 +273,9 @@ public final class InventoryValidator {
         }
         registries.configs().forEach((host, config) -> {
             // the key names a registry endpoint (A.6) and becomes a file name under /etc/rancher/rke2/certs
-            if (!io.seedbootstrap.inventory.bind.TextFormat.HOST_PORT.matches(host)) {
+            if (!io.seedbootstrap.bind.TextFormat.HOST_PORT.matches(host)) {
                 error("registries.configs[\"" + host + "\"]", "\"" + host + "\" is not "
-                        + io.seedbootstrap.inventory.bind.TextFormat.HOST_PORT.description() + " (the endpoint's host[:port], no scheme or path)");
+                        + io.seedbootstrap.bind.TextFormat.HOST_PORT.description() + " (the endpoint's host[:port], no scheme or path)");
             }
             checkReadable(config.caFile(), "registries.configs[\"" + host + "\"].caFile", "CA certificate");
         });

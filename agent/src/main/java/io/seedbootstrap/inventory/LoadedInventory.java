@@ -1,5 +1,6 @@
 package io.seedbootstrap.inventory;
 
+import io.seedbootstrap.bind.Diagnostic;
 import io.seedbootstrap.inventory.model.Inventory;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.seedbootstrap.phase;
 
 import io.seedbootstrap.host.Hosts;
 import io.seedbootstrap.inventory.model.Inventory;
-import io.seedbootstrap.ssh.RemoteHost;
+import io.seedbootstrap.node.Node;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 import java.util.ArrayList;
@@ -12,10 +12,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything one run of an action shares: its options, the inventory, the connections, the
- * plan of changes, progress output and what phases learned. One per run; no static state.
+ * Everything one run of an action shares: its options, the inventory, the nodes (one per
+ * connected host), the plan of changes, progress output and what phases learned. One per run; no
+ * static state.
  */
 public final class RunContext {
+    /** The host name plans use for changes on the operator's own machine (the kubeconfig, the PKI directory, an archive). */
+    public static final String OPERATOR = "operator";
+
     /** A change on a host. */
     @FunctionalInterface
     public interface Change {
@@ -28,7 +32,7 @@ public final class RunContext {
     private final Reporter reporter;
     private final Plan plan = new Plan();
     private final RunState state = new RunState();
-    private final Map<String, RemoteHost> connections = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, Node> nodes = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile String currentPhase = "";
 
     public RunContext(RunOptions options, Inventory inventory, Hosts hosts, Reporter reporter) {
@@ -115,37 +119,42 @@ public final class RunContext {
         }
     }
 
-    public void addConnection(String host, RemoteHost remote) {
-        connections.put(host, remote);
+    /** A host the run is connected to (the Connect phase adds them; tests add in-memory nodes). */
+    public void addNode(Node node) {
+        nodes.put(node.name(), node);
     }
 
-    /** The connection to a host a Connect phase opened. */
-    public RemoteHost host(String name) {
-        RemoteHost remote = connections.get(name);
-        if (remote == null) {
+    /** The node of a connected host. */
+    public Node node(String name) {
+        Node node = nodes.get(name);
+        if (node == null) {
             throw new IllegalStateException("no connection to " + name + ": the Connect phase must run first");
         }
-        return remote;
+        return node;
+    }
+
+    public Node node(io.seedbootstrap.inventory.model.Host host) {
+        return node(host.name());
     }
 
     public Collection<String> connectedHosts() {
-        synchronized (connections) {
-            return List.copyOf(connections.keySet());
+        synchronized (nodes) {
+            return List.copyOf(nodes.keySet());
         }
     }
 
     /** Closes every connection (the runner calls it once, at the end). */
     void closeConnections() {
-        List<RemoteHost> open;
-        synchronized (connections) {
-            open = new ArrayList<>(connections.values());
-            connections.clear();
+        List<Node> open;
+        synchronized (nodes) {
+            open = new ArrayList<>(nodes.values());
+            nodes.clear();
         }
-        for (RemoteHost remote : open) {
+        for (Node node : open) {
             try {
-                remote.close();
+                node.close();
             } catch (RuntimeException e) {
-                reporter.debug(remote.name(), "closing the connection: " + e.getMessage());
+                reporter.debug(node.name(), "closing the connection: " + e.getMessage());
             }
         }
     }

@@ -1,12 +1,13 @@
 package io.seedbootstrap.preflight;
 
-import io.seedbootstrap.bundle.Arch;
+import io.seedbootstrap.bundle.format.Arch;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.host.ModuleState;
 import io.seedbootstrap.inventory.model.Cni;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.inventory.model.Preflight.Minimums;
 import io.seedbootstrap.inventory.model.Role;
+import io.seedbootstrap.node.Listener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -2,6 +2,7 @@ package io.seedbootstrap.preflight;
 
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.Listener;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package io.seedbootstrap.preflight;
 
+import io.seedbootstrap.bind.NetAddresses;
 import io.seedbootstrap.host.HostFacts;
-import io.seedbootstrap.inventory.bind.NetAddresses;
 import io.seedbootstrap.inventory.model.Host;
 import java.util.Optional;
 

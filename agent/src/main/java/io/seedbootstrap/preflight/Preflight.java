@@ -1,11 +1,12 @@
 package io.seedbootstrap.preflight;
 
-import io.seedbootstrap.host.FactsProbe;
+import io.seedbootstrap.bind.Binder;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.host.Hosts;
-import io.seedbootstrap.inventory.bind.Binder;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
+import io.seedbootstrap.node.Listener;
+import io.seedbootstrap.node.NodeProbes;
 import io.seedbootstrap.ssh.RemoteHost;
 import io.seedbootstrap.ssh.SshFailure;
 import io.seedbootstrap.support.ExitCode;
@@ -29,18 +30,18 @@ import java.util.function.BiConsumer;
  * <pre>{@code
  * Preflight preflight = new Preflight(hosts, progress);          // Hosts: the run's parallelism
  *
- * // install: hosts already connected and probed (FactsProbe.gather) by earlier phases
- * PreflightReport report = preflight.check(inventory, connected, facts);
+ * // install: hosts already connected and probed (NodeProbes.facts) by earlier phases
+ * PreflightReport report = preflight.check(inventory, probes, facts);
  * report.requirePassed();                                         // SeedException exit 3 listing every FAIL
  *
  * // the preflight command: connects itself; unreachable hosts and refused logins become rows
  * PreflightReport report = preflight.run(inventory, host -> RemoteHost.connect(SshTarget.of(host, inventory.ssh()), options));
  * }</pre>
- * {@code connected} and {@code facts} are keyed by inventory host name; a host missing from
- * {@code connected} is reported as not reachable, one missing from {@code facts} has its facts
+ * {@code probes} and {@code facts} are keyed by inventory host name; a host missing from
+ * {@code probes} is reported as not reachable, one missing from {@code facts} has its facts
  * gathered here. {@code progress} receives (host or null, message) lines for stderr.
  *
- * <p>What it runs on a host, all read-only: the {@link FactsProbe} command, {@code ss -ltnp} as
+ * <p>What it runs on a host, all read-only: the facts probe, {@code ss -ltnp} as
  * root (which is also the sudo check), TCP connects to the servers, the registration address and
  * every other node's kubelet port, and, on ports to test that are free, short-lived listeners
  * that are always removed ({@link Reachability}). Rows are ordered as the inventory's hosts, then as {@link Check}.
@@ -74,11 +75,14 @@ public final class Preflight {
     public PreflightReport run(Inventory inventory, Connector connector) {
         skipped(inventory); // bad input fails before any connection
         Map<String, RemoteHost> connected = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+        Map<String, NodeProbes> probes = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
         Map<String, HostProbe.Failure> failures = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
         try {
             hosts.parallel(inventory.hosts(), Host::name, host -> {
                 try {
-                    connected.put(host.name(), connector.connect(host));
+                    RemoteHost remote = connector.connect(host);
+                    connected.put(host.name(), remote);
+                    probes.put(host.name(), NodeProbes.over(remote));
                     progress.accept(host.name(), "connected");
                 } catch (RuntimeException e) {
                     failures.put(host.name(), connectFailure(e));
@@ -86,7 +90,7 @@ public final class Preflight {
                 }
                 return null;
             });
-            return check(inventory, connected, Map.of(), failures);
+            return check(inventory, probes, Map.of(), failures);
         } finally {
             for (RemoteHost remote : connected.values()) {
                 try {
@@ -102,11 +106,11 @@ public final class Preflight {
      * Checks hosts that are already connected. {@code facts} may be empty (gathered here) or hold
      * what an earlier phase gathered. Does not close the connections.
      */
-    public PreflightReport check(Inventory inventory, Map<String, RemoteHost> connected, Map<String, HostFacts> facts) {
+    public PreflightReport check(Inventory inventory, Map<String, NodeProbes> connected, Map<String, HostFacts> facts) {
         return check(inventory, connected, facts, Map.of());
     }
 
-    private PreflightReport check(Inventory inventory, Map<String, RemoteHost> connected, Map<String, HostFacts> facts,
+    private PreflightReport check(Inventory inventory, Map<String, NodeProbes> connected, Map<String, HostFacts> facts,
             Map<String, HostProbe.Failure> connectFailures) {
         Set<Check> skip = skipped(inventory);
         io.seedbootstrap.inventory.model.Preflight settings = settings(inventory);
@@ -128,7 +132,7 @@ public final class Preflight {
     }
 
     /** Facts and the root probe of one host; never throws, every problem becomes part of the probe. */
-    private HostProbe probe(Host host, RemoteHost remote, HostFacts known, HostProbe.Failure failure, Set<Check> skip) {
+    private HostProbe probe(Host host, NodeProbes remote, HostFacts known, HostProbe.Failure failure, Set<Check> skip) {
         if (remote == null) {
             return HostProbe.unreachable(host, failure != null ? failure
                     : new HostProbe.Failure(Check.REACHABLE, "not connected"));
@@ -137,7 +141,7 @@ public final class Preflight {
         String factsError = null;
         if (facts == null) {
             try {
-                facts = FactsProbe.gather(remote);
+                facts = remote.facts();
             } catch (RuntimeException e) {
                 factsError = e.getMessage();
             }
@@ -145,11 +149,11 @@ public final class Preflight {
         String sudoError = null;
         List<Listener> listeners = null;
         try {
-            listeners = RootProbe.run(remote);
+            listeners = remote.listeners();
         } catch (SshFailure e) {
-            sudoError = e.kind() == SshFailure.Kind.SUDO ? e.getMessage() : "`" + RootProbe.SCRIPT + "` as root failed: " + e.getMessage();
+            sudoError = e.kind() == SshFailure.Kind.SUDO ? e.getMessage() : "`" + NodeProbes.ROOT_PROBE + "` as root failed: " + e.getMessage();
         } catch (RuntimeException e) {
-            sudoError = "`" + RootProbe.SCRIPT + "` as root failed: " + e.getMessage();
+            sudoError = "`" + NodeProbes.ROOT_PROBE + "` as root failed: " + e.getMessage();
         }
         return new HostProbe(host, null, facts, factsError, sudoError, listeners);
     }

@@ -2,13 +2,10 @@ package io.seedbootstrap.preflight;
 
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.host.Hosts;
-import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.inventory.model.Role;
-import io.seedbootstrap.ssh.RemoteCommand;
-import io.seedbootstrap.ssh.RemoteHost;
-import io.seedbootstrap.support.ShellQuote;
-import java.time.Duration;
+import io.seedbootstrap.node.Listener;
+import io.seedbootstrap.node.NodeProbes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,15 +21,13 @@ import java.util.stream.Collectors;
  * (from every other node: A.8 "all ↔ all"), tested from every host with a plain TCP connect.
  *
  * <p>Where a host already listens on a port (a converged cluster), the live service answers.
- * Where the port is free, a short-lived listener is started for the test, as the login user (no
- * root needed above 1024): {@code setsid timeout N python3|socat}, so it dies on its own after N
- * seconds even if seed-bootstrap crashes or the link drops; it writes no file. It is killed in a
- * {@code finally} as soon as the probes are done, by process group, only after checking that the
- * group leader's command line carries {@link #MARKER}.
+ * Where the port is free, a short-lived listener is started for the test
+ * ({@link NodeProbes#startListeners}: it dies on its own within its lifetime), and stopped in a
+ * {@code finally} as soon as the probes are done.
  *
  * <p>Work: one listener start and one probe command per host, hosts in parallel
  * ({@link Hosts#parallel}, bounded by {@code connections}); the kubelet check makes N·(N-1)
- * connects in all, at most {@link #PROBES_AT_ONCE} at a time from one host.
+ * connects in all, a few dozen at a time from one host.
  */
 final class Reachability {
     /** What every node needs on every server and through the registration address (contract A.8). */
@@ -43,19 +38,10 @@ final class Reachability {
     static final List<Integer> SERVER_PORTS = java.util.stream.Stream.concat(PORTS.stream(), ETCD_PORTS.stream()).toList();
     /** kubelet: every node to every other node (A.8; the API server reaches it for logs and exec, metrics-server scrapes it). */
     static final int KUBELET_PORT = 10250;
-    /** Connects one host runs at once: all ↔ all grows as N², a seed of a few dozen hosts stays within a few waves. */
-    static final int PROBES_AT_ONCE = 32;
-    static final String MARKER = "seed-bootstrap-preflight";
-    static final int CONNECT_TIMEOUT_SECONDS = 3;
-
-    private static final String PYTHON_LISTENER = "import socket,sys\n"
-            + "s=socket.socket()\n"
-            + "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
-            + "s.bind(('',int(sys.argv[1])))\n"
-            + "s.listen(64)\n"
-            + "while 1:\n"
-            + "  c,a=s.accept()\n"
-            + "  c.close()\n";
+    /** Connects one host runs at once (a wave). */
+    static final int PROBES_AT_ONCE = NodeProbes.CONNECTS_AT_ONCE;
+    static final String MARKER = NodeProbes.LISTENER_MARKER;
+    static final int CONNECT_TIMEOUT_SECONDS = NodeProbes.CONNECT_TIMEOUT_SECONDS;
 
     /** How a server's port was made testable. */
     enum PortState { LIVE, TEMPORARY, UNAVAILABLE }
@@ -95,7 +81,7 @@ final class Reachability {
     }
 
     /** Runs the cross-host checks for the connected hosts and returns their rows. */
-    List<CheckResult> run(List<HostProbe> probes, Map<String, RemoteHost> connected, Set<Check> skip) {
+    List<CheckResult> run(List<HostProbe> probes, Map<String, NodeProbes> connected, Set<Check> skip) {
         boolean servers = !skip.contains(Check.SERVER_PORTS_REACHABLE);
         boolean registration = !skip.contains(Check.REGISTRATION_ADDRESS);
         boolean kubelet = !skip.contains(Check.KUBELET_REACHABLE);
@@ -178,7 +164,7 @@ final class Reachability {
     /** What was started on one server: ports → state, and the process groups to kill. */
     record Started(Map<Integer, ServerPort> ports, List<Long> groups) {}
 
-    private Started start(RemoteHost remote, HostProbe server, List<Integer> wanted, int lifetime) {
+    private Started start(NodeProbes remote, HostProbe server, List<Integer> wanted, int lifetime) {
         HostFacts f = server.facts();
         Set<Integer> listening = server.listeners() != null
                 ? server.listeners().stream().map(Listener::port).collect(Collectors.toSet())
@@ -202,21 +188,11 @@ final class Reachability {
             toStart.forEach(port -> ports.put(port, new ServerPort(PortState.UNAVAILABLE, why)));
             return new Started(ports, groups);
         }
-        String out = remote.exec(RemoteCommand.shell(startScript(tool, toStart, lifetime),
-                "start temporary listeners on " + toStart + " for " + lifetime + " s (preflight)")
-                .allowFailure().timeout(Duration.ofSeconds(30))).stdout();
-        for (String line : out.split("\n")) {
-            String[] w = line.strip().split(" ", 4);
-            if (w.length >= 3 && w[0].equals("pid") && w[1].matches("\\d+") && w[2].matches("\\d+")) {
-                groups.add(Long.parseLong(w[1]));
-                if (w.length == 4 && w[3].equals("bound")) {
-                    ports.put(Integer.parseInt(w[2]), new ServerPort(PortState.TEMPORARY, "temporary listener"));
-                } else {
-                    ports.put(Integer.parseInt(w[2]), new ServerPort(PortState.UNAVAILABLE,
-                            "the temporary listener did not bind " + w[2] + " within 3 s"));
-                }
-            }
-        }
+        remote.startListeners(tool, toStart, lifetime).forEach((port, listener) -> {
+            groups.add(listener.processGroup());
+            ports.put(port, listener.bound() ? new ServerPort(PortState.TEMPORARY, "temporary listener")
+                    : new ServerPort(PortState.UNAVAILABLE, "the temporary listener did not bind " + port + " within 3 s"));
+        });
         for (int port : toStart) {
             ports.putIfAbsent(port, new ServerPort(PortState.UNAVAILABLE, "could not start a temporary listener"));
         }
@@ -224,50 +200,23 @@ final class Reachability {
         return new Started(ports, groups);
     }
 
-    /** Prints {@code pid PID PORT bound|unbound} per port. */
-    static String startScript(String tool, List<Integer> ports, int lifetime) {
-        StringBuilder s = new StringBuilder("export LC_ALL=C\n");
-        for (int port : ports) {
-            String command = tool.equals("python3")
-                    ? "python3 -c " + ShellQuote.quote(PYTHON_LISTENER) + " " + port
-                    : "sh -c " + ShellQuote.quote("exec socat TCP-LISTEN:\"$1\",reuseaddr,fork OPEN:/dev/null") + " sh " + port;
-            // setsid: its own process group, not tied to this SSH session; timeout: dies on its own
-            s.append("setsid timeout ").append(lifetime).append(' ').append(command).append(' ').append(MARKER)
-                    .append(" >/dev/null 2>&1 </dev/null &\n")
-                    .append("pid=$!; i=0; st=unbound\n")
-                    .append("while [ $i -lt 30 ]; do if [ -n \"$(ss -ltn \"sport = :").append(port)
-                    .append("\" 2>/dev/null | tail -n +2)\" ]; then st=bound; break; fi; sleep 0.1; i=$((i+1)); done\n")
-                    .append("echo \"pid $pid ").append(port).append(" $st\"\n");
-        }
-        return s.toString();
-    }
-
-    static String stopScript(List<Long> groups) {
-        StringBuilder s = new StringBuilder();
-        for (long pid : groups) {
-            // the group leader must still be our listener (its argv carries the marker): never kill a reused pid
-            s.append("if grep -qa ").append(MARKER).append(" /proc/").append(pid).append("/cmdline 2>/dev/null; then kill -- -")
-                    .append(pid).append(" 2>/dev/null; fi\n");
-        }
-        return s.append("true\n").toString();
-    }
-
-    private void stopAll(Map<HostProbe, Started> started, Map<String, RemoteHost> connected) {
+    private void stopAll(Map<HostProbe, Started> started, Map<String, NodeProbes> connected) {
         List<Map.Entry<HostProbe, Started>> toStop = started.entrySet().stream().filter(e -> !e.getValue().groups().isEmpty()).toList();
         if (toStop.isEmpty()) {
             return;
         }
         try {
-            hosts.parallel(toStop, e -> e.getKey().name(), e -> connected.get(e.getKey().name())
-                    .exec(RemoteCommand.shell(stopScript(e.getValue().groups()), "stop temporary listeners (preflight)")
-                            .timeout(Duration.ofSeconds(30))));
+            hosts.parallel(toStop, e -> e.getKey().name(), e -> {
+                connected.get(e.getKey().name()).stopListeners(e.getValue().groups());
+                return null;
+            });
         } catch (RuntimeException e) {
             // they die on their own when their timeout ends
             progress.accept(null, "could not stop every temporary listener (they end on their own within seconds): " + e.getMessage());
         }
     }
 
-    private List<Probe> connect(RemoteHost remote, HostProbe source, List<Target> targets, Map<String, Map<Integer, ServerPort>> portStates) {
+    private List<Probe> connect(NodeProbes remote, HostProbe source, List<Target> targets, Map<String, Map<Integer, ServerPort>> portStates) {
         List<Probe> probes = new ArrayList<>();
         List<Target> testable = new ArrayList<>();
         for (Target t : targets) {
@@ -285,49 +234,19 @@ final class Reachability {
             testable.forEach(t -> probes.add(new Probe(t, Outcome.NOT_TESTED, "bash and timeout are needed on " + source.name())));
             return probes;
         }
-        int waves = (testable.size() + PROBES_AT_ONCE - 1) / PROBES_AT_ONCE;
-        String out = remote.exec(RemoteCommand.shell(connectScript(testable), "test TCP connections to " + testable.size()
-                + " port(s) of other hosts (preflight)").allowFailure()
-                .timeout(Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS * (waves + 3L) + 10))).stdout();
-        Map<Integer, String> lines = new LinkedHashMap<>();
-        for (String line : out.split("\n")) {
-            String[] w = line.strip().split(" ", 3);
-            if (w.length >= 2 && w[0].matches("\\d+") && w[1].matches("-?\\d+")) {
-                lines.put(Integer.parseInt(w[0]), line.strip());
-            }
-        }
+        List<NodeProbes.Connect> results = remote.connect(testable.stream().map(t -> new NodeProbes.Endpoint(t.address(), t.port())).toList());
         for (int i = 0; i < testable.size(); i++) {
-            probes.add(parseOutcome(testable.get(i), lines.get(i)));
+            probes.add(parseOutcome(testable.get(i), results.get(i)));
         }
         return probes;
     }
 
-    /**
-     * One line per target: {@code INDEX EXIT [last error line]}; {@link #PROBES_AT_ONCE} targets at
-     * a time, each bounded by timeout, so a wave takes at most {@link #CONNECT_TIMEOUT_SECONDS}.
-     */
-    static String connectScript(List<Target> targets) {
-        StringBuilder s = new StringBuilder("export LC_ALL=C\n")
-                .append("probe() { e=$(timeout ").append(CONNECT_TIMEOUT_SECONDS)
-                .append(" bash -c 'exec 3<>\"/dev/tcp/$0/$1\"' \"$2\" \"$3\" 2>&1); r=$?;")
-                .append(" echo \"$1 $r $(printf '%s' \"$e\" | tail -n 1)\"; }\n");
-        for (int i = 0; i < targets.size(); i++) {
-            Target t = targets.get(i);
-            s.append("probe ").append(i).append(' ').append(ShellQuote.quote(t.address())).append(' ').append(t.port()).append(" &\n");
-            if ((i + 1) % PROBES_AT_ONCE == 0 && i + 1 < targets.size()) {
-                s.append("wait\n");
-            }
-        }
-        return s.append("wait\n").toString();
-    }
-
-    static Probe parseOutcome(Target target, String line) {
-        if (line == null) {
+    static Probe parseOutcome(Target target, NodeProbes.Connect result) {
+        if (result == null) {
             return new Probe(target, Outcome.ERROR, "no answer from the probe");
         }
-        String[] w = line.split(" ", 3);
-        int code = Integer.parseInt(w[1]);
-        String error = w.length > 2 ? w[2].replaceFirst("^.*: ", "") : "";
+        int code = result.exitCode();
+        String error = result.error().replaceFirst("^.*: ", "");
         if (code == 0) {
             return new Probe(target, Outcome.OK, "");
         }

@@ -40,9 +40,4 @@ public final class Rke2Paths {
     /** A.9: the CIS sysctl file the tarball ships, relative to the install prefix, and where it must be copied. */
     public static final String CIS_SYSCTL_SOURCE = "share/rke2/rke2-cis-sysctl.conf";
     public static final String CIS_SYSCTL_TARGET = "/etc/sysctl.d/60-rke2-cis.conf";
-
-    /** {@code kubectl --kubeconfig rke2.yaml ARGS} as one shell string (args already quoted). */
-    public static String kubectl(String quotedArgs) {
-        return KUBECTL + " --kubeconfig " + ADMIN_KUBECONFIG + " " + quotedArgs;
-    }
 }

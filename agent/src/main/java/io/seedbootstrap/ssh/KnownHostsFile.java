@@ -1,5 +1,6 @@
 package io.seedbootstrap.ssh;
 
+import io.seedbootstrap.inventory.model.Ssh;
 import io.seedbootstrap.support.SeedException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,12 +20,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * rewritten: a line the operator wrote is never changed or removed by us.
  */
 public final class KnownHostsFile {
-    /**
-     * The largest known_hosts read (16 MiB: some 20,000 RSA-4096 or 100,000 ed25519 lines). The
-     * whole file is parsed for every check, so a bigger one is refused, and so is anything but a
-     * regular file: {@code /dev/zero} would otherwise be read until memory runs out.
-     */
-    public static final long MAX_BYTES = 16L << 20;
+    /** The largest known_hosts read (inventory.model.Ssh says why). */
+    public static final long MAX_BYTES = Ssh.KNOWN_HOSTS_MAX_BYTES;
 
     private final Path path;
 
@@ -51,24 +48,8 @@ public final class KnownHostsFile {
         }
     }
 
-    /**
-     * What is wrong with {@code file} as a known_hosts file (not a regular file, larger than
-     * {@link #MAX_BYTES}), or null; the inventory check and every read use it.
-     */
-    public static String problem(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            return file + " is not a regular file; give the path of an OpenSSH known_hosts file";
-        }
-        long size = Files.size(file);
-        if (size > MAX_BYTES) {
-            return file + " has " + size + " bytes, more than the " + MAX_BYTES + " (16 MiB) a known_hosts file may have here;"
-                    + " keep only the lines of the hosts this inventory reaches in a file of its own";
-        }
-        return null;
-    }
-
     private static void requireUsable(Path file) throws IOException {
-        String problem = problem(file);
+        String problem = Ssh.knownHostsProblem(file);
         if (problem != null) {
             throw SeedException.badInput("known_hosts " + problem + " (ssh.knownHosts)");
         }

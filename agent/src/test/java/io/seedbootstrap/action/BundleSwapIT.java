@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seedbootstrap.bundle.BundleVerifier;
 import io.seedbootstrap.bundle.TestBundles;
 import io.seedbootstrap.bundle.manifest.BundleManifest;
 import io.seedbootstrap.bundle.manifest.ManifestCodec;
@@ -18,17 +19,15 @@ import io.seedbootstrap.phase.Reporter;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.RunOptions;
 import io.seedbootstrap.phase.common.HostLock;
+import io.seedbootstrap.phase.common.VerifyBundle;
 import io.seedbootstrap.phase.install.UploadArtifacts;
-import io.seedbootstrap.phase.install.VerifyBundle;
-import io.seedbootstrap.pki.ClusterMaterial;
-import io.seedbootstrap.bundle.BundleVerifier;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.support.Environment;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.Redactor;
 import io.seedbootstrap.support.SeedException;
 import io.seedbootstrap.testvm.TestMachine;
-import io.seedbootstrap.testvm.TestMachines;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -39,7 +38,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,43 +50,34 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class BundleSwapIT {
     @RegisterExtension
-    static final TestMachines machines = TestMachines.builder().count(2).build();
+    static final SeedCluster cluster = SeedCluster.builder().servers(1).agents(1).build();
 
     private static final String ARTIFACTS = "/var/lib/seed-bootstrap/artifacts/rke2";
-    private static InstallFixture fixture;
-
-    @BeforeAll
-    static void bundleAndPki() throws Exception {
-        if (machines.machines().isEmpty()) {
-            return;
-        }
-        fixture = InstallFixture.create();
-    }
 
     @BeforeEach
     void bareHosts() {
-        for (TestMachine m : machines.machines()) {
+        for (TestMachine m : cluster.machines()) {
             m.sh("rm -rf /var/lib/seed-bootstrap").orThrow("clean " + m.name());
         }
     }
 
     @Test
     void anInstallScriptChangedAfterVerificationIsRefusedByNameAndNeverReachesAHost() throws Exception {
-        Path bundle = copyOf(fixture.bundle, "swap-install-sh");
+        Path bundle = copyOf(cluster.bundle(), "swap-install-sh");
         SeedException e = assertThrows(SeedException.class, () -> installUpToUploads(bundle, verified ->
                 append(verified.resolve("rke2/install.sh"), "\necho owned > /tmp/owned\n")));
 
         assertEquals(ExitCode.FAILED, e.exitCode(), e.getMessage());
         assertTrue(e.getMessage().contains("rke2/install.sh"), e.getMessage());
         assertTrue(e.getMessage().contains("changed after it was verified"), e.getMessage());
-        for (TestMachine m : machines.machines()) {
+        for (TestMachine m : cluster.machines()) {
             assertNothingLanded(m, ARTIFACTS + "/install.sh");
         }
     }
 
     @Test
     void aPartOfASplitFileChangedAfterVerificationIsRefusedAndTheWholeFileNeverAppears() throws Exception {
-        Path bundle = copyOf(fixture.splitBundle, "swap-part");
+        Path bundle = copyOf(cluster.splitBundle(), "swap-part");
         BundleManifest manifest = ManifestCodec.read(Files.readAllBytes(bundle.resolve("manifest.json")));
         var tarball = manifest.files().stream().filter(f -> f.path().equals("rke2/rke2.linux-amd64.tar.gz")).findFirst().orElseThrow();
         assertTrue(tarball.isSplit(), "the split bundle stores the tarball as parts");
@@ -99,7 +88,7 @@ class BundleSwapIT {
         assertEquals(ExitCode.FAILED, e.exitCode(), e.getMessage());
         assertTrue(e.getMessage().contains(part), e.getMessage());
         String partName = part.substring(part.lastIndexOf('/') + 1);
-        for (TestMachine m : machines.machines()) {
+        for (TestMachine m : cluster.machines()) {
             assertNothingLanded(m, ARTIFACTS + "/rke2.linux-amd64.tar.gz");
             assertFalse(m.sh("test -e /var/lib/seed-bootstrap/artifacts/parts/" + partName).ok(), m.name() + ": the changed part landed");
         }
@@ -107,10 +96,10 @@ class BundleSwapIT {
 
     @Test
     void aBundlePathRePointedAfterVerificationStillInstallsWhatWasVerified() throws Exception {
-        Path verifiedCopy = copyOf(fixture.bundle, "symlink-a");
-        Path tampered = copyOf(fixture.bundle, "symlink-b");
+        Path verifiedCopy = copyOf(cluster.bundle(), "symlink-a");
+        Path tampered = copyOf(cluster.bundle(), "symlink-b");
         append(tampered.resolve("rke2/install.sh"), "\necho owned > /tmp/owned\n");
-        Path link = fixture.work.resolve("symlink-current");
+        Path link = cluster.work().resolve("symlink-current");
         Files.deleteIfExists(link);
         Files.createSymbolicLink(link, verifiedCopy);
 
@@ -124,7 +113,7 @@ class BundleSwapIT {
         });
 
         String verifiedSha = TestBundles.sha256(verifiedCopy.resolve("rke2/install.sh"));
-        for (TestMachine m : machines.machines()) {
+        for (TestMachine m : cluster.machines()) {
             assertEquals(verifiedSha, m.sh("sha256sum < " + ARTIFACTS + "/install.sh | cut -c1-64").stdout().strip(),
                     m.name() + ": the verified install.sh, not the one the link points at now");
         }
@@ -142,15 +131,15 @@ class BundleSwapIT {
      * bundle directory right after VerifyBundle; the host locks are released at the end as always.
      */
     private static void installUpToUploads(Path bundle, Consumer<Path> afterVerify) throws Exception {
-        Path inventoryFile = fixture.inventory("swap-it", machines, machines.machines(), List.of("server", "agent"), "canal");
+        Path inventoryFile = cluster.inventory("swap-it").write();
         Inventory inventory = new InventoryLoader(Environment.system(), Path.of(System.getProperty("user.home")))
                 .loadOrThrow(inventoryFile, LoadOptions.defaults()).inventory();
         ClusterMaterial material = ClusterMaterial.load(inventory.pki().dir());
         String runId = RunOptions.newRunId(java.time.Instant.now(), new java.util.Random());
         HostLock lock = HostLock.forThisProcess(runId, "bundle-swap-it", "install", java.time.Instant.now());
         List<Phase> all = InstallAction.phases(new InstallAction.Request(inventory, bundle,
-                BundleVerifier.Trust.pinned(fixture.signingKey.fingerprint(), "test"), material,
-                fixture.work.resolve("swap-it.kubeconfig"), SshOptions.defaults(), lock, false, false, 2));
+                BundleVerifier.Trust.pinned(cluster.signingKey().fingerprint(), "test"), material,
+                cluster.work().resolve("swap-it.kubeconfig"), SshOptions.defaults(), lock, false, false, 2));
         List<Phase> phases = new ArrayList<>();
         for (Phase phase : all) {
             phases.add(phase);
@@ -172,7 +161,7 @@ class BundleSwapIT {
             }
         }
         StringWriter err = new StringWriter();
-        try (Reporter reporter = new Reporter(new PrintWriter(err, true), fixture.work.resolve("swap-it.log"), Redactor.none(), false,
+        try (Reporter reporter = new Reporter(new PrintWriter(err, true), cluster.work().resolve("swap-it.log"), Redactor.none(), false,
                 Clock.systemUTC())) {
             RunContext context = new RunContext(new RunOptions(false, null, Duration.ofMinutes(5), runId), inventory,
                     new Hosts(Hosts.Limits.defaults()), reporter);
@@ -181,7 +170,7 @@ class BundleSwapIT {
     }
 
     private static Path copyOf(Path bundle, String name) throws Exception {
-        Path copy = fixture.work.resolve(name);
+        Path copy = cluster.work().resolve(name);
         if (Files.exists(copy)) {
             try (var walk = Files.walk(copy)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -10,17 +10,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seedbootstrap.cli.CommandRunner;
 import io.seedbootstrap.dr.DrArchive;
 import io.seedbootstrap.dr.DrManifest;
-import io.seedbootstrap.pki.ArchiveCipher;
+import io.seedbootstrap.pki.archive.ArchiveCipher;
 import io.seedbootstrap.support.Secret;
 import io.seedbootstrap.testvm.TestMachine;
-import io.seedbootstrap.testvm.TestMachines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,42 +32,28 @@ class DisasterRecoveryIT {
     private static final String PASSPHRASE = "it-passphrase-long-enough";
 
     @RegisterExtension
-    static final TestMachines old = TestMachines.builder().count(2).build();
-
-    private static InstallFixture fixture;
-
-    @BeforeAll
-    static void bundleAndPki() throws Exception {
-        if (old.machines().isEmpty()) {
-            return;
-        }
-        fixture = InstallFixture.create();
-    }
+    static final SeedCluster cluster = SeedCluster.builder().servers(1).agents(1).build();
 
     private static CommandRunner.Result run(String passphrase, String... args) {
-        Map<String, String> env = new HashMap<>(Map.of("XDG_STATE_HOME", fixture.work.resolve("state").toString()));
-        if (passphrase != null) {
-            env.put("SEED_DR_PASSPHRASE", passphrase);
-        }
-        return CommandRunner.run(env, fixture.work, args);
+        return cluster.run(passphrase != null ? Map.of("SEED_DR_PASSPHRASE", passphrase) : Map.of(), args);
     }
 
     private static String kubectl(TestMachine server, String args) {
-        return server.sh("/var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml " + args).orThrow("kubectl " + args).stdout();
+        return server.sh(SeedCluster.KUBECTL + args).orThrow("kubectl " + args).stdout();
     }
 
     @Test
     void backupLoseEveryMachineRestoreOntoNewOnesThenReset() throws Exception {
-        TestMachine s1 = old.get(0);
-        TestMachine a1 = old.get(1);
-        Path oldInventory = fixture.inventory("dr-it", old, List.of(s1, a1), List.of("server", "agent"), "canal");
+        TestMachine s1 = cluster.get(0);
+        TestMachine a1 = cluster.get(1);
+        Path oldInventory = cluster.inventory("dr-it").write();
         CommandRunner.Result install = run(null, "install", oldInventory.toString());
         assertEquals(0, install.exitCode(), install.err());
         kubectl(s1, "create namespace dr");
         s1.sh("for i in $(seq 1 " + KEYS + "); do /var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml -n dr "
                 + "create configmap key-$i --from-literal=value=v$i >/dev/null || exit 1; done").orThrow("write keys");
 
-        Path archive = fixture.work.resolve("backups/dr-it.sbdr");
+        Path archive = cluster.work().resolve("backups/dr-it.sbdr");
         CommandRunner.Result backup = run(PASSPHRASE, "backup", oldInventory.toString(), "--out", archive.toString());
         assertEquals(0, backup.exitCode(), backup.err());
         String originalToken = s1.sh("cat /var/lib/rancher/rke2/server/token").stdout().strip();
@@ -92,74 +74,67 @@ class DisasterRecoveryIT {
         // contract C: on-demand snapshots escape the retention; backup keeps only its newest three on the host
         for (int i = 2; i <= 4; i++) {
             CommandRunner.Result again = run(PASSPHRASE, "backup", oldInventory.toString(), "--out",
-                    fixture.work.resolve("backups/dr-it-" + i + ".sbdr").toString());
+                    cluster.work().resolve("backups/dr-it-" + i + ".sbdr").toString());
             assertEquals(0, again.exitCode(), again.err());
         }
         String snapshots = s1.sh("/usr/local/bin/rke2 etcd-snapshot ls 2>/dev/null | grep -c seed-bootstrap-").stdout().strip();
         assertEquals("3", snapshots, s1.sh("/usr/local/bin/rke2 etcd-snapshot ls").stdout());
 
         // every machine is lost
-        String oldSubnet = old.subnet();
+        String oldSubnet = cluster.subnet();
         String oldAgentNode = a1.name();
-        old.close();
+        cluster.loseEveryMachine();
+        assertNotEquals(oldSubnet, cluster.subnet());
+        TestMachine s2 = cluster.get(0);
+        TestMachine a2 = cluster.get(1);
+        Path restoredPki = cluster.work().resolve("restored-pki");
+        // the agent keeps its old node name (its node-password secret must go), the PKI comes out of the archive
+        Path inventory = cluster.inventory("dr-it").pkiDir(restoredPki).nodeName(a2, oldAgentNode).write();
 
-        try (TestMachines fresh = TestMachines.builder().count(2).namePrefix("new").build()) {
-            fresh.start();
-            assertNotEquals(oldSubnet, fresh.subnet());
-            TestMachine s2 = fresh.get(0);
-            TestMachine a2 = fresh.get(1);
-            Path inventory = fixture.inventory("dr-it", fresh, List.of(s2, a2), List.of("server", "agent"), "canal");
-            Path restoredPki = fixture.work.resolve("restored-pki");
-            // the agent keeps its old node name (its node-password secret must go), the PKI comes out of the archive
-            Files.writeString(inventory, Files.readString(inventory)
-                    .replace("pki: {dir: " + fixture.pki(), "pki: {dir: " + restoredPki)
-                    .replace("name: " + a2.name() + ",", "name: " + a2.name() + ", nodeName: " + oldAgentNode + ","));
+        refusedBeforeAnyHostIsTouched(archive, inventory);
 
-            refusedBeforeAnyHostIsTouched(archive, inventory, fresh);
+        CommandRunner.Result restore = run(PASSPHRASE, "restore", archive.toString(), inventory.toString());
+        assertEquals(0, restore.exitCode(), restore.err() + restore.out());
+        assertTrue(restore.out().contains("delete node " + s1.name()), restore.out());
+        assertTrue(restore.out().contains("delete secret kube-system/" + oldAgentNode + ".node-password.rke2"), restore.out());
 
-            CommandRunner.Result restore = run(PASSPHRASE, "restore", archive.toString(), inventory.toString());
-            assertEquals(0, restore.exitCode(), restore.err() + restore.out());
-            assertTrue(restore.out().contains("delete node " + s1.name()), restore.out());
-            assertTrue(restore.out().contains("delete secret kube-system/" + oldAgentNode + ".node-password.rke2"), restore.out());
-
-            // 0 keys lost
-            JsonNode maps = new ObjectMapper().readTree(kubectl(s2, "-n dr get configmaps -o json"));
-            int found = 0;
-            for (JsonNode item : maps.path("items")) {
-                String name = item.path("metadata").path("name").asText();
-                if (name.startsWith("key-")) {
-                    assertEquals("v" + name.substring(4), item.path("data").path("value").asText());
-                    found++;
-                }
+        // 0 keys lost
+        JsonNode maps = new ObjectMapper().readTree(kubectl(s2, "-n dr get configmaps -o json"));
+        int found = 0;
+        for (JsonNode item : maps.path("items")) {
+            String name = item.path("metadata").path("name").asText();
+            if (name.startsWith("key-")) {
+                assertEquals("v" + name.substring(4), item.path("data").path("value").asText());
+                found++;
             }
-            assertEquals(KEYS, found);
-            // contract C: the restored server runs with the original token; the agent joined with the original agent token
-            assertEquals(originalToken, s2.sh("cat /var/lib/rancher/rke2/server/token").stdout().strip());
-            assertEquals(Files.readString(fixture.pki().resolve("cluster/agent-token")).strip(),
-                    a2.sh("cat /etc/rancher/rke2/seed-bootstrap-token").stdout().strip());
-            String nodes = kubectl(s2, "get nodes -o name");
-            assertTrue(nodes.contains("node/" + s2.name()) && nodes.contains("node/" + oldAgentNode), nodes);
-            assertFalse(nodes.contains("node/" + s1.name() + "\n"), nodes);
-            assertTrue(kubectl(s2, "get nodes").lines().filter(l -> !l.startsWith("NAME")).allMatch(l -> l.contains(" Ready")), nodes);
-            assertEquals(Files.readString(fixture.pki().resolve("site/root-ca.crt")), Files.readString(restoredPki.resolve("site/root-ca.crt")),
-                    "the site CA downstream clusters trust is kept");
-            assertEquals("600", s2.sh("stat -c %a /etc/rancher/rke2/seed-bootstrap-token").stdout().strip());
-
-            // converged: a second restore changes nothing
-            CommandRunner.Result again = run(PASSPHRASE, "restore", archive.toString(), inventory.toString());
-            assertEquals(0, again.exitCode(), again.err());
-            assertTrue(again.out().contains("\n0 change(s) made"), again.out());
-
-            resetLeavesNothingAndInstallWorksAgain(archive, inventory, fresh);
         }
+        assertEquals(KEYS, found);
+        // contract C: the restored server runs with the original token; the agent joined with the original agent token
+        assertEquals(originalToken, s2.sh("cat /var/lib/rancher/rke2/server/token").stdout().strip());
+        assertEquals(Files.readString(cluster.pki().resolve("cluster/agent-token")).strip(),
+                a2.sh("cat /etc/rancher/rke2/seed-bootstrap-token").stdout().strip());
+        String nodes = kubectl(s2, "get nodes -o name");
+        assertTrue(nodes.contains("node/" + s2.name()) && nodes.contains("node/" + oldAgentNode), nodes);
+        assertFalse(nodes.contains("node/" + s1.name() + "\n"), nodes);
+        assertTrue(kubectl(s2, "get nodes").lines().filter(l -> !l.startsWith("NAME")).allMatch(l -> l.contains(" Ready")), nodes);
+        assertEquals(Files.readString(cluster.pki().resolve("site/root-ca.crt")), Files.readString(restoredPki.resolve("site/root-ca.crt")),
+                "the site CA downstream clusters trust is kept");
+        assertEquals("600", s2.sh("stat -c %a /etc/rancher/rke2/seed-bootstrap-token").stdout().strip());
+
+        // converged: a second restore changes nothing
+        CommandRunner.Result again = run(PASSPHRASE, "restore", archive.toString(), inventory.toString());
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("\n0 change(s) made"), again.out());
+
+        resetLeavesNothingAndInstallWorksAgain(archive, inventory);
     }
 
     /** Wrong passphrase, a cut-off copy, a flipped byte, an archive without the token: exit 2, and the new machines untouched. */
-    private void refusedBeforeAnyHostIsTouched(Path archive, Path inventory, TestMachines fresh) throws Exception {
+    private void refusedBeforeAnyHostIsTouched(Path archive, Path inventory) throws Exception {
         byte[] bytes = Files.readAllBytes(archive);
-        Path truncated = fixture.work.resolve("backups/truncated.sbdr");
+        Path truncated = cluster.work().resolve("backups/truncated.sbdr");
         Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 1000));
-        Path corrupted = fixture.work.resolve("backups/corrupted.sbdr");
+        Path corrupted = cluster.work().resolve("backups/corrupted.sbdr");
         byte[] flipped = bytes.clone();
         flipped[flipped.length / 3] ^= 0x04;
         Files.write(corrupted, flipped);
@@ -177,17 +152,17 @@ class DisasterRecoveryIT {
             assertEquals(2, r.exitCode(), c.getKey() + ": " + r.err());
             assertTrue(r.err().contains(c.getValue()), r.err());
         }
-        for (TestMachine m : fresh.machines()) {
+        for (TestMachine m : cluster.machines()) {
             assertFalse(m.sh("test -e /var/lib/seed-bootstrap || test -e /var/lib/rancher || test -e /etc/rancher").ok(), m.name());
         }
-        assertFalse(Files.exists(fixture.work.resolve("restored-pki")), "nothing written on the operator's side either");
+        assertFalse(Files.exists(cluster.work().resolve("restored-pki")), "nothing written on the operator's side either");
     }
 
     /** The good archive rewritten without rke2/token (the writer's own format, so only the token is missing). */
     private static Path withoutToken(Path archive) throws Exception {
         Secret pass = Secret.literal(PASSPHRASE);
         DrArchive.Verified good = DrArchive.verify(archive, pass);
-        Path file = fixture.work.resolve("backups/no-token.sbdr");
+        Path file = cluster.work().resolve("backups/no-token.sbdr");
         try (DrArchive.Writer w = new DrArchive.Writer(file, pass, new ArchiveCipher.Params(10, 8, 1, 65536))) {
             for (DrManifest.Entry e : good.manifest().files()) {
                 if (e.path().equals(DrManifest.SERVER_TOKEN)) {
@@ -205,18 +180,18 @@ class DisasterRecoveryIT {
         return file;
     }
 
-    private void resetLeavesNothingAndInstallWorksAgain(Path archive, Path inventory, TestMachines fresh) throws Exception {
+    private void resetLeavesNothingAndInstallWorksAgain(Path archive, Path inventory) throws Exception {
         CommandRunner.Result noBackup = run(PASSPHRASE, "reset", inventory.toString(), "--yes");
         assertEquals(2, noBackup.exitCode(), "a backup or --no-backup is required");
 
         CommandRunner.Result plan = run(PASSPHRASE, "reset", inventory.toString(), "--dry-run", "--backup", archive.toString());
         assertEquals(0, plan.exitCode(), plan.err());
         assertTrue(plan.out().contains("rke2-uninstall.sh") && plan.out().contains("/var/lib/seed-bootstrap"), plan.out());
-        assertTrue(fresh.get(0).sh("systemctl is-active rke2-server").ok(), "the dry run changed nothing");
+        assertTrue(cluster.get(0).sh("systemctl is-active rke2-server").ok(), "the dry run changed nothing");
 
         CommandRunner.Result reset = run(PASSPHRASE, "reset", inventory.toString(), "--yes", "--backup", archive.toString());
         assertEquals(0, reset.exitCode(), reset.err());
-        for (TestMachine m : fresh.machines()) {
+        for (TestMachine m : cluster.machines()) {
             String left = m.sh("for p in /var/lib/rancher/rke2 /etc/rancher/rke2 /etc/rancher/node /usr/local/bin/rke2 "
                     + "/usr/local/bin/rke2-uninstall.sh /usr/local/lib/systemd/system/rke2-server.service "
                     + "/usr/local/lib/systemd/system/rke2-agent.service /var/lib/seed-bootstrap; do [ -e $p ] && echo $p; done; true").stdout();
@@ -226,12 +201,10 @@ class DisasterRecoveryIT {
         }
         CommandRunner.Result install = run(null, "install", inventory.toString());
         assertEquals(0, install.exitCode(), install.err());
-        assertTrue(fresh.get(1).sh("systemctl is-active rke2-agent").ok());
+        assertTrue(cluster.get(1).sh("systemctl is-active rke2-agent").ok());
     }
 
     private static Path onlyLog(String prefix) throws Exception {
-        try (var files = Files.list(fixture.work.resolve("state/seed-bootstrap/logs"))) {
-            return files.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
-        }
+        return cluster.runLogs().stream().filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
     }
 }

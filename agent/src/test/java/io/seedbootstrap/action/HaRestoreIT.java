@@ -10,7 +10,6 @@ import io.seedbootstrap.cli.CommandRunner;
 import io.seedbootstrap.dr.DrArchive;
 import io.seedbootstrap.support.Secret;
 import io.seedbootstrap.testvm.TestMachine;
-import io.seedbootstrap.testvm.TestMachines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -23,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,7 +36,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class HaRestoreIT {
     private static final Map<String, String> PASSPHRASE = Map.of("SEED_DR_PASSPHRASE", "it-passphrase-long-enough");
-    private static final String KUBECTL = "/var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml ";
     private static final String TLS = "/var/lib/rancher/rke2/server/tls/";
     /** B.1: the five cluster CAs every server must hold, byte for byte the seed PKI's. */
     private static final List<String> CAS = List.of("server-ca.crt", "client-ca.crt", "request-header-ca.crt", "etcd/peer-ca.crt",
@@ -46,123 +43,106 @@ class HaRestoreIT {
     private static final String STALE_DB = "/var/lib/rancher/rke2/server/db";
 
     @RegisterExtension
-    static final TestMachines old = TestMachines.builder().count(4).build();
-
-    private static InstallFixture fixture;
-
-    @BeforeAll
-    static void bundleAndPki() throws Exception {
-        if (old.machines().isEmpty()) {
-            return;
-        }
-        fixture = InstallFixture.create();
-    }
+    static final SeedCluster cluster = SeedCluster.builder().servers(3).agents(1).build();
 
     @Test
     void threeServersAndAnAgentRestoredOntoNewMachines() throws Exception {
-        List<TestMachine> oldHosts = old.machines();
-        List<String> roles = List.of("server", "server", "server", "agent");
-        Path oldInventory = fixture.withRegistrationAddress(fixture.inventory("ha-dr-it", old, oldHosts, roles, "canal"), old.get(0));
-        CommandRunner.Result install = fixture.run("install", oldInventory.toString());
+        List<TestMachine> oldHosts = cluster.machines();
+        Path oldInventory = cluster.inventory("ha-dr-it").registrationAddress(cluster.get(0)).write();
+        CommandRunner.Result install = cluster.run("install", oldInventory.toString());
         assertEquals(0, install.exitCode(), install.err());
-        old.get(0).sh(KUBECTL + "create configmap before-the-loss -n default --from-literal=value=kept").orThrow("write a key");
+        cluster.get(0).sh(SeedCluster.KUBECTL + "create configmap before-the-loss -n default --from-literal=value=kept").orThrow("write a key");
 
         Map<String, String> originalCas = new LinkedHashMap<>();
         for (String ca : CAS) {
-            String bytes = old.get(0).sh("base64 -w0 " + TLS + ca).orThrow(ca).stdout();
+            String bytes = cluster.get(0).sh("base64 -w0 " + TLS + ca).orThrow(ca).stdout();
             // the seed PKI's CAs, not ones RKE2 generated (B.1)
-            assertEquals(Base64.getEncoder().encodeToString(Files.readAllBytes(fixture.pki().resolve("cluster/server/tls/" + ca))), bytes, ca);
+            assertEquals(Base64.getEncoder().encodeToString(Files.readAllBytes(cluster.pki().resolve("cluster/server/tls/" + ca))), bytes, ca);
             originalCas.put(ca, bytes);
         }
-        String originalToken = old.get(0).sh("cat /var/lib/rancher/rke2/server/token").stdout().strip();
-        Path archive = fixture.work.resolve("backups/ha-dr-it.sbdr");
-        CommandRunner.Result backup = fixture.run(PASSPHRASE, "backup", oldInventory.toString(), "--out", archive.toString());
+        String originalToken = cluster.get(0).sh("cat /var/lib/rancher/rke2/server/token").stdout().strip();
+        Path archive = cluster.work().resolve("backups/ha-dr-it.sbdr");
+        CommandRunner.Result backup = cluster.run(PASSPHRASE, "backup", oldInventory.toString(), "--out", archive.toString());
         assertEquals(0, backup.exitCode(), backup.err());
         String snapshotSha256 = DrArchive.verify(archive, Secret.literal(PASSPHRASE.get("SEED_DR_PASSPHRASE"))).snapshot().sha256();
 
         // every machine is lost
-        String oldSubnet = old.subnet();
+        String oldSubnet = cluster.subnet();
         List<String> oldNodes = oldHosts.stream().map(TestMachine::name).toList();
-        old.close();
-
-        try (TestMachines fresh = TestMachines.builder().count(4).namePrefix("new").build()) {
-            fresh.start();
-            assertNotEquals(oldSubnet, fresh.subnet());
-            TestMachine s1 = fresh.get(0);
-            TestMachine s2 = fresh.get(1);
-            TestMachine s3 = fresh.get(2);
-            TestMachine agent = fresh.get(3);
-            String reusedName = oldNodes.get(3);
-            Path inventory = fixture.withRegistrationAddress(fixture.inventory("ha-dr-it", fresh, fresh.machines(), roles, "canal"), s1);
-            // the agent keeps its old node name: its node-password secret must go, its Node object stays
-            Files.writeString(inventory, Files.readString(inventory)
-                    .replace("name: " + agent.name() + ",", "name: " + agent.name() + ", nodeName: " + reusedName + ","));
-            // the other servers hold an old datastore, as machines reused from a lost cluster would (C: it must go before they start)
-            for (TestMachine s : List.of(s2, s3)) {
-                s.sh("mkdir -p " + STALE_DB + "/etcd/member/wal " + STALE_DB + "/etcd/member/snap && echo old > " + STALE_DB + "/etcd/name"
-                        + " && echo old > " + STALE_DB + "/stale-marker").orThrow("plant an old datastore");
-            }
-            List<String> deletions = new ArrayList<>();
-            oldNodes.subList(0, 3).forEach(n -> deletions.add("delete node " + n + " "));
-            deletions.add("delete secret kube-system/" + reusedName + ".node-password.rke2 ");
-
-            dryRunPlansTheDeletionsAndChangesNothing(archive, inventory, fresh, deletions);
-
-            CommandRunner.Result restore = fixture.run(PASSPHRASE, "restore", archive.toString(), inventory.toString());
-            assertEquals(0, restore.exitCode(), restore.err() + restore.out());
-            assertFalse((restore.out() + restore.err()).contains(originalToken.substring(originalToken.indexOf("::") + 2)),
-                    "the token is never printed");
-            for (String deletion : deletions) {
-                assertTrue(restore.out().contains(deletion), deletion + " missing:\n" + restore.out());
-            }
-            for (TestMachine s : List.of(s2, s3)) {
-                assertFalse(s.sh("test -e " + STALE_DB + "/stale-marker").ok(), s.name() + ": old server/db not cleared");
-            }
-
-            firstServerRestoredTheSnapshotOthersJoinedOneAtATime(s1, s2, s3, reusedName, snapshotSha256);
-
-            // the original token and the seed PKI's CAs on every node (C: extracted from the snapshot with the token)
-            for (TestMachine s : List.of(s1, s2, s3)) {
-                assertEquals(originalToken, s.sh("cat /var/lib/rancher/rke2/server/token").stdout().strip(), s.name());
-                for (String ca : CAS) {
-                    assertEquals(originalCas.get(ca), s.sh("base64 -w0 " + TLS + ca).orThrow(ca).stdout(), s.name() + ": " + ca);
-                }
-            }
-            assertEquals(Files.readString(fixture.pki().resolve("cluster/agent-token")).strip(),
-                    agent.sh("cat /etc/rancher/rke2/seed-bootstrap-token").stdout().strip());
-            assertEquals(originalCas.get("server-ca.crt"), agent.sh("base64 -w0 /var/lib/rancher/rke2/agent/server-ca.crt").stdout());
-
-            // the old machines' nodes are gone, the new ones and the reused name are Ready, the data is back
-            Set<String> nodes = new TreeSet<>(s1.sh(KUBECTL + "get nodes -o name").orThrow("nodes").stdout().lines().toList());
-            assertEquals(new TreeSet<>(List.of("node/" + s1.name(), "node/" + s2.name(), "node/" + s3.name(), "node/" + reusedName)), nodes);
-            assertTrue(s1.sh(KUBECTL + "get nodes --no-headers").stdout().lines().allMatch(l -> l.contains(" Ready")));
-            assertEquals("kept", s1.sh(KUBECTL + "get configmap before-the-loss -n default -o jsonpath={.data.value}").stdout().strip());
-
-            // the kubeconfig restore wrote for the operator reaches the restored cluster through the registration address
-            String kubeconfig = Base64.getEncoder().encodeToString(Files.readAllBytes(inventory.getParent().resolve("ha-dr-it.kubeconfig")));
-            String viaOperatorKubeconfig = s2.sh("echo " + kubeconfig + " | base64 -d > /tmp/operator.kubeconfig && "
-                    + "/var/lib/rancher/rke2/bin/kubectl --kubeconfig /tmp/operator.kubeconfig get nodes -o name").orThrow("operator kubeconfig").stdout();
-            assertTrue(viaOperatorKubeconfig.contains("node/" + s1.name()), viaOperatorKubeconfig);
-
-            CommandRunner.Result converged = fixture.run("install", inventory.toString());
-            assertEquals(0, converged.exitCode(), converged.err());
-            assertTrue(java.util.regex.Pattern.compile("(^|\\s)0 change\\(s\\) made", java.util.regex.Pattern.MULTILINE)
-                    .matcher(converged.out()).find(), converged.out());
+        cluster.loseEveryMachine();
+        assertNotEquals(oldSubnet, cluster.subnet());
+        TestMachine s1 = cluster.get(0);
+        TestMachine s2 = cluster.get(1);
+        TestMachine s3 = cluster.get(2);
+        TestMachine agent = cluster.get(3);
+        String reusedName = oldNodes.get(3);
+        // the agent keeps its old node name: its node-password secret must go, its Node object stays
+        Path inventory = cluster.inventory("ha-dr-it").registrationAddress(s1).nodeName(agent, reusedName).write();
+        // the other servers hold an old datastore, as machines reused from a lost cluster would (C: it must go before they start)
+        for (TestMachine s : List.of(s2, s3)) {
+            s.sh("mkdir -p " + STALE_DB + "/etcd/member/wal " + STALE_DB + "/etcd/member/snap && echo old > " + STALE_DB + "/etcd/name"
+                    + " && echo old > " + STALE_DB + "/stale-marker").orThrow("plant an old datastore");
         }
+        List<String> deletions = new ArrayList<>();
+        oldNodes.subList(0, 3).forEach(n -> deletions.add("delete node " + n + " "));
+        deletions.add("delete secret kube-system/" + reusedName + ".node-password.rke2 ");
+
+        dryRunPlansTheDeletionsAndChangesNothing(archive, inventory, deletions);
+
+        CommandRunner.Result restore = cluster.run(PASSPHRASE, "restore", archive.toString(), inventory.toString());
+        assertEquals(0, restore.exitCode(), restore.err() + restore.out());
+        assertFalse((restore.out() + restore.err()).contains(originalToken.substring(originalToken.indexOf("::") + 2)),
+                "the token is never printed");
+        for (String deletion : deletions) {
+            assertTrue(restore.out().contains(deletion), deletion + " missing:\n" + restore.out());
+        }
+        for (TestMachine s : List.of(s2, s3)) {
+            assertFalse(s.sh("test -e " + STALE_DB + "/stale-marker").ok(), s.name() + ": old server/db not cleared");
+        }
+
+        firstServerRestoredTheSnapshotOthersJoinedOneAtATime(s1, s2, s3, reusedName, snapshotSha256);
+
+        // the original token and the seed PKI's CAs on every node (C: extracted from the snapshot with the token)
+        for (TestMachine s : List.of(s1, s2, s3)) {
+            assertEquals(originalToken, s.sh("cat /var/lib/rancher/rke2/server/token").stdout().strip(), s.name());
+            for (String ca : CAS) {
+                assertEquals(originalCas.get(ca), s.sh("base64 -w0 " + TLS + ca).orThrow(ca).stdout(), s.name() + ": " + ca);
+            }
+        }
+        assertEquals(Files.readString(cluster.pki().resolve("cluster/agent-token")).strip(),
+                agent.sh("cat /etc/rancher/rke2/seed-bootstrap-token").stdout().strip());
+        assertEquals(originalCas.get("server-ca.crt"), agent.sh("base64 -w0 /var/lib/rancher/rke2/agent/server-ca.crt").stdout());
+
+        // the old machines' nodes are gone, the new ones and the reused name are Ready, the data is back
+        Set<String> nodes = new TreeSet<>(s1.sh(SeedCluster.KUBECTL + "get nodes -o name").orThrow("nodes").stdout().lines().toList());
+        assertEquals(new TreeSet<>(List.of("node/" + s1.name(), "node/" + s2.name(), "node/" + s3.name(), "node/" + reusedName)), nodes);
+        assertTrue(s1.sh(SeedCluster.KUBECTL + "get nodes --no-headers").stdout().lines().allMatch(l -> l.contains(" Ready")));
+        assertEquals("kept", s1.sh(SeedCluster.KUBECTL + "get configmap before-the-loss -n default -o jsonpath={.data.value}").stdout().strip());
+
+        // the kubeconfig restore wrote for the operator reaches the restored cluster through the registration address
+        String kubeconfig = Base64.getEncoder().encodeToString(Files.readAllBytes(inventory.getParent().resolve("ha-dr-it.kubeconfig")));
+        String viaOperatorKubeconfig = s2.sh("echo " + kubeconfig + " | base64 -d > /tmp/operator.kubeconfig && "
+                + "/var/lib/rancher/rke2/bin/kubectl --kubeconfig /tmp/operator.kubeconfig get nodes -o name").orThrow("operator kubeconfig").stdout();
+        assertTrue(viaOperatorKubeconfig.contains("node/" + s1.name()), viaOperatorKubeconfig);
+
+        CommandRunner.Result converged = cluster.run("install", inventory.toString());
+        assertEquals(0, converged.exitCode(), converged.err());
+        assertTrue(java.util.regex.Pattern.compile("(^|\\s)0 change\\(s\\) made", java.util.regex.Pattern.MULTILINE)
+                .matcher(converged.out()).find(), converged.out());
     }
 
     /** The plan names what the old machines left behind, computed from the archive: the new machines' API does not answer yet. */
-    private static void dryRunPlansTheDeletionsAndChangesNothing(Path archive, Path inventory, TestMachines fresh, List<String> deletions) {
-        CommandRunner.Result plan = fixture.run(PASSPHRASE, "restore", archive.toString(), inventory.toString(), "--dry-run");
+    private static void dryRunPlansTheDeletionsAndChangesNothing(Path archive, Path inventory, List<String> deletions) {
+        CommandRunner.Result plan = cluster.run(PASSPHRASE, "restore", archive.toString(), inventory.toString(), "--dry-run");
         assertEquals(0, plan.exitCode(), plan.err());
         for (String expected : deletions) {
             assertTrue(plan.out().contains(expected), "plan lacks \"" + expected + "\":\n" + plan.out());
         }
         assertTrue(plan.out().contains("remove " + STALE_DB), plan.out());
-        for (TestMachine m : fresh.machines()) {
+        for (TestMachine m : cluster.machines()) {
             assertFalse(m.sh("test -e /var/lib/seed-bootstrap || test -e /etc/rancher").ok(), m.name() + ": the dry run changed it");
         }
-        assertTrue(fresh.get(1).sh("test -e " + STALE_DB + "/stale-marker").ok(), "the dry run removed the old datastore");
+        assertTrue(cluster.get(1).sh("test -e " + STALE_DB + "/stale-marker").ok(), "the dry run removed the old datastore");
     }
 
     /**
@@ -172,9 +152,9 @@ class HaRestoreIT {
      */
     private static void firstServerRestoredTheSnapshotOthersJoinedOneAtATime(TestMachine s1, TestMachine s2, TestMachine s3, String agentNode,
             String snapshotSha256) throws Exception {
-        List<DoubleRecords.Entry> resets = DoubleRecords.clusterResets(s1);
+        List<SeedCluster.DoubleRecord> resets = SeedCluster.clusterResets(s1);
         assertEquals(1, resets.size(), resets.toString());
-        DoubleRecords.Entry reset = resets.get(0);
+        SeedCluster.DoubleRecord reset = resets.get(0);
         assertEquals(s1.name(), reset.text("node"));
         assertTrue(reset.text("restorePath").startsWith("/var/lib/seed-bootstrap/restore/"), reset.toString());
         assertEquals(snapshotSha256, reset.text("snapshotSha256"), "the archive's snapshot was restored");
@@ -182,7 +162,7 @@ class HaRestoreIT {
                 "the first start ran on the reset datastore");
 
         List<String> order = new ArrayList<>();
-        for (DoubleRecords.Entry join : DoubleRecords.joins(s1)) {
+        for (SeedCluster.DoubleRecord join : SeedCluster.joins(s1)) {
             if (join.nanos() > reset.nanos()) {
                 assertNotEquals("refused", join.text("result"), join.toString());
                 order.add(join.text("node") + ":" + join.text("result"));
@@ -191,11 +171,11 @@ class HaRestoreIT {
         assertEquals(List.of(s2.name() + ":learner-added", s2.name() + ":promoted", s3.name() + ":learner-added", s3.name() + ":promoted",
                 agentNode + ":registered"), order);
         long firstUp = activeSince(s1);
-        long s2Added = DoubleRecords.joins(s1).stream().filter(j -> j.nanos() > reset.nanos() && j.text("node").equals(s2.name()))
+        long s2Added = SeedCluster.joins(s1).stream().filter(j -> j.nanos() > reset.nanos() && j.text("node").equals(s2.name()))
                 .findFirst().orElseThrow().nanos();
         assertTrue(firstUp < s2Added, "the second server was added before the first was up");
 
-        JsonNode members = DoubleRecords.members(s1);
+        JsonNode members = SeedCluster.etcdMembers(s1);
         Set<String> peers = new TreeSet<>();
         for (JsonNode m : members) {
             assertFalse(m.path("isLearner").asBoolean(), m.toString());

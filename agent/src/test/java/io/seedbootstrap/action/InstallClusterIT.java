@@ -8,11 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seedbootstrap.cli.CommandRunner;
 import io.seedbootstrap.testvm.TestMachine;
-import io.seedbootstrap.testvm.TestMachines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,28 +23,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class InstallClusterIT {
     @RegisterExtension
-    static final TestMachines machines = TestMachines.builder().count(5).build();
-
-    private static InstallFixture fixture;
-
-    @BeforeAll
-    static void bundleAndPki() throws Exception {
-        if (machines.machines().isEmpty()) {
-            return;
-        }
-        fixture = InstallFixture.create();
-    }
+    static final SeedCluster cluster = SeedCluster.builder().servers(3).agents(2).build();
 
     @Test
     void serversJoinOneAtATimeThenTheAgentsAndFilesAreSentOnce() throws Exception {
-        TestMachine s1 = machines.get(0);
-        TestMachine s2 = machines.get(1);
-        TestMachine s3 = machines.get(2);
-        TestMachine a1 = machines.get(3);
-        TestMachine a2 = machines.get(4);
-        Path inventory = fixture.withRegistrationAddress(fixture.inventory("ha-it", machines, List.of(s1, s2, s3, a1, a2),
-                List.of("server", "server", "server", "agent", "agent"), "canal"), s1);
-        CommandRunner.Result result = fixture.run("install", inventory.toString(), "-o", "json");
+        TestMachine s1 = cluster.get(0);
+        TestMachine s2 = cluster.get(1);
+        TestMachine s3 = cluster.get(2);
+        TestMachine a1 = cluster.get(3);
+        TestMachine a2 = cluster.get(4);
+        Path inventory = cluster.inventory("ha-it").registrationAddress(s1).write();
+        CommandRunner.Result result = cluster.run("install", inventory.toString(), "-o", "json");
         assertEquals(0, result.exitCode(), result.err());
         JsonNode summary = new ObjectMapper().readTree(result.out());
         for (JsonNode host : summary.path("hosts")) {
@@ -54,7 +41,7 @@ class InstallClusterIT {
         }
 
         // A.10: s2 added as a learner and promoted, then s3 the same, then the agents; nothing refused
-        List<JsonNode> joins = DoubleRecords.joins(s1).stream().map(DoubleRecords.Entry::value).toList();
+        List<JsonNode> joins = SeedCluster.joins(s1).stream().map(SeedCluster.DoubleRecord::value).toList();
         List<String> order = joins.stream().map(j -> j.path("node").asText() + ":" + j.path("result").asText()).toList();
         // a parallel join is what etcd (and the double) refuses: never a second learner
         assertFalse(joins.stream().anyMatch(j -> j.path("reason").asText().contains("learner")), joins.toString());
@@ -74,35 +61,25 @@ class InstallClusterIT {
 
         // joining nodes register through the fixed address; the agent holds only the agent token
         assertTrue(s2.sh("grep -qx 'server: https://" + s1.ip() + ":9345' /etc/rancher/rke2/config.yaml").ok());
-        assertEquals(Files.readString(fixture.pki().resolve("cluster/agent-token")).strip(),
+        assertEquals(Files.readString(cluster.pki().resolve("cluster/agent-token")).strip(),
                 a1.sh("cat /etc/rancher/rke2/seed-bootstrap-token").stdout().strip());
         assertFalse(a1.sh("test -e /etc/rancher/rke2/seed-bootstrap-agent-token").ok());
         assertTrue(a1.sh("systemctl is-active rke2-agent").ok());
 
         // the relay: the tarball left the operator once for three hosts, and no temporary key stayed behind
-        long size = Files.size(fixture.bundle.resolve("rke2/rke2.linux-amd64.tar.gz"));
-        String log = runLog();
+        long size = Files.size(cluster.bundle().resolve("rke2/rke2.linux-amd64.tar.gz"));
+        String log = cluster.runLogText();
         assertTrue(log.contains("/var/lib/seed-bootstrap/artifacts/rke2/rke2.linux-amd64.tar.gz: operator sent " + size + " bytes for 5 hosts"),
                 log);
-        for (TestMachine m : machines.machines()) {
+        for (TestMachine m : cluster.machines()) {
             assertFalse(m.sh("grep -q seed-bootstrap-relay /root/.ssh/authorized_keys").ok(), m.name());
-            assertEquals(Files.readString(fixture.bundle.resolve("rke2/sha256sum-amd64.txt")),
+            assertEquals(Files.readString(cluster.bundle().resolve("rke2/sha256sum-amd64.txt")),
                     m.sh("cat /var/lib/seed-bootstrap/artifacts/rke2/sha256sum-amd64.txt").stdout(), m.name());
         }
 
         // converged: nothing to do on any host
-        CommandRunner.Result again = fixture.run("install", inventory.toString());
+        CommandRunner.Result again = cluster.run("install", inventory.toString());
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("0 change(s) made"), again.out());
-    }
-
-    private static String runLog() throws Exception {
-        StringBuilder all = new StringBuilder();
-        try (var files = Files.list(fixture.work.resolve("state/seed-bootstrap/logs"))) {
-            for (Path p : files.sorted().toList()) {
-                all.append(Files.readString(p));
-            }
-        }
-        return all.toString();
     }
 }

@@ -10,12 +10,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.seedbootstrap.bundle.TestBundles;
 import io.seedbootstrap.cli.CommandRunner;
 import io.seedbootstrap.testvm.TestMachine;
-import io.seedbootstrap.testvm.TestMachines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,24 +25,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * converges without changes.
  */
 class InstallIT {
+    /** Three machines, each a single-server cluster of its own. */
     @RegisterExtension
-    static final TestMachines machines = TestMachines.builder().count(3).build();
-
-    private static InstallFixture fixture;
-
-    @BeforeAll
-    static void bundleAndPki() throws Exception {
-        if (machines.machines().isEmpty()) {
-            return;
-        }
-        fixture = InstallFixture.create();
-    }
+    static final SeedCluster cluster = SeedCluster.builder().servers(3).build();
 
     @Test
     void installsACanalServerAndConvergesOnReRun() throws Exception {
-        TestMachine vm = machines.get(0);
-        Path inventory = fixture.inventory("canal-it", machines, List.of(vm), List.of("server"), "canal");
-        CommandRunner.Result result = fixture.run("install", inventory.toString());
+        TestMachine vm = cluster.get(0);
+        Path inventory = cluster.inventory("canal-it").server(vm).write();
+        CommandRunner.Result result = cluster.run("install", inventory.toString());
         assertEquals(0, result.exitCode(), result.err());
         assertTrue(result.out().contains("Ready"), result.out());
 
@@ -65,9 +53,9 @@ class InstallIT {
         assertFalse(vm.sh("test -e /var/lib/rancher/rke2/server/manifests/rke2-canal-config.yaml").ok());
 
         // B.1: our CA set was used, B.3: the token RKE2 runs with is the PKI's
-        assertEquals(sha(fixture.pki().resolve("cluster/server/tls/server-ca.crt")),
+        assertEquals(sha(cluster.pki().resolve("cluster/server/tls/server-ca.crt")),
                 vm.sh("sha256sum < /var/lib/rancher/rke2/server/tls/server-ca.crt | cut -c1-64").stdout().strip());
-        assertEquals(Files.readString(fixture.pki().resolve("cluster/token")).strip(),
+        assertEquals(Files.readString(cluster.pki().resolve("cluster/token")).strip(),
                 vm.sh("cat /var/lib/rancher/rke2/server/token").stdout().strip());
         // A.2/A.3: split core + CNI archives in agent/images, the other CNI's not
         String images = vm.sh("ls /var/lib/rancher/rke2/agent/images").stdout();
@@ -77,7 +65,7 @@ class InstallIT {
         assertTrue(vm.sh("test -x /usr/local/bin/rke2").ok(), "A.2: a writable /usr/local is the tarball prefix");
         // A.2: the release's install.sh did it: RKE2's own, unmodified, whenever ../shared/upstream has it
         String installSh = vm.sh("sha256sum < /var/lib/seed-bootstrap/artifacts/rke2/install.sh | cut -c1-64").stdout().strip();
-        assertEquals(sha(fixture.bundle.resolve("rke2/install.sh")), installSh);
+        assertEquals(sha(cluster.bundle().resolve("rke2/install.sh")), installSh);
         if (TestBundles.upstreamInstallScript().isPresent()) {
             assertEquals(sha(TestBundles.upstreamInstallScript().get()), installSh, "upstream's install.sh");
         }
@@ -90,16 +78,16 @@ class InstallIT {
         assertEquals("canal-it", kc.path("current-context").asText());
 
         // the token never reached the operator's output or the run log
-        String token = Files.readString(fixture.pki().resolve("cluster/token")).strip();
+        String token = Files.readString(cluster.pki().resolve("cluster/token")).strip();
         String secretPart = token.substring(token.lastIndexOf(':') + 1);
         assertFalse(result.out().contains(secretPart) || result.err().contains(secretPart));
-        for (Path log : Files.list(fixture.work.resolve("state/seed-bootstrap/logs")).toList()) {
+        for (Path log : cluster.runLogs()) {
             assertFalse(Files.readString(log).contains(secretPart), log.toString());
         }
 
         // converged: a second run changes nothing and restarts nothing
         String pidBefore = vm.sh("systemctl show -p MainPID --value rke2-server").stdout().strip();
-        CommandRunner.Result again = fixture.run("install", inventory.toString());
+        CommandRunner.Result again = cluster.run("install", inventory.toString());
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("0 change(s) made"), again.out());
         assertEquals(pidBefore, vm.sh("systemctl show -p MainPID --value rke2-server").stdout().strip());
@@ -107,27 +95,27 @@ class InstallIT {
 
         // drift: a changed setting is shown as a diff and refused without the flag...
         Files.writeString(inventory, Files.readString(inventory).replace("labels: {seed.example/it: \"yes\"}", "labels: {seed.example/it: \"no\"}"));
-        CommandRunner.Result drift = fixture.run("install", inventory.toString());
+        CommandRunner.Result drift = cluster.run("install", inventory.toString());
         assertEquals(3, drift.exitCode(), drift.err());
         assertTrue(drift.err().contains("- node-label:") || drift.err().contains("-   - seed.example/it=yes"), drift.err());
         assertTrue(drift.err().contains("+   - seed.example/it=no"), drift.err());
         assertTrue(drift.err().contains("--apply-config-changes"), drift.err());
         assertTrue(vm.sh("grep -q 'seed.example/it=yes' /etc/rancher/rke2/config.yaml").ok(), "nothing written without the flag");
         // ...applied with it, the server restarted to read it
-        CommandRunner.Result applied = fixture.run("install", inventory.toString(), "--apply-config-changes");
+        CommandRunner.Result applied = cluster.run("install", inventory.toString(), "--apply-config-changes");
         assertEquals(0, applied.exitCode(), applied.err());
         assertTrue(vm.sh("grep -q 'seed.example/it=no' /etc/rancher/rke2/config.yaml").ok());
         assertFalse(pidBefore.equals(vm.sh("systemctl show -p MainPID --value rke2-server").stdout().strip()), "restarted");
         // contract A.5: the CNI never changes on a running cluster, flag or not
         Files.writeString(inventory, Files.readString(inventory).replace("cni: canal", "cni: cilium"));
-        CommandRunner.Result cni = fixture.run("install", inventory.toString(), "--apply-config-changes");
+        CommandRunner.Result cni = cluster.run("install", inventory.toString(), "--apply-config-changes");
         assertEquals(3, cni.exitCode(), cni.err());
         assertTrue(cni.err().contains("cni cannot change on a running cluster"), cni.err());
         assertTrue(vm.sh("grep -qx 'cni: canal' /etc/rancher/rke2/config.yaml").ok());
         assertFalse(vm.sh("ls /var/lib/rancher/rke2/agent/images").stdout().contains("cilium"), "refused before any upload");
         // a stopped server still belongs to its cluster: the same refusal, nothing rewritten
         vm.sh("systemctl stop rke2-server").orThrow("stop");
-        CommandRunner.Result stopped = fixture.run("install", inventory.toString());
+        CommandRunner.Result stopped = cluster.run("install", inventory.toString());
         assertEquals(3, stopped.exitCode(), stopped.err());
         assertTrue(stopped.err().contains("cni cannot change on a running cluster") && stopped.err().contains("+ cni: cilium"), stopped.err());
         assertTrue(vm.sh("grep -qx 'cni: canal' /etc/rancher/rke2/config.yaml").ok());
@@ -135,26 +123,26 @@ class InstallIT {
 
     @Test
     void installsACiliumServerFromAnAnsibleInventory() throws Exception {
-        TestMachine vm = machines.get(1);
-        Path ini = fixture.work.resolve("cilium-hosts.ini");
+        TestMachine vm = cluster.get(1);
+        Path ini = cluster.work().resolve("cilium-hosts.ini");
         Files.writeString(ini, String.join("\n",
                 "[rke2_servers]",
                 vm.name() + " ansible_host=" + vm.ip() + " ansible_user=admin",
                 "",
                 "[all:vars]",
-                "ansible_ssh_private_key_file=" + machines.privateKey(),
+                "ansible_ssh_private_key_file=" + cluster.privateKey(),
                 "seed_cluster_name=cilium-it",
                 "seed_rke2_version=v1.35.7+rke2r1",
                 "seed_cni=cilium",
                 "seed_cilium_kube_proxy_replacement=true",
-                "seed_ssh_known_hosts=" + machines.knownHosts(),
-                "seed_bundle_path=" + fixture.splitBundle,
-                "seed_bundle_signing_key_fingerprint=" + fixture.signingKey.fingerprint(),
-                "seed_pki_dir=" + fixture.pki(),
+                "seed_ssh_known_hosts=" + cluster.knownHosts(),
+                "seed_bundle_path=" + cluster.splitBundle(),
+                "seed_bundle_signing_key_fingerprint=" + cluster.signingKey().fingerprint(),
+                "seed_pki_dir=" + cluster.pki(),
                 "seed_pki_rsa_key_bits=2048",
                 "seed_rancher_enabled=false",
                 "seed_argocd_enabled=false", ""));
-        CommandRunner.Result result = fixture.run("install", ini.toString(), "-o", "json");
+        CommandRunner.Result result = cluster.run("install", ini.toString(), "-o", "json");
         assertEquals(0, result.exitCode(), result.err());
         JsonNode summary = new ObjectMapper().readTree(result.out());
         assertTrue(summary.path("hosts").get(0).path("ready").asBoolean(), result.out());
@@ -173,8 +161,8 @@ class InstallIT {
         String images = vm.sh("ls /var/lib/rancher/rke2/agent/images").stdout();
         assertTrue(images.contains("rke2-images-cilium") && !images.contains("canal"), images);
         // this bundle stores its files as 16 KiB parts: joined on the host, whole and verified, parts removed
-        assertTrue(Files.exists(fixture.splitBundle.resolve("rke2/rke2.linux-amd64.tar.gz.part001")), "the test bundle is split");
-        assertEquals(sha(fixture.bundle.resolve("rke2/rke2.linux-amd64.tar.gz")),
+        assertTrue(Files.exists(cluster.splitBundle().resolve("rke2/rke2.linux-amd64.tar.gz.part001")), "the test bundle is split");
+        assertEquals(sha(cluster.bundle().resolve("rke2/rke2.linux-amd64.tar.gz")),
                 vm.sh("sha256sum < /var/lib/seed-bootstrap/artifacts/rke2/rke2.linux-amd64.tar.gz | cut -c1-64").stdout().strip());
         assertEquals("", vm.sh("ls /var/lib/seed-bootstrap/artifacts/parts 2>/dev/null").stdout().strip());
     }
@@ -188,10 +176,10 @@ class InstallIT {
      */
     @Test
     void installsUnderOptRke2WhenUsrLocalIsAMountPoint() throws Exception {
-        TestMachine vm = machines.get(2);
+        TestMachine vm = cluster.get(2);
         vm.sh("mount --bind /usr/local /usr/local").orThrow("make /usr/local a mount point");
-        Path inventory = fixture.inventory("opt-it", machines, List.of(vm), List.of("server"), "canal");
-        CommandRunner.Result result = fixture.run("install", inventory.toString());
+        Path inventory = cluster.inventory("opt-it").server(vm).write();
+        CommandRunner.Result result = cluster.run("install", inventory.toString());
         assertEquals(0, result.exitCode(), result.err());
         assertTrue(result.out().contains("Ready"), result.out());
         assertTrue(vm.sh("test -x /opt/rke2/bin/rke2 && test -x /opt/rke2/bin/rke2-uninstall.sh").ok());
@@ -205,7 +193,7 @@ class InstallIT {
         assertTrue(vm.sh("test -f /opt/rke2/lib/systemd/system/rke2-server.env").ok());
         assertTrue(vm.sh("grep -q 'RKE2_BIN_DIR=\"/opt/rke2/bin\"' /opt/rke2/bin/rke2-uninstall.sh").ok(), "uninstall script rewritten");
         assertTrue(vm.sh("systemctl is-active rke2-server").ok());
-        CommandRunner.Result again = fixture.run("install", inventory.toString());
+        CommandRunner.Result again = cluster.run("install", inventory.toString());
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("0 change(s) made"), again.out());
     }

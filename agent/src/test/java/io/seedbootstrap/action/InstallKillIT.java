@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seedbootstrap.testvm.TestMachine;
-import io.seedbootstrap.testvm.TestMachines;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +28,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and no lock left. The RKE2 contract double stands in for RKE2 (a test double, not RKE2).
  */
 class InstallKillIT {
+    /** A bundle whose core image archive is padded to 96 MiB, so its upload lasts long enough to be interrupted. */
     @RegisterExtension
-    static final TestMachines machines = TestMachines.builder().count(1).build();
+    static final SeedCluster cluster = SeedCluster.builder().servers(1).bundlePadding(96 << 20).build();
 
     private static final Pattern PHASE = Pattern.compile("^\\[(\\d+)/(\\d+)\\] (.*)$");
     /** Phases that change hosts: a kill as each starts leaves the work before it done and the rest undone. */
@@ -38,20 +38,17 @@ class InstallKillIT {
             "Write the cluster CA set (B.1)", "Write the RKE2 configuration", "Start the bootstrap server", "Join ",
             "Fetch the kubeconfig", "Upload the seed apps' image archives", "Deploy the seed apps", "Read the node status");
 
-    private static InstallFixture fixture;
     private static Path inventory;
 
     @BeforeAll
-    static void bundleAndPki() throws Exception {
-        if (machines.machines().isEmpty()) {
-            return;
+    static void writeTheInventory() {
+        if (cluster.ready()) {
+            inventory = cluster.inventory("kill-it").write();
         }
-        fixture = InstallFixture.create(96 << 20);
-        inventory = fixture.inventory("kill-it", machines, List.of(vm()), List.of("server"), "canal");
     }
 
     private static TestMachine vm() {
-        return machines.get(0);
+        return cluster.get(0);
     }
 
     @Test
@@ -73,7 +70,7 @@ class InstallKillIT {
     void killedInTheMiddleOfAnUploadThenReRunResumesAndConverges() throws Exception {
         reset();
         Process run = start();
-        CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> drain(run));
+        CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> SeedCluster.output(run));
         // the 96 MiB image archive is being staged: kill while its .part file grows
         Instant deadline = Instant.now().plusSeconds(120);
         long staged = 0;
@@ -115,7 +112,7 @@ class InstallKillIT {
         });
         // the first run holds the lock and is alive: same operator host, live pid -> refused, never taken over
         Process second = start();
-        String refused = drain(second);
+        String refused = SeedCluster.output(second);
         assertTrue(second.waitFor(5, TimeUnit.MINUTES));
         assertEquals(3, second.exitValue(), refused);
         assertTrue(refused.contains(vm().name() + ": locked by run") && refused.contains("--force-unlock"), refused);
@@ -132,31 +129,26 @@ class InstallKillIT {
     /** Runs the installer to the end and checks the cluster is the one the inventory describes. */
     private static String assertConverges(String after) throws Exception {
         Process rerun = start();
-        String output = drain(rerun);
+        String output = SeedCluster.output(rerun);
         assertTrue(rerun.waitFor(10, TimeUnit.MINUTES), after + ": the re-run did not end");
         assertEquals(0, rerun.exitValue(), after + ": the re-run failed:\n" + output);
         assertTrue(vm().sh("systemctl is-active rke2-server").ok(), after);
-        assertTrue(vm().sh("/var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml get node " + vm().name()
+        assertTrue(vm().sh(SeedCluster.KUBECTL + "get node " + vm().name()
                 + " --no-headers | grep -q ' Ready'").ok(), after + ": node not Ready");
-        assertEquals(Files.readString(fixture.pki().resolve("cluster/token")).strip(),
+        assertEquals(Files.readString(cluster.pki().resolve("cluster/token")).strip(),
                 vm().sh("cat /var/lib/rancher/rke2/server/token").stdout().strip(), after + ": another token");
         assertFalse(vm().sh("test -e /var/lib/seed-bootstrap/lock").ok(), after + ": lock left");
         assertTrue(Files.exists(inventory.getParent().resolve("kill-it.kubeconfig")), after);
         // and once converged, nothing more to do
         Process again = start();
-        String quiet = drain(again);
+        String quiet = SeedCluster.output(again);
         assertTrue(again.waitFor(5, TimeUnit.MINUTES) && again.exitValue() == 0, quiet);
         assertTrue(quiet.contains("0 change(s) made"), after + ": not converged:\n" + quiet);
         return output;
     }
 
     private static Process start() throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar", Path.of("target/seed-bootstrap.jar").toAbsolutePath().toString(),
-                "install", inventory.toString()).redirectErrorStream(true);
-        builder.environment().put("XDG_STATE_HOME", fixture.work.resolve("state").toString());
-        builder.environment().put("XDG_CACHE_HOME", fixture.work.resolve("cache").toString());
-        builder.environment().put("HOSTNAME", "kill-it-operator"); // the same operator host for every run, as on a laptop
-        return builder.start();
+        return cluster.start("install", inventory.toString());
     }
 
     /** Reads the output until the phase whose title starts with {@code prefix} starts, then kill -9. */
@@ -173,14 +165,6 @@ class InstallKillIT {
         }
         run.waitFor(10, TimeUnit.SECONDS);
         return seen;
-    }
-
-    private static String drain(Process run) {
-        try {
-            return new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            return "";
-        }
     }
 
     /** Back to a bare machine: what an uninstall leaves, with our state gone too. */

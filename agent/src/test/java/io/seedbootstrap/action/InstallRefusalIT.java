@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seedbootstrap.cli.CommandRunner;
-import io.seedbootstrap.pki.BundleSigningKey;
+import io.seedbootstrap.pki.signing.BundleSigningKey;
 import io.seedbootstrap.testvm.TestMachine;
-import io.seedbootstrap.testvm.TestMachines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,20 +21,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class InstallRefusalIT {
     @RegisterExtension
-    static final TestMachines machines = TestMachines.builder().count(1).build();
-
-    private static InstallFixture fixture;
-
-    @BeforeAll
-    static void bundleAndPki() throws Exception {
-        if (machines.machines().isEmpty()) {
-            return;
-        }
-        fixture = InstallFixture.create();
-    }
+    static final SeedCluster cluster = SeedCluster.builder().servers(1).build();
 
     private static TestMachine vm() {
-        return machines.get(0);
+        return cluster.get(0);
     }
 
     /**
@@ -52,9 +40,9 @@ class InstallRefusalIT {
 
     @Test
     void dryRunListsEveryChangeAndChangesNothing() throws Exception {
-        Path inventory = fixture.inventory("dry-it", machines, List.of(vm()), List.of("server"), "canal");
+        Path inventory = cluster.inventory("dry-it").server(vm()).write();
         String before = hostState();
-        CommandRunner.Result result = fixture.run("install", inventory.toString(), "--dry-run");
+        CommandRunner.Result result = cluster.run("install", inventory.toString(), "--dry-run");
         assertEquals(0, result.exitCode(), result.err());
         String after = hostState();
         assertEquals(before, after, "a dry run changed the host");
@@ -73,10 +61,10 @@ class InstallRefusalIT {
 
     @Test
     void anotherRke2VersionIsRefusedBeforeAnyChange() throws Exception {
-        Path inventory = fixture.inventory("version-it", machines, List.of(vm()), List.of("server"), "canal");
+        Path inventory = cluster.inventory("version-it").server(vm()).write();
         Files.writeString(inventory, Files.readString(inventory).replace("v1.35.7+rke2r1", "v1.35.8+rke2r1"));
         String before = hostState();
-        CommandRunner.Result result = fixture.run("install", inventory.toString());
+        CommandRunner.Result result = cluster.run("install", inventory.toString());
         assertEquals(2, result.exitCode(), result.err());
         assertTrue(result.err().contains("the bundle holds RKE2 v1.35.7+rke2r1, but the inventory asks for v1.35.8+rke2r1 (cluster.rke2Version)"),
                 result.err());
@@ -86,23 +74,23 @@ class InstallRefusalIT {
 
     @Test
     void aBundleSignedByAnUnpinnedKeyIsRefusedBeforeAnyChange() throws Exception {
-        Path inventory = fixture.inventory("unpinned-it", machines, List.of(vm()), List.of("server"), "canal");
+        Path inventory = cluster.inventory("unpinned-it").server(vm()).write();
         String other = BundleSigningKey.generate().fingerprint();
-        Files.writeString(inventory, Files.readString(inventory).replace(fixture.signingKey.fingerprint(), other));
+        Files.writeString(inventory, Files.readString(inventory).replace(cluster.signingKey().fingerprint(), other));
         String before = hostState();
-        CommandRunner.Result result = fixture.run("install", inventory.toString());
+        CommandRunner.Result result = cluster.run("install", inventory.toString());
         assertEquals(1, result.exitCode(), result.err());
-        assertTrue(result.err().contains(fixture.signingKey.fingerprint()) && result.err().contains(other), result.err());
+        assertTrue(result.err().contains(cluster.signingKey().fingerprint()) && result.err().contains(other), result.err());
         assertEquals(before, hostState());
     }
 
     @Test
     void aHostLockedByAnotherRunIsRefused() throws Exception {
-        Path inventory = fixture.inventory("locked-it", machines, List.of(vm()), List.of("server"), "canal");
+        Path inventory = cluster.inventory("locked-it").server(vm()).write();
         vm().sh("mkdir -p -m 0700 /var/lib/seed-bootstrap && printf 'run=other-run\\noperator=laptop-7\\npid=4242\\nstarted=2026-11-27T06:00:00Z\\n"
                 + "command=install\\n' > /var/lib/seed-bootstrap/lock").orThrow("lock");
         try {
-            CommandRunner.Result result = fixture.run("install", inventory.toString());
+            CommandRunner.Result result = cluster.run("install", inventory.toString());
             assertEquals(3, result.exitCode(), result.err());
             assertTrue(result.err().contains("locked by run other-run (install) from laptop-7, pid 4242"), result.err());
             assertTrue(result.err().contains("--force-unlock"), result.err());
@@ -115,12 +103,12 @@ class InstallRefusalIT {
 
     @Test
     void aPreflightFailureIsRefusedBeforeAnyChange() throws Exception {
-        Path inventory = fixture.inventory("preflight-it", machines, List.of(vm()), List.of("server"), "canal");
+        Path inventory = cluster.inventory("preflight-it").server(vm()).write();
         // another program holds RKE2's supervisor port (contract A.8)
         vm().sh("setsid socat TCP-LISTEN:9345,fork,reuseaddr SYSTEM:true >/dev/null 2>&1 < /dev/null &").orThrow("socat");
         try {
             String before = hostState();
-            CommandRunner.Result result = fixture.run("install", inventory.toString());
+            CommandRunner.Result result = cluster.run("install", inventory.toString());
             assertEquals(3, result.exitCode(), result.err());
             assertTrue(result.err().contains("9345") && result.err().contains("socat"), result.err());
             assertTrue(result.err().contains("nothing was changed on any host"), result.err());
@@ -132,13 +120,11 @@ class InstallRefusalIT {
 
     @Test
     void anUnreachableHostStopsTheRunBeforeAnyChangeOnTheOthers() throws Exception {
-        Path inventory = fixture.inventory("unreachable-it", machines, List.of(vm()), List.of("server"), "canal");
         String gone = vm().ip().replaceFirst("\\.\\d+$", ".250"); // on the test network, no machine there
-        Files.writeString(inventory, Files.readString(inventory)
-                .replace("ssh:\n", "ssh:\n  connectTimeoutSeconds: 3\n")
-                + "  - {name: gone-1, address: " + gone + ", role: agent}\n");
+        Path inventory = cluster.inventory("unreachable-it").server(vm()).ssh("connectTimeoutSeconds: 3")
+                .host("{name: gone-1, address: " + gone + ", role: agent}").write();
         String before = hostState();
-        CommandRunner.Result result = fixture.run("install", inventory.toString());
+        CommandRunner.Result result = cluster.run("install", inventory.toString());
         assertTrue(result.exitCode() != 0, result.err());
         assertTrue(result.err().contains("gone-1"), result.err());
         assertTrue(result.err().contains("nothing was changed on any host"), result.err());

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seedbootstrap.testvm.TestMachine;
-import io.seedbootstrap.testvm.TestMachines;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -28,33 +26,31 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RelayCredentialsIT {
     @RegisterExtension
-    static final TestMachines machines = TestMachines.builder().count(2).build();
+    static final SeedCluster cluster = SeedCluster.builder().servers(1).agents(1).build();
 
     private static final String STALE_LINE = "restrict,from=\"10.0.0.1\",command=\"/bin/sh /var/lib/seed-bootstrap/relay/20200101T000000.abcdef-1.recv\" "
             + "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOld seed-bootstrap-relay 20200101T000000.abcdef-1";
     private static final String OWN_LINE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMWiBhB6Xv7m0qj0aC2DT5G0GYkGkqV5y1o9v+2Qo3dE someone@laptop";
 
-    private static InstallFixture fixture;
     private static Path inventory;
 
     @BeforeAll
-    static void bundleAndPki() throws Exception {
-        if (machines.machines().isEmpty()) {
+    static void inventoryAndTheOperatorsOwnKey() {
+        if (!cluster.ready()) {
             return;
         }
-        fixture = InstallFixture.create();
-        inventory = fixture.inventory("relay-creds", machines, machines.machines(), List.of("server", "agent"), "canal");
-        for (TestMachine m : machines.machines()) {
+        inventory = cluster.inventory("relay-creds").write();
+        for (TestMachine m : cluster.machines()) {
             m.sh("echo '" + OWN_LINE + "' >> /root/.ssh/authorized_keys").orThrow("operator's own line");
         }
     }
 
     private static TestMachine vm1() {
-        return machines.get(0);
+        return cluster.get(0);
     }
 
     private static TestMachine vm2() {
-        return machines.get(1);
+        return cluster.get(1);
     }
 
     @Test
@@ -62,8 +58,8 @@ class RelayCredentialsIT {
         // SIGINT (Ctrl-C) and SIGTERM (kill): the hook removes the line and the keys before the JVM exits
         for (String signal : List.of("INT", "TERM")) {
             holdTheNextHop();
-            Process run = start("install", inventory.toString());
-            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> drain(run));
+            Process run = cluster.start("install", inventory.toString());
+            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> SeedCluster.output(run));
             waitForTheHeldHop(run, output);
             assertEquals("1", sh(vm2(), "grep -c ' seed-bootstrap-relay ' /root/.ssh/authorized_keys || true"),
                     signal + ": the receiver's line is there while the hop runs");
@@ -82,14 +78,14 @@ class RelayCredentialsIT {
 
         // kill -9 cannot be handled: a stale line and key files (planted as a killed run leaves them)
         // are swept by the next run as it starts, on every host, also when nothing is relayed to it
-        Process first = start("install", inventory.toString());
-        String installed = drain(first);
+        Process first = cluster.start("install", inventory.toString());
+        String installed = SeedCluster.output(first);
         assertTrue(first.waitFor(10, TimeUnit.MINUTES));
         assertEquals(0, first.exitValue(), installed);
         assertNoRelayCredentials("after an install");
         plantStaleCredentials();
-        Process converged = start("install", inventory.toString());
-        String again = drain(converged);
+        Process converged = cluster.start("install", inventory.toString());
+        String again = SeedCluster.output(converged);
         assertTrue(converged.waitFor(5, TimeUnit.MINUTES));
         assertEquals(0, converged.exitValue(), again);
         assertFalse(again.contains("relayed between the hosts"), "a converged run relays nothing:\n" + again);
@@ -99,17 +95,17 @@ class RelayCredentialsIT {
 
         // reset: its dry run lists the removal, the reset removes them
         plantStaleCredentials();
-        Process dry = start("reset", inventory.toString(), "--dry-run");
-        String plan = drain(dry);
+        Process dry = cluster.start("reset", inventory.toString(), "--dry-run");
+        String plan = SeedCluster.output(dry);
         assertTrue(dry.waitFor(5, TimeUnit.MINUTES));
         assertEquals(0, dry.exitValue(), plan);
         assertTrue(plan.contains("remove the relay credentials of earlier run(s) 20200101T000000.abcdef"), plan);
         assertEquals("1", sh(vm2(), "grep -c ' seed-bootstrap-relay ' /root/.ssh/authorized_keys || true"), "the dry run changed nothing");
-        Process reset = start("reset", inventory.toString(), "--no-backup", "--yes");
-        String resetOut = drain(reset);
+        Process reset = cluster.start("reset", inventory.toString(), "--no-backup", "--yes");
+        String resetOut = SeedCluster.output(reset);
         assertTrue(reset.waitFor(5, TimeUnit.MINUTES));
         assertEquals(0, reset.exitValue(), resetOut);
-        for (TestMachine m : machines.machines()) {
+        for (TestMachine m : cluster.machines()) {
             assertEquals("0", sh(m, "grep -c ' seed-bootstrap-relay ' /root/.ssh/authorized_keys || true"), m.name() + " after reset");
             assertFalse(m.sh("test -e /var/lib/seed-bootstrap").ok(), m.name() + ": reset removes our state folder");
         }
@@ -139,7 +135,7 @@ class RelayCredentialsIT {
     }
 
     private static void plantStaleCredentials() {
-        for (TestMachine m : machines.machines()) {
+        for (TestMachine m : cluster.machines()) {
             m.sh("echo '" + STALE_LINE + "' >> /root/.ssh/authorized_keys && mkdir -p -m 0700 /var/lib/seed-bootstrap/relay"
                     + " && for x in key key.pub known_hosts recv; do echo old > /var/lib/seed-bootstrap/relay/20200101T000000.abcdef-1.$x; done")
                     .orThrow("plant");
@@ -147,7 +143,7 @@ class RelayCredentialsIT {
     }
 
     private static void assertNoRelayCredentials(String when) {
-        for (TestMachine m : machines.machines()) {
+        for (TestMachine m : cluster.machines()) {
             assertEquals("0", sh(m, "grep -c ' seed-bootstrap-relay ' /root/.ssh/authorized_keys || true"), when + ": " + m.name()
                     + " authorized_keys:\n" + sh(m, "cat /root/.ssh/authorized_keys"));
             assertEquals("", sh(m, "ls -A /var/lib/seed-bootstrap/relay 2>/dev/null || true"), when + ": " + m.name() + " relay folder");
@@ -155,7 +151,7 @@ class RelayCredentialsIT {
     }
 
     private static void assertOwnLinesKept() {
-        for (TestMachine m : machines.machines()) {
+        for (TestMachine m : cluster.machines()) {
             assertTrue(sh(m, "cat /root/.ssh/authorized_keys").contains(OWN_LINE), m.name() + ": the operator's own key stays");
         }
     }
@@ -168,21 +164,4 @@ class RelayCredentialsIT {
         assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor());
     }
 
-    private static Process start(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("java", "-jar", Path.of("target/seed-bootstrap.jar").toAbsolutePath().toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("XDG_STATE_HOME", fixture.work.resolve("state").toString());
-        builder.environment().put("XDG_CACHE_HOME", fixture.work.resolve("cache").toString());
-        builder.environment().put("HOSTNAME", "relay-creds-operator"); // one operator: an interrupted run's lock is taken over
-        return builder.start();
-    }
-
-    private static String drain(Process run) {
-        try {
-            return new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
 }

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seedbootstrap.cli.CommandRunner;
 import io.seedbootstrap.testvm.TestMachine;
-import io.seedbootstrap.testvm.TestMachines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -34,52 +32,31 @@ import org.testcontainers.images.builder.Transferable;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SeedAppsIT {
     @RegisterExtension
-    static final TestMachines machines = TestMachines.builder().count(2).build();
-
-    private static InstallFixture fixture;
+    static final SeedCluster cluster = SeedCluster.builder().servers(1).agents(1).build();
 
     static final List<String> FILES = List.of("seed-cert-manager", "seed-cert-manager-issuer", "seed-metallb", "seed-metallb-config",
             "seed-rancher", "seed-argocd", "seed-argocd-applicationsets");
     static final String MANIFESTS = "/var/lib/rancher/rke2/server/manifests/";
-    static final String KUBECTL = "/var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml ";
+    static final String KUBECTL = SeedCluster.KUBECTL;
 
-    @BeforeAll
-    static void bundleAndPki() throws Exception {
-        if (machines.machines().isEmpty()) {
-            return;
-        }
-        fixture = InstallFixture.create();
-    }
-
-    private Path inventory(String rancherHost) throws Exception {
+    private Path inventory(String rancherHost) {
         return inventory(rancherHost, "");
     }
 
     /** @param rancherExtra more keys of apps.rancher, e.g. {@code ", replicas: 2"} */
-    private Path inventory(String rancherHost, String rancherExtra) throws Exception {
-        TestMachine server = machines.get(0);
-        TestMachine agent = machines.get(1);
-        List<String> lines = new ArrayList<>(List.of(
-                "cluster: {name: apps-it, rke2Version: v1.35.7+rke2r1, cni: canal}",
-                "ssh: {user: admin, identityFile: " + machines.privateKey() + ", knownHosts: " + machines.knownHosts() + "}",
-                "bundle: {path: " + fixture.bundle + ", signingKeyFingerprint: \"" + fixture.signingKey.fingerprint() + "\"}",
-                "pki: {dir: " + fixture.pki() + ", rsaKeyBits: 2048}",
-                "registries:",
-                "  systemDefaultRegistry: registry.it.example.internal:5000",
-                "  mirrors: {docker.io: {endpoints: [\"https://registry.it.example.internal:5000\"]}}",
-                "apps:",
-                "  rancher: {hostname: " + rancherHost + rancherExtra + "}",
-                "  argocd:",
-                "    repo: {url: \"https://git.it.example.internal/platform/fleet.git\"}",
-                "  components: [{name: monitoring}, {name: external-dns}]",
-                "  seedLabels: {app/monitoring: install}",
-                "metallb: {enabled: true, pools: [{name: ingress, addresses: [\"192.0.2.200-192.0.2.210\"]}]}",
-                "hosts:",
-                "  - {name: " + server.name() + ", address: " + server.ip() + ", role: server}",
-                "  - {name: " + agent.name() + ", address: " + agent.ip() + ", role: agent}"));
-        Path file = fixture.work.resolve("apps-it.yaml");
-        Files.writeString(file, String.join("\n", lines) + "\n");
-        return file;
+    private Path inventory(String rancherHost, String rancherExtra) {
+        return cluster.inventory("apps-it")
+                .apps("apps:",
+                        "  rancher: {hostname: " + rancherHost + rancherExtra + "}",
+                        "  argocd:",
+                        "    repo: {url: \"https://git.it.example.internal/platform/fleet.git\"}",
+                        "  components: [{name: monitoring}, {name: external-dns}]",
+                        "  seedLabels: {app/monitoring: install}")
+                .with("registries:",
+                        "  systemDefaultRegistry: registry.it.example.internal:5000",
+                        "  mirrors: {docker.io: {endpoints: [\"https://registry.it.example.internal:5000\"]}}",
+                        "metallb: {enabled: true, pools: [{name: ingress, addresses: [\"192.0.2.200-192.0.2.210\"]}]}")
+                .write();
     }
 
     /**
@@ -92,14 +69,14 @@ class SeedAppsIT {
     @Test
     @Order(1)
     void aSeedAppWhoseFirstInstallFailedIsInstalledAgainByARerunAfterTheFix() throws Exception {
-        TestMachine server = machines.get(0);
+        TestMachine server = cluster.get(0);
         Path inventory = inventory("rancher.it.example.internal");
         assertTrue(server.sh("mkdir -p /etc/rke2-double").ok());
         String log = "Error: INSTALLATION FAILED: failed pre-install: image registry.it.example.internal:5000/rancher/rancher:v2.14.3 "
                 + "not found";
         server.container().copyFileToContainer(Transferable.of("rancher: \"" + log + "\"\n"), HELM_FAILURES);
 
-        CommandRunner.Result failed = fixture.run("install", inventory.toString(), "--wait-timeout", "120");
+        CommandRunner.Result failed = cluster.run("install", inventory.toString(), "--wait-timeout", "120");
         assertEquals(1, failed.exitCode(), "README: exit 1 when a seed app's job fails\n" + failed.err());
         String message = failed.err();
         System.err.println("--- the failed first install's stderr ---\n" + message);
@@ -125,7 +102,7 @@ class SeedAppsIT {
 
         // the cause is fixed (the image pushed): the re-run gets the release installed again and says how
         server.sh("rm -f " + HELM_FAILURES);
-        CommandRunner.Result fixed = fixture.run("install", inventory.toString(), "--wait-timeout", "120");
+        CommandRunner.Result fixed = cluster.run("install", inventory.toString(), "--wait-timeout", "120");
         assertEquals(0, fixed.exitCode(), fixed.err());
         assertTrue(fixed.err().contains("Rancher: release rancher in cattle-system failed on its first install (revision 1: Release "
                 + "\"rancher\" failed: Error: INSTALLATION FAILED") && fixed.err().contains("and was never deployed: klipper-helm is to "
@@ -139,7 +116,7 @@ class SeedAppsIT {
         assertEquals("", server.sh(KUBECTL + "-n kube-system get helmchartconfig rancher --ignore-not-found -o name").stdout().strip(),
                 "the HelmChartConfig that set reinstall is gone: abort holds again");
         assertEquals(others, othersState(server), "cert-manager and MetalLB untouched");
-        List<Path> logs = Files.list(fixture.work.resolve("state/seed-bootstrap/logs")).toList();
+        List<Path> logs = cluster.runLogs();
         assertTrue(logs.stream().anyMatch(f -> read(f).contains("create HelmChartConfig kube-system/rancher with failurePolicy reinstall")),
                 "the change is in the run's log");
     }
@@ -147,10 +124,10 @@ class SeedAppsIT {
     @Test
     @Order(2)
     void deploysTheSeedAppsOnTheBootstrapServerAndConverges() throws Exception {
-        TestMachine server = machines.get(0);
-        TestMachine agent = machines.get(1);
+        TestMachine server = cluster.get(0);
+        TestMachine agent = cluster.get(1);
         Path inventory = inventory("rancher.it.example.internal");
-        CommandRunner.Result result = fixture.run("install", inventory.toString());
+        CommandRunner.Result result = cluster.run("install", inventory.toString());
         assertEquals(0, result.exitCode(), result.err());
 
         // D: the files are on the bootstrap server only, 0600, each recorded as an applied AddOn with its checksum
@@ -170,12 +147,12 @@ class SeedAppsIT {
         assertFalse(server.sh("grep -l -e 'kind: Secret' -e 'PRIVATE KEY' -e bootstrapPassword " + MANIFESTS + "seed-*.yaml").ok());
 
         // E.2: Rancher's Secrets from the site hierarchy, created with kubectl
-        assertEquals(b64(fixture.pki().resolve("site/cacerts.pem")),
+        assertEquals(b64(cluster.pki().resolve("site/cacerts.pem")),
                 server.sh(KUBECTL + "-n cattle-system get secret tls-ca -o jsonpath='{.data.cacerts\\.pem}'").stdout().strip());
-        assertEquals(b64(fixture.pki().resolve("site/certs/rancher.it.example.internal/tls.crt")),
+        assertEquals(b64(cluster.pki().resolve("site/certs/rancher.it.example.internal/tls.crt")),
                 server.sh(KUBECTL + "-n cattle-system get secret tls-rancher-ingress -o jsonpath='{.data.tls\\.crt}'").stdout().strip());
         // G: the ClusterIssuer's key pair is the site issuing CA
-        assertEquals(b64(fixture.pki().resolve("site/issuing-ca.crt")),
+        assertEquals(b64(cluster.pki().resolve("site/issuing-ca.crt")),
                 server.sh(KUBECTL + "-n cert-manager get secret site-ca-key-pair -o jsonpath='{.data.tls\\.crt}'").stdout().strip());
         // H: MetalLB's namespace is privileged
         assertEquals("privileged", server.sh(KUBECTL + "get namespace metallb-system -o jsonpath='{.metadata.labels.pod-security\\.kubernetes\\.io/enforce}'")
@@ -194,7 +171,7 @@ class SeedAppsIT {
         String argoPassword = Files.readString(inventory.getParent().resolve("apps-it-argocd-admin-password")).strip();
         for (String secret : List.of(password, argoPassword)) {
             assertFalse(result.out().contains(secret) || result.err().contains(secret));
-            for (Path log : Files.list(fixture.work.resolve("state/seed-bootstrap/logs")).toList()) {
+            for (Path log : cluster.runLogs()) {
                 assertFalse(Files.readString(log).contains(secret), log.toString());
             }
             assertFalse(server.sh("grep -rl " + secret + " /var/lib/rancher/rke2/server/manifests /etc/rancher").ok());
@@ -209,14 +186,14 @@ class SeedAppsIT {
         String mtimes = server.sh("stat -c '%n %Y' " + MANIFESTS + "seed-*.yaml").stdout();
         String secretVersion = server.sh(KUBECTL + "-n kube-system get secret seed-argocd-values -o jsonpath='{.metadata.resourceVersion}'").stdout();
         Thread.sleep(1100);
-        CommandRunner.Result again = fixture.run("install", inventory.toString());
+        CommandRunner.Result again = cluster.run("install", inventory.toString());
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("0 change(s) made"), again.out() + again.err());
         assertEquals(mtimes, server.sh("stat -c '%n %Y' " + MANIFESTS + "seed-*.yaml").stdout());
         assertEquals(secretVersion, server.sh(KUBECTL + "-n kube-system get secret seed-argocd-values -o jsonpath='{.metadata.resourceVersion}'").stdout());
 
         // a Rancher host name no site certificate covers: refused before any host is contacted (exit 2)
-        CommandRunner.Result refused = fixture.run("install", inventory("rancher.other.example.internal").toString());
+        CommandRunner.Result refused = cluster.run("install", inventory("rancher.other.example.internal").toString());
         assertEquals(2, refused.exitCode(), refused.err());
         assertTrue(refused.err().contains("apps.rancher.hostname rancher.other.example.internal: no certificate covers it"), refused.err());
         assertTrue(refused.err().contains("nothing was changed on any host"), refused.err());
@@ -234,11 +211,11 @@ class SeedAppsIT {
     @Test
     @Order(3)
     void aFailedUpgradeOfADeployedAppStopsTheInstallAndARerunAfterTheFixUpgradesItAgain() throws Exception {
-        TestMachine server = machines.get(0);
+        TestMachine server = cluster.get(0);
         Path converged = inventory("rancher.it.example.internal");
         Path rancherPassword = converged.getParent().resolve("apps-it-rancher-bootstrap-password");
         if (!Files.exists(rancherPassword)) { // run alone: converge first
-            CommandRunner.Result first = fixture.run("install", converged.toString());
+            CommandRunner.Result first = cluster.run("install", converged.toString());
             assertEquals(0, first.exitCode(), first.err());
         }
         String password = Files.readString(rancherPassword).strip();
@@ -250,9 +227,9 @@ class SeedAppsIT {
         assertTrue(server.sh("mkdir -p /etc/rke2-double").ok());
         server.container().copyFileToContainer(Transferable.of("rancher: \"" + log.replace("\n", "\\n") + "\"\n"), HELM_FAILURES);
         Path changed = inventory("rancher.it.example.internal", ", replicas: 2"); // a new HelmChart, so the helm-controller runs a new job
-        List<Path> logsBefore = Files.list(fixture.work.resolve("state/seed-bootstrap/logs")).toList();
+        List<Path> logsBefore = cluster.runLogs();
 
-        CommandRunner.Result failed = fixture.run("install", changed.toString());
+        CommandRunner.Result failed = cluster.run("install", changed.toString());
         assertEquals(1, failed.exitCode(), "README: exit 1 when a seed app's job fails\n" + failed.err());
         String message = failed.err();
         System.err.println("--- the failed upgrade's stderr ---\n" + message);
@@ -262,7 +239,7 @@ class SeedAppsIT {
         assertTrue(message.contains("image registry.it.example.internal:5000/rancher/rancher:v2.14.3 not found"), message);
         assertTrue(message.contains("values given: bootstrapPassword=<redacted>"), "the log tail, password masked:\n" + message);
         assertFalse(message.contains("ArgoCD: installed"), "ArgoCD comes after Rancher: not reached\n" + message);
-        for (Path file : Files.list(fixture.work.resolve("state/seed-bootstrap/logs")).toList()) {
+        for (Path file : cluster.runLogs()) {
             String text = Files.readString(file);
             assertFalse(text.contains(password), file + " holds the password");
             if (!logsBefore.contains(file)) {
@@ -275,7 +252,7 @@ class SeedAppsIT {
         // the cause is fixed (the image pushed): the re-run upgrades the failed release again, nothing uninstalled
         server.sh("rm -f " + HELM_FAILURES);
         String others = othersState(server);
-        CommandRunner.Result fixed = fixture.run("install", changed.toString());
+        CommandRunner.Result fixed = cluster.run("install", changed.toString());
         assertEquals(0, fixed.exitCode(), fixed.err());
         assertTrue(fixed.err().contains("Rancher: release rancher in cattle-system failed to upgrade (revision " + (deployed + 1))
                 && fixed.err().contains("klipper-helm is to upgrade it again from the failed state (nothing is uninstalled) "
@@ -285,7 +262,7 @@ class SeedAppsIT {
         assertEquals("superseded", releaseStatus(server, "cattle-system", "rancher", deployed));
         assertEquals("", server.sh(KUBECTL + "-n kube-system get helmchartconfig rancher --ignore-not-found -o name").stdout().strip());
         assertEquals(others, othersState(server), "the other apps untouched");
-        CommandRunner.Result again = fixture.run("install", changed.toString());
+        CommandRunner.Result again = cluster.run("install", changed.toString());
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("0 change(s) made"), again.out() + again.err());
     }
@@ -293,9 +270,9 @@ class SeedAppsIT {
     @Test
     @Order(4)
     void aChartFileDeletedByHandIsPutBackWithoutWaitingForAJobThatNeverComes() throws Exception {
-        TestMachine server = machines.get(0);
+        TestMachine server = cluster.get(0);
         Path converged = inventory("rancher.it.example.internal", ", replicas: 2");
-        CommandRunner.Result first = fixture.run("install", converged.toString());
+        CommandRunner.Result first = cluster.run("install", converged.toString());
         assertEquals(0, first.exitCode(), first.err());
         String before = server.sh("sha256sum " + MANIFESTS + "seed-cert-manager.yaml").stdout();
         assertTrue(server.sh("rm " + MANIFESTS + "seed-cert-manager.yaml").ok());
@@ -303,7 +280,7 @@ class SeedAppsIT {
         // the HelmChart in the cluster is unchanged, so the helm-controller starts no new job: the
         // completed one counts (a wait for a new one would run into the 30 s deadline: exit 1)
         String job = server.sh(KUBECTL + "-n kube-system get job helm-install-cert-manager -o jsonpath='{.metadata.uid}'").stdout().strip();
-        CommandRunner.Result rerun = fixture.run("install", converged.toString(), "--wait-timeout", "30");
+        CommandRunner.Result rerun = cluster.run("install", converged.toString(), "--wait-timeout", "30");
         assertEquals(0, rerun.exitCode(), rerun.err());
         assertTrue(java.util.regex.Pattern.compile("(?<!\\d)1 change\\(s\\) made").matcher(rerun.out()).find(), rerun.out() + rerun.err());
         assertEquals(before, server.sh("sha256sum " + MANIFESTS + "seed-cert-manager.yaml").stdout(), "the same file is back");

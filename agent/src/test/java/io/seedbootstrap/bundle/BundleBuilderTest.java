@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.seedbootstrap.bundle.FileKind.HostRole;
+import io.seedbootstrap.bundle.format.Arch;
+import io.seedbootstrap.bundle.format.FileKind.HostRole;
+import io.seedbootstrap.bundle.format.FileKind;
 import io.seedbootstrap.bundle.manifest.BundleManifest;
 import io.seedbootstrap.bundle.manifest.ManifestFile;
 import io.seedbootstrap.inventory.model.Cni;
-import io.seedbootstrap.pki.BundleSigningKey;
+import io.seedbootstrap.pki.signing.BundleSigningKey;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 import java.io.InputStream;

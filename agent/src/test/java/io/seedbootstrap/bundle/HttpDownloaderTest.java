@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.seedbootstrap.bundle.format.FileKind;
 import io.seedbootstrap.bundle.manifest.BundleManifest;
-import io.seedbootstrap.pki.BundleSigningKey;
+import io.seedbootstrap.pki.signing.BundleSigningKey;
 import io.seedbootstrap.support.Environment;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.seedbootstrap.pki.BundleSigningKey;
+import io.seedbootstrap.pki.signing.BundleSigningKey;
 import io.seedbootstrap.support.Secret;
 import java.nio.file.Files;
 import java.nio.file.Path;

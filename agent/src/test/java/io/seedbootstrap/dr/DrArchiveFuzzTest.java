@@ -1,7 +1,7 @@
 package io.seedbootstrap.dr;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.seedbootstrap.pki.ArchiveCipher;
+import io.seedbootstrap.pki.archive.ArchiveCipher;
 import io.seedbootstrap.support.Fuzzing;
 import io.seedbootstrap.support.Secret;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seedbootstrap.bind.Diagnostic;
 import io.seedbootstrap.support.Environment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

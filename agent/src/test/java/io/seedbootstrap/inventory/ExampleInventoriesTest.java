@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seedbootstrap.bind.Diagnostic;
 import io.seedbootstrap.inventory.model.Cni;
 import io.seedbootstrap.inventory.model.IngressController;
 import io.seedbootstrap.inventory.model.Inventory;

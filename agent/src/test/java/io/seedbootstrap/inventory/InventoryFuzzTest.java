@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.seedbootstrap.bind.Diagnostic;
 import io.seedbootstrap.support.Fuzzing;
 import java.nio.file.Path;
 

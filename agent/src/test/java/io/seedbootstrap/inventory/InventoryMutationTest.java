@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.seedbootstrap.bind.Diagnostic;
 import io.seedbootstrap.support.Environment;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.host.ModuleState;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
+import io.seedbootstrap.node.Listener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,16 +3,13 @@ package io.seedbootstrap.preflight;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.host.Hosts;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
-import io.seedbootstrap.ssh.ExecResult;
-import io.seedbootstrap.ssh.RemoteCommand;
-import io.seedbootstrap.ssh.RemoteHost;
-import io.seedbootstrap.ssh.Upload;
-import io.seedbootstrap.ssh.UploadResult;
+import io.seedbootstrap.node.Listener;
+import io.seedbootstrap.node.NodeProbes;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -21,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,58 +26,56 @@ class ReachabilityTest {
     @TempDir
     Path tmp;
 
-    private static final Pattern PROBE = Pattern.compile("^probe (\\d+) '?([^' ]+)'? (\\d+) &$", Pattern.MULTILINE);
-    private static final Pattern LISTENER = Pattern.compile(" (\\d+) " + Reachability.MARKER + " >");
-
     /**
      * A host that binds every listener it is asked for and answers connects as {@code refused}
-     * says; it records the ports it listened on and the targets it probed.
+     * says; it records the ports it listened on, the targets it probed and the listeners stopped.
      */
-    private static final class FakeHost implements RemoteHost {
-        final String name;
+    private static final class FakeHost implements NodeProbes {
         final Predicate<Reachability.Target> refused;
         final List<Integer> listened = Collections.synchronizedList(new ArrayList<>());
         final List<String> probed = Collections.synchronizedList(new ArrayList<>());
-        final List<String> scripts = Collections.synchronizedList(new ArrayList<>());
+        final List<Long> stopped = Collections.synchronizedList(new ArrayList<>());
 
-        FakeHost(String name, Predicate<Reachability.Target> refused) {
-            this.name = name;
+        FakeHost(Predicate<Reachability.Target> refused) {
             this.refused = refused;
         }
 
         @Override
-        public String name() {
-            return name;
+        public HostFacts facts() {
+            throw new UnsupportedOperationException("the test gives the facts");
         }
 
         @Override
-        public ExecResult exec(RemoteCommand command) {
-            String script = command.script();
-            scripts.add(script);
-            StringBuilder out = new StringBuilder();
-            Matcher l = LISTENER.matcher(script);
-            int pid = 100;
-            while (l.find()) {
-                int port = Integer.parseInt(l.group(1));
+        public List<Listener> listeners() {
+            throw new UnsupportedOperationException("the test gives the listeners");
+        }
+
+        @Override
+        public Map<Integer, Started> startListeners(String tool, List<Integer> ports, int lifetimeSeconds) {
+            Map<Integer, Started> started = new LinkedHashMap<>();
+            long pid = 100;
+            for (int port : ports) {
                 listened.add(port);
-                out.append("pid ").append(pid++).append(' ').append(port).append(" bound\n");
+                started.put(port, new Started(pid++, true));
             }
-            Matcher p = PROBE.matcher(script);
-            while (p.find()) {
-                Reachability.Target t = new Reachability.Target(null, p.group(2), Integer.parseInt(p.group(3)));
-                probed.add(t.address() + ":" + t.port());
-                out.append(p.group(1)).append(refused.test(t) ? " 1 bash: line 1: connect: Connection refused\n" : " 0 \n");
-            }
-            return new ExecResult(name, command.display(), 0, out.toString(), "", Duration.ZERO);
+            return started;
         }
 
         @Override
-        public UploadResult upload(Upload upload) {
-            throw new UnsupportedOperationException();
+        public void stopListeners(List<Long> processGroups) {
+            stopped.addAll(processGroups);
         }
 
         @Override
-        public void close() {}
+        public List<Connect> connect(List<Endpoint> endpoints) {
+            List<Connect> results = new ArrayList<>();
+            for (Endpoint e : endpoints) {
+                probed.add(e.address() + ":" + e.port());
+                results.add(refused.test(new Reachability.Target(null, e.address(), e.port()))
+                        ? new Connect(1, "bash: line 1: connect: Connection refused") : new Connect(0, ""));
+            }
+            return results;
+        }
     }
 
     private record Run(List<CheckResult> rows, Map<String, FakeHost> hosts) {
@@ -99,7 +92,7 @@ class ReachabilityTest {
         Map<String, FakeHost> fakes = new LinkedHashMap<>();
         for (Host h : inventory.hosts()) {
             probes.add(new HostProbe(h, null, Fakes.facts(h.name(), h.address()), null, null, listeners.getOrDefault(h.name(), List.of())));
-            fakes.put(h.name(), new FakeHost(h.name(), refused));
+            fakes.put(h.name(), new FakeHost(refused));
         }
         List<CheckResult> rows = new Reachability(inventory, new Hosts(Hosts.Limits.defaults()), (h, m) -> { })
                 .run(probes, Map.copyOf(fakes), skip);
@@ -120,7 +113,7 @@ class ReachabilityTest {
         for (String h : List.of("s1", "s2", "a1")) {
             CheckResult row = r.row(h, Check.KUBELET_REACHABLE);
             assertEquals(Result.PASS, row.result(), row.detail());
-            assertTrue(r.hosts().get(h).scripts.stream().anyMatch(s -> s.contains("kill -- -100")), "listeners on " + h + " not stopped");
+            assertTrue(r.hosts().get(h).stopped.contains(100L), "listeners on " + h + " not stopped");
         }
         assertEquals("reached s1 10.0.0.11:10250, s2 10.0.0.12:10250", r.row("a1", Check.KUBELET_REACHABLE).detail());
     }
@@ -151,18 +144,5 @@ class ReachabilityTest {
         assertTrue(skipped.rows().stream().noneMatch(x -> x.check() == Check.KUBELET_REACHABLE), skipped.rows().toString());
         assertTrue(skipped.hosts().values().stream().flatMap(h -> h.probed.stream()).noneMatch(p -> p.endsWith(":10250")));
         assertEquals(List.of(), skipped.hosts().get("a1").listened, "nothing to answer on an agent without the kubelet check");
-    }
-
-    @Test
-    void connectsRunAtMostThirtyTwoAtATime() {
-        List<Reachability.Target> targets = new ArrayList<>();
-        for (int i = 0; i < 70; i++) {
-            targets.add(new Reachability.Target("h" + i, "10.0.1." + i, 10250));
-        }
-        String script = Reachability.connectScript(targets);
-        List<String> lines = script.lines().toList();
-        assertEquals(3, lines.stream().filter(l -> l.equals("wait")).count(), script);
-        assertEquals("wait", lines.get(1 + 32 + 1), "a wait after the first 32 probes");
-        assertEquals("wait", lines.get(lines.size() - 1));
     }
 }

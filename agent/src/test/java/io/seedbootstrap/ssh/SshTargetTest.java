@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.seedbootstrap.inventory.model.Connection;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.HostSsh;
 import io.seedbootstrap.inventory.model.JumpHost;
@@ -20,7 +21,7 @@ class SshTargetTest {
             new JumpHost("bastion.example", 2222, null, null, "SHA256:abc"), 10, 300, 4);
 
     private Host host(HostSsh ssh) {
-        return new Host("n1", "10.0.0.5", Role.SERVER, true, null, null, null, null, ssh, null);
+        return new Host("n1", "10.0.0.5", Connection.SSH, Role.SERVER, true, null, null, null, null, ssh, null);
     }
 
     @Test

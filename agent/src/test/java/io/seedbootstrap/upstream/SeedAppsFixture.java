@@ -10,7 +10,7 @@ import io.seedbootstrap.inventory.InventoryLoader;
 import io.seedbootstrap.inventory.LoadOptions;
 import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Inventory;
-import io.seedbootstrap.pki.SiteMaterial;
+import io.seedbootstrap.pki.ca.SiteMaterial;
 import io.seedbootstrap.support.Environment;
 import io.seedbootstrap.support.Secret;
 import java.nio.file.Files;

@@ -1,13 +1,13 @@
 package io.seedbootstrap.bundle.bom;
 
-import io.seedbootstrap.inventory.bind.Doc;
-import io.seedbootstrap.inventory.bind.Required;
+import io.seedbootstrap.bind.Doc;
+import io.seedbootstrap.bind.Required;
 import java.util.List;
 
 /**
  * A bill of materials (docs/formats.md "Bill of materials"): one RKE2 release line with the
  * charts, images and lists a bundle for it carries, each with version, source URL and sha256.
- * Bound by the inventory's {@link io.seedbootstrap.inventory.bind.Binder}, so BOM errors carry
+ * Bound by the inventory's {@link io.seedbootstrap.bind.Binder}, so BOM errors carry
  * file:line:column like inventory errors, and the JSON Schema comes from the same annotations.
  */
 @Doc("A seed-bootstrap bill of materials: the pinned contents of an offline bundle for one RKE2 release line.")

@@ -1,9 +1,9 @@
 package io.seedbootstrap.bundle.bom;
 
-import io.seedbootstrap.inventory.bind.Doc;
-import io.seedbootstrap.inventory.bind.Format;
-import io.seedbootstrap.inventory.bind.Required;
-import io.seedbootstrap.inventory.bind.TextFormat;
+import io.seedbootstrap.bind.Doc;
+import io.seedbootstrap.bind.Format;
+import io.seedbootstrap.bind.Required;
+import io.seedbootstrap.bind.TextFormat;
 import java.util.List;
 
 @Doc("A Helm chart archive and the container images it needs.")

@@ -1,15 +1,15 @@
 package io.seedbootstrap.bundle.bom;
 
-import io.seedbootstrap.bundle.Arch;
-import io.seedbootstrap.bundle.KubeVersionRange;
-import io.seedbootstrap.bundle.SafeNames;
-import io.seedbootstrap.bundle.SemVer;
-import io.seedbootstrap.inventory.Diagnostic;
-import io.seedbootstrap.inventory.Diagnostics;
-import io.seedbootstrap.inventory.bind.Binder;
+import io.seedbootstrap.bind.Binder;
+import io.seedbootstrap.bind.Diagnostic;
+import io.seedbootstrap.bind.Diagnostics;
+import io.seedbootstrap.bind.source.Position;
+import io.seedbootstrap.bind.source.YamlSource;
+import io.seedbootstrap.bundle.format.Arch;
+import io.seedbootstrap.bundle.format.KubeVersionRange;
+import io.seedbootstrap.bundle.format.SafeNames;
+import io.seedbootstrap.bundle.format.SemVer;
 import io.seedbootstrap.inventory.model.Cni;
-import io.seedbootstrap.inventory.source.Position;
-import io.seedbootstrap.inventory.source.YamlSource;
 import io.seedbootstrap.support.Environment;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;

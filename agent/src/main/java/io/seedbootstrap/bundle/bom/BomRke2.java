@@ -1,10 +1,10 @@
 package io.seedbootstrap.bundle.bom;
 
-import io.seedbootstrap.bundle.Arch;
-import io.seedbootstrap.inventory.bind.Doc;
-import io.seedbootstrap.inventory.bind.Format;
-import io.seedbootstrap.inventory.bind.Required;
-import io.seedbootstrap.inventory.bind.TextFormat;
+import io.seedbootstrap.bind.Doc;
+import io.seedbootstrap.bind.Format;
+import io.seedbootstrap.bind.Required;
+import io.seedbootstrap.bind.TextFormat;
+import io.seedbootstrap.bundle.format.Arch;
 import java.util.List;
 
 @Doc("An RKE2 release and the artifacts of it a bundle carries.")

@@ -3,7 +3,7 @@ package io.seedbootstrap.bundle.bom;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.seedbootstrap.inventory.bind.SchemaGenerator;
+import io.seedbootstrap.bind.SchemaGenerator;
 import io.seedbootstrap.support.Json;
 import java.util.HashSet;
 import java.util.Iterator;

@@ -1,6 +1,6 @@
 package io.seedbootstrap.bundle.bom;
 
-import io.seedbootstrap.bundle.FileKind;
+import io.seedbootstrap.bundle.format.FileKind;
 
 /** The kinds of RKE2 release artifact a BOM names (contract A.1). */
 public enum Rke2ArtifactKind {

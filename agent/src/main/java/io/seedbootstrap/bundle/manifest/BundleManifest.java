@@ -1,7 +1,7 @@
 package io.seedbootstrap.bundle.manifest;
 
-import io.seedbootstrap.bundle.Arch;
-import io.seedbootstrap.bundle.FileKind;
+import io.seedbootstrap.bundle.format.Arch;
+import io.seedbootstrap.bundle.format.FileKind;
 import io.seedbootstrap.inventory.model.Cni;
 import java.util.List;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package io.seedbootstrap.inventory.ansible;
 
-import io.seedbootstrap.inventory.Diagnostics;
-import io.seedbootstrap.inventory.source.Position;
-import io.seedbootstrap.inventory.source.RawNode;
+import io.seedbootstrap.bind.Diagnostics;
+import io.seedbootstrap.bind.source.Position;
+import io.seedbootstrap.bind.source.RawNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,11 +1,12 @@
 package io.seedbootstrap.inventory.ansible;
 
-import io.seedbootstrap.inventory.Diagnostics;
-import io.seedbootstrap.inventory.LoadOptions;
-import io.seedbootstrap.inventory.source.RawNode;
-import io.seedbootstrap.inventory.source.YamlSource;
+import io.seedbootstrap.bind.Diagnostics;
+import io.seedbootstrap.bind.source.RawNode;
+import io.seedbootstrap.bind.source.YamlSource;
+import io.seedbootstrap.inventory.model.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -21,19 +22,23 @@ import java.util.function.Predicate;
 public final class AnsibleInventoryConverter {
     private AnsibleInventoryConverter() {}
 
-    public static RawNode fromIni(Path file, String text, LoadOptions options, Diagnostics diagnostics) {
+    /**
+     * @param groupRoles       custom Ansible group names mapped to roles
+     * @param settingsOverlay  the --settings file in our format, or null
+     */
+    public static RawNode fromIni(Path file, String text, Map<String, Role> groupRoles, Path settingsOverlay,
+            Diagnostics diagnostics) {
         AnsibleInventory.Parsed parsed = IniInventoryParser.parse(file, text, diagnostics);
-        return parsed.ok() ? InventoryMapper.map(parsed.inventory(), options.groupRoles(), settings(options), diagnostics) : null;
+        return parsed.ok() ? InventoryMapper.map(parsed.inventory(), groupRoles, settings(settingsOverlay), diagnostics) : null;
     }
 
-    public static RawNode fromYaml(RawNode root, LoadOptions options, Diagnostics diagnostics) {
+    public static RawNode fromYaml(RawNode root, Map<String, Role> groupRoles, Path settingsOverlay, Diagnostics diagnostics) {
         AnsibleInventory.Parsed parsed = YamlInventoryReader.read(root, diagnostics);
-        return parsed.ok() ? InventoryMapper.map(parsed.inventory(), options.groupRoles(), settings(options), diagnostics) : null;
+        return parsed.ok() ? InventoryMapper.map(parsed.inventory(), groupRoles, settings(settingsOverlay), diagnostics) : null;
     }
 
     /** Whether the --settings overlay sets a dotted path, so hints about that path can be left out. */
-    private static Predicate<String> settings(LoadOptions options) {
-        Path overlay = options.settingsOverlay();
+    private static Predicate<String> settings(Path overlay) {
         if (overlay == null || !Files.isReadable(overlay)) {
             return path -> false;
         }

@@ -1,7 +1,7 @@
 package io.seedbootstrap.inventory.ansible;
 
-import io.seedbootstrap.inventory.Diagnostics;
-import io.seedbootstrap.inventory.source.Position;
+import io.seedbootstrap.bind.Diagnostics;
+import io.seedbootstrap.bind.source.Position;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -51,7 +51,7 @@ final class HostPatterns {
             if (port == null) {
                 return null;
             }
-        } else if (colons.size() > 1 && !io.seedbootstrap.inventory.bind.NetAddresses.isIp(pattern)) {
+        } else if (colons.size() > 1 && !io.seedbootstrap.bind.NetAddresses.isIp(pattern)) {
             diagnostics.error(at, "", "host pattern \"" + pattern + "\" has several ':' but is not an IPv6 address; "
                     + "write name or name:port");
             return null;

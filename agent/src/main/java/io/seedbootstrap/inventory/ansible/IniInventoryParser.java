@@ -1,12 +1,12 @@
 package io.seedbootstrap.inventory.ansible;
 
-import io.seedbootstrap.inventory.Diagnostics;
+import io.seedbootstrap.bind.Diagnostics;
+import io.seedbootstrap.bind.source.Position;
+import io.seedbootstrap.bind.source.RawNode;
 import io.seedbootstrap.inventory.ansible.AnsibleInventory.Group;
 import io.seedbootstrap.inventory.ansible.AnsibleInventory.Host;
 import io.seedbootstrap.inventory.ansible.AnsibleInventory.Scope;
 import io.seedbootstrap.inventory.ansible.AnsibleInventory.Var;
-import io.seedbootstrap.inventory.source.Position;
-import io.seedbootstrap.inventory.source.RawNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,18 +1,18 @@
 package io.seedbootstrap.inventory.ansible;
 
-import io.seedbootstrap.inventory.Diagnostics;
-import io.seedbootstrap.inventory.InventoryLoader;
+import io.seedbootstrap.bind.Diagnostics;
+import io.seedbootstrap.bind.NetAddresses;
+import io.seedbootstrap.bind.Suggestions;
+import io.seedbootstrap.bind.source.Position;
+import io.seedbootstrap.bind.source.RawNode.RawScalar.Kind;
+import io.seedbootstrap.bind.source.RawNode.RawScalar;
+import io.seedbootstrap.bind.source.RawNode;
 import io.seedbootstrap.inventory.ansible.AnsibleInventory.Group;
 import io.seedbootstrap.inventory.ansible.AnsibleInventory.Host;
 import io.seedbootstrap.inventory.ansible.AnsibleInventory.Var;
 import io.seedbootstrap.inventory.ansible.AnsibleVariables.Level;
-import io.seedbootstrap.inventory.bind.NetAddresses;
-import io.seedbootstrap.inventory.bind.Suggestions;
+import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.inventory.model.Role;
-import io.seedbootstrap.inventory.source.Position;
-import io.seedbootstrap.inventory.source.RawNode;
-import io.seedbootstrap.inventory.source.RawNode.RawScalar;
-import io.seedbootstrap.inventory.source.RawNode.RawScalar.Kind;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -74,7 +74,7 @@ final class InventoryMapper {
         Map<Host, Role> roles = roles();
         List<Host> nodes = new ArrayList<>(roles.keySet());
         TreeBuilder root = new TreeBuilder(start());
-        root.put("apiVersion", start(), new RawScalar(start(), InventoryLoader.API_VERSION, Kind.STRING));
+        root.put("apiVersion", start(), new RawScalar(start(), Inventory.API_VERSION, Kind.STRING));
         clusterSettings(root, nodes);
         Map<String, Var> sharedSsh = sshDefaults(root, nodes);
         jumpHost(root, sharedSsh);

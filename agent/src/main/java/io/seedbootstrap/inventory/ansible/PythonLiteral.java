@@ -1,8 +1,8 @@
 package io.seedbootstrap.inventory.ansible;
 
-import io.seedbootstrap.inventory.source.Position;
-import io.seedbootstrap.inventory.source.RawNode;
-import io.seedbootstrap.inventory.source.RawNode.RawScalar.Kind;
+import io.seedbootstrap.bind.source.Position;
+import io.seedbootstrap.bind.source.RawNode.RawScalar.Kind;
+import io.seedbootstrap.bind.source.RawNode;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package io.seedbootstrap.inventory.ansible;
 
-import io.seedbootstrap.inventory.source.Position;
-import io.seedbootstrap.inventory.source.RawNode;
+import io.seedbootstrap.bind.source.Position;
+import io.seedbootstrap.bind.source.RawNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

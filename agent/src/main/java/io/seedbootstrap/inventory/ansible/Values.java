@@ -1,9 +1,9 @@
 package io.seedbootstrap.inventory.ansible;
 
-import io.seedbootstrap.inventory.source.RawNode;
-import io.seedbootstrap.inventory.source.RawNode.RawList;
-import io.seedbootstrap.inventory.source.RawNode.RawMap;
-import io.seedbootstrap.inventory.source.RawNode.RawScalar;
+import io.seedbootstrap.bind.source.RawNode.RawList;
+import io.seedbootstrap.bind.source.RawNode.RawMap;
+import io.seedbootstrap.bind.source.RawNode.RawScalar;
+import io.seedbootstrap.bind.source.RawNode;
 import java.util.Iterator;
 import java.util.Map;
 

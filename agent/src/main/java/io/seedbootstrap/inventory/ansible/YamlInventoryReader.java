@@ -1,12 +1,12 @@
 package io.seedbootstrap.inventory.ansible;
 
-import io.seedbootstrap.inventory.Diagnostics;
+import io.seedbootstrap.bind.Diagnostics;
+import io.seedbootstrap.bind.source.RawNode.RawMap;
+import io.seedbootstrap.bind.source.RawNode.RawScalar;
+import io.seedbootstrap.bind.source.RawNode;
 import io.seedbootstrap.inventory.ansible.AnsibleInventory.Host;
 import io.seedbootstrap.inventory.ansible.AnsibleInventory.Scope;
 import io.seedbootstrap.inventory.ansible.AnsibleInventory.Var;
-import io.seedbootstrap.inventory.source.RawNode;
-import io.seedbootstrap.inventory.source.RawNode.RawMap;
-import io.seedbootstrap.inventory.source.RawNode.RawScalar;
 
 /**
  * Reads an Ansible YAML inventory ({@code all: {hosts: {h: {vars}}, children: {...}, vars: {...}}})

@@ -1,8 +1,8 @@
 package io.seedbootstrap.inventory.model;
 
-import io.seedbootstrap.inventory.bind.Doc;
-import io.seedbootstrap.inventory.bind.Format;
-import io.seedbootstrap.inventory.bind.TextFormat;
+import io.seedbootstrap.bind.Doc;
+import io.seedbootstrap.bind.Format;
+import io.seedbootstrap.bind.TextFormat;
 import java.nio.file.Path;
 
 public record Bundle(

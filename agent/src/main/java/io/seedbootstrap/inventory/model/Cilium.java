@@ -1,7 +1,7 @@
 package io.seedbootstrap.inventory.model;
 
-import io.seedbootstrap.inventory.bind.Default;
-import io.seedbootstrap.inventory.bind.Doc;
+import io.seedbootstrap.bind.Default;
+import io.seedbootstrap.bind.Doc;
 
 public record Cilium(
         @Doc("Replace kube-proxy with Cilium (sets disable-kube-proxy: true; contract A.7).") @Default("false") boolean kubeProxyReplacement) {}

@@ -1,16 +1,18 @@
 package io.seedbootstrap.inventory.model;
 
-import io.seedbootstrap.inventory.bind.Default;
-import io.seedbootstrap.inventory.bind.Doc;
-import io.seedbootstrap.inventory.bind.Format;
-import io.seedbootstrap.inventory.bind.Required;
-import io.seedbootstrap.inventory.bind.TextFormat;
+import io.seedbootstrap.bind.Default;
+import io.seedbootstrap.bind.Doc;
+import io.seedbootstrap.bind.Format;
+import io.seedbootstrap.bind.Required;
+import io.seedbootstrap.bind.TextFormat;
 import java.util.List;
 import java.util.Map;
 
 public record Host(
         @Doc("Host name in this inventory; also the Kubernetes node name unless nodeName is set.") @Required @Format(TextFormat.DNS_LABEL) String name,
         @Doc("Address the operator's machine reaches over SSH.") @Required @Format(TextFormat.HOST) String address,
+        @Doc("ssh (default) or local: local is the machine seed-bootstrap runs on, reached without SSH "
+                + "(Ansible's ansible_connection=local). At most one host is local.") @Default("ssh") Connection connection,
         @Doc("server (control plane + etcd) or agent (worker).") @Required Role role,
         @Doc("Marks the one server that starts the cluster. Required on one server when there are several; "
                 + "never inferred from order, so reordering hosts cannot move the cluster's origin.") @Default("false") boolean bootstrap,

@@ -1,8 +1,8 @@
 package io.seedbootstrap.inventory.model;
 
-import io.seedbootstrap.inventory.bind.Default;
-import io.seedbootstrap.inventory.bind.Doc;
-import io.seedbootstrap.inventory.bind.Required;
+import io.seedbootstrap.bind.Default;
+import io.seedbootstrap.bind.Doc;
+import io.seedbootstrap.bind.Required;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 @Doc("A seed-bootstrap inventory: one RKE2 seed cluster and the machines it runs on.")
 public record Inventory(
-        @Doc("Format version of this file.") @Default("seed-bootstrap/v1") String apiVersion,
+        @Doc("Format version of this file.") @Default(Inventory.API_VERSION) String apiVersion,
         @Doc("The cluster: name, RKE2 version, CNI, registration address.") @Required Cluster cluster,
         @Doc("How to reach the machines over SSH (defaults for every host).") Ssh ssh,
         @Doc("Minimums the read-only preflight checks hold every host to.") Preflight preflight,
@@ -24,6 +24,9 @@ public record Inventory(
         @Doc("The seed applications: cert-manager, Rancher, ArgoCD and the platform components ArgoCD pushes.") Apps apps,
         @Doc("MetalLB load-balancer address pools.") MetalLb metallb,
         @Doc("The machines. Exactly one server is the bootstrap server.") @Required List<Host> hosts) {
+    /** The format version this seed-bootstrap reads and writes. */
+    public static final String API_VERSION = "seed-bootstrap/v1";
+
 
     public List<Host> servers() {
         return hosts.stream().filter(h -> h.role() == Role.SERVER).toList();

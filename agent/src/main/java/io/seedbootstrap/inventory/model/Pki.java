@@ -1,9 +1,9 @@
 package io.seedbootstrap.inventory.model;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.seedbootstrap.inventory.bind.Default;
-import io.seedbootstrap.inventory.bind.Doc;
-import io.seedbootstrap.inventory.bind.Range;
+import io.seedbootstrap.bind.Default;
+import io.seedbootstrap.bind.Doc;
+import io.seedbootstrap.bind.Range;
 import io.seedbootstrap.support.Secret;
 import java.nio.file.Path;
 

@@ -1,8 +1,8 @@
 package io.seedbootstrap.inventory.model;
 
-import io.seedbootstrap.inventory.bind.Default;
-import io.seedbootstrap.inventory.bind.Doc;
-import io.seedbootstrap.inventory.bind.Range;
+import io.seedbootstrap.bind.Default;
+import io.seedbootstrap.bind.Doc;
+import io.seedbootstrap.bind.Range;
 import java.util.List;
 
 public record Preflight(

@@ -1,10 +1,10 @@
 package io.seedbootstrap.inventory.model;
 
-import io.seedbootstrap.inventory.bind.Default;
-import io.seedbootstrap.inventory.bind.Doc;
-import io.seedbootstrap.inventory.bind.Format;
-import io.seedbootstrap.inventory.bind.Range;
-import io.seedbootstrap.inventory.bind.TextFormat;
+import io.seedbootstrap.bind.Default;
+import io.seedbootstrap.bind.Doc;
+import io.seedbootstrap.bind.Format;
+import io.seedbootstrap.bind.Range;
+import io.seedbootstrap.bind.TextFormat;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,5 @@
 package io.seedbootstrap.phase.common;
 
-import io.seedbootstrap.host.FactsProbe;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.phase.Phase;
@@ -26,7 +25,7 @@ public final class GatherFacts implements Phase {
     @Override
     public void run(RunContext context) {
         context.hosts().parallel(hosts, Host::name, host -> {
-            HostFacts facts = FactsProbe.gather(context.host(host.name()));
+            HostFacts facts = context.node(host).probes().facts();
             context.state().put(host.name(), FACTS, facts);
             context.reporter().info(host.name(), facts.osName() + ", " + facts.machine() + ", " + facts.cpus() + " CPU, "
                     + facts.memoryMiB() + " MiB, " + facts.rancherDiskFreeGiB() + " GiB free for /var/lib/rancher"

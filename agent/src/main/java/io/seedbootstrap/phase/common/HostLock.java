@@ -1,11 +1,6 @@
 package io.seedbootstrap.phase.common;
 
-import io.seedbootstrap.ssh.StagedFiles;
-import static io.seedbootstrap.support.ShellQuote.quote;
-
-import io.seedbootstrap.ssh.ExecResult;
-import io.seedbootstrap.ssh.RemoteCommand;
-import io.seedbootstrap.ssh.RemoteHost;
+import io.seedbootstrap.node.NodeSystem;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,8 +19,7 @@ import java.util.function.LongPredicate;
  * @param pidAlive     whether a pid of this operator host is still running (a dead one's lock can be taken over)
  */
 public record HostLock(String runId, String operatorHost, long pid, Instant started, String command, LongPredicate pidAlive) {
-    public static final String DIR = StagedFiles.STATE_DIR;
-    public static final String FILE = DIR + "/lock";
+    public static final String FILE = NodeSystem.LOCK_FILE;
 
     /** What a lock file says. */
     public record Holder(String runId, String operatorHost, long pid, String started, String command) {
@@ -57,9 +51,8 @@ public record HostLock(String runId, String operatorHost, long pid, Instant star
     }
 
     /** Who holds the lock on a host, if anyone (read-only). */
-    public static Optional<Holder> read(RemoteHost host) {
-        ExecResult result = host.exec(RemoteCommand.shell("cat " + FILE + " 2>/dev/null || true", "read the host lock").asRoot());
-        return parse(result.stdout());
+    public static Optional<Holder> read(NodeSystem host) {
+        return host.readLock().flatMap(HostLock::parse);
     }
 
     static Optional<Holder> parse(String text) {
@@ -88,16 +81,12 @@ public record HostLock(String runId, String operatorHost, long pid, Instant star
      * is gone (kill -9, then re-run); over anything with {@code force}. Otherwise throws
      * {@link HeldException} naming the holder.
      */
-    public Outcome take(RemoteHost host, boolean force) {
-        String script = "set -e; umask 077; mkdir -p " + DIR + "; chmod 0700 " + DIR + "\n"
-                + "if ( set -C; cat > " + FILE + " ) 2>/dev/null; then echo TAKEN; else echo HELD; cat " + FILE + "; fi";
-        ExecResult result = host.exec(RemoteCommand.shell(script, "take the host lock " + FILE).asRoot()
-                .stdin(RemoteCommand.Stdin.of(content())));
-        String out = result.stdout();
-        if (out.startsWith("TAKEN")) {
+    public Outcome take(NodeSystem host, boolean force) {
+        Optional<String> held = host.createLock(content());
+        if (held.isEmpty()) {
             return Outcome.TAKEN;
         }
-        Holder holder = parse(out.substring(out.indexOf('\n') + 1)).orElse(new Holder("?", "?", -1, "?", "?"));
+        Holder holder = parse(held.get()).orElse(new Holder("?", "?", -1, "?", "?"));
         if (holder.runId().equals(runId)) {
             return Outcome.ALREADY_OURS;
         }
@@ -105,15 +94,13 @@ public record HostLock(String runId, String operatorHost, long pid, Instant star
         if (!deadOwnProcess && !force) {
             throw new HeldException(holder);
         }
-        host.exec(RemoteCommand.shell("set -e; umask 077; cat > " + FILE + ".new && mv -f " + FILE + ".new " + FILE,
-                "take over the host lock " + FILE).asRoot().stdin(RemoteCommand.Stdin.of(content())));
+        host.replaceLock(content());
         return deadOwnProcess ? Outcome.TAKEN_OVER_DEAD : Outcome.FORCED;
     }
 
     /** Removes the lock only if this run holds it. */
-    public void release(RemoteHost host) {
-        host.exec(RemoteCommand.shell("if grep -qx " + quote("run=" + runId) + " " + FILE + " 2>/dev/null; then rm -f " + FILE + "; fi",
-                "release the host lock").asRoot());
+    public void release(NodeSystem host) {
+        host.removeLock("run=" + runId);
     }
 
     static boolean sameHostPid(long pid) {

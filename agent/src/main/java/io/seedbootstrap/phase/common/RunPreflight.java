@@ -2,13 +2,13 @@ package io.seedbootstrap.phase.common;
 
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.NodeProbes;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.RunState;
 import io.seedbootstrap.preflight.CheckResult;
 import io.seedbootstrap.preflight.Preflight;
 import io.seedbootstrap.preflight.PreflightReport;
-import io.seedbootstrap.ssh.RemoteHost;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +35,10 @@ public final class RunPreflight implements Phase {
 
     @Override
     public void run(RunContext context) {
-        Map<String, RemoteHost> connected = new LinkedHashMap<>();
+        Map<String, NodeProbes> connected = new LinkedHashMap<>();
         Map<String, HostFacts> facts = new LinkedHashMap<>();
         for (Host host : hosts) {
-            connected.put(host.name(), context.host(host.name()));
+            connected.put(host.name(), context.node(host).probes());
             context.state().find(host.name(), GatherFacts.FACTS).ifPresent(f -> facts.put(host.name(), f));
         }
         PreflightReport report = new Preflight(context.hosts(), context.reporter()::debug).check(context.inventory(), connected, facts);

@@ -2,6 +2,7 @@ package io.seedbootstrap.phase.common;
 
 import io.seedbootstrap.host.Relay;
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.NodeSystem;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.support.ExitCode;
@@ -40,14 +41,14 @@ public final class TakeLock implements Phase {
     @Override
     public void run(RunContext context) {
         for (Host host : hosts) {
-            var remote = context.host(host.name());
+            NodeSystem system = context.node(host).system();
             if (context.dryRun()) {
-                HostLock.read(remote).ifPresent(holder -> context.reporter().warn(host.name(),
+                HostLock.read(system).ifPresent(holder -> context.reporter().warn(host.name(),
                         "locked by " + holder.describe() + "; a real run would " + (forceUnlock ? "force it" : "stop here")));
             }
             context.bookkeeping(host.name(), "take the host lock " + HostLock.FILE, () -> {
                 try {
-                    HostLock.Outcome outcome = lock.take(remote, forceUnlock);
+                    HostLock.Outcome outcome = lock.take(system, forceUnlock);
                     synchronized (taken) {
                         taken.add(host.name());
                     }
@@ -63,10 +64,10 @@ public final class TakeLock implements Phase {
                 }
             });
             String runId = context.options().runId();
-            List<String> stale = Relay.leftovers(remote, runId);
+            List<String> stale = system.relayLeftovers(runId);
             if (!stale.isEmpty()) {
                 context.change(host.name(), "remove the relay credentials of earlier run(s) " + String.join(", ", stale)
-                        + " (root's authorized_keys, " + Relay.RELAY_DIR + ")", () -> Relay.removeLeftovers(remote, runId));
+                        + " (root's authorized_keys, " + Relay.RELAY_DIR + ")", () -> system.removeRelayLeftovers(runId));
             }
         }
     }
@@ -81,7 +82,7 @@ public final class TakeLock implements Phase {
         }
         for (String host : mine) {
             try {
-                lock.release(context.host(host));
+                lock.release(context.node(host).system());
             } catch (RuntimeException e) {
                 context.reporter().warn(host, "could not release the host lock (" + e.getMessage() + "); the next run of this operator "
                         + "takes it over, others need --force-unlock");

@@ -1,11 +1,11 @@
 package io.seedbootstrap.phase.dr;
 
-import io.seedbootstrap.rke2.Rke2Version;
 import io.seedbootstrap.dr.DrArchive;
 import io.seedbootstrap.dr.DrManifest;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.phase.install.VerifyBundle;
+import io.seedbootstrap.phase.common.VerifyBundle;
+import io.seedbootstrap.rke2.Rke2Version;
 import io.seedbootstrap.support.SeedException;
 
 /**

@@ -29,7 +29,7 @@ public final class CheckRestoreTarget implements Phase {
 
     @Override
     public void run(RunContext context) {
-        if (RestoreSnapshot.datastore(context.host(bootstrap.name()), archive) == RestoreSnapshot.Datastore.OTHER) {
+        if (RestoreSnapshot.datastore(context.node(bootstrap).files(), archive) == RestoreSnapshot.Datastore.OTHER) {
             throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": " + Rke2Paths.ETCD_DATA + " already holds another "
                     + "datastore; restore onto new machines, or `seed-bootstrap reset` this one first (nothing was changed)");
         }

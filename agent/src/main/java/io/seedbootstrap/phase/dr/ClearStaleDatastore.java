@@ -1,12 +1,10 @@
 package io.seedbootstrap.phase.dr;
 
-import io.seedbootstrap.host.RemoteFiles;
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.Node;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.phase.install.Rke2Service;
 import io.seedbootstrap.rke2.Rke2Paths;
-import io.seedbootstrap.ssh.RemoteCommand;
 import java.util.List;
 
 /**
@@ -34,10 +32,10 @@ public final class ClearStaleDatastore implements Phase {
     @Override
     public void run(RunContext context) {
         context.hosts().parallel(servers, Host::name, host -> {
-            var remote = context.host(host.name());
-            if (RemoteFiles.exists(remote, Rke2Paths.DATA + "/server/db") && !Rke2Service.active(remote, "rke2-server")) {
+            Node node = context.node(host);
+            if (node.files().exists(Rke2Paths.DATA + "/server/db") && !node.rke2().active()) {
                 context.change(host.name(), "remove " + Rke2Paths.DATA + "/server/db (an old datastore; it rejoins the restored one)",
-                        () -> remote.exec(RemoteCommand.shell("rm -rf " + Rke2Paths.DATA + "/server/db").asRoot()));
+                        () -> node.files().removeTree(Rke2Paths.DATA + "/server/db"));
             }
             return null;
         });

@@ -1,19 +1,11 @@
 package io.seedbootstrap.phase.dr;
 
-import static io.seedbootstrap.support.ShellQuote.quote;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.Kubectl;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.phase.install.Rke2Service;
 import io.seedbootstrap.rke2.NodeStatus;
-import io.seedbootstrap.rke2.Rke2Paths;
-import io.seedbootstrap.ssh.RemoteCommand;
-import io.seedbootstrap.ssh.RemoteHost;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -55,35 +47,29 @@ public final class DeleteNodePasswords implements Phase {
 
     @Override
     public void run(RunContext context) {
-        var remote = context.host(bootstrap.name());
-        Optional<List<NodeStatus>> live = Rke2Service.nodes(remote);
+        Kubectl kubectl = context.node(bootstrap).kubectl();
+        Optional<List<NodeStatus>> live = kubectl.nodes();
         if (live.isEmpty() && context.dryRun()) {
-            planFromArchive(context, remote);
+            planFromArchive(context, kubectl);
             return;
         }
         Set<String> ready = new HashSet<>();
         live.orElse(List.of()).stream().filter(NodeStatus::ready).forEach(n -> ready.add(n.name()));
         Set<String> present = new HashSet<>();
-        try {
-            JsonNode list = new ObjectMapper().readTree(remote.exec(RemoteCommand.shell(
-                    Rke2Paths.kubectl("-n kube-system get secrets -o json"), "kubectl -n kube-system get secrets").asRoot()).stdout());
-            for (JsonNode item : list.path("items")) {
-                present.add(item.path("metadata").path("name").asText());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (JsonNode item : kubectl.list("secret", "kube-system", null)) {
+            present.add(item.path("metadata").path("name").asText());
         }
         for (Host host : others) {
             String node = host.effectiveNodeName();
-            boolean joined = ready.contains(node) && Rke2Service.active(context.host(host.name()), Rke2Service.unit(host));
+            boolean joined = ready.contains(node) && context.node(host).rke2().active();
             if (present.contains(node + SUFFIX) && !joined) {
-                delete(context, remote, node);
+                delete(context, kubectl, node);
             }
         }
     }
 
     /** Before the restored server runs: the inventory's node names the old cluster had are the reused ones. */
-    private void planFromArchive(RunContext context, RemoteHost remote) {
+    private void planFromArchive(RunContext context, Kubectl kubectl) {
         if (nodesAtBackup == null) {
             context.reporter().warn(bootstrap.name(), "the archive does not record the old Node names (written by an older "
                     + "seed-bootstrap): node-password secrets of reused node names are deleted, but cannot be listed here");
@@ -91,14 +77,14 @@ public final class DeleteNodePasswords implements Phase {
         }
         for (Host host : others) {
             if (nodesAtBackup.contains(host.effectiveNodeName())) {
-                delete(context, remote, host.effectiveNodeName());
+                delete(context, kubectl, host.effectiveNodeName());
             }
         }
     }
 
-    private void delete(RunContext context, RemoteHost remote, String node) {
+    private void delete(RunContext context, Kubectl kubectl, String node) {
         String secret = node + SUFFIX;
         context.change(bootstrap.name(), "delete secret kube-system/" + secret + " (node name " + node + " is reused)", () ->
-                remote.exec(RemoteCommand.shell(Rke2Paths.kubectl("-n kube-system delete secret " + quote(secret))).asRoot()));
+                kubectl.delete("secret", "kube-system", secret));
     }
 }

@@ -1,14 +1,10 @@
 package io.seedbootstrap.phase.dr;
 
-import static io.seedbootstrap.support.ShellQuote.quote;
-
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.Kubectl;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.phase.install.Rke2Service;
 import io.seedbootstrap.rke2.NodeStatus;
-import io.seedbootstrap.rke2.Rke2Paths;
-import io.seedbootstrap.ssh.RemoteCommand;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -37,9 +33,9 @@ public final class RemoveStaleNodes implements Phase {
 
     @Override
     public void run(RunContext context) {
-        var remote = context.host(bootstrap.name());
+        Kubectl kubectl = context.node(bootstrap).kubectl();
         Set<String> wanted = context.inventory().hosts().stream().map(Host::effectiveNodeName).collect(Collectors.toSet());
-        Optional<List<NodeStatus>> live = Rke2Service.nodes(remote);
+        Optional<List<NodeStatus>> live = kubectl.nodes();
         List<String> nodes;
         if (live.isPresent()) {
             nodes = live.get().stream().map(NodeStatus::name).toList();
@@ -55,7 +51,7 @@ public final class RemoveStaleNodes implements Phase {
         for (String node : nodes) {
             if (!wanted.contains(node)) {
                 context.change(bootstrap.name(), "delete node " + node + " (not in the inventory)", () ->
-                        remote.exec(RemoteCommand.shell(Rke2Paths.kubectl("delete node " + quote(node))).asRoot()));
+                        kubectl.delete("node", null, node));
             }
         }
     }

@@ -2,11 +2,10 @@ package io.seedbootstrap.phase.dr;
 
 import io.seedbootstrap.dr.DrArchive;
 import io.seedbootstrap.dr.DrManifest;
-import io.seedbootstrap.host.RemoteFiles;
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.NodeFiles;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.phase.install.Rke2Service;
 import io.seedbootstrap.rke2.Rke2Paths;
 import java.util.List;
 import java.util.Map;
@@ -36,23 +35,23 @@ public final class RestoreManifests implements Phase {
 
     @Override
     public boolean shouldRun(RunContext context) {
-        return !Rke2Service.active(context.host(bootstrap.name()), "rke2-server");
+        return !context.node(bootstrap).rke2().active();
     }
 
     @Override
     public void run(RunContext context) {
-        var remote = context.host(bootstrap.name());
+        NodeFiles host = context.node(bootstrap).files();
         List<DrManifest.Entry> files = archive.manifest().files().stream()
                 .filter(e -> e.kind().equals(DrManifest.Kind.MANIFEST.key()) && e.path().startsWith(PREFIX))
                 // backup takes the folder's top level only; anything else is not a name to write there
                 .filter(e -> e.path().substring(PREFIX.length()).matches("[A-Za-z0-9][A-Za-z0-9._-]*")).toList();
-        Map<String, RemoteFiles.State> present = RemoteFiles.states(remote,
+        Map<String, NodeFiles.State> present = host.states(
                 files.stream().map(e -> Rke2Paths.MANIFESTS + "/" + e.path().substring(PREFIX.length())).toList());
         for (DrManifest.Entry e : files) {
             String path = Rke2Paths.MANIFESTS + "/" + e.path().substring(PREFIX.length());
             if (present.get(path) == null) {
                 context.change(bootstrap.name(), "write " + path + " (0600, from the archive)", () ->
-                        RemoteFiles.write(remote, path, archive.content(e.path()), "0600"));
+                        host.write(path, archive.content(e.path()), "0600"));
             }
         }
     }

@@ -4,7 +4,6 @@ import io.seedbootstrap.dr.DrArchive;
 import io.seedbootstrap.dr.DrManifest;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.phase.install.FetchKubeconfig;
 import io.seedbootstrap.support.SeedException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +56,7 @@ public final class RestorePkiDirectory implements Phase {
             return;
         }
         long count = archive.manifest().files().stream().filter(f -> f.path().startsWith(DrManifest.PKI)).count();
-        context.change(FetchKubeconfig.OPERATOR, "write the archive's PKI (" + count + " files) to " + pkiDir, () -> {
+        context.change(RunContext.OPERATOR, "write the archive's PKI (" + count + " files) to " + pkiDir, () -> {
             Path temp = Files.createTempDirectory(pkiDir.toAbsolutePath().getParent(), "." + pkiDir.getFileName() + "-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             for (DrManifest.Entry entry : archive.manifest().files()) {

@@ -1,21 +1,19 @@
 package io.seedbootstrap.phase.dr;
 
-import static io.seedbootstrap.support.ShellQuote.quote;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.Node;
+import io.seedbootstrap.node.Rke2Service;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.RunState;
 import io.seedbootstrap.phase.common.GatherFacts;
-import io.seedbootstrap.phase.install.Rke2Service;
-import io.seedbootstrap.ssh.RemoteCommand;
-import io.seedbootstrap.ssh.RemoteHost;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
-import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Contract C: an on-demand snapshot on the bootstrap server with {@code rke2 etcd-snapshot save
@@ -47,61 +45,50 @@ public final class SaveSnapshot implements Phase {
 
     @Override
     public void run(RunContext context) {
-        RemoteHost remote = context.host(bootstrap.name());
+        Node node = context.node(bootstrap);
         HostFacts facts = context.state().get(bootstrap.name(), GatherFacts.FACTS);
-        if (!facts.rke2Installed() || !Rke2Service.active(remote, "rke2-server")) {
+        if (!facts.rke2Installed() || !node.rke2().active()) {
             throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": rke2-server does not run here, so there is no "
                     + "datastore to back up (the bootstrap server of the inventory must be the running first server)");
         }
         String version = facts.installedRke2Version().orElse(context.inventory().cluster().rke2Version());
-        String rke2 = facts.tarPrefix() + "/bin/rke2";
         String name = PREFIX + context.options().runId().replace('.', '-');
         context.change(bootstrap.name(), "save etcd snapshot " + name + " (rke2 etcd-snapshot save)", () -> {
-            remote.exec(RemoteCommand.shell(rke2 + " etcd-snapshot save --name " + quote(name)).asRoot().timeout(context.options().waitTimeout()));
-            context.state().put(null, SNAPSHOT, find(remote, rke2, name, version));
+            node.rke2().saveSnapshot(name, context.options().waitTimeout());
+            context.state().put(null, SNAPSHOT, find(node, name, version));
         });
-        pruneOlder(context, remote, rke2); // in a dry run too: the plan shows what would be deleted
+        pruneOlder(context, node); // in a dry run too: the plan shows what would be deleted
     }
 
     /** Deletes this tool's on-demand snapshots beyond the newest {@value #KEEP} (names sort by run time). */
-    private void pruneOlder(RunContext context, RemoteHost remote, String rke2) {
-        String json = remote.exec(RemoteCommand.shell(rke2 + " etcd-snapshot ls --output json").asRoot()).stdout();
-        java.util.List<String> ours = new java.util.ArrayList<>();
-        JsonNode items;
+    private void pruneOlder(RunContext context, Node node) {
+        List<String> ours = new ArrayList<>();
         try {
-            items = new ObjectMapper().readTree(json).path("items");
-        } catch (IOException e) {
+            for (Rke2Service.Snapshot snapshot : node.rke2().snapshots()) {
+                if (snapshot.name().startsWith(PREFIX)) {
+                    ours.add(snapshot.name());
+                }
+            }
+        } catch (UncheckedIOException e) {
             context.reporter().warn(bootstrap.name(), "older snapshots not pruned: `etcd-snapshot ls` printed no JSON");
             return;
         }
-        for (JsonNode item : items) {
-            String snapshotName = item.path("spec").path("snapshotName").asText();
-            if (snapshotName.startsWith(PREFIX)) {
-                ours.add(snapshotName);
-            }
-        }
-        java.util.Collections.sort(ours);
+        Collections.sort(ours);
         // a dry run has not saved its own snapshot: one fewer of the existing ones stays
         int keep = context.dryRun() ? KEEP - 1 : KEEP;
-        java.util.List<String> older = ours.subList(0, Math.max(0, ours.size() - keep));
+        List<String> older = ours.subList(0, Math.max(0, ours.size() - keep));
         if (older.isEmpty()) {
             return;
         }
-        String names = String.join(" ", older.stream().map(io.seedbootstrap.support.ShellQuote::quote).toList());
         context.change(bootstrap.name(), "delete " + older.size() + " older seed-bootstrap snapshot(s), keeping the newest " + KEEP,
-                () -> remote.exec(RemoteCommand.shell(rke2 + " etcd-snapshot delete " + names).asRoot()));
+                () -> node.rke2().deleteSnapshots(List.copyOf(older)));
     }
 
-    private Snapshot find(RemoteHost remote, String rke2, String name, String version) throws IOException {
-        String json = remote.exec(RemoteCommand.shell(rke2 + " etcd-snapshot ls --output json").asRoot()).stdout();
-        JsonNode items = new ObjectMapper().readTree(json).path("items");
-        for (JsonNode item : items) {
-            String snapshotName = item.path("spec").path("snapshotName").asText();
-            String location = item.path("spec").path("location").asText();
-            if (snapshotName.startsWith(name + "-") && location.startsWith("file://")) {
-                String path = location.substring("file://".length());
-                long size = Long.parseLong(remote.exec(RemoteCommand.shell("stat -c %s " + quote(path)).asRoot()).stdout().strip());
-                return new Snapshot(path, snapshotName, size, version);
+    private Snapshot find(Node node, String name, String version) {
+        for (Rke2Service.Snapshot snapshot : node.rke2().snapshots()) {
+            if (snapshot.name().startsWith(name + "-") && snapshot.location().startsWith("file://")) {
+                String path = snapshot.location().substring("file://".length());
+                return new Snapshot(path, snapshot.name(), node.files().size(path), version);
             }
         }
         throw new SeedException(ExitCode.FAILED, bootstrap.name() + ": `rke2 etcd-snapshot ls` does not list the snapshot " + name

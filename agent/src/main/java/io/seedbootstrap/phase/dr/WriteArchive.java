@@ -1,23 +1,18 @@
 package io.seedbootstrap.phase.dr;
 
-import static io.seedbootstrap.support.ShellQuote.quote;
 
 import io.seedbootstrap.dr.DrArchive;
 import io.seedbootstrap.dr.DrManifest;
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.Node;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.phase.install.FetchKubeconfig;
-import io.seedbootstrap.phase.install.Rke2Service;
-import io.seedbootstrap.pki.ArchiveCipher;
+import io.seedbootstrap.pki.archive.ArchiveCipher;
 import io.seedbootstrap.rke2.NodeStatus;
 import io.seedbootstrap.rke2.Rke2Paths;
-import io.seedbootstrap.ssh.RemoteCommand;
-import io.seedbootstrap.ssh.RemoteHost;
 import io.seedbootstrap.support.ExitCode;
-import io.seedbootstrap.support.SeedException;
 import io.seedbootstrap.support.Secret;
-import java.io.ByteArrayOutputStream;
+import io.seedbootstrap.support.SeedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -63,28 +58,27 @@ public final class WriteArchive implements Phase {
         String description = "write " + target.file() + " (0600, sealed; snapshot, server token, configuration, inventory, PKI"
                 + (target.rootKeys() ? " with the offline root keys" : "") + ")";
         if (context.dryRun()) {
-            context.change(FetchKubeconfig.OPERATOR, description, () -> { });
+            context.change(RunContext.OPERATOR, description, () -> { });
             return;
         }
         SaveSnapshot.Snapshot snapshot = context.state().get(null, SaveSnapshot.SNAPSHOT);
-        RemoteHost remote = context.host(bootstrap.name());
-        context.change(FetchKubeconfig.OPERATOR, description, () -> {
+        Node node = context.node(bootstrap);
+        context.change(RunContext.OPERATOR, description, () -> {
             try (DrArchive.Writer writer = new DrArchive.Writer(target.file(), target.passphrase(), target.params())) {
                 String entry = DrManifest.SNAPSHOTS + snapshot.name();
                 // the transfer may take long for a big datastore: bounded by the run's wait timeout, at least an hour
                 Duration limit = context.options().waitTimeout().compareTo(Duration.ofHours(1)) > 0 ? context.options().waitTimeout()
                         : Duration.ofHours(1);
-                writer.add(entry, DrManifest.Kind.ETCD_SNAPSHOT, "0600", snapshot.size(), out -> remote.download(
-                        RemoteCommand.shell("cat " + quote(snapshot.path()), "read the etcd snapshot " + snapshot.path()).asRoot().timeout(limit),
-                        out));
-                byte[] token = fetch(remote, Rke2Paths.SERVER_TOKEN);
+                writer.add(entry, DrManifest.Kind.ETCD_SNAPSHOT, "0600", snapshot.size(),
+                        out -> node.files().download(snapshot.path(), out, limit));
+                byte[] token = node.files().fetch(Rke2Paths.SERVER_TOKEN).orElse(null);
                 if (token == null || token.length == 0) {
                     throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": " + Rke2Paths.SERVER_TOKEN
                             + " is missing; without the server token the snapshot cannot be restored (contract C)");
                 }
                 writer.add(DrManifest.SERVER_TOKEN, DrManifest.Kind.SERVER_TOKEN, "0600", token);
-                for (String path : hostFiles(remote)) {
-                    byte[] content = fetch(remote, path);
+                for (String path : hostFiles(node)) {
+                    byte[] content = node.files().fetch(path).orElse(null);
                     if (content != null) {
                         boolean manifest = path.startsWith(Rke2Paths.MANIFESTS + "/");
                         String name = manifest ? "rke2/manifests/" + path.substring(Rke2Paths.MANIFESTS.length() + 1)
@@ -97,7 +91,7 @@ public final class WriteArchive implements Phase {
                 addPki(writer);
                 DrManifest manifest = writer.finish(new DrManifest(null, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                         .toString(), target.createdBy(), context.inventory().cluster().name(), snapshot.rke2Version(), bootstrap.name(), entry,
-                        target.rootKeys(), nodeNames(remote), List.of()));
+                        target.rootKeys(), nodeNames(node), List.of()));
                 context.reporter().info(null, "archive " + target.file() + ": " + manifest.files().size() + " files, snapshot "
                         + snapshot.name() + " (" + snapshot.size() + " bytes), RKE2 " + snapshot.rke2Version());
             }
@@ -105,38 +99,15 @@ public final class WriteArchive implements Phase {
     }
 
     /** The Node names restore must clean up after (contract C: stale Node objects); null when the API does not answer. */
-    private static List<String> nodeNames(RemoteHost remote) {
-        return Rke2Service.nodes(remote).map(nodes -> nodes.stream().map(NodeStatus::name).sorted().toList()).orElse(null);
+    private static List<String> nodeNames(Node node) {
+        return node.kubectl().nodes().map(nodes -> nodes.stream().map(NodeStatus::name).sorted().toList()).orElse(null);
     }
 
     /** Files in the config.yaml.d and manifests folders, and the config files; names only (no secret in them). */
-    private static List<String> hostFiles(RemoteHost remote) {
+    private static List<String> hostFiles(Node node) {
         List<String> files = new ArrayList<>(CONFIG_FILES);
-        StringBuilder script = new StringBuilder();
-        for (String dir : CONFIG_DIRS) {
-            script.append("[ -d ").append(quote(dir)).append(" ] && find ").append(quote(dir))
-                    .append(" -maxdepth 1 -type f -name '[A-Za-z0-9]*' | sort; ");
-        }
-        script.append("true");
-        for (String line : remote.exec(RemoteCommand.shell(script.toString(), "list config.yaml.d and server/manifests").asRoot()).stdout()
-                .split("\n")) {
-            if (!line.isBlank()) {
-                files.add(line.strip());
-            }
-        }
+        files.addAll(node.files().list(CONFIG_DIRS));
         return files;
-    }
-
-    /** A small file's bytes as they are (not redacted: it may be the token), or null when absent. */
-    private static byte[] fetch(RemoteHost remote, String path) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        var result = remote.download(RemoteCommand.shell("if [ -f " + quote(path) + " ]; then cat " + quote(path) + "; else exit 3; fi",
-                "read " + path).asRoot().allowFailure(), bytes);
-        if (result.exitCode() == 3) {
-            return null;
-        }
-        result.orThrow();
-        return bytes.toByteArray();
     }
 
     private void addPki(DrArchive.Writer writer) throws IOException {

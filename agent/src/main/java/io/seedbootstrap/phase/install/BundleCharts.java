@@ -1,8 +1,8 @@
 package io.seedbootstrap.phase.install;
 
 import io.seedbootstrap.apps.SeedApps;
-import io.seedbootstrap.bundle.FileKind;
 import io.seedbootstrap.bundle.VerifiedBundle;
+import io.seedbootstrap.bundle.format.FileKind;
 import io.seedbootstrap.bundle.manifest.ManifestFile;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;

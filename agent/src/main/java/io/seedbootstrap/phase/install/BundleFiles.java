@@ -1,32 +1,24 @@
 package io.seedbootstrap.phase.install;
 
-import io.seedbootstrap.ssh.StagedFiles;
-import static io.seedbootstrap.support.ShellQuote.quote;
-
-import io.seedbootstrap.bundle.FileKind;
 import io.seedbootstrap.bundle.VerifiedBundle;
+import io.seedbootstrap.bundle.format.FileKind;
 import io.seedbootstrap.bundle.manifest.BundleManifest;
 import io.seedbootstrap.bundle.manifest.ManifestFile;
 import io.seedbootstrap.inventory.model.Cni;
+import io.seedbootstrap.node.NodeFiles;
+import io.seedbootstrap.node.NodeSystem;
 import io.seedbootstrap.rke2.Rke2Paths;
-import io.seedbootstrap.ssh.RemoteCommand;
-import io.seedbootstrap.ssh.RemoteHost;
-import io.seedbootstrap.ssh.Upload;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 
 /**
- * Which bundle files a node needs and where they go, and how a file stored as parts on the
- * stick (docs/formats.md "Removable media rules") reaches a host whole: each part is uploaded
- * (verified, resumable), then joined on the host, checked against the whole file's sha256 and
- * renamed into place.
+ * Which bundle files a node needs and where they go. A file stored as parts on the stick
+ * (docs/formats.md "Removable media rules") is sent as its parts and joined on the host
+ * ({@link NodeFiles#upload}).
  */
 final class BundleFiles {
     /** Where the release artifacts install.sh reads land (INSTALL_RKE2_ARTIFACT_PATH, contract A.2). */
-    static final String ARTIFACTS = StagedFiles.STATE_DIR + "/artifacts/rke2";
-    private static final String PARTS = StagedFiles.STATE_DIR + "/artifacts/parts";
+    static final String ARTIFACTS = NodeSystem.STATE_DIR + "/artifacts/rke2";
 
     private BundleFiles() {}
 
@@ -34,6 +26,22 @@ final class BundleFiles {
     record Placement(ManifestFile file, String target, String mode) {
         String describe() {
             return "upload " + file.path() + " (" + mebibytes(file.size()) + ") to " + target;
+        }
+
+        /**
+         * What the node is sent: the file from {@code bundle}, or its stored parts. Every upload
+         * expects the signed manifest's sha256 (of the file, or of each part), so a file changed
+         * since VerifyBundle is refused by name and nothing of it is left on the host.
+         */
+        NodeFiles.Copy copy(VerifiedBundle bundle) {
+            List<NodeFiles.Copy.Part> parts = new ArrayList<>();
+            if (file.isSplit()) {
+                for (ManifestFile.FilePart part : file.storedPieces()) {
+                    parts.add(new NodeFiles.Copy.Part(bundle.directory().resolve(part.path()),
+                            part.path().substring(part.path().lastIndexOf('/') + 1), part.sha256(), part.size()));
+                }
+            }
+            return new NodeFiles.Copy(bundle.directory().resolve(file.path()), target, mode, file.sha256(), file.size(), parts);
         }
     }
 
@@ -81,36 +89,6 @@ final class BundleFiles {
 
     static String name(ManifestFile file) {
         return file.path().substring(file.path().lastIndexOf('/') + 1);
-    }
-
-    /**
-     * Puts one bundle file on a host: streamed and verified, parts joined and re-verified there.
-     * Every upload expects the signed manifest's sha256 (of the file, or of each part), so a file
-     * changed since VerifyBundle is refused by name and nothing of it is left on the host.
-     */
-    static void upload(RemoteHost host, VerifiedBundle bundle, Placement placement, Semaphore gate) {
-        ManifestFile file = placement.file();
-        if (!file.isSplit()) {
-            host.upload(Upload.of(bundle.directory().resolve(file.path()), placement.target()).mode(placement.mode()).gate(gate)
-                    .retryFor(Duration.ofMinutes(10)).expecting(file.sha256(), file.size()));
-            return;
-        }
-        List<String> parts = new ArrayList<>();
-        for (ManifestFile.FilePart part : file.storedPieces()) {
-            String partTarget = PARTS + "/" + part.path().substring(part.path().lastIndexOf('/') + 1);
-            host.upload(Upload.of(bundle.directory().resolve(part.path()), partTarget).mode("0600").gate(gate)
-                    .retryFor(Duration.ofMinutes(10)).expecting(part.sha256(), part.size()));
-            parts.add(quote(partTarget));
-        }
-        String dir = placement.target().substring(0, placement.target().lastIndexOf('/'));
-        // a hidden name beside the target: same file system for the rename, and not an archive RKE2 would import
-        String temp = dir + "/." + name(file) + ".seed-bootstrap-partial";
-        String script = "set -e; umask 077; mkdir -p " + quote(dir) + "; cat " + String.join(" ", parts) + " > " + quote(temp) + "\n"
-                + "sum=$(sha256sum < " + quote(temp) + " | cut -c1-64)\n"
-                + "if [ \"$sum\" != " + quote(file.sha256()) + " ]; then rm -f " + quote(temp) + "; echo \"joined parts have sha256 $sum\" >&2; exit 65; fi\n"
-                + "chmod " + placement.mode() + " " + quote(temp) + "; mv -f " + quote(temp) + " " + quote(placement.target())
-                + "; rm -f " + String.join(" ", parts);
-        host.exec(RemoteCommand.shell(script, "join " + parts.size() + " parts into " + placement.target()).asRoot());
     }
 
     static String mebibytes(long bytes) {

@@ -1,12 +1,11 @@
 package io.seedbootstrap.phase.install;
 
-import io.seedbootstrap.host.RemoteFiles;
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.NodeFiles;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.rke2.Rke2Paths;
-import io.seedbootstrap.ssh.RemoteHost;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 
@@ -31,7 +30,7 @@ public final class CheckClusterCa implements Phase {
 
     @Override
     public void run(RunContext context) {
-        if (runsAnotherCa(context.host(bootstrap.name()), material)) {
+        if (runsAnotherCa(context.node(bootstrap).files(), material)) {
             throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": the cluster on this host was created with another "
                     + "CA than the PKI directory's cluster/server/tls/server-ca.crt; point pki.dir at that cluster's PKI, or reset the "
                     + "host first (nothing was changed)");
@@ -39,12 +38,12 @@ public final class CheckClusterCa implements Phase {
     }
 
     /** The host's datastore exists and its server-ca.crt is not the PKI's (read-only; WriteClusterCa asks again). */
-    static boolean runsAnotherCa(RemoteHost remote, ClusterMaterial material) {
-        if (!RemoteFiles.exists(remote, Rke2Paths.ETCD_DATA)) {
+    static boolean runsAnotherCa(NodeFiles files, ClusterMaterial material) {
+        if (!files.exists(Rke2Paths.ETCD_DATA)) {
             return false;
         }
-        var theirs = RemoteFiles.state(remote, Rke2Paths.SERVER_TLS + "/server-ca.crt");
-        var ours = material.file("server-ca.crt").map(f -> RemoteFiles.sha256(f.content()));
+        var theirs = files.state(Rke2Paths.SERVER_TLS + "/server-ca.crt");
+        var ours = material.file("server-ca.crt").map(f -> NodeFiles.sha256(f.content()));
         return theirs.isPresent() && ours.isPresent() && !theirs.get().sha256().equals(ours.get());
     }
 }

@@ -2,11 +2,13 @@ package io.seedbootstrap.phase.install;
 
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.NodeFiles;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.RunState;
 import io.seedbootstrap.phase.common.GatherFacts;
-import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
+import io.seedbootstrap.rke2.Rke2Paths;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 import java.util.List;
@@ -51,8 +53,7 @@ public final class CheckConfigDrift implements Phase {
         if (facts.unitActive("rke2-server") || facts.unitActive("rke2-agent")) {
             return true;
         }
-        return facts.rke2Installed() && context.host(host.name()).exec(io.seedbootstrap.ssh.RemoteCommand.shell(
-                "test -e " + NODE_PASSWORD + " -o -d " + io.seedbootstrap.rke2.Rke2Paths.ETCD_DATA).asRoot().allowFailure()).ok();
+        return facts.rke2Installed() && !context.node(host).files().existing(List.of(NODE_PASSWORD, Rke2Paths.ETCD_DATA)).isEmpty();
     }
 
     @Override
@@ -62,15 +63,15 @@ public final class CheckConfigDrift implements Phase {
                 return null;
             }
             context.state().put(host.name(), INITIALISED, true);
-            var remote = context.host(host.name());
-            List<NodeFiles.DesiredFile> desired = NodeFiles.desiredFiles(context.inventory(), host, material);
-            var present = NodeFiles.present(remote, desired);
-            List<NodeFiles.DesiredFile> differing = NodeFiles.differing(remote, desired, present);
+            NodeFiles files = context.node(host).files();
+            List<DesiredFiles.DesiredFile> desired = DesiredFiles.of(context.inventory(), host, material);
+            var present = DesiredFiles.present(files, desired);
+            List<DesiredFiles.DesiredFile> differing = DesiredFiles.differing(desired, present);
             if (differing.isEmpty()) {
                 return null;
             }
-            String diff = NodeFiles.describe(remote, host, differing, present);
-            List<String> forbidden = NodeFiles.forbidden(remote, differing, present);
+            String diff = DesiredFiles.describe(files, differing, present);
+            List<String> forbidden = DesiredFiles.forbidden(files, differing, present);
             if (!applyChanges || !forbidden.isEmpty()) {
                 throw new SeedException(ExitCode.UNEXPECTED_STATE, host.name()
                         + ": RKE2 here already belongs to a cluster and has another configuration than the inventory gives:" + diff

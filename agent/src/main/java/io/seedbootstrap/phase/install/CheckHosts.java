@@ -1,12 +1,13 @@
 package io.seedbootstrap.phase.install;
 
-import io.seedbootstrap.bundle.Arch;
 import io.seedbootstrap.bundle.VerifiedBundle;
+import io.seedbootstrap.bundle.format.Arch;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.common.GatherFacts;
+import io.seedbootstrap.phase.common.VerifyBundle;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 import java.util.ArrayList;

@@ -27,6 +27,6 @@ public final class CollectStatus implements Phase {
 
     @Override
     public void run(RunContext context) {
-        context.state().put(null, NODES, new Nodes(Rke2Service.nodes(context.host(bootstrap.name())).orElse(List.of())));
+        context.state().put(null, NODES, new Nodes(context.node(bootstrap).kubectl().nodes().orElse(List.of())));
     }
 }

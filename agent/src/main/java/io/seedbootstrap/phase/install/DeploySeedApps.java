@@ -4,22 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.seedbootstrap.apps.AppStep;
 import io.seedbootstrap.apps.KubeSecret;
 import io.seedbootstrap.apps.SeedApps;
-import io.seedbootstrap.host.RemoteFiles;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.inventory.model.Rke2;
+import io.seedbootstrap.node.Kubectl;
+import io.seedbootstrap.node.Node;
+import io.seedbootstrap.node.NodeFiles;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.pki.SiteMaterial;
+import io.seedbootstrap.phase.common.VerifyBundle;
+import io.seedbootstrap.pki.ca.SiteMaterial;
 import io.seedbootstrap.rke2.ConfigYaml;
 import io.seedbootstrap.rke2.Rke2Paths;
-import io.seedbootstrap.ssh.RemoteCommand;
-import io.seedbootstrap.ssh.RemoteHost;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.Json;
 import io.seedbootstrap.support.Redactor;
-import io.seedbootstrap.support.SeedException;
 import io.seedbootstrap.support.Secret;
+import io.seedbootstrap.support.SeedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -72,19 +73,19 @@ public final class DeploySeedApps implements Phase {
     @Override
     public void run(RunContext context) {
         Inventory inventory = context.inventory();
-        RemoteHost remote = context.host(bootstrap.name());
-        Kubectl kubectl = new Kubectl(remote);
+        Node node = context.node(bootstrap);
+        Kubectl kubectl = node.kubectl();
         LocalPasswords passwords = new LocalPasswords(context, localDir);
         List<AppStep> steps = SeedApps.plan(new SeedApps.Input(inventory, BundleCharts.of(context.state().get(null, VerifyBundle.BUNDLE)),
                 new SiteMaterial(pkiDir), passwords, new SecureRandom(), Instant.now().truncatedTo(ChronoUnit.SECONDS)));
-        checkPodSecurity(context, remote);
+        checkPodSecurity(context, node.files());
         boolean live = apiAnswers(context, kubectl);
         List<String> paths = new ArrayList<>();
         for (AppStep step : steps) {
             paths.add(step.chart().path());
             step.afterChart().forEach(f -> paths.add(f.path()));
         }
-        Map<String, RemoteFiles.State> present = RemoteFiles.states(remote, paths);
+        Map<String, NodeFiles.State> present = node.files().states(paths);
         Map<String, JsonNode> chartConfigs = new HashMap<>();
         if (live) {
             kubectl.list("helmchartconfig", "kube-system", null).forEach(c -> chartConfigs.put(c.path("metadata").path("name").asText(), c));
@@ -102,9 +103,9 @@ public final class DeploySeedApps implements Phase {
             Optional<JsonNode> job = live ? kubectl.get("job", "kube-system", jobName(step)) : Optional.empty();
             HelmRelease release = live ? HelmRelease.read(kubectl, step.releaseNamespace(), step.helmChartName())
                     : HelmRelease.of(step.releaseNamespace(), step.helmChartName(), List.of());
-            Recovery recovery = live ? recovery(context, remote, kubectl, step, !current(present, step.chart()) && !appliedBefore, release,
+            Recovery recovery = live ? recovery(context, node, kubectl, step, !current(present, step.chart()) && !appliedBefore, release,
                     Optional.ofNullable(chartConfigs.get(step.helmChartName()))) : Recovery.none(step, ABORT);
-            Optional<Long> written = ensureFile(context, remote, present, step.chart());
+            Optional<Long> written = ensureFile(context, node, present, step.chart());
             if (appliedBefore) {
                 written = Optional.empty(); // the file was put back as RKE2 last applied it: no new job will come
             }
@@ -113,11 +114,11 @@ public final class DeploySeedApps implements Phase {
                 written = Optional.ofNullable(recovery.since() == null ? written.orElse(null)
                         : Math.max(recovery.since(), written.orElse(recovery.since())));
             } else if (written.isEmpty() && live) {
-                written = rerunFailedJob(context, remote, kubectl, step, job);
+                written = rerunFailedJob(context, node, kubectl, step, job);
             }
             if (context.dryRun()) {
                 recovery.finish(context, bootstrap, kubectl);
-                step.afterChart().forEach(file -> ensureFile(context, remote, present, file));
+                step.afterChart().forEach(file -> ensureFile(context, node, present, file));
                 continue;
             }
             try {
@@ -134,7 +135,7 @@ public final class DeploySeedApps implements Phase {
             }
             recovery.finish(context, bootstrap, kubectl);
             for (AppStep.AddOnFile file : step.afterChart()) {
-                ensureFile(context, remote, present, file);
+                ensureFile(context, node, present, file);
                 waitForAddOn(context, kubectl, file);
             }
             context.reporter().info(bootstrap.name(), step.app() + (!recovery.acting() ? ": installed"
@@ -176,7 +177,7 @@ public final class DeploySeedApps implements Phase {
      * @param release      the release as it is now
      * @param config       the HelmChartConfig named like the chart, if there is one
      */
-    private Recovery recovery(RunContext context, RemoteHost remote, Kubectl kubectl, AppStep step, boolean chartChanges, HelmRelease release,
+    private Recovery recovery(RunContext context, Node node, Kubectl kubectl, AppStep step, boolean chartChanges, HelmRelease release,
             Optional<JsonNode> config) {
         String name = step.helmChartName();
         String namespace = step.releaseNamespace();
@@ -224,7 +225,7 @@ public final class DeploySeedApps implements Phase {
         context.change(bootstrap.name(), "create HelmChartConfig kube-system/" + name + " with failurePolicy " + policy + ", so klipper-helm "
                 + (policy.equals("reinstall") ? "uninstalls the failed release " + name + " (never deployed) and installs it again"
                         : "upgrades the failed release " + name + " again") + "; deleted when its job is done", () -> {
-                    at[0] = hostTime(remote);
+                    at[0] = node.system().clock();
                     kubectl.withStdin(Kubectl.APPLY, Json.json().writeValueAsBytes(recoveryConfig(name, policy)), "helmchartconfig " + name);
                 });
         return new Recovery(step, policy, at[0], latest.get().uid(), true);
@@ -302,11 +303,11 @@ public final class DeploySeedApps implements Phase {
      * A.9: RKE2 reads the PodSecurity config only at start, so the file the bootstrap server has
      * must already exempt the apps' namespaces; a seed started without them would reject their pods.
      */
-    private void checkPodSecurity(RunContext context, RemoteHost remote) {
-        if (context.inventory().rke2().profile() != Rke2.Profile.CIS || !RemoteFiles.exists(remote, Rke2Paths.POD_SECURITY_CONFIG)) {
+    private void checkPodSecurity(RunContext context, NodeFiles files) {
+        if (context.inventory().rke2().profile() != Rke2.Profile.CIS || !files.exists(Rke2Paths.POD_SECURITY_CONFIG)) {
             return;
         }
-        String text = remote.exec(RemoteCommand.shell("cat " + Rke2Paths.POD_SECURITY_CONFIG).asRoot()).stdout();
+        String text = files.read(Rke2Paths.POD_SECURITY_CONFIG);
         List<String> exempt = new ArrayList<>();
         try {
             JsonNode namespaces = ConfigYaml.mapper().readTree(text).path("plugins").path(0).path("configuration").path("exemptions")
@@ -366,27 +367,23 @@ public final class DeploySeedApps implements Phase {
     }
 
     /** Whether the host already has the file with this content and mode 0600. */
-    private static boolean current(Map<String, RemoteFiles.State> present, AppStep.AddOnFile file) {
-        RemoteFiles.State state = present.get(file.path());
-        return state != null && state.sha256().equals(RemoteFiles.sha256(file.content())) && state.mode().equals("0600");
+    private static boolean current(Map<String, NodeFiles.State> present, AppStep.AddOnFile file) {
+        NodeFiles.State state = present.get(file.path());
+        return state != null && state.matches(file.content().getBytes(StandardCharsets.UTF_8), "0600");
     }
 
     /** Writes a manifests-folder file whose content or mode differs; returns the host's time of the write (epoch seconds). */
-    private Optional<Long> ensureFile(RunContext context, RemoteHost remote, Map<String, RemoteFiles.State> present, AppStep.AddOnFile file) {
+    private Optional<Long> ensureFile(RunContext context, Node node, Map<String, NodeFiles.State> present, AppStep.AddOnFile file) {
         if (current(present, file)) {
             return Optional.empty();
         }
         byte[] content = file.content().getBytes(StandardCharsets.UTF_8);
         long[] at = {0};
         context.change(bootstrap.name(), "write " + file.path() + " (0600, " + content.length + " bytes)", () -> {
-            at[0] = hostTime(remote);
-            RemoteFiles.write(remote, file.path(), content, "0600");
+            at[0] = node.system().clock();
+            node.files().write(file.path(), content, "0600");
         });
         return Optional.of(at[0]);
-    }
-
-    private static long hostTime(RemoteHost remote) {
-        return Long.parseLong(remote.exec(RemoteCommand.shell("date +%s")).stdout().strip());
     }
 
     /**
@@ -396,7 +393,7 @@ public final class DeploySeedApps implements Phase {
      * the cause, the re-run deletes it so the chart is tried again; returns the host's time of the
      * delete, before which a job does not count. (A release left failed is {@link #recovery}'s.)
      */
-    private Optional<Long> rerunFailedJob(RunContext context, RemoteHost remote, Kubectl kubectl, AppStep step, Optional<JsonNode> found) {
+    private Optional<Long> rerunFailedJob(RunContext context, Node node, Kubectl kubectl, AppStep step, Optional<JsonNode> found) {
         String job = jobName(step);
         if (found.isEmpty() || condition(found.get(), "Failed") == null) {
             return Optional.empty();
@@ -404,7 +401,7 @@ public final class DeploySeedApps implements Phase {
         long[] at = {0};
         context.change(bootstrap.name(), "delete failed job kube-system/" + job + " so the helm-controller runs " + step.app() + "'s chart again",
                 () -> {
-                    at[0] = hostTime(remote);
+                    at[0] = node.system().clock();
                     kubectl.delete("job", "kube-system", job);
                 });
         return Optional.of(at[0]);
@@ -456,7 +453,7 @@ public final class DeploySeedApps implements Phase {
                         + " s (" + state + "; release " + latest.map(r -> "revision " + r.version() + " " + r.status()).orElse("not there")
                         + ")", redactor);
             }
-            Rke2Service.pause("the seed apps");
+            Rke2Start.pause("the seed apps");
         }
     }
 
@@ -530,7 +527,7 @@ public final class DeploySeedApps implements Phase {
 
     private String logTail(Kubectl kubectl, AppStep step) {
         String job = jobName(step);
-        String log = kubectl.text("-n kube-system logs job/" + job + " --tail=" + LOG_LINES, "kubectl logs job/" + job).strip();
+        String log = kubectl.logs("kube-system", "job/" + job, LOG_LINES).strip();
         return "Last lines of its log (`kubectl -n kube-system logs job/" + job + "`):\n"
                 + (log.isEmpty() ? "(empty)" : log).indent(2).stripTrailing();
     }
@@ -568,7 +565,7 @@ public final class DeploySeedApps implements Phase {
 
     /** D: the sha256 RKE2 records on a file's AddOn is the one of the content it applied. */
     private static boolean records(JsonNode addon, AppStep.AddOnFile file) {
-        return RemoteFiles.sha256(file.content()).equals(addon.path("spec").path("checksum").asText());
+        return NodeFiles.sha256(file.content()).equals(addon.path("spec").path("checksum").asText());
     }
 
     /** D: RKE2 records each manifests-folder file as AddOn kube-system/&lt;basename&gt; with the sha256 it applied. */
@@ -585,7 +582,7 @@ public final class DeploySeedApps implements Phase {
                         + context.options().waitTimeout().toSeconds() + " s" + (error.isEmpty() ? "" : ": " + error)
                         + "; see `journalctl -u rke2-server`. The full log of this run: " + context.reporter().logFile());
             }
-            Rke2Service.pause("the seed apps");
+            Rke2Start.pause("the seed apps");
         }
     }
 
@@ -640,7 +637,7 @@ public final class DeploySeedApps implements Phase {
                     byte[] random = new byte[24];
                     new SecureRandom().nextBytes(random);
                     String value = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-                    context.change(FetchKubeconfig.OPERATOR, "write " + file + " (0600, a generated password)",
+                    context.change(RunContext.OPERATOR, "write " + file + " (0600, a generated password)",
                             () -> FetchKubeconfig.writePrivate(file, value + "\n"));
                     context.reporter().info(null, "generated " + what + ", saved in " + file + " (0600)");
                 }

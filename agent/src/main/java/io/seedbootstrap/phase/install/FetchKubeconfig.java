@@ -6,7 +6,6 @@ import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.rke2.Kubeconfig;
 import io.seedbootstrap.rke2.NodeConfig;
 import io.seedbootstrap.rke2.Rke2Paths;
-import io.seedbootstrap.ssh.RemoteCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /** Brings the admin kubeconfig to the operator: server rewritten to the registration address, 0600, context named after the cluster. */
 public final class FetchKubeconfig implements Phase {
-    /** The host name plans use for changes on the operator's own machine. */
-    public static final String OPERATOR = "operator";
-
     private final Host bootstrap;
     private final Path target;
 
@@ -39,17 +35,16 @@ public final class FetchKubeconfig implements Phase {
         String address = NodeConfig.registrationAddress(context.inventory());
         String description = "write " + target + " (0600; context " + cluster + ", server https://" + address + ":" + NodeConfig.API_PORT + ")";
         if (context.dryRun()) {
-            context.change(OPERATOR, description, () -> { });
+            context.change(RunContext.OPERATOR, description, () -> { });
             return;
         }
-        String rke2Yaml = context.host(bootstrap.name()).exec(RemoteCommand.shell("cat " + Rke2Paths.ADMIN_KUBECONFIG,
-                "read " + Rke2Paths.ADMIN_KUBECONFIG).asRoot()).stdout();
+        String rke2Yaml = context.node(bootstrap).files().read(Rke2Paths.ADMIN_KUBECONFIG);
         String kubeconfig = Kubeconfig.forOperator(rke2Yaml, cluster, address);
         if (Files.exists(target) && readQuietly(target).equals(kubeconfig)) {
             context.reporter().debug(null, target + " is up to date");
             return;
         }
-        context.change(OPERATOR, description, () -> writePrivate(target, kubeconfig));
+        context.change(RunContext.OPERATOR, description, () -> writePrivate(target, kubeconfig));
     }
 
     private static String readQuietly(Path file) {

@@ -1,6 +1,7 @@
 package io.seedbootstrap.phase.install;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.seedbootstrap.node.Kubectl;
 import io.seedbootstrap.support.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

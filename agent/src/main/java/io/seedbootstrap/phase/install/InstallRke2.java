@@ -1,15 +1,14 @@
 package io.seedbootstrap.phase.install;
 
-import static io.seedbootstrap.support.ShellQuote.quote;
-
 import io.seedbootstrap.bundle.VerifiedBundle;
+import io.seedbootstrap.bundle.format.FileKind;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Role;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.common.GatherFacts;
-import io.seedbootstrap.ssh.RemoteCommand;
+import io.seedbootstrap.phase.common.VerifyBundle;
 import java.util.List;
 
 /**
@@ -39,30 +38,20 @@ public final class InstallRke2 implements Phase {
 
     private List<Host> pending(RunContext context) {
         String version = context.state().get(null, VerifyBundle.BUNDLE).manifest().rke2Version();
-        return hosts.stream().filter(h -> {
-            HostFacts facts = context.state().get(h.name(), GatherFacts.FACTS);
-            return !facts.runsRke2(version);
-        }).toList();
+        return hosts.stream().filter(h -> !context.state().get(h.name(), GatherFacts.FACTS).runsRke2(version)).toList();
     }
 
     @Override
     public void run(RunContext context) {
         VerifiedBundle bundle = context.state().get(null, VerifyBundle.BUNDLE);
-        String script = bundle.manifest().filesOfKind(io.seedbootstrap.bundle.FileKind.RKE2_INSTALL_SCRIPT).stream().findFirst()
+        String script = bundle.manifest().filesOfKind(FileKind.RKE2_INSTALL_SCRIPT).stream().findFirst()
                 .map(BundleFiles::name).orElse("install.sh");
         context.hosts().parallel(pending(context), Host::name, host -> {
             HostFacts facts = context.state().get(host.name(), GatherFacts.FACTS);
-            String type = host.role() == Role.SERVER ? "server" : "agent";
             String prefix = facts.tarPrefix();
-            // A.2, upstream install.sh v1.35.7: ARTIFACT_PATH makes it stage the tarball and checksums from
-            // that folder, skip the yum/RPM default and need no curl/wget (setup_env :128, do_install :680,
-            // do_install_tar :636); TAR_PREFIX given skips its own /usr/local check (:134), which facts
-            // repeat (mount point or read-only: /opt/rke2); TYPE only matters to the RPM method (the
-            // tarball holds both units) but is what the air-gap docs pass, so an agent says it is one.
-            String command = "cd " + BundleFiles.ARTIFACTS + " && INSTALL_RKE2_ARTIFACT_PATH=" + BundleFiles.ARTIFACTS
-                    + " INSTALL_RKE2_TYPE=" + type + " INSTALL_RKE2_TAR_PREFIX=" + quote(prefix) + " sh " + script;
-            context.change(host.name(), "install RKE2 " + bundle.manifest().rke2Version() + " (" + type + ") under " + prefix
-                    + " with the release's install.sh", () -> context.host(host.name()).exec(RemoteCommand.shell(command).asRoot()));
+            context.change(host.name(), "install RKE2 " + bundle.manifest().rke2Version() + " (" + (host.role() == Role.SERVER ? "server" : "agent")
+                    + ") under " + prefix + " with the release's install.sh",
+                    () -> context.node(host).rke2().install(BundleFiles.ARTIFACTS, script, prefix));
             return null;
         });
     }

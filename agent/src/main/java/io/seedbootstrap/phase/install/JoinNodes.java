@@ -1,8 +1,12 @@
 package io.seedbootstrap.phase.install;
 
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.Node;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.support.ExitCode;
+import io.seedbootstrap.support.SeedException;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -11,16 +15,23 @@ import java.util.List;
  * connection limit. Nodes already Ready are left alone.
  */
 public final class JoinNodes implements Phase {
-    private static final java.time.Duration ETCD_HEALTH_INTERVAL = java.time.Duration.ofSeconds(5);
+    private static final Duration ETCD_HEALTH_INTERVAL = Duration.ofSeconds(5);
 
     private final Host bootstrap;
     private final List<Host> servers;
     private final List<Host> agents;
+    private final Duration settle;
 
     public JoinNodes(Host bootstrap, List<Host> servers, List<Host> agents) {
+        this(bootstrap, servers, agents, ETCD_HEALTH_INTERVAL);
+    }
+
+    /** @param settle the pause between two server joins (tests shorten it) */
+    JoinNodes(Host bootstrap, List<Host> servers, List<Host> agents, Duration settle) {
         this.bootstrap = bootstrap;
         this.servers = servers.stream().filter(h -> !h.equals(bootstrap)).toList();
         this.agents = List.copyOf(agents);
+        this.settle = settle;
     }
 
     @Override
@@ -35,28 +46,24 @@ public final class JoinNodes implements Phase {
 
     @Override
     public void run(RunContext context) {
-        var first = context.host(bootstrap.name());
+        Node first = context.node(bootstrap);
         for (Host server : servers) {
-            if (join(context, first, server) && !context.dryRun()) {
+            if (join(context, first, context.node(server)) && !context.dryRun()) {
                 settle();
             }
         }
-        context.hosts().parallel(agents, Host::name, agent -> {
-            join(context, first, agent);
-            return null;
-        });
+        context.hosts().parallel(agents, Host::name, agent -> join(context, first, context.node(agent)));
     }
 
     /** Returns whether the node was started (false: it was already joined and Ready). */
-    private static boolean join(RunContext context, io.seedbootstrap.ssh.RemoteHost first, Host host) {
-        var remote = context.host(host.name());
-        if (Rke2Service.active(remote, Rke2Service.unit(host)) && Rke2Service.ready(first, host.effectiveNodeName())) {
-            context.reporter().debug(host.name(), "already joined and Ready");
+    private static boolean join(RunContext context, Node first, Node node) {
+        if (node.rke2().active() && first.kubectl().ready(node.host().effectiveNodeName())) {
+            context.reporter().debug(node.name(), "already joined and Ready");
             return false;
         }
-        Rke2Service.start(context, host, true);
+        Rke2Start.start(context, node, true);
         if (!context.dryRun()) {
-            Rke2Service.waitReady(context, first, host);
+            Rke2Start.waitReady(context, first, node);
         }
         return true;
     }
@@ -66,12 +73,12 @@ public final class JoinNodes implements Phase {
      * to every member for its health interval (5 s); a new server's member is that fresh, so the
      * next server waits that long instead of failing its first start.
      */
-    private static void settle() {
+    private void settle() {
         try {
-            Thread.sleep(ETCD_HEALTH_INTERVAL.toMillis());
+            Thread.sleep(settle.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new io.seedbootstrap.support.SeedException(io.seedbootstrap.support.ExitCode.INTERRUPTED, "interrupted between server joins");
+            throw new SeedException(ExitCode.INTERRUPTED, "interrupted between server joins");
         }
     }
 }

@@ -1,9 +1,11 @@
 package io.seedbootstrap.phase.install;
 
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.Node;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Running nodes whose configuration this run changed (--apply-config-changes) read it only on a
@@ -16,7 +18,7 @@ public final class RestartReconfiguredNodes implements Phase {
 
     public RestartReconfiguredNodes(Host bootstrap, List<Host> servers, List<Host> agents) {
         this.bootstrap = bootstrap;
-        this.hosts = java.util.stream.Stream.concat(servers.stream(), agents.stream()).toList();
+        this.hosts = Stream.concat(servers.stream(), agents.stream()).toList();
     }
 
     @Override
@@ -35,13 +37,13 @@ public final class RestartReconfiguredNodes implements Phase {
 
     @Override
     public void run(RunContext context) {
-        var first = context.host(bootstrap.name());
+        Node first = context.node(bootstrap);
         for (Host host : changed(context)) {
-            String unit = Rke2Service.unit(host);
-            context.change(host.name(), "restart " + unit + " to apply the new configuration", () -> context.host(host.name())
-                    .exec(io.seedbootstrap.ssh.RemoteCommand.shell("systemctl restart " + unit).asRoot().timeout(context.options().waitTimeout())));
+            Node node = context.node(host);
+            context.change(host.name(), "restart " + node.rke2().unit() + " to apply the new configuration",
+                    () -> node.rke2().restart(context.options().waitTimeout()));
             if (!context.dryRun()) {
-                Rke2Service.waitReady(context, first, host);
+                Rke2Start.waitReady(context, first, node);
             }
         }
     }

@@ -1,10 +1,10 @@
 package io.seedbootstrap.phase.install;
 
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.Node;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.rke2.Rke2Paths;
-import io.seedbootstrap.ssh.RemoteCommand;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 
@@ -27,27 +27,21 @@ public final class StartBootstrapServer implements Phase {
 
     @Override
     public boolean shouldRun(RunContext context) {
-        var remote = context.host(bootstrap.name());
-        return !(Rke2Service.active(remote, "rke2-server") && Rke2Service.ready(remote, bootstrap.effectiveNodeName()));
+        Node node = context.node(bootstrap);
+        return !(node.rke2().active() && node.kubectl().ready(bootstrap.effectiveNodeName()));
     }
 
     @Override
     public void run(RunContext context) {
-        Rke2Service.start(context, bootstrap);
+        Node node = context.node(bootstrap);
+        Rke2Start.start(context, node, false);
         if (context.dryRun()) {
             return;
         }
-        Rke2Service.waitForFile(context, bootstrap, Rke2Paths.SERVER_TOKEN);
-        Rke2Service.waitReady(context, context.host(bootstrap.name()), bootstrap);
-        checkToken(context);
-    }
-
-    /** Compares the two files on the host; the token itself never leaves it. */
-    private void checkToken(RunContext context) {
-        boolean same = context.host(bootstrap.name()).exec(RemoteCommand.shell(
-                "[ \"$(cat " + Rke2Paths.TOKEN_FILE + ")\" = \"$(cat " + Rke2Paths.SERVER_TOKEN + ")\" ]", "compare the server token with the PKI's")
-                .asRoot().allowFailure()).ok();
-        if (!same) {
+        Rke2Start.waitForFile(context, node, Rke2Paths.SERVER_TOKEN);
+        Rke2Start.waitReady(context, node, node);
+        // the token itself never leaves the host: the two files are compared there
+        if (!node.files().sameContent(Rke2Paths.TOKEN_FILE, Rke2Paths.SERVER_TOKEN)) {
             throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": RKE2 runs with another server token than the PKI "
                     + "directory's cluster/token; joins and restores with the PKI's token would fail. Was this cluster created by "
                     + "another tool or PKI directory?");

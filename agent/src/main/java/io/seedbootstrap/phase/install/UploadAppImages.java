@@ -1,11 +1,12 @@
 package io.seedbootstrap.phase.install;
 
 import io.seedbootstrap.apps.SeedApps;
-import io.seedbootstrap.bundle.FileKind;
 import io.seedbootstrap.bundle.VerifiedBundle;
+import io.seedbootstrap.bundle.format.FileKind;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.phase.common.VerifyBundle;
 import io.seedbootstrap.rke2.Rke2Paths;
 import java.util.List;
 

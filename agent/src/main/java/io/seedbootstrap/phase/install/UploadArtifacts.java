@@ -2,14 +2,17 @@ package io.seedbootstrap.phase.install;
 
 import io.seedbootstrap.bundle.VerifiedBundle;
 import io.seedbootstrap.host.Relay;
-import io.seedbootstrap.host.RemoteFiles;
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.Node;
+import io.seedbootstrap.node.NodeFiles;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.phase.common.VerifyBundle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Puts on every node the RKE2 files its role needs. What a host already has with the right
@@ -36,11 +39,14 @@ public final class UploadArtifacts implements Phase {
         distribute(context, hosts, bundle, BundleFiles.rke2Files(bundle.manifest(), context.inventory().cluster().cni()));
     }
 
-    /** Sends each placement to the hosts that lack it (by sha256), through the relay when several do. Shared with UploadAppImages. */
+    /**
+     * Sends each placement to the hosts that lack it (by sha256): relayed between them when
+     * several need it and can relay, else one upload each. Shared with UploadAppImages.
+     */
     static void distribute(RunContext context, List<Host> hosts, VerifiedBundle bundle, List<BundleFiles.Placement> placements) {
         List<String> targets = placements.stream().map(BundleFiles.Placement::target).toList();
-        Map<Host, Map<String, RemoteFiles.State>> present = context.hosts().parallel(hosts, Host::name,
-                host -> RemoteFiles.states(context.host(host.name()), targets));
+        Map<Host, Map<String, NodeFiles.State>> present = context.hosts().parallel(hosts, Host::name,
+                host -> context.node(host).files().states(targets));
         Relay relay = new Relay(context.options().runId(), context.hosts(), new Relay.Listener() {
             @Override
             public void hopFinished(String from, String to, String target, boolean ok, String detail) {
@@ -52,30 +58,28 @@ public final class UploadArtifacts implements Phase {
             }
         }, Duration.ofMinutes(2));
         for (BundleFiles.Placement placement : placements) {
-            List<Host> receivers = new ArrayList<>();
+            List<Node> receivers = new ArrayList<>();
             for (Host host : hosts) {
-                RemoteFiles.State state = present.get(host).get(placement.target());
+                NodeFiles.State state = present.get(host).get(placement.target());
                 if (state == null || !state.sha256().equals(placement.file().sha256())) {
-                    receivers.add(host);
+                    receivers.add(context.node(host));
                 }
             }
             if (receivers.isEmpty()) {
                 continue;
             }
-            if (receivers.size() == 1 || placement.file().isSplit()) {
+            NodeFiles.Copy copy = placement.copy(bundle);
+            List<Relay.Peer> peers = receivers.stream().map(Node::relayPeer).flatMap(Optional::stream).toList();
+            if (receivers.size() == 1 || copy.split() || peers.size() < receivers.size()) {
                 // one receiver, or a file stored as parts (joined on each host): straight from the operator
-                context.hosts().parallel(receivers, Host::name, host -> {
-                    context.change(host.name(), placement.describe(),
-                            () -> BundleFiles.upload(context.host(host.name()), bundle, placement, context.hosts().uploadSlots()));
+                context.hosts().parallel(receivers, Node::name, node -> {
+                    context.change(node.name(), placement.describe(), () -> node.files().upload(copy, context.hosts().uploadSlots()));
                     return null;
                 });
                 continue;
             }
-            List<Relay.Peer> peers = receivers.stream().map(h -> Relay.Peer.of(context.host(h.name()), h,
-                    io.seedbootstrap.ssh.SshTarget.of(h, context.inventory().ssh()).port())).toList();
-            context.change(receivers.stream().map(Host::name).toList(), placement.describe() + " (sent once, relayed between the hosts)", () -> {
-                Relay.Result result = relay.distribute(bundle.directory().resolve(placement.file().path()), placement.file().sha256(),
-                        placement.file().size(), placement.target(), placement.mode(), null, peers);
+            context.change(receivers.stream().map(Node::name).toList(), placement.describe() + " (sent once, relayed between the hosts)", () -> {
+                Relay.Result result = relay.distribute(copy.source(), copy.sha256(), copy.size(), copy.target(), copy.mode(), null, peers);
                 context.reporter().debug(null, placement.target() + ": operator sent " + result.operatorBytes() + " bytes for "
                         + receivers.size() + " hosts in " + result.rounds() + " relay round(s)");
             });

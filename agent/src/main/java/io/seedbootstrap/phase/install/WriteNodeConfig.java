@@ -1,10 +1,10 @@
 package io.seedbootstrap.phase.install;
 
-import io.seedbootstrap.host.RemoteFiles;
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.NodeFiles;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
-import io.seedbootstrap.pki.ClusterMaterial;
+import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 import java.util.List;
@@ -34,16 +34,16 @@ public final class WriteNodeConfig implements Phase {
     @Override
     public void run(RunContext context) {
         context.hosts().parallel(hosts, Host::name, host -> {
-            var remote = context.host(host.name());
-            List<NodeFiles.DesiredFile> desired = NodeFiles.desiredFiles(context.inventory(), host, material);
-            List<NodeFiles.DesiredFile> differing = NodeFiles.differing(remote, desired, NodeFiles.present(remote, desired));
+            NodeFiles files = context.node(host).files();
+            List<DesiredFiles.DesiredFile> desired = DesiredFiles.of(context.inventory(), host, material);
+            List<DesiredFiles.DesiredFile> differing = DesiredFiles.differing(desired, DesiredFiles.present(files, desired));
             boolean initialised = context.state().find(host.name(), CheckConfigDrift.INITIALISED).orElse(false);
             if (initialised && !differing.isEmpty() && !context.state().find(host.name(), CheckConfigDrift.RECONFIGURED).orElse(false)) {
                 // CheckConfigDrift refuses this before any change; reaching here means the host changed under us
                 throw new SeedException(ExitCode.UNEXPECTED_STATE, host.name() + ": its RKE2 configuration changed during this run; re-run");
             }
-            for (NodeFiles.DesiredFile file : differing) {
-                context.change(host.name(), "write " + file, () -> RemoteFiles.write(remote, file.path(), file.content(), file.mode()));
+            for (DesiredFiles.DesiredFile file : differing) {
+                context.change(host.name(), "write " + file, () -> files.write(file.path(), file.content(), file.mode()));
             }
             return differing.size();
         });

@@ -1,6 +1,6 @@
 package io.seedbootstrap.inventory.ansible;
 
-import io.seedbootstrap.inventory.Diagnostic;
+import io.seedbootstrap.bind.Diagnostic;
 import io.seedbootstrap.inventory.InventoryLoader;
 import io.seedbootstrap.inventory.LoadOptions;
 import io.seedbootstrap.inventory.LoadedInventory;

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.seedbootstrap.inventory.Diagnostic;
-import io.seedbootstrap.inventory.Diagnostics;
-import io.seedbootstrap.inventory.LoadOptions;
+import io.seedbootstrap.bind.Diagnostic;
+import io.seedbootstrap.bind.Diagnostics;
+import io.seedbootstrap.bind.source.RawNode;
+import io.seedbootstrap.bind.source.YamlSource;
 import io.seedbootstrap.inventory.LoadedInventory;
-import io.seedbootstrap.inventory.source.RawNode;
-import io.seedbootstrap.inventory.source.YamlSource;
 import io.seedbootstrap.support.SeedException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -91,9 +91,9 @@ class AnsibleMutationTest {
             if (parsed.root() == null) {
                 return false;
             }
-            root = AnsibleInventoryConverter.fromYaml(parsed.root(), LoadOptions.defaults(), diagnostics);
+            root = AnsibleInventoryConverter.fromYaml(parsed.root(), Map.of(), null, diagnostics);
         } else {
-            root = AnsibleInventoryConverter.fromIni(file, text, LoadOptions.defaults(), diagnostics);
+            root = AnsibleInventoryConverter.fromIni(file, text, Map.of(), null, diagnostics);
         }
         assertTrue(root != null || diagnostics.hasErrors(), "no tree only with an error");
         checkClean(diagnostics.sorted());

@@ -1,0 +1,140 @@
+package io.seedbootstrap.node;
+
+import io.seedbootstrap.host.HostFacts;
+import io.seedbootstrap.host.ModuleState;
+import io.seedbootstrap.ssh.ExecResult;
+import io.seedbootstrap.ssh.RemoteCommand;
+import io.seedbootstrap.ssh.RemoteHost;
+import io.seedbootstrap.support.ExitCode;
+import io.seedbootstrap.support.SeedException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Gathers {@link HostFacts} with one read-only shell command (one round trip per host, so a
+ * site of many hosts is probed in the time of one). The script prints {@code key=value} lines;
+ * it writes nothing, loads nothing and starts nothing.
+ */
+final class FactsProbe {
+    /** Units whose presence changes what preflight advises (RKE2 docs, known issues). */
+    public static final List<String> WATCHED_UNITS = List.of("firewalld", "NetworkManager", "fapolicyd",
+            "rke2-server", "rke2-agent", "ufw", "nm-cloud-setup");
+
+    /** Helper programs preflight's cross-host probe may use. */
+    public static final List<String> TOOLS = List.of("python3", "socat", "bash", "timeout", "ss");
+
+    static final String SCRIPT = String.join("\n",
+            "export LC_ALL=C",
+            "echo \"hostname=$(hostname -s 2>/dev/null || hostname)\"",
+            "echo \"machine_id=$(cat /etc/machine-id 2>/dev/null)\"",
+            "if [ -r /etc/os-release ]; then . /etc/os-release; fi",
+            "echo \"os_id=${ID:-}\"; echo \"os_version_id=${VERSION_ID:-}\"; echo \"os_name=${PRETTY_NAME:-}\"",
+            "echo \"machine=$(uname -m)\"; echo \"kernel=$(uname -r)\"",
+            "echo \"cpus=$(nproc 2>/dev/null || grep -c ^processor /proc/cpuinfo)\"",
+            "awk '/^MemTotal:/{print \"memory_kib=\" $2} /^SwapTotal:/{print \"swap_kib=\" $2}' /proc/meminfo",
+            // the deepest existing ancestor of /var/lib/rancher holds it once created
+            "d=/var/lib/rancher; while [ ! -d \"$d\" ]; do d=$(dirname \"$d\"); done",
+            "echo \"rancher_free_kib=$(df -Pk \"$d\" | awk 'NR==2{print $4}')\"",
+            "echo \"ipv4=$(ip -o -4 addr show 2>/dev/null | awk '{split($4,a,\"/\"); printf \"%s \", a[1]}')\"",
+            "if ip -4 route show default 2>/dev/null | grep -q .; then echo default_route=yes; else echo default_route=no; fi",
+            "echo \"clock_ms=$(date +%s%3N)\"",
+            // install.sh (A.2) falls back to /opt/rke2 when /usr/local is read-only or a mount point: read the
+            // mount options, so the answer does not depend on which user runs the probe
+            "ro=no; if command -v findmnt >/dev/null 2>&1; then case \",$(findmnt -n -o OPTIONS --target /usr/local 2>/dev/null),\" in"
+                    + " *,ro,*) ro=yes;; esac; elif [ \"$(id -u)\" = 0 ] && [ ! -w /usr/local ]; then ro=yes; fi",
+            "if [ $ro = no ] && ! mountpoint -q /usr/local 2>/dev/null; then echo usr_local_writable=yes; else echo usr_local_writable=no; fi",
+            "units=''; for u in " + String.join(" ", WATCHED_UNITS) + "; do"
+                    + " if systemctl is-active --quiet \"$u\" 2>/dev/null; then units=\"$units $u\"; fi; done; echo \"active_units=$units\"",
+            "p=''; for c in /usr/local /opt/rke2; do if [ -x \"$c/bin/rke2\" ]; then p=$c; break; fi; done; echo \"rke2_prefix=$p\"",
+            "if [ -n \"$p\" ]; then echo \"rke2_version=$(\"$p/bin/rke2\" --version 2>/dev/null | head -n1)\"; else echo rke2_version=; fi",
+            "echo \"os_like=${ID_LIKE:-}\"",
+            // RKE2 takes the default route's interface address as node IP when none is set (A.2)
+            "dev=$(ip -4 route show default 2>/dev/null | awk '{for(i=1;i<NF;i++) if($i==\"dev\"){print $(i+1); exit}}')",
+            "if [ -n \"$dev\" ]; then echo \"default_ipv4=$(ip -o -4 addr show dev \"$dev\" 2>/dev/null | awk '{split($4,a,\"/\"); print a[1]; exit}')\"; else echo default_ipv4=; fi",
+            "echo \"tcp_listen=$(ss -ltn 2>/dev/null | awk 'NR>1{printf \"%s \", $4}')\"",
+            // loaded, built in, loadable by modprobe (listed in modules.dep), or absent; without
+            // /lib/modules for the running kernel (containers) nothing can be said
+            "k=$(uname -r); for m in " + String.join(" ", HostFacts.KERNEL_MODULES) + "; do"
+                    + " if [ -d \"/sys/module/$m\" ]; then s=loaded;"
+                    + " elif [ ! -d \"/lib/modules/$k\" ]; then s=unknown;"
+                    + " elif grep -q \"/$m\\.ko\" \"/lib/modules/$k/modules.builtin\" 2>/dev/null; then s=builtin;"
+                    + " elif grep -q \"/$m\\.ko\" \"/lib/modules/$k/modules.dep\" 2>/dev/null; then s=available;"
+                    + " else s=missing; fi; echo \"module_$m=$s\"; done",
+            "echo \"nm_unmanaged=$(cat /etc/NetworkManager/NetworkManager.conf /etc/NetworkManager/conf.d/*.conf 2>/dev/null"
+                    + " | sed -n 's/^[[:space:]]*unmanaged-devices[[:space:]]*=[[:space:]]*//p' | tr '\\n' ';')\"",
+            "if [ -e /etc/fapolicyd/rules.d/80-rke2.rules ]; then echo fapolicyd_rke2_rules=yes; else echo fapolicyd_rke2_rules=no; fi",
+            "t=''; for c in " + String.join(" ", TOOLS) + "; do if command -v \"$c\" >/dev/null 2>&1; then t=\"$t $c\"; fi; done; echo \"tools=$t\"",
+            "");
+
+    private FactsProbe() {}
+
+    static HostFacts gather(RemoteHost host) {
+        long before = System.currentTimeMillis();
+        // as root: what root may do (write /usr/local, read units) is what install will find
+        ExecResult result = host.exec(RemoteCommand.shell(SCRIPT, "gather facts (read-only)").asRoot());
+        long after = System.currentTimeMillis();
+        // the host read its clock somewhere inside the round trip: the middle is off by at most half of it
+        return parse(host.name(), result.stdout(), Instant.ofEpochMilli(before + (after - before) / 2));
+    }
+
+    /** Parses output as if the operator's clock agreed with the host's. */
+    static HostFacts parse(String host, String output) {
+        return parse(host, output, null);
+    }
+
+    /** Parses the probe's output; a missing or malformed number is a host we cannot judge. */
+    static HostFacts parse(String host, String output, Instant probedAt) {
+        Map<String, String> values = new HashMap<>();
+        for (String line : output.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                values.put(line.substring(0, eq), line.substring(eq + 1).strip());
+            }
+        }
+        Set<String> units = new LinkedHashSet<>(words(values.get("active_units")));
+        Map<String, ModuleState> modules = new java.util.LinkedHashMap<>();
+        for (String module : HostFacts.KERNEL_MODULES) {
+            modules.put(module, ModuleState.of(values.get("module_" + module)));
+        }
+        Instant clock = Instant.ofEpochMilli(number(host, values, "clock_ms"));
+        return new HostFacts(
+                text(values, "hostname"), text(values, "machine_id"), text(values, "os_id"), text(values, "os_version_id"),
+                text(values, "os_name"), text(values, "machine"), text(values, "kernel"),
+                (int) number(host, values, "cpus"),
+                number(host, values, "memory_kib") / 1024, number(host, values, "swap_kib") / 1024,
+                number(host, values, "rancher_free_kib") / (1024 * 1024),
+                words(values.get("ipv4")), "yes".equals(values.get("default_route")),
+                clock,
+                "yes".equals(values.get("usr_local_writable")), Set.copyOf(units),
+                text(values, "rke2_prefix"), text(values, "rke2_version"),
+                text(values, "os_like"), text(values, "default_ipv4"), words(values.get("tcp_listen")), java.util.Collections.unmodifiableMap(modules),
+                text(values, "nm_unmanaged"), "yes".equals(values.get("fapolicyd_rke2_rules")),
+                Set.copyOf(words(values.get("tools"))), probedAt != null ? probedAt : clock);
+    }
+
+    private static String text(Map<String, String> values, String key) {
+        return values.getOrDefault(key, "");
+    }
+
+    private static List<String> words(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.strip().split("\\s+")).toList();
+    }
+
+    private static long number(String host, Map<String, String> values, String key) {
+        String value = values.get(key);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new SeedException(ExitCode.UNEXPECTED_STATE, host + ": cannot read " + key + " from the host (got \""
+                    + (value == null ? "nothing" : value) + "\"); is it a Linux host with coreutils, iproute2 and procps?");
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.seedbootstrap.node;
+
+import io.seedbootstrap.host.HostFacts;
+import io.seedbootstrap.ssh.RemoteHost;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Read-only probes of one host for preflight and GatherFacts. Nothing here changes the host: the
+ * temporary listeners are processes of the login user that die on their own within their
+ * lifetime and are stopped as soon as the probes are done.
+ */
+public interface NodeProbes {
+    /** The command of {@link #listeners()}, as messages name it. */
+    String ROOT_PROBE = RootProbe.SCRIPT;
+    /** Marks the temporary listeners' command lines, so only they are ever stopped. */
+    String LISTENER_MARKER = PortProbes.MARKER;
+    /** TCP connects one host makes at once ({@link #connect}). */
+    int CONNECTS_AT_ONCE = PortProbes.AT_ONCE;
+    /** How long one TCP connect may take. */
+    int CONNECT_TIMEOUT_SECONDS = PortProbes.CONNECT_TIMEOUT_SECONDS;
+
+    /** OS, architecture, resources, addresses, what is installed: one read-only command, as root. */
+    HostFacts facts();
+
+    /**
+     * Listening TCP sockets with the processes that hold them ({@code ss -ltnp}, as root: without
+     * root ss hides other users' processes). That it runs at all is the sudo check.
+     */
+    List<Listener> listeners();
+
+    /** A temporary listener: the process group to stop, and whether it bound its port in time. */
+    record Started(long processGroup, boolean bound) {}
+
+    /**
+     * Starts one temporary listener per port with {@code tool} (python3 or socat), each in its
+     * own process group, under {@code timeout lifetimeSeconds}.
+     *
+     * @return per port that got a process: what was started
+     */
+    Map<Integer, Started> startListeners(String tool, List<Integer> ports, int lifetimeSeconds);
+
+    /** Stops the temporary listeners of these process groups, each only while its leader is still ours. */
+    void stopListeners(List<Long> processGroups);
+
+    /** Where to connect. */
+    record Endpoint(String address, int port) {}
+
+    /**
+     * How one connect ended: the exit code of the bounded connect (0 connected, 124 no answer in
+     * time) and the last line of its error, or null when the probe gave no answer for it.
+     */
+    record Connect(int exitCode, String error) {}
+
+    /**
+     * Plain TCP connects from this host (bash's /dev/tcp), {@link #CONNECTS_AT_ONCE} at a time,
+     * each bounded by {@link #CONNECT_TIMEOUT_SECONDS}.
+     *
+     * @return one result per endpoint, in order; null for an endpoint the probe did not answer for
+     */
+    List<Connect> connect(List<Endpoint> endpoints);
+
+    /** The probes over an SSH connection (the preflight command's own connections). */
+    static NodeProbes over(RemoteHost remote) {
+        return new SshProbes(remote);
+    }
+}

@@ -1,0 +1,113 @@
+package io.seedbootstrap.node;
+
+import io.seedbootstrap.support.ShellQuote;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The shell of preflight's reachability probes ({@link NodeProbes#startListeners},
+ * {@link NodeProbes#connect}) and the parsing of what it prints.
+ *
+ * <p>A temporary listener runs as the login user (no root needed above 1024):
+ * {@code setsid timeout N python3|socat}, so it dies on its own after N seconds even if
+ * seed-bootstrap crashes or the link drops; it writes no file. It is killed by process group, only
+ * after checking that the group leader's command line carries {@link #MARKER}.
+ */
+final class PortProbes {
+    static final String MARKER = "seed-bootstrap-preflight";
+    static final int CONNECT_TIMEOUT_SECONDS = 3;
+    /** Connects one host runs at once: all ↔ all grows as N², a seed of a few dozen hosts stays within a few waves. */
+    static final int AT_ONCE = 32;
+
+    private static final String PYTHON_LISTENER = "import socket,sys\n"
+            + "s=socket.socket()\n"
+            + "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+            + "s.bind(('',int(sys.argv[1])))\n"
+            + "s.listen(64)\n"
+            + "while 1:\n"
+            + "  c,a=s.accept()\n"
+            + "  c.close()\n";
+
+    private PortProbes() {}
+
+    /** Prints {@code pid PID PORT bound|unbound} per port. */
+    static String startScript(String tool, List<Integer> ports, int lifetime) {
+        StringBuilder s = new StringBuilder("export LC_ALL=C\n");
+        for (int port : ports) {
+            String command = tool.equals("python3")
+                    ? "python3 -c " + ShellQuote.quote(PYTHON_LISTENER) + " " + port
+                    : "sh -c " + ShellQuote.quote("exec socat TCP-LISTEN:\"$1\",reuseaddr,fork OPEN:/dev/null") + " sh " + port;
+            // setsid: its own process group, not tied to this SSH session; timeout: dies on its own
+            s.append("setsid timeout ").append(lifetime).append(' ').append(command).append(' ').append(MARKER)
+                    .append(" >/dev/null 2>&1 </dev/null &\n")
+                    .append("pid=$!; i=0; st=unbound\n")
+                    .append("while [ $i -lt 30 ]; do if [ -n \"$(ss -ltn \"sport = :").append(port)
+                    .append("\" 2>/dev/null | tail -n +2)\" ]; then st=bound; break; fi; sleep 0.1; i=$((i+1)); done\n")
+                    .append("echo \"pid $pid ").append(port).append(" $st\"\n");
+        }
+        return s.toString();
+    }
+
+    static Map<Integer, NodeProbes.Started> parseStarted(String out) {
+        Map<Integer, NodeProbes.Started> started = new LinkedHashMap<>();
+        for (String line : out.split("\n")) {
+            String[] w = line.strip().split(" ", 4);
+            if (w.length >= 3 && w[0].equals("pid") && w[1].matches("\\d+") && w[2].matches("\\d+")) {
+                started.put(Integer.parseInt(w[2]), new NodeProbes.Started(Long.parseLong(w[1]), w.length == 4 && w[3].equals("bound")));
+            }
+        }
+        return started;
+    }
+
+    static String stopScript(List<Long> groups) {
+        StringBuilder s = new StringBuilder();
+        for (long pid : groups) {
+            // the group leader must still be our listener (its argv carries the marker): never kill a reused pid
+            s.append("if grep -qa ").append(MARKER).append(" /proc/").append(pid).append("/cmdline 2>/dev/null; then kill -- -")
+                    .append(pid).append(" 2>/dev/null; fi\n");
+        }
+        return s.append("true\n").toString();
+    }
+
+    /**
+     * One line per target: {@code INDEX EXIT [last error line]}; {@link #AT_ONCE} targets at a
+     * time, each bounded by timeout, so a wave takes at most {@link #CONNECT_TIMEOUT_SECONDS}.
+     */
+    static String connectScript(List<NodeProbes.Endpoint> targets) {
+        StringBuilder s = new StringBuilder("export LC_ALL=C\n")
+                .append("probe() { e=$(timeout ").append(CONNECT_TIMEOUT_SECONDS)
+                .append(" bash -c 'exec 3<>\"/dev/tcp/$0/$1\"' \"$2\" \"$3\" 2>&1); r=$?;")
+                .append(" echo \"$1 $r $(printf '%s' \"$e\" | tail -n 1)\"; }\n");
+        for (int i = 0; i < targets.size(); i++) {
+            NodeProbes.Endpoint t = targets.get(i);
+            s.append("probe ").append(i).append(' ').append(ShellQuote.quote(t.address())).append(' ').append(t.port()).append(" &\n");
+            if ((i + 1) % AT_ONCE == 0 && i + 1 < targets.size()) {
+                s.append("wait\n");
+            }
+        }
+        return s.append("wait\n").toString();
+    }
+
+    /** Waves of {@link #AT_ONCE} the connect script runs for {@code targets}. */
+    static int waves(int targets) {
+        return (targets + AT_ONCE - 1) / AT_ONCE;
+    }
+
+    /** The connect script's output, one entry per target (null where it printed nothing for it). */
+    static List<NodeProbes.Connect> parseConnects(String out, int targets) {
+        Map<Integer, NodeProbes.Connect> lines = new LinkedHashMap<>();
+        for (String line : out.split("\n")) {
+            String[] w = line.strip().split(" ", 3);
+            if (w.length >= 2 && w[0].matches("\\d+") && w[1].matches("-?\\d+")) {
+                lines.put(Integer.parseInt(w[0]), new NodeProbes.Connect(Integer.parseInt(w[1]), w.length > 2 ? w[2] : ""));
+            }
+        }
+        List<NodeProbes.Connect> results = new ArrayList<>();
+        for (int i = 0; i < targets; i++) {
+            results.add(lines.get(i));
+        }
+        return results;
+    }
+}

@@ -1,0 +1,87 @@
+package io.seedbootstrap.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.seedbootstrap.bundle.format.Arch;
+import io.seedbootstrap.host.HostFacts;
+import io.seedbootstrap.host.ModuleState;
+import io.seedbootstrap.support.SeedException;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FactsProbeTest {
+    private static final String OUTPUT = String.join("\n",
+            "hostname=seed-1", "machine_id=0123456789abcdef0123456789abcdef", "os_id=debian", "os_version_id=12",
+            "os_name=Debian GNU/Linux 12 (bookworm)", "machine=x86_64", "kernel=6.1.0-18-amd64", "cpus=4",
+            "memory_kib=8126464", "swap_kib=0", "rancher_free_kib=52428800", "ipv4=127.0.0.1 10.10.0.11 ",
+            "default_route=yes", "clock_ms=1790000000123", "usr_local_writable=no", "active_units= firewalld rke2-server",
+            "rke2_prefix=", "rke2_version=", "os_like=", "default_ipv4=10.10.0.11",
+            "tcp_listen=0.0.0.0:22 [::]:22 127.0.0.1:9099 ", "module_overlay=loaded", "module_br_netfilter=available",
+            "nm_unmanaged=interface-name:cali*;", "fapolicyd_rke2_rules=no", "tools= python3 bash timeout ss", "");
+
+    @Test
+    void parsesEveryFact() {
+        HostFacts facts = FactsProbe.parse("seed-1", OUTPUT);
+        assertEquals("seed-1", facts.hostname());
+        assertEquals(Arch.AMD64, facts.arch().orElseThrow());
+        assertEquals(4, facts.cpus());
+        assertEquals(7936, facts.memoryMiB());
+        assertEquals(50, facts.rancherDiskFreeGiB());
+        assertEquals(List.of("127.0.0.1", "10.10.0.11"), facts.ipv4());
+        assertTrue(facts.defaultRoute());
+        assertEquals(Instant.ofEpochMilli(1790000000123L), facts.clock());
+        assertTrue(facts.unitActive("firewalld"));
+        assertTrue(facts.unitActive("rke2-server"));
+        assertFalse(facts.unitActive("fapolicyd"));
+        assertFalse(facts.rke2Installed());
+        // contract A.2: a read-only /usr/local moves the tarball prefix
+        assertEquals("/opt/rke2", facts.tarPrefix());
+    }
+
+    @Test
+    void parsesWhatPreflightNeeds() {
+        Instant operator = Instant.ofEpochMilli(1790000003123L);
+        HostFacts facts = FactsProbe.parse("seed-1", OUTPUT, operator);
+        assertEquals("10.10.0.11", facts.defaultRouteIpv4());
+        assertEquals(java.util.Set.of(22, 9099), facts.listeningPorts());
+        assertEquals(ModuleState.LOADED, facts.module("overlay"));
+        assertEquals(ModuleState.AVAILABLE, facts.module("br_netfilter"));
+        assertEquals(ModuleState.UNKNOWN, facts.module("nf_conntrack"));
+        assertEquals("interface-name:cali*;", facts.networkManagerUnmanaged());
+        assertTrue(facts.hasTool("python3"));
+        assertFalse(facts.hasTool("socat"));
+        // the host's clock is 3 s behind the operator's
+        assertEquals(-3000, facts.clockOffset().toMillis());
+    }
+
+    @Test
+    void anInstalledRke2KeepsItsPrefix() {
+        HostFacts facts = FactsProbe.parse("seed-1", OUTPUT.replace("rke2_prefix=\n", "rke2_prefix=/usr/local\n"));
+        assertEquals("/usr/local", facts.tarPrefix());
+        assertTrue(facts.rke2Installed());
+    }
+
+    @Test
+    void theInstalledVersionMatchesExactlyNotAsAPrefix() {
+        HostFacts facts = FactsProbe.parse("seed-1", OUTPUT.replace("rke2_prefix=\n", "rke2_prefix=/usr/local\n")
+                .replace("rke2_version=\n", "rke2_version=rke2 version v1.35.7+rke2r10 (abc)\n"));
+        assertEquals("v1.35.7+rke2r10", facts.installedRke2Version().orElseThrow());
+        assertFalse(facts.runsRke2("v1.35.7+rke2r1"), "rke2r1 is another build than rke2r10");
+        assertTrue(facts.runsRke2("v1.35.7+rke2r10"));
+    }
+
+    @Test
+    void anUnknownArchitectureIsEmptyNotAnError() {
+        assertTrue(FactsProbe.parse("h", OUTPUT.replace("machine=x86_64", "machine=riscv64")).arch().isEmpty());
+    }
+
+    @Test
+    void aMissingNumberNamesTheHostAndTheFact() {
+        SeedException e = assertThrows(SeedException.class, () -> FactsProbe.parse("seed-9", OUTPUT.replace("cpus=4\n", "")));
+        assertTrue(e.getMessage().startsWith("seed-9: cannot read cpus"), e.getMessage());
+    }
+}

@@ -1,0 +1,172 @@
+package io.seedbootstrap.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.seedbootstrap.host.HostFacts;
+import io.seedbootstrap.inventory.model.Connection;
+import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.inventory.model.Role;
+import io.seedbootstrap.ssh.ExecResult;
+import io.seedbootstrap.ssh.RemoteCommand;
+import io.seedbootstrap.ssh.RemoteHost;
+import io.seedbootstrap.ssh.Upload;
+import io.seedbootstrap.ssh.UploadResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+
+/** The node layer's SSH side: the command each operation sends, and how it reads the answer. */
+class SshNodeTest {
+    /** A host that answers every command with {@code answer} and keeps what it was sent. */
+    private static final class Scripted implements RemoteHost {
+        final List<RemoteCommand> sent = new ArrayList<>();
+        final Function<RemoteCommand, ExecResult> answer;
+
+        Scripted(Function<RemoteCommand, ExecResult> answer) {
+            this.answer = answer;
+        }
+
+        @Override
+        public String name() {
+            return "h1";
+        }
+
+        @Override
+        public ExecResult exec(RemoteCommand command) {
+            sent.add(command);
+            ExecResult result = answer.apply(command);
+            return command.check() ? result.orThrow() : result;
+        }
+
+        @Override
+        public UploadResult upload(Upload upload) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {}
+
+        String last() {
+            return sent.get(sent.size() - 1).script();
+        }
+    }
+
+    private static ExecResult ok(String stdout) {
+        return new ExecResult("h1", "cmd", 0, stdout, "", Duration.ZERO);
+    }
+
+    private static HostFacts facts(String id, String like) {
+        return new HostFacts("h1", "m", id, "1", id, "x86_64", "6.1", 2, 4096, 0, 50, List.of("10.0.0.1"), true, Instant.EPOCH, true,
+                Set.of(), "/opt/rke2", "rke2 version v1.35.7+rke2r1 (x)", like, "10.0.0.1", List.of(), Map.of(), "", false, Set.of(), Instant.EPOCH);
+    }
+
+    private static SshNode node(Scripted remote, Role role, HostFacts facts) {
+        return new SshNode(new Host("h1", "10.0.0.1", Connection.SSH, role, role == Role.SERVER, null, null, null, null, null, null),
+                remote, 22, () -> Optional.ofNullable(facts));
+    }
+
+    @Test
+    void theEtcdUserGetsItsOsFamilysNologin() {
+        Scripted debian = new Scripted(c -> ok(""));
+        node(debian, Role.SERVER, facts("ubuntu", "debian")).system().createEtcdUser();
+        assertTrue(debian.last().contains("useradd -r -c 'etcd user' -s /usr/sbin/nologin -M -g etcd etcd"), debian.last());
+        assertTrue(debian.sent.get(0).root());
+        Scripted rocky = new Scripted(c -> ok(""));
+        node(rocky, Role.SERVER, facts("rocky", "rhel centos fedora")).system().createEtcdUser();
+        assertTrue(rocky.last().contains("-s /sbin/nologin "), rocky.last());
+    }
+
+    @Test
+    void osFamiliesFromOsRelease() {
+        assertEquals(OsFamily.DEBIAN, OsFamily.of("ubuntu", ""));
+        assertEquals(OsFamily.DEBIAN, OsFamily.of("linuxmint", "ubuntu debian"));
+        assertEquals(OsFamily.RHEL, OsFamily.of("almalinux", "rhel centos fedora"));
+        assertEquals(OsFamily.SUSE, OsFamily.of("sles", ""));
+        assertEquals(OsFamily.SUSE, OsFamily.of("opensuse-leap", "suse opensuse"));
+        assertEquals(OsFamily.OTHER, OsFamily.of("alpine", ""));
+        assertEquals("/sbin/nologin", OsFamily.OTHER.nologinShell(), "unknown systems: RKE2's documented value");
+    }
+
+    @Test
+    void theLockIsCreatedOnlyWhenAbsentAndItsHolderIsRead() {
+        Scripted free = new Scripted(c -> ok("TAKEN\n"));
+        assertEquals(Optional.empty(), node(free, Role.AGENT, null).system().createLock("run=a\n"));
+        assertTrue(free.last().contains("( set -C; cat > /var/lib/seed-bootstrap/lock )"), "noclobber: " + free.last());
+        assertTrue(free.sent.get(0).stdin() != null, "the content goes on stdin");
+        Scripted held = new Scripted(c -> ok("HELD\nrun=b\npid=7\n"));
+        assertEquals(Optional.of("run=b\npid=7\n"), node(held, Role.AGENT, null).system().createLock("run=a\n"));
+        Scripted release = new Scripted(c -> ok(""));
+        node(release, Role.AGENT, null).system().removeLock("run=a.b");
+        assertTrue(release.last().startsWith("if grep -qx run=a.b /var/lib/seed-bootstrap/lock"), release.last());
+    }
+
+    @Test
+    void rke2RunsTheBinaryUnderThePrefixTheFactsFoundAndItsUnitByRole() {
+        Scripted remote = new Scripted(c -> ok("{\"items\":[{\"spec\":{\"snapshotName\":\"s-1\",\"location\":\"file:///x/s-1\"}}]}"));
+        SshNode server = node(remote, Role.SERVER, facts("debian", ""));
+        assertEquals(List.of(new Rke2Service.Snapshot("s-1", "file:///x/s-1")), server.rke2().snapshots());
+        assertEquals("/opt/rke2/bin/rke2 etcd-snapshot ls --output json", remote.last());
+        server.rke2().deleteSnapshots(List.of("s-1", "it's"));
+        assertEquals("/opt/rke2/bin/rke2 etcd-snapshot delete s-1 'it'\\''s'", remote.last());
+        assertEquals("rke2-server", server.rke2().unit());
+        assertEquals("rke2-agent", node(remote, Role.AGENT, null).rke2().unit());
+        IllegalStateException noFacts = assertThrows(IllegalStateException.class, () -> node(remote, Role.SERVER, null).rke2().snapshots());
+        assertTrue(noFacts.getMessage().contains("GatherFacts must run first"));
+    }
+
+    @Test
+    void kubectlQuotesWhatItIsGivenAndFindsNothingWithoutAnError() {
+        Scripted remote = new Scripted(c -> ok(""));
+        Kubectl kubectl = node(remote, Role.SERVER, null).kubectl();
+        assertEquals(Optional.empty(), kubectl.get("secret", "cattle-system", "a b"));
+        assertEquals("/var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml -n cattle-system get secret 'a b' "
+                + "--ignore-not-found -o json", remote.last());
+        kubectl.delete("node", null, "old-s2");
+        assertEquals("/var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml delete node old-s2 --ignore-not-found",
+                remote.last(), "a Node has no namespace");
+        Scripted down = new Scripted(c -> new ExecResult("h1", "cmd", 1, "", "The connection to the server was refused", Duration.ZERO));
+        assertThrows(Kubectl.Unreachable.class, () -> node(down, Role.SERVER, null).kubectl().get("namespace", null, "kube-system"));
+        assertFalse(node(down, Role.SERVER, null).kubectl().nodes().isPresent());
+    }
+
+    @Test
+    void aFileSetTravelsAsOneTarWithItsModesAndFolders() throws Exception {
+        byte[] tar = SshFiles.tar(List.of(new NodeFiles.NewFile("server-ca.crt", "c".getBytes(StandardCharsets.UTF_8), "0644"),
+                new NodeFiles.NewFile("etcd/server-ca.key", "k".getBytes(StandardCharsets.UTF_8), "0600")));
+        List<String> entries = new ArrayList<>();
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+            for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                entries.add(e.getName() + " " + Integer.toOctalString(e.getMode()));
+            }
+        }
+        assertEquals(List.of("etcd/ 40700", "server-ca.crt 100644", "etcd/server-ca.key 100600"), entries);
+        Scripted remote = new Scripted(c -> {
+            ByteArrayOutputStream sent = new ByteArrayOutputStream();
+            try {
+                c.stdin().writeTo(sent);
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            assertTrue(sent.size() > 0);
+            assertEquals("<the cluster CA files: redacted>", c.stdin().toString(), "never the keys in logs");
+            return ok("");
+        });
+        node(remote, Role.SERVER, null).files().writeAll("/var/lib/rancher/rke2/server/tls", "0700",
+                List.of(new NodeFiles.NewFile("server-ca.key", "k".getBytes(StandardCharsets.UTF_8), "0600")), "the cluster CA files");
+        assertTrue(remote.last().contains("chmod 0700 /var/lib/rancher/rke2/server/tls"), remote.last());
+    }
+}
