@@ -297,10 +297,13 @@ final class Uploader {
             // hashing thread at the same time: the file is read once and hashing does not delay
             // the stream (with SHA-NI it is ~1 CPU-s per GiB, as much as the encryption).
             Hasher hasher = digest != null ? new Hasher(digest) : null;
+            // without a hasher one buffer serves every read: a fresh 1 MiB array per read is a
+            // G1 humongous allocation each time (~1000 per GiB, each a trip to the old generation)
+            Chunk only = hasher == null ? new Chunk(CHUNK) : null;
             try (FileChannel ch = openLocal(local.path())) {
                 ch.position(offset);
                 while (done < local.size()) {
-                    Chunk c = hasher != null ? hasher.free() : new Chunk(CHUNK);
+                    Chunk c = hasher != null ? hasher.free() : only;
                     ByteBuffer buf = c.buffer.clear();
                     if (local.size() - done < buf.capacity()) {
                         buf.limit((int) (local.size() - done));
