@@ -158,6 +158,20 @@ class BundleChunksTest {
                 + " (seed-bootstrap-bundle/v2)"), problems());
     }
 
+    @Test
+    void chunkHashesOnASplitFilesOwnEntryAreRefused() throws Exception {
+        build(3 * MIB);
+        Path bundle = dir.resolve("bundle");
+        String image = TestBundles.RANCHER_IMAGE_FILE;
+        assertEquals(List.of(), problems());
+        // the parts carry the chunks; the same hashes again on the file's own entry are not allowed
+        TestBundles.resign(bundle, key, m -> {
+            ArrayNode all = ((ObjectNode) file(m, image)).putArray("chunks");
+            file(m, image).get("parts").forEach(p -> p.get("chunks").forEach(all::add));
+        });
+        assertEquals(List.of(image + ": a split file carries its chunk hashes in its parts, not in the file entry"), problems());
+    }
+
     /** The position of a file in manifest.json's files[] (read as JSON: the manifest may be malformed on purpose). */
     private int index(String path) throws Exception {
         JsonNode files = new com.fasterxml.jackson.databind.ObjectMapper()
