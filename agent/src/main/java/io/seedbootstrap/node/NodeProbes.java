@@ -17,8 +17,10 @@ public interface NodeProbes {
     String LISTENER_MARKER = PortProbes.MARKER;
     /** TCP connects one host makes at once ({@link #connect}). */
     int CONNECTS_AT_ONCE = PortProbes.AT_ONCE;
-    /** How long one TCP connect may take. */
+    /** How long one try of a TCP connect may take. */
     int CONNECT_TIMEOUT_SECONDS = PortProbes.CONNECT_TIMEOUT_SECONDS;
+    /** Tries of a connect that timed out, before it counts as no answer. */
+    int CONNECT_ATTEMPTS = PortProbes.ATTEMPTS;
 
     /** OS, architecture, resources, addresses, what is installed: one read-only command, as root. */
     HostFacts facts();
@@ -54,7 +56,8 @@ public interface NodeProbes {
 
     /**
      * Plain TCP connects from this host (bash's /dev/tcp), {@link #CONNECTS_AT_ONCE} at a time,
-     * each bounded by {@link #CONNECT_TIMEOUT_SECONDS}.
+     * each try bounded by {@link #CONNECT_TIMEOUT_SECONDS}, one that timed out tried
+     * {@link #CONNECT_ATTEMPTS} times.
      *
      * @return one result per endpoint, in order; null for an endpoint the probe did not answer for
      */

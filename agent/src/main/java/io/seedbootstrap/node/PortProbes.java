@@ -18,6 +18,12 @@ import java.util.Map;
 final class PortProbes {
     static final String MARKER = "seed-bootstrap-preflight";
     static final int CONNECT_TIMEOUT_SECONDS = 3;
+    /**
+     * Tries per target: a connect that timed out is tried once more before it counts, because on a
+     * busy host starting the probe itself can eat the timeout (seen with 30 probes at once on a
+     * loaded 2-core machine); a refused or failed connect is final at once.
+     */
+    static final int ATTEMPTS = 2;
     /** Connects one host runs at once: all ↔ all grows as N², a seed of a few dozen hosts stays within a few waves. */
     static final int AT_ONCE = 32;
 
@@ -73,12 +79,14 @@ final class PortProbes {
 
     /**
      * One line per target: {@code INDEX EXIT [last error line]}; {@link #AT_ONCE} targets at a
-     * time, each bounded by timeout, so a wave takes at most {@link #CONNECT_TIMEOUT_SECONDS}.
+     * time, each bounded by timeout (exit 124) and tried {@link #ATTEMPTS} times when it timed out,
+     * so a wave takes at most {@link #waveSeconds()}.
      */
     static String connectScript(List<NodeProbes.Endpoint> targets) {
         StringBuilder s = new StringBuilder("export LC_ALL=C\n")
-                .append("probe() { e=$(timeout ").append(CONNECT_TIMEOUT_SECONDS)
-                .append(" bash -c 'exec 3<>\"/dev/tcp/$0/$1\"' \"$2\" \"$3\" 2>&1); r=$?;")
+                .append("probe() { n=0; while :; do e=$(timeout ").append(CONNECT_TIMEOUT_SECONDS)
+                .append(" bash -c 'exec 3<>\"/dev/tcp/$0/$1\"' \"$2\" \"$3\" 2>&1); r=$?; n=$((n+1));")
+                .append(" [ $r -eq 124 ] && [ $n -lt ").append(ATTEMPTS).append(" ] || break; done;")
                 .append(" echo \"$1 $r $(printf '%s' \"$e\" | tail -n 1)\"; }\n");
         for (int i = 0; i < targets.size(); i++) {
             NodeProbes.Endpoint t = targets.get(i);
@@ -88,6 +96,11 @@ final class PortProbes {
             }
         }
         return s.append("wait\n").toString();
+    }
+
+    /** The longest one wave of connects takes: every try of a target timing out. */
+    static int waveSeconds() {
+        return CONNECT_TIMEOUT_SECONDS * ATTEMPTS;
     }
 
     /** Waves of {@link #AT_ONCE} the connect script runs for {@code targets}. */

@@ -43,7 +43,7 @@ final class SshProbes implements NodeProbes {
     public List<Connect> connect(List<Endpoint> endpoints) {
         String out = remote.exec(RemoteCommand.shell(PortProbes.connectScript(endpoints), "test TCP connections to " + endpoints.size()
                 + " port(s) of other hosts (preflight)").allowFailure()
-                .timeout(Duration.ofSeconds(PortProbes.CONNECT_TIMEOUT_SECONDS * (PortProbes.waves(endpoints.size()) + 3L) + 10))).stdout();
+                .timeout(Duration.ofSeconds(PortProbes.waveSeconds() * (PortProbes.waves(endpoints.size()) + 3L) + 10))).stdout();
         return PortProbes.parseConnects(out, endpoints.size());
     }
 }

@@ -94,7 +94,7 @@ final class Reachability {
         int mostTargets = usable.size() + SERVER_PORTS.size() * serverProbes.size() + PORTS.size();
         int waves = (mostTargets + PROBES_AT_ONCE - 1) / PROBES_AT_ONCE;
         // long enough for every round of probes; short enough that a crash leaves nothing for long
-        int lifetime = Math.min(120, 15 + 2 * CONNECT_TIMEOUT_SECONDS * rounds * waves);
+        int lifetime = Math.min(120, 15 + 2 * CONNECT_TIMEOUT_SECONDS * NodeProbes.CONNECT_ATTEMPTS * rounds * waves);
         Map<HostProbe, Started> started = new LinkedHashMap<>();
         try {
             // registration probes may land on a server through the VIP: its ports must answer then too
@@ -251,7 +251,8 @@ final class Reachability {
             return new Probe(target, Outcome.OK, "");
         }
         if (code == 124) {
-            return new Probe(target, Outcome.TIMEOUT, "no answer within " + CONNECT_TIMEOUT_SECONDS + " s");
+            return new Probe(target, Outcome.TIMEOUT, "no answer within " + CONNECT_TIMEOUT_SECONDS + " s, tried "
+                    + NodeProbes.CONNECT_ATTEMPTS + " times");
         }
         if (error.toLowerCase(java.util.Locale.ROOT).contains("refused")) {
             return new Probe(target, Outcome.REFUSED, "connection refused");

@@ -4,10 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The probes' shell text and the parsing of what it prints. */
 class ProbeScriptsTest {
@@ -58,5 +65,42 @@ class ProbeScriptsTest {
         assertEquals(new NodeProbes.Connect(1, "bash: line 1: connect: Connection refused"), results.get(0));
         assertEquals(new NodeProbes.Connect(0, ""), results.get(1));
         assertNull(results.get(2));
+    }
+
+    /**
+     * The connect script in a real bash against loopback: an open port connects, a closed one is
+     * refused at once, and a try that timed out (a stand-in timeout that gives up on the first
+     * try of each target, as a starved host does) is tried again before it counts.
+     */
+    @Test
+    void aTimedOutConnectIsTriedAgainAndARefusedOneIsNot(@TempDir Path dir) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path timeout = bin.resolve("timeout");
+        Files.writeString(timeout, "#!/bin/bash\n"
+                + "f=" + dir.resolve("tries") + "-${*: -1}\n"
+                + "echo x >> \"$f\"\n"
+                + "[ \"$(wc -l < \"$f\")\" -eq 1 ] && exit 124\n"
+                + "exec /usr/bin/timeout \"$@\"\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(timeout, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (ServerSocket open = new ServerSocket(0); ServerSocket closing = new ServerSocket(0)) {
+            int closed = closing.getLocalPort();
+            closing.close();
+            List<NodeProbes.Endpoint> targets = List.of(new NodeProbes.Endpoint("127.0.0.1", open.getLocalPort()),
+                    new NodeProbes.Endpoint("127.0.0.1", closed));
+            ProcessBuilder bash = new ProcessBuilder("bash", "-c", PortProbes.connectScript(targets)).redirectErrorStream(true);
+            bash.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+            Process process = bash.start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, process.waitFor(), out);
+            List<NodeProbes.Connect> results = PortProbes.parseConnects(out, 2);
+            assertEquals(0, results.get(0).exitCode(), out);
+            assertTrue(results.get(1).exitCode() != 0 && results.get(1).error().contains("refused"), out);
+            assertEquals(2, tries(dir, open.getLocalPort()), "the open port's first try timed out, the second connected");
+            assertEquals(2, tries(dir, closed), "the closed port's first try timed out, the second was refused and final");
+        }
+    }
+
+    private static long tries(Path dir, int port) throws IOException {
+        return Files.readAllLines(dir.resolve("tries-" + port)).size();
     }
 }

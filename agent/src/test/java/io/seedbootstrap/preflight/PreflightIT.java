@@ -286,7 +286,7 @@ class PreflightIT {
         PreflightReport report = preflight(inventoryYaml(null, nobody, extra));
         assertOnlyFailures(report, "vm1 registration-address", "vm2 registration-address", "vm3 registration-address", "vm9 reachable");
         String detail = row(report, "vm2", Check.REGISTRATION_ADDRESS).detail();
-        assertTrue(detail.startsWith("cannot reach " + nobody + ":9345 (no answer within 3 s), " + nobody + ":6443"), detail);
+        assertTrue(detail.startsWith("cannot reach " + nobody + ":9345 (no answer within 3 s, tried 2 times), " + nobody + ":6443"), detail);
         assertTrue(row(report, "vm9", Check.REACHABLE).detail().contains("127.0.0.99"), row(report, "vm9", Check.REACHABLE).detail());
         assertEquals(Result.SKIPPED, row(report, "vm9", Check.AUTH).result());
         assertEquals(Result.PASS, row(report, "vm2", Check.SERVER_PORTS_REACHABLE).result());

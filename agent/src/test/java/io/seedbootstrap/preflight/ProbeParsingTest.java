@@ -26,10 +26,10 @@ class ProbeParsingTest {
         Reachability.Target a = new Reachability.Target("s1", "10.0.0.11", 9345);
         Reachability.Target b = new Reachability.Target("s2", "10.0.0.12", 6443);
         CheckResult fail = Reachability.judge("a1", Check.SERVER_PORTS_REACHABLE, List.of(
-                new Reachability.Probe(a, Reachability.Outcome.TIMEOUT, "no answer within 3 s"),
+                new Reachability.Probe(a, Reachability.Outcome.TIMEOUT, "no answer within 3 s, tried 2 times"),
                 new Reachability.Probe(b, Reachability.Outcome.OK, "")));
         assertEquals(Result.FAIL, fail.result());
-        assertTrue(fail.detail().startsWith("cannot reach s1 10.0.0.11:9345 (no answer within 3 s): open 9345 and 6443/tcp"), fail.detail());
+        assertTrue(fail.detail().startsWith("cannot reach s1 10.0.0.11:9345 (no answer within 3 s, tried 2 times): open 9345 and 6443/tcp"), fail.detail());
         CheckResult warn = Reachability.judge("a1", Check.SERVER_PORTS_REACHABLE, List.of(
                 new Reachability.Probe(a, Reachability.Outcome.NOT_TESTED, "no temporary listener possible"),
                 new Reachability.Probe(b, Reachability.Outcome.OK, "")));

@@ -37,7 +37,7 @@ import org.testcontainers.utility.MountableFile;
  * The RKE2 contract double ({@code test-vms/rke2-double/}, a test double, not RKE2) on three
  * test machines, driven the way the installer will drive real RKE2: over SSH as {@code admin}
  * with {@code sudo}, secrets only in files (copied with docker's archive API) or on stdin,
- * never in any argv. Contract sections ({@code ../shared/docs/rke2-contract.md}) in brackets.
+ * never in any argv. Contract sections ({@code docs/rke2-contract.md}) in brackets.
  *
  * <p>vm1 is the server, vm2 an agent with the right agent token, vm3 an agent with a wrong one.
  * Each test brings up what it needs (the server is started once, by whichever test comes first),

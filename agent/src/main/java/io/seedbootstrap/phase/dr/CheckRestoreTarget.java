@@ -13,14 +13,7 @@ import io.seedbootstrap.support.SeedException;
  * run of this restore left (its marker names the archive's snapshot). Anything else is another
  * cluster's data, which a restore must never overwrite. Read-only.
  */
-public final class CheckRestoreTarget implements Phase {
-    private final Host bootstrap;
-    private final DrArchive.Verified archive;
-
-    public CheckRestoreTarget(Host bootstrap, DrArchive.Verified archive) {
-        this.bootstrap = bootstrap;
-        this.archive = archive;
-    }
+public record CheckRestoreTarget(Host bootstrap, DrArchive.Verified archive) implements Phase {
 
     @Override
     public String title() {

@@ -14,16 +14,7 @@ import java.time.Instant;
  * first reads the operator's latest DR archive through (backup verify): it must be whole, of this
  * cluster, and younger than the allowed age. Operator side only; runs before any connection.
  */
-public final class CheckBackup implements Phase {
-    private final Path archive;
-    private final Secret passphrase;
-    private final Duration maxAge;
-
-    public CheckBackup(Path archive, Secret passphrase, Duration maxAge) {
-        this.archive = archive;
-        this.passphrase = passphrase;
-        this.maxAge = maxAge;
-    }
+public record CheckBackup(Path archive, Secret passphrase, Duration maxAge) implements Phase {
 
     @Override
     public String title() {
