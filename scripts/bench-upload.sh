@@ -11,11 +11,12 @@
 # Env: RUNS (3), SIZE_MIB (1024), BENCH_DIR (/var/tmp/seed-bootstrap-bench), BENCH_USER (root:
 # every method writes as the same user, so no method pays for sudo), KEEP_VM=1 (leave the
 # machine running).
-# "ours_cold" starts a new JVM per upload (what one CLI call with one never-seen file pays: JVM
-# start, JIT warm-up, hashing the file locally); "ours_cold_cached" is the same with the local
-# hash cache file filled (the file was hashed before, e.g. when the bundle was verified);
-# "ours_warm" is one long-lived JVM (a run that uploads a bundle of many files to many hosts):
-# each upload on a new connection, the local hash from the cache.
+# Every "ours" upload carries the file's sha256 and size (Upload.expecting), as install's uploads
+# of bundle files do: the host hashes the bytes as they land and checks that value before the
+# rename. "ours_cold" starts a new JVM per upload (one CLI call: JVM start, JIT warm-up);
+# "ours_warm" is one long-lived JVM (a run that uploads a bundle of many files to many hosts),
+# each upload on a new connection. "ours_nohash_cat" (information) is our transport alone: the
+# same warm JVM streaming into `cat > f` with no hashing anywhere, to show what the checks cost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -46,13 +47,14 @@ if [[ ! -f $FILE || $(stat -c %s "$FILE") -ne $((SIZE_MIB << 20)) ]]; then
   head -c $((SIZE_MIB << 20)) /dev/urandom >"$FILE.tmp" && mv "$FILE.tmp" "$FILE"
 fi
 SIZE=$(stat -c %s "$FILE")
+SHA=$(openssl dgst -sha256 -r "$FILE" | cut -c1-64) # what a signed manifest would list (not timed)
 cat "$FILE" >/dev/null # page cache warm for every method alike
 
 log "building (test classes hold the bench entry point)"
 mvn -q -B -o -pl agent test-compile 2>&1 | tail -5 || mvn -q -B -pl agent test-compile
 mvn -q -B -o -pl agent dependency:build-classpath -Dmdep.outputFile="$DIR/cp.txt" -Dmdep.includeScope=test >/dev/null
 CP=agent/target/test-classes:agent/target/classes:$(cat "$DIR/cp.txt")
-JAVA=(java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP")
+JAVA=(java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.expect="$SHA" -cp "$CP")
 MAIN=(io.seedbootstrap.ssh.UploadBench
       "$IP" 22 "$USER_" "$DIR/vm/id_ed25519" "$DIR/vm/known_hosts" "$FILE")
 
@@ -67,18 +69,12 @@ last() { echo "${T[$1]}" | awk '{printf "%.2f", $NF}'; }
 coproc WARM { "${JAVA[@]}" "${MAIN[@]}" /var/lib/seed-bench/ours.bin serve; }
 echo go >&"${WARM[1]}"; read -r _ <&"${WARM[0]}"
 
-# Fill the hash cache file once (untimed), as a verified bundle would have.
-rm -f "$DIR/sha256.cache"
-"${JAVA[@]}" -Dbench.hashCache="$DIR/sha256.cache" "${MAIN[@]}" /var/lib/seed-bench/ours.bin 1 >/dev/null
-
+log "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 log "$RUNS rounds, $SIZE bytes to $VM ($IP) as $USER_; methods interleaved"
 for ((r = 1; r <= RUNS; r++)); do
   remote "rm -f /var/lib/seed-bench/*"
   t0=$(now); "${JAVA[@]}" -Dbench.noClean=true "${MAIN[@]}" /var/lib/seed-bench/ours.bin 1 >/dev/null; t1=$(now)
   add ours_cold "$(echo "$t1 - $t0" | bc)"
-  remote "rm -f /var/lib/seed-bench/*"
-  t0=$(now); "${JAVA[@]}" -Dbench.noClean=true -Dbench.hashCache="$DIR/sha256.cache" "${MAIN[@]}" /var/lib/seed-bench/ours.bin 1 >/dev/null; t1=$(now)
-  add ours_cold_cached "$(echo "$t1 - $t0" | bc)"
   if ((r == 1)); then # an independent check of what our uploader left on the host (not timed)
     remote "test \"\$(openssl dgst -sha256 -r < /var/lib/seed-bench/ours.bin | cut -c1-64)\" = $(sha256sum <"$FILE" | cut -c1-64)" \
       || { log "ERROR: the file on the host has the wrong sha256"; exit 1; }
@@ -88,13 +84,17 @@ for ((r = 1; r <= RUNS; r++)); do
   add ours_warm "$s"
 
   remote "rm -f /var/lib/seed-bench/*"
+  echo raw >&"${WARM[1]}"; read -r _ _ _ s _ <&"${WARM[0]}"
+  add ours_nohash_cat "$s"
+
+  remote "rm -f /var/lib/seed-bench/*"
   t0=$(now); scp "${SSHCFG[@]}" -q "$FILE" "$VM:/var/lib/seed-bench/scp.bin"; t1=$(now)
   add scp "$(echo "$t1 - $t0" | bc)"
 
   remote "rm -f /var/lib/seed-bench/*"
   t0=$(now); ssh "${SSHCFG[@]}" -c aes128-gcm@openssh.com "$VM" 'cat > /var/lib/seed-bench/cat.bin' <"$FILE"; t1=$(now)
   add ssh_gcm_cat "$(echo "$t1 - $t0" | bc)"
-  log "round $r: ours cold $(last ours_cold) s, cold+cache $(last ours_cold_cached) s, ours warm $(last ours_warm) s, scp $(last scp) s, ssh-gcm-cat $(last ssh_gcm_cat) s"
+  log "round $r: ours cold $(last ours_cold) s, ours warm $(last ours_warm) s, scp $(last scp) s, ssh-gcm-cat $(last ssh_gcm_cat) s, ours-nohash-cat $(last ours_nohash_cat) s (load $(cut -d' ' -f1 /proc/loadavg))"
 done
 exec {WARM[1]}>&-
 wait "$WARM_PID" 2>/dev/null || true
@@ -102,7 +102,7 @@ wait "$WARM_PID" 2>/dev/null || true
 median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mbps() { echo "$SIZE / $1 / 1000000" | bc -l; }
 printf '\n%-14s %-34s %9s %9s\n' method "runs (s)" "median s" "MB/s"
-for m in ours_cold ours_cold_cached ours_warm scp ssh_gcm_cat; do
+for m in ours_cold ours_warm scp ssh_gcm_cat ours_nohash_cat; do
   med=$(echo "${T[$m]}" | median)
   printf '%-14s %-34s %9.3f %9.1f\n' "$m" "$(echo "${T[$m]}" | awk '{for (i=1;i<=NF;i++) printf "%.2f ", $i}')" "$med" "$(mbps "$med")"
   declare "MED_$m=$med"
@@ -112,7 +112,7 @@ ratio() { echo "$1 / $2" | bc -l; }
 paired() { paste -d' ' <(echo "${T[$1]}" | tr ' ' '\n' | sed '/^$/d') <(echo "${T[$2]}" | tr ' ' '\n' | sed '/^$/d') \
   | awk '{printf "%s ", $1 / $2}' | median; }
 printf '\nratio = their time / our time (>1: we are faster); median of per-round ratios [ratio of medians]\n'
-for m in ours_cold ours_cold_cached ours_warm; do
+for m in ours_cold ours_warm ours_nohash_cat; do
   printf '%-17s vs scp (floor 1.0): %.2f [%.2f]   vs ssh -c aes128-gcm cat (target 1.0): %.2f [%.2f]\n' "$m" \
     "$(paired scp "$m")" "$(ratio "$MED_scp" "$(eval echo \$MED_$m)")" \
     "$(paired ssh_gcm_cat "$m")" "$(ratio "$MED_ssh_gcm_cat" "$(eval echo \$MED_$m)")"

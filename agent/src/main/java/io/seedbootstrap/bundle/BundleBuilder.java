@@ -62,11 +62,21 @@ public final class BundleBuilder {
     }
 
     /** Everything a build needs; {@code createdBy} names the tool version, {@code createdAt} the build time. */
+    /** {@code chunkSize}: pieces larger than this carry per-chunk sha256s (BundleManifest.DEFAULT_CHUNK_SIZE). */
     public record Request(BomLoader.LoadedBom bom, ArtifactSource source, Path out, BundleSigningKey signingKey, long splitSize,
-            Instant createdAt, String createdBy, WithRuntime runtime) {
+            Instant createdAt, String createdBy, WithRuntime runtime, long chunkSize) {
+        public Request(BomLoader.LoadedBom bom, ArtifactSource source, Path out, BundleSigningKey signingKey, long splitSize,
+                Instant createdAt, String createdBy, WithRuntime runtime) {
+            this(bom, source, out, signingKey, splitSize, createdAt, createdBy, runtime, BundleManifest.DEFAULT_CHUNK_SIZE);
+        }
+
         public Request(BomLoader.LoadedBom bom, ArtifactSource source, Path out, BundleSigningKey signingKey, long splitSize,
                 Instant createdAt, String createdBy) {
             this(bom, source, out, signingKey, splitSize, createdAt, createdBy, null);
+        }
+
+        public Request withChunkSize(long size) {
+            return new Request(bom, source, out, signingKey, splitSize, createdAt, createdBy, runtime, size);
         }
     }
 
@@ -83,6 +93,10 @@ public final class BundleBuilder {
         long started = System.nanoTime();
         if (request.splitSize() < 1) {
             throw SeedException.badInput("--split-size must be at least 1 byte");
+        }
+        if (request.chunkSize() < BundleManifest.CHUNK_UNIT || request.chunkSize() > BundleManifest.MAX_CHUNK_SIZE
+                || request.chunkSize() % BundleManifest.CHUNK_UNIT != 0) {
+            throw new IllegalArgumentException("chunk size must be a whole number of MiB up to 1 GiB: " + request.chunkSize());
         }
         BundlePlan plan = BundlePlan.of(request.bom().bom());
         Map<PlannedFile, Path> sources = locateAll(plan, request.source());
@@ -150,7 +164,7 @@ public final class BundleBuilder {
         BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT,
                 request.createdAt().truncatedTo(ChronoUnit.SECONDS).toString(), request.createdBy(),
                 new BundleManifest.BomRef(plan.bomName(), request.bom().sha256()), plan.rke2Version(),
-                request.bom().kubernetesVersion().toString(), plan.arch(), request.splitSize(), components, files);
+                request.bom().kubernetesVersion().toString(), plan.arch(), request.splitSize(), request.chunkSize(), components, files);
         writeSigned(request.out(), manifest, request.signingKey());
         List<String> modules;
         try {
@@ -307,7 +321,7 @@ public final class BundleBuilder {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < Math.min(threads, Math.max(1, ordered.size())); t++) {
             Thread worker = new Thread(() -> {
-                try (SplittingCopier copier = new SplittingCopier(request.splitSize(), progress)) {
+                try (SplittingCopier copier = new SplittingCopier(request.splitSize(), request.chunkSize(), progress)) {
                     Map.Entry<PlannedFile, Path> job;
                     while (failure.get() == null && (job = queue.poll()) != null) {
                         try {
@@ -363,7 +377,7 @@ public final class BundleBuilder {
         ChartArchive.ChartInfo chart = planned.chart() == null ? null : charts.get(planned.chart());
         files.add(new ManifestFile(planned.bundlePath(), copied.size(), copied.sha256(), planned.kind(), planned.component(),
                 planned.version(), planned.roles(), planned.cni(), planned.image(), planned.chart(),
-                chart == null ? null : chart.kubeVersion(), planned.url(), copied.parts()));
+                chart == null ? null : chart.kubeVersion(), planned.url(), copied.parts(), copied.chunks()));
     }
 
     /**

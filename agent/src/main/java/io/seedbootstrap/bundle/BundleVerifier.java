@@ -195,7 +195,7 @@ public final class BundleVerifier {
                 problems.add(new Problem(path, "unexpected file: not in the signed manifest"));
             }
         }
-        long hashed = hashAll(root, present, problems);
+        long hashed = hashAll(root, present, manifest.chunkBytes(), problems);
         problems.sort(Comparator.comparing(Problem::path).thenComparing(Problem::message));
         return new Report(directory, root, manifest, signed.fingerprint(), trust.isPinned(), List.copyOf(problems), List.copyOf(notes), hashed,
                 elapsed(started));
@@ -285,7 +285,18 @@ public final class BundleVerifier {
                     problems.add(new Problem(file.path(), "its parts add up to " + sum + " bytes, the manifest says " + file.size()));
                 }
             }
+            if (file.isSplit() && !file.chunks().isEmpty()) {
+                problems.add(new Problem(file.path(), "a split file carries its chunk hashes in its parts, not in the file entry"));
+            }
             for (ManifestFile.FilePart piece : pieces) {
+                long chunks = ManifestFile.chunkCount(piece.size(), manifest.chunkBytes());
+                if (!piece.chunks().isEmpty() && piece.chunks().size() != chunks) {
+                    problems.add(new Problem(piece.path(), "the manifest lists " + piece.chunks().size() + " chunk hashes; "
+                            + piece.size() + " bytes in chunks of " + manifest.chunkBytes() + " make " + chunks));
+                } else if (piece.chunks().isEmpty() && chunks > 0) {
+                    problems.add(new Problem(piece.path(), "the manifest lists no chunk hashes; " + piece.size() + " bytes in chunks of "
+                            + manifest.chunkBytes() + " need " + chunks + " (" + manifest.format() + ")"));
+                }
                 Optional<String> bad = SafeNames.problem(piece.path());
                 if (bad.isPresent()) {
                     problems.add(new Problem(piece.path(), bad.get() + "; refusing this manifest entry"));
@@ -382,18 +393,51 @@ public final class BundleVerifier {
                 : "symbolic link to " + target + "; a bundle holds regular files only (FAT32 has no links)";
     }
 
-    /** Hashes every piece on up to {@code threads} threads, largest first; returns the bytes read. */
-    private long hashAll(Path root, List<ManifestFile.FilePart> pieces, List<Problem> problems) {
-        List<ManifestFile.FilePart> ordered = new ArrayList<>(pieces);
-        ordered.sort(Comparator.comparingLong(ManifestFile.FilePart::size).reversed());
-        ConcurrentLinkedQueue<ManifestFile.FilePart> queue = new ConcurrentLinkedQueue<>(ordered);
+    /**
+     * A range of a stored piece to hash and the sha256 it must have: a whole piece, or one chunk
+     * of a piece whose manifest entry carries chunk hashes (format v2).
+     */
+    private record Work(ManifestFile.FilePart piece, long offset, long length, String sha256, int chunk, int chunks) {}
+
+    /**
+     * Hashes every piece on up to {@code threads} threads; returns the bytes read. A piece with
+     * chunk hashes is split into its chunks, so one large file keeps every thread busy (P4,
+     * scripts/bench-verify.sh); other pieces are hashed whole. Largest work first.
+     */
+    private long hashAll(Path root, List<ManifestFile.FilePart> pieces, long chunkSize, List<Problem> problems) {
+        List<Work> work = new ArrayList<>();
+        long total = 0;
+        for (ManifestFile.FilePart piece : pieces) {
+            try {
+                long size = Files.size(root.resolve(piece.path()));
+                if (size != piece.size()) {
+                    problems.add(new Problem(piece.path(), "size is " + size + " bytes, the manifest says " + piece.size()
+                            + (size < piece.size() ? " (truncated)" : " (grown)")));
+                    continue;
+                }
+            } catch (IOException e) {
+                problems.add(new Problem(piece.path(), "cannot be read (" + e.getMessage() + ")"));
+                continue;
+            }
+            total += piece.size();
+            int chunks = piece.chunks().size();
+            if (chunks > 0 && chunks == ManifestFile.chunkCount(piece.size(), chunkSize)) {
+                for (int i = 0; i < chunks; i++) {
+                    long offset = i * chunkSize;
+                    work.add(new Work(piece, offset, Math.min(chunkSize, piece.size() - offset), piece.chunks().get(i), i, chunks));
+                }
+            } else {
+                work.add(new Work(piece, 0, piece.size(), piece.sha256(), 0, 0));
+            }
+        }
+        work.sort(Comparator.comparingLong(Work::length).reversed()); // stable: a piece's chunks stay in order
+        ConcurrentLinkedQueue<Work> queue = new ConcurrentLinkedQueue<>(work);
         List<Problem> found = Collections.synchronizedList(new ArrayList<>());
-        long total = ordered.stream().mapToLong(ManifestFile.FilePart::size).sum();
         long[] hashed = new long[threads];
-        progress.begin("verifying", total, ordered.size());
+        progress.begin("verifying", total, pieces.size());
         List<Thread> workers = new ArrayList<>();
         try {
-            for (int t = 0; t < Math.min(threads, Math.max(1, ordered.size())); t++) {
+            for (int t = 0; t < Math.min(threads, Math.max(1, work.size())); t++) {
                 int slot = t;
                 Thread worker = new Thread(() -> hashed[slot] = work(root, queue, found), "bundle-verify-" + t);
                 worker.setDaemon(true);
@@ -418,37 +462,38 @@ public final class BundleVerifier {
         return sum;
     }
 
-    private long work(Path root, ConcurrentLinkedQueue<ManifestFile.FilePart> queue, List<Problem> problems) {
+    private long work(Path root, ConcurrentLinkedQueue<Work> queue, List<Problem> problems) {
         ByteBuffer buffer = ByteBuffer.allocate(Sha256.BUFFER_SIZE);
         long read = 0;
-        ManifestFile.FilePart piece;
-        while ((piece = queue.poll()) != null && !Thread.currentThread().isInterrupted()) {
+        Work w;
+        while ((w = queue.poll()) != null && !Thread.currentThread().isInterrupted()) {
+            ManifestFile.FilePart piece = w.piece();
             Path file = root.resolve(piece.path());
             try {
-                long size = Files.size(file);
-                if (size != piece.size()) {
-                    problems.add(new Problem(piece.path(), "size is " + size + " bytes, the manifest says " + piece.size()
-                            + (size < piece.size() ? " (truncated)" : " (grown)")));
-                    progress.advance(piece.size());
-                    continue;
-                }
                 MessageDigest digest = Sha256.digest();
                 long n = 0;
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                     int r;
-                    while ((r = channel.read(buffer.clear())) >= 0) {
+                    while (n < w.length() && (r = channel.read(buffer.clear().limit((int) Math.min(buffer.capacity(), w.length() - n)),
+                            w.offset() + n)) >= 0) {
                         digest.update(buffer.array(), 0, r);
                         n += r;
                         progress.advance(r);
                     }
+                    if (n == w.length() && w.offset() + n == piece.size() && channel.size() != piece.size()) {
+                        n = -1; // grew while it was read
+                    }
                 }
-                read += n;
+                read += Math.max(0, n);
                 String actual = Sha256.hex(digest);
-                if (n != piece.size()) {
-                    problems.add(new Problem(piece.path(), "changed while it was read (" + n + " bytes, the manifest says " + piece.size() + ")"));
-                } else if (!actual.equals(piece.sha256())) {
-                    problems.add(new Problem(piece.path(), "sha256 is " + actual + ", the manifest says " + piece.sha256()
-                            + " (the content was changed or damaged)"));
+                String what = w.chunks() == 0 ? "" : "bytes " + w.offset() + "-" + (w.offset() + w.length() - 1) + " (chunk "
+                        + (w.chunk() + 1) + " of " + w.chunks() + ") ";
+                if (n != w.length()) {
+                    problems.add(new Problem(piece.path(), "changed while it was read (" + (n < 0 ? "it grew" : what + "ended after " + n
+                            + " bytes") + "; the manifest says " + piece.size() + " bytes)"));
+                } else if (!actual.equals(w.sha256())) {
+                    problems.add(new Problem(piece.path(), what + (what.isEmpty() ? "sha256 is " : "have sha256 ") + actual
+                            + ", the manifest says " + w.sha256() + " (the content was changed or damaged)"));
                 }
             } catch (IOException e) {
                 problems.add(new Problem(piece.path(), "cannot be read (" + e.getMessage() + ")"));

@@ -29,24 +29,38 @@ final class SplittingCopier implements AutoCloseable {
     static final int MAX_PARTS = 1000;
 
     private final long splitSize;
+    private final long chunkSize;
     private final Progress progress;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, Thread.currentThread().getName() + "-writer");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService writer = daemon("-writer");
+    /** Hashes a piece's chunks beside the whole-file hash, so a spare core absorbs the extra pass. */
+    private final ExecutorService chunkHasher = daemon("-chunks");
 
-    SplittingCopier(long splitSize, Progress progress) {
+    /** @param chunkSize a piece larger than this gets the sha256 of each chunk (a multiple of 1 MiB), 0 for none */
+    SplittingCopier(long splitSize, long chunkSize, Progress progress) {
+        if (chunkSize < 0 || chunkSize % PAGE != 0) {
+            throw new IllegalArgumentException("chunk size " + chunkSize);
+        }
         this.splitSize = splitSize;
+        this.chunkSize = chunkSize;
         this.progress = progress;
+    }
+
+    private static ExecutorService daemon(String suffix) {
+        return Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, Thread.currentThread().getName() + suffix);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Override
     public void close() {
         writer.shutdownNow();
+        chunkHasher.shutdownNow();
     }
 
-    record Copied(long size, String sha256, List<ManifestFile.FilePart> parts) {}
+    /** {@code chunks}: of the file when it is not split (split files carry them per part). */
+    record Copied(long size, String sha256, List<ManifestFile.FilePart> parts, List<String> chunks) {}
 
     Copied copy(Path source, Path bundleRoot, String bundlePath) throws IOException {
         long expected = Files.size(source);
@@ -58,9 +72,10 @@ final class SplittingCopier implements AutoCloseable {
         Files.createDirectories(bundleRoot.resolve(bundlePath).getParent());
         MessageDigest whole = Sha256.digest();
         List<ManifestFile.FilePart> parts = new ArrayList<>();
+        List<String> chunks = new ArrayList<>();
         long total;
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
-            total = copyPieces(in, source, bundleRoot, bundlePath, partCount, whole, parts);
+            total = copyPieces(in, source, bundleRoot, bundlePath, partCount, whole, parts, chunks);
         } catch (InternalError e) {
             // what reading a mapping past a file's new end throws (MappedByteBuffer: "unspecified exception")
             throw shrank(source, e);
@@ -68,7 +83,7 @@ final class SplittingCopier implements AutoCloseable {
         if (total != expected) {
             throw new IOException(source + " changed while it was copied (" + expected + " bytes before, " + total + " read)");
         }
-        return new Copied(total, Sha256.hex(whole), List.copyOf(parts));
+        return new Copied(total, Sha256.hex(whole), List.copyOf(parts), List.copyOf(chunks));
     }
 
     private static IOException shrank(Path source, Throwable cause) {
@@ -76,20 +91,21 @@ final class SplittingCopier implements AutoCloseable {
     }
 
     private long copyPieces(FileChannel in, Path source, Path bundleRoot, String bundlePath, long partCount, MessageDigest whole,
-            List<ManifestFile.FilePart> parts) throws IOException {
+            List<ManifestFile.FilePart> parts, List<String> chunks) throws IOException {
         long total = 0;
         if (partCount == 1) {
-            return copyPiece(in, source, bundleRoot.resolve(bundlePath), Long.MAX_VALUE, whole, null);
+            return copyPiece(in, source, bundleRoot.resolve(bundlePath), Long.MAX_VALUE, whole, null, chunks);
         }
         for (int index = 0; ; index++) {
             String partPath = ManifestFile.partPath(bundlePath, index);
             MessageDigest partDigest = Sha256.digest();
-            long n = copyPiece(in, source, bundleRoot.resolve(partPath), splitSize, whole, partDigest);
+            List<String> partChunks = new ArrayList<>();
+            long n = copyPiece(in, source, bundleRoot.resolve(partPath), splitSize, whole, partDigest, partChunks);
             if (n == 0 && index > 0) {
                 Files.delete(bundleRoot.resolve(partPath));
                 return total;
             }
-            parts.add(new ManifestFile.FilePart(partPath, n, Sha256.hex(partDigest)));
+            parts.add(new ManifestFile.FilePart(partPath, n, Sha256.hex(partDigest), partChunks));
             total += n;
             if (n < splitSize || index + 1 > MAX_PARTS) {
                 return total;
@@ -111,15 +127,20 @@ final class SplittingCopier implements AutoCloseable {
      * direct I/O overlapped with hashing. The mirror must not change while it is read: the size
      * checks here and `bundle verify` catch a source that did.
      */
-    private long copyPiece(FileChannel in, Path source, Path target, long limit, MessageDigest whole, MessageDigest piece) throws IOException {
+    private long copyPiece(FileChannel in, Path source, Path target, long limit, MessageDigest whole, MessageDigest piece,
+            List<String> chunks) throws IOException {
         long start = in.position();
         long length = Math.min(limit, Math.max(0, in.size() - start));
+        // chunk hashes only for a piece larger than one chunk (ManifestFile.chunkCount); windows end on chunk boundaries
+        long chunk = ManifestFile.chunkCount(length, chunkSize) > 0 ? chunkSize : 0;
+        MessageDigest chunkDigest = chunk > 0 ? Sha256.digest() : null;
+        List<Future<String>> chunkHashes = new ArrayList<>();
         DirectTarget direct = start % PAGE == 0 && length >= DIRECT_MIN ? DirectTarget.open(target) : null;
         try (FileChannel out = direct != null ? direct.channel : FileChannel.open(target, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE)) {
             long done = 0;
             while (done < length) {
-                long n = Math.min(WINDOW, length - done);
+                long n = chunk > 0 ? Math.min(Math.min(WINDOW, length - done), chunk - done % chunk) : Math.min(WINDOW, length - done);
                 if (in.size() < start + done + n) {
                     throw shrank(source, null);
                 }
@@ -133,6 +154,15 @@ final class SplittingCopier implements AutoCloseable {
                     }
                     return null;
                 });
+                boolean chunkEnds = chunk > 0 && ((done + n) % chunk == 0 || done + n == length);
+                Future<String> chunked = null;
+                if (chunk > 0) {
+                    MessageDigest d = chunkDigest;
+                    chunked = chunkHasher.submit(() -> {
+                        d.update(window.duplicate());
+                        return chunkEnds ? Sha256.hex(d) : null;
+                    });
+                }
                 try {
                     whole.update(window.duplicate());
                     if (piece != null) {
@@ -140,6 +170,13 @@ final class SplittingCopier implements AutoCloseable {
                     }
                 } finally {
                     await(written, target);
+                    if (chunked != null) {
+                        await(chunked, target);
+                    }
+                }
+                if (chunkEnds) {
+                    chunkHashes.add(chunked);
+                    chunkDigest = Sha256.digest();
                 }
                 done += n;
                 progress.advance(n);
@@ -148,7 +185,18 @@ final class SplittingCopier implements AutoCloseable {
             if (out.size() != done) {
                 throw new IOException(target + ": wrote " + out.size() + " bytes, expected " + done);
             }
+            for (Future<String> h : chunkHashes) {
+                chunks.add(done(h)); // each was awaited above
+            }
             return done;
+        }
+    }
+
+    private static String done(Future<String> finished) {
+        try {
+            return finished.get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("a finished chunk hash failed", e);
         }
     }
 

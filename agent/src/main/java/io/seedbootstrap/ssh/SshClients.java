@@ -52,6 +52,12 @@ final class SshClients {
 
     private SshClients() {}
 
+    /** Whether a user key of this type (as an agent lists it) can sign with one of {@link #KEY_ALGORITHMS}. */
+    static boolean userKeyTypeSupported(String keyType) {
+        return keyType != null && (keyType.equals("ssh-rsa") ? KEY_ALGORITHMS.stream().anyMatch(a -> a.startsWith("rsa-sha2-"))
+                : KEY_ALGORITHMS.contains(keyType));
+    }
+
     /**
      * sshj keeps its provider choice in a static; set it once per JVM, before the first config.
      * With BouncyCastle registered (it is on our classpath for the PKI code) sshj would use its

@@ -15,6 +15,8 @@ import java.util.Optional;
  *                           none (null: never prompt, fail with a message instead)
  * @param hashCache          local sha256 results remembered across runs
  * @param traffic            counts the bytes this run sends to hosts
+ * @param agentSocket        the ssh-agent whose keys log in to hosts without {@code identityFile}
+ *                           ($SSH_AUTH_SOCK), or null for none
  */
 public record SshOptions(
         boolean acceptNewHostKeys,
@@ -22,7 +24,8 @@ public record SshOptions(
         int keepAliveMaxMissed,
         PassphrasePrompt passphrasePrompt,
         HashCache hashCache,
-        TrafficCounter traffic) {
+        TrafficCounter traffic,
+        Path agentSocket) {
 
     public SshOptions {
         java.util.Objects.requireNonNull(traffic, "traffic");
@@ -35,7 +38,14 @@ public record SshOptions(
     }
 
     public static SshOptions defaults() {
-        return new SshOptions(false, Duration.ofSeconds(5), 3, null, new HashCache(defaultHashCacheFile()), new TrafficCounter());
+        return new SshOptions(false, Duration.ofSeconds(5), 3, null, new HashCache(defaultHashCacheFile()), new TrafficCounter(),
+                agentSocketFromEnvironment());
+    }
+
+    /** {@code $SSH_AUTH_SOCK} as OpenSSH's clients read it, or null when unset or empty. */
+    public static Path agentSocketFromEnvironment() {
+        String sock = System.getenv("SSH_AUTH_SOCK");
+        return sock == null || sock.isBlank() ? null : Path.of(sock);
     }
 
     /** {@code $XDG_CACHE_HOME/seed-bootstrap/sha256.cache}, else ~/.cache/seed-bootstrap/sha256.cache. */
@@ -46,23 +56,27 @@ public record SshOptions(
     }
 
     public SshOptions withAcceptNewHostKeys(boolean accept) {
-        return new SshOptions(accept, keepAliveInterval, keepAliveMaxMissed, passphrasePrompt, hashCache, traffic);
+        return new SshOptions(accept, keepAliveInterval, keepAliveMaxMissed, passphrasePrompt, hashCache, traffic, agentSocket);
     }
 
     public SshOptions withKeepAlive(Duration interval, int maxMissed) {
-        return new SshOptions(acceptNewHostKeys, interval, maxMissed, passphrasePrompt, hashCache, traffic);
+        return new SshOptions(acceptNewHostKeys, interval, maxMissed, passphrasePrompt, hashCache, traffic, agentSocket);
     }
 
     public SshOptions withPassphrasePrompt(PassphrasePrompt prompt) {
-        return new SshOptions(acceptNewHostKeys, keepAliveInterval, keepAliveMaxMissed, prompt, hashCache, traffic);
+        return new SshOptions(acceptNewHostKeys, keepAliveInterval, keepAliveMaxMissed, prompt, hashCache, traffic, agentSocket);
     }
 
     public SshOptions withHashCache(HashCache cache) {
-        return new SshOptions(acceptNewHostKeys, keepAliveInterval, keepAliveMaxMissed, passphrasePrompt, cache, traffic);
+        return new SshOptions(acceptNewHostKeys, keepAliveInterval, keepAliveMaxMissed, passphrasePrompt, cache, traffic, agentSocket);
+    }
+
+    public SshOptions withAgentSocket(Path socket) {
+        return new SshOptions(acceptNewHostKeys, keepAliveInterval, keepAliveMaxMissed, passphrasePrompt, hashCache, traffic, socket);
     }
 
     /** A fresh counter: the run's bytes are counted from zero. */
     public SshOptions withTraffic(TrafficCounter counter) {
-        return new SshOptions(acceptNewHostKeys, keepAliveInterval, keepAliveMaxMissed, passphrasePrompt, hashCache, counter);
+        return new SshOptions(acceptNewHostKeys, keepAliveInterval, keepAliveMaxMissed, passphrasePrompt, hashCache, counter, agentSocket);
     }
 }

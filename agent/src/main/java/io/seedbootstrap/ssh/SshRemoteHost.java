@@ -34,6 +34,8 @@ import net.schmizz.sshj.connection.channel.direct.Signal;
 import net.schmizz.sshj.transport.verification.HostKeyVerifier;
 import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import net.schmizz.sshj.userauth.method.AuthMethod;
+import net.schmizz.sshj.userauth.method.AuthPublickey;
 import net.schmizz.sshj.userauth.password.PasswordFinder;
 import net.schmizz.sshj.userauth.password.Resource;
 import org.slf4j.Logger;
@@ -270,16 +272,30 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
         return c;
     }
 
+    /**
+     * Logs in with public keys, as OpenSSH does: with {@code identityFile}, that key only;
+     * without, the keys of the ssh-agent at {@link SshOptions#agentSocket()}, then the default
+     * key files in ~/.ssh. Nothing secret is logged (key types, fingerprints and comments only).
+     */
     private void authenticate(SSHClient c, SshTarget t) {
-        List<KeyProvider> keys = new ArrayList<>();
-        List<String> names = new ArrayList<>();
+        List<AuthMethod> methods = new ArrayList<>();
+        List<String> offered = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        List<AgentAuth> agentMethods = new ArrayList<>();
+        if (t.identityFile() == null) {
+            agentMethods = agentMethods(t, problems);
+            for (AgentAuth a : agentMethods) {
+                methods.add(a);
+                offered.add("agent key " + a.key().describe());
+            }
+        }
         for (Path file : keyFiles(t)) {
             boolean explicit = t.identityFile() != null;
             try {
                 KeyProvider kp = c.loadKeys(file.toString(), passwordFinder(t, file));
                 kp.getPrivate(); // decrypt now, so a wrong passphrase is named as such
-                keys.add(kp);
-                names.add(file.toString());
+                methods.add(new AuthPublickey(kp));
+                offered.add("key file " + file);
             } catch (IOException | RuntimeException e) {
                 if (explicit) {
                     throw new SshFailure(SshFailure.Kind.KEY_FILE, "cannot use private key " + file + " for "
@@ -288,17 +304,27 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
                                     + " ssh.identityPassphrase: ${ENV_VAR})" : " (is ssh.identityPassphrase right?)"), e);
                 }
                 log.debug("{}: skipping default key {}: {}", t.name(), file, reason(e));
+                problems.add("~/.ssh/" + file.getFileName() + " is not usable (" + redactor.redact(reason(e)) + ")");
             }
         }
-        if (keys.isEmpty()) {
-            throw new SshFailure(SshFailure.Kind.AUTH, "no usable private key to log in to " + t.describe()
-                    + ": set ssh.identityFile in the inventory (ssh-agent is not supported yet)");
+        if (methods.isEmpty()) {
+            if (options.agentSocket() == null) {
+                problems.add(0, "SSH_AUTH_SOCK is not set (no ssh-agent)");
+            }
+            problems.add("no ~/.ssh/id_ed25519, id_ecdsa or id_rsa");
+            throw new SshFailure(SshFailure.Kind.AUTH, "no key to log in to " + t.describe() + ": " + String.join("; ", problems)
+                    + ". Set ssh.identityFile in the inventory, or start ssh-agent and add the key"
+                    + " (eval \"$(ssh-agent)\"; ssh-add ~/.ssh/id_ed25519), then run again");
         }
+        log.debug("{}: offering {}", t.name(), offered);
         try {
-            c.authPublickey(t.user(), keys);
+            c.auth(t.user(), methods);
         } catch (UserAuthException e) {
-            throw new SshFailure(SshFailure.Kind.AUTH, "authentication failed for " + t.describe() + " with key "
-                    + String.join(", ", names) + ": is its public key in ~" + t.user() + "/.ssh/authorized_keys?", e);
+            String refused = agentMethods.stream().map(AgentAuth::refusal).filter(r -> r != null).findFirst().orElse(null);
+            throw new SshFailure(SshFailure.Kind.AUTH, "authentication failed for " + t.describe() + " with "
+                    + String.join(", ", offered) + (refused != null ? ": " + refused
+                    : ": is one of their public keys in ~" + t.user() + "/.ssh/authorized_keys?")
+                    + (problems.isEmpty() ? "" : " (also: " + String.join("; ", problems) + ")"), e);
         } catch (IOException e) {
             throw new SshFailure(SshFailure.Kind.CONNECT, "connection to " + t.describe()
                     + " broke during authentication: " + reason(e), e);
@@ -306,6 +332,37 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
         if (!c.isAuthenticated()) {
             throw new SshFailure(SshFailure.Kind.AUTH, "authentication failed for " + t.describe());
         }
+    }
+
+    /** One auth method per usable key of the agent; what is wrong with the agent goes to {@code problems}. */
+    private List<AgentAuth> agentMethods(SshTarget t, List<String> problems) {
+        Path socket = options.agentSocket();
+        if (socket == null) {
+            return List.of();
+        }
+        AgentKeys agent = AgentKeys.at(socket);
+        if (!agent.reachable()) {
+            problems.add("no ssh-agent answers at SSH_AUTH_SOCK=" + socket + " (is it still running?)");
+            return List.of();
+        }
+        List<AgentAuth> out = new ArrayList<>();
+        List<String> unusable = new ArrayList<>();
+        for (AgentKeys.Key k : agent.keys()) {
+            if (SshClients.userKeyTypeSupported(k.type())) {
+                out.add(new AgentAuth(agent, k));
+            } else {
+                unusable.add(k.describe());
+            }
+        }
+        if (!unusable.isEmpty()) {
+            log.debug("{}: ssh-agent keys of types seed-bootstrap cannot use: {}", t.name(), unusable);
+        }
+        if (out.isEmpty()) {
+            problems.add("the ssh-agent at SSH_AUTH_SOCK=" + socket + " holds no key seed-bootstrap can use"
+                    + (unusable.isEmpty() ? " (ssh-add -l lists none)"
+                    : " (only " + String.join(", ", unusable) + "; usable: Ed25519, ECDSA, RSA)"));
+        }
+        return out;
     }
 
     private static List<Path> keyFiles(SshTarget t) {

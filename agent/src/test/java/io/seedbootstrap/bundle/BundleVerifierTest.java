@@ -239,8 +239,8 @@ class BundleVerifierTest {
     void aMalformedOrForeignManifestIsRefused() throws Exception {
         TestBundles.resign(bundle, key, manifest -> manifest.put("format", "something-else/v9"));
         assertEquals(List.of("manifest.json: manifest.json has format \"something-else/v9\"; this seed-bootstrap reads "
-                + "seed-bootstrap-bundle/v1"), problems());
-        TestBundles.resign(bundle, key, manifest -> manifest.put("format", "seed-bootstrap-bundle/v1").put("surprise", 1));
+                + "seed-bootstrap-bundle/v1 and seed-bootstrap-bundle/v2"), problems());
+        TestBundles.resign(bundle, key, manifest -> manifest.put("surprise", 1));
         assertTrue(problems().get(0).startsWith("manifest.json: manifest.json is not a valid bundle manifest: Unrecognized field \"surprise\""),
                 problems().toString());
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seedbootstrap.bundle.manifest.BundleManifest;
 import io.seedbootstrap.bundle.manifest.ManifestFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,7 +50,7 @@ class SplittingCopierTest {
         AtomicLong progressed = new AtomicLong();
         Path bundle = dir.resolve("bundle");
         SplittingCopier.Copied copied;
-        try (SplittingCopier copier = new SplittingCopier(splitSize, countingProgress(progressed))) {
+        try (SplittingCopier copier = new SplittingCopier(splitSize, MIB, countingProgress(progressed))) {
             copied = copier.copy(source, bundle, "images/file.tar");
         }
 
@@ -59,6 +60,7 @@ class SplittingCopierTest {
         if (size <= splitSize) {
             assertTrue(copied.parts().isEmpty());
             assertArrayEquals(content, Files.readAllBytes(bundle.resolve("images/file.tar")));
+            assertEquals(chunkHashes(content), copied.chunks(), "1 MiB chunk hashes of a file larger than 1 MiB");
         } else {
             assertEquals((size + splitSize - 1) / splitSize, copied.parts().size());
             ByteArrayOutputStream joined = new ByteArrayOutputStream();
@@ -67,6 +69,7 @@ class SplittingCopierTest {
                 assertEquals(part.size(), bytes.length, part.path());
                 assertTrue(bytes.length <= splitSize, part.path() + " is larger than the split size");
                 assertEquals(Sha256.hex(bytes), part.sha256(), part.path());
+                assertEquals(chunkHashes(bytes), part.chunks(), part.path());
                 joined.write(bytes);
             }
             assertArrayEquals(content, joined.toByteArray());
@@ -81,7 +84,7 @@ class SplittingCopierTest {
         Path existing = dir.resolve("bundle/images/file.tar");
         Files.createDirectories(existing.getParent());
         Files.writeString(existing, "keep me");
-        try (SplittingCopier copier = new SplittingCopier(BundleBuilder.DEFAULT_SPLIT_SIZE, Progress.none())) {
+        try (SplittingCopier copier = new SplittingCopier(BundleBuilder.DEFAULT_SPLIT_SIZE, BundleManifest.DEFAULT_CHUNK_SIZE, Progress.none())) {
             assertThrows(FileAlreadyExistsException.class, () -> copier.copy(source, dir.resolve("bundle"), "images/file.tar"));
         }
         assertEquals("keep me", Files.readString(existing));
@@ -92,7 +95,7 @@ class SplittingCopierTest {
         Path source = dir.resolve("source.bin");
         Files.write(source, random(3 * MIB));
         Progress shrinking = cutsAfterFirstWindow(source);
-        try (SplittingCopier copier = new SplittingCopier(2 * MIB, shrinking)) {
+        try (SplittingCopier copier = new SplittingCopier(2 * MIB, BundleManifest.DEFAULT_CHUNK_SIZE, shrinking)) {
             IOException e = assertThrows(IOException.class, () -> copier.copy(source, dir.resolve("bundle"), "images/file.tar"));
             assertTrue(e.getMessage().contains("source.bin"), e.getMessage());
         }
@@ -103,10 +106,19 @@ class SplittingCopierTest {
         Path source = dir.resolve("source.bin");
         Files.write(source, random(70 * MIB)); // two windows: the second is mapped after the cut
         Progress cutting = cutsAfterFirstWindow(source);
-        try (SplittingCopier copier = new SplittingCopier(BundleBuilder.DEFAULT_SPLIT_SIZE, cutting)) {
+        try (SplittingCopier copier = new SplittingCopier(BundleBuilder.DEFAULT_SPLIT_SIZE, BundleManifest.DEFAULT_CHUNK_SIZE, cutting)) {
             IOException e = assertThrows(IOException.class, () -> copier.copy(source, dir.resolve("bundle"), "images/file.tar"));
             assertTrue(e.getMessage().contains("source.bin") && e.getMessage().contains("while it was copied"), e.getMessage());
         }
+    }
+
+    /** The sha256 of each MiB of {@code bytes} (the last may be shorter); none for at most one MiB. */
+    private static java.util.List<String> chunkHashes(byte[] bytes) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int at = 0; bytes.length > MIB && at < bytes.length; at += (int) MIB) {
+            out.add(Sha256.hex(java.util.Arrays.copyOfRange(bytes, at, (int) Math.min(bytes.length, at + MIB))));
+        }
+        return out;
     }
 
     private static byte[] random(long size) {

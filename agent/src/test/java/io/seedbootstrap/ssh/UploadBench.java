@@ -35,20 +35,49 @@ public final class UploadBench {
         String cacheFile = System.getProperty("bench.hashCache");
         SshOptions options = SshOptions.defaults().withHashCache(
                 cacheFile != null ? new HashCache(Path.of(cacheFile)) : HashCache.inMemory());
+        // -Dbench.expect=SHA256: the upload carries the content's sha256 and size, as every upload of a
+        // bundle file does (its signed manifest entry): what install pays
+        String expect = System.getProperty("bench.expect");
         if (args[7].equals("serve")) {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             int run = 0;
-            while (in.readLine() != null) {
-                once(++run, target, options, file, remote);
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.equals("raw")) {
+                    raw(++run, target, options, file, remote);
+                } else {
+                    once(++run, target, options, file, remote, expect);
+                }
             }
         } else {
             for (int run = 1; run <= Integer.parseInt(args[7]); run++) {
-                once(run, target, options, file, remote);
+                once(run, target, options, file, remote, expect);
             }
         }
     }
 
-    private static void once(int run, SshTarget target, SshOptions options, Path file, String remote) {
+    /** Our transport alone: the file streamed into {@code cat > remote} in 1 MiB writes, nothing hashed. */
+    private static void raw(int run, SshTarget target, SshOptions options, Path file, String remote) throws IOException {
+        long t0 = System.nanoTime();
+        try (RemoteHost h = RemoteHost.connect(target, options)) {
+            h.exec(RemoteCommand.shell("cat > " + ShellQuote.quote(remote)).timeout(Duration.ofMinutes(10)).stdin(out -> {
+                try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                    byte[] buf = new byte[1 << 20];
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        out.write(buf, 0, n);
+                    }
+                }
+            }));
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.println(String.format(Locale.ROOT, "run %d seconds %.3f mbps %.1f sha256 -", run, s,
+                java.nio.file.Files.size(file) / s / 1e6));
+        System.out.flush();
+    }
+
+    private static void once(int run, SshTarget target, SshOptions options, Path file, String remote, String expect)
+            throws IOException {
         // -Dbench.noClean: the caller removed the target (so a cold JVM's figure is only the upload)
         if (!Boolean.getBoolean("bench.noClean")) {
             try (RemoteHost h = RemoteHost.connect(target, options)) {
@@ -58,7 +87,8 @@ public final class UploadBench {
         long t0 = System.nanoTime();
         UploadResult r;
         try (RemoteHost h = RemoteHost.connect(target, options)) {
-            r = h.upload(Upload.of(file, remote));
+            Upload u = Upload.of(file, remote);
+            r = h.upload(expect == null ? u : u.expecting(expect, java.nio.file.Files.size(file)));
         }
         double s = (System.nanoTime() - t0) / 1e9;
         if (r.status() != UploadResult.Status.SENT) {

@@ -52,9 +52,20 @@ public final class ManifestCodec {
         if (manifest == null) {
             throw new MalformedManifestException("manifest.json is empty");
         }
-        if (!BundleManifest.FORMAT.equals(manifest.format())) {
+        if (!BundleManifest.FORMATS.contains(manifest.format())) {
             throw new MalformedManifestException("manifest.json has format \"" + manifest.format() + "\"; this seed-bootstrap reads "
-                    + BundleManifest.FORMAT);
+                    + String.join(" and ", BundleManifest.FORMATS));
+        }
+        boolean v1 = BundleManifest.FORMAT_V1.equals(manifest.format());
+        List<String> invalid = new ArrayList<>();
+        if (v1 && manifest.chunkSize() != null) {
+            throw new MalformedManifestException("manifest.json is " + BundleManifest.FORMAT_V1 + " but has chunkSize, which "
+                    + BundleManifest.FORMAT + " introduced");
+        }
+        if (!v1 && (manifest.chunkBytes() < BundleManifest.CHUNK_UNIT || manifest.chunkBytes() > BundleManifest.MAX_CHUNK_SIZE
+                || manifest.chunkBytes() % BundleManifest.CHUNK_UNIT != 0)) {
+            throw new MalformedManifestException("manifest.json has chunkSize " + manifest.chunkSize() + "; it must be a whole number of MiB"
+                    + " from 1 MiB to 1 GiB");
         }
         require(manifest.rke2Version(), "rke2Version", missing);
         require(manifest.arch(), "arch", missing);
@@ -68,15 +79,24 @@ public final class ManifestCodec {
             require(file.path(), "files[" + i + "].path", missing);
             require(file.sha256(), "files[" + i + "].sha256", missing);
             require(file.kind(), "files[" + i + "].kind", missing);
+            if (v1 && !file.chunks().isEmpty()) {
+                invalid.add("files[" + i + "].chunks");
+            }
             for (int j = 0; j < file.parts().size(); j++) {
                 ManifestFile.FilePart part = file.parts().get(j);
                 if (part == null || part.path() == null || part.sha256() == null) {
                     missing.add("files[" + i + "].parts[" + j + "]");
+                } else if (v1 && !part.chunks().isEmpty()) {
+                    invalid.add("files[" + i + "].parts[" + j + "].chunks");
                 }
             }
         }
         if (!missing.isEmpty()) {
             throw new MalformedManifestException("manifest.json lacks " + String.join(", ", missing));
+        }
+        if (!invalid.isEmpty()) {
+            throw new MalformedManifestException("manifest.json is " + BundleManifest.FORMAT_V1 + " but has chunk hashes, which "
+                    + BundleManifest.FORMAT + " introduced: " + String.join(", ", invalid));
         }
         return manifest;
     }

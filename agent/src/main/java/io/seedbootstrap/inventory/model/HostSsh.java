@@ -11,7 +11,7 @@ import java.nio.file.Path;
 public record HostSsh(
         @Doc("Login user for this host.") String user,
         @Doc("SSH port for this host.") @Range(min = 1, max = 65535) Integer port,
-        @Doc("Private key for this host.") Path identityFile,
+        @Doc("Private key for this host (only this key is used; without it, ssh.identityFile, else ssh-agent).") Path identityFile,
         @Doc("sudo password for this host; use ${ENV_VAR}.") Secret sudoPassword,
         @Doc("Pinned SHA256 host-key fingerprint (as ssh-keygen -lf prints it); verified instead of known_hosts.")
         @Format(TextFormat.FINGERPRINT) String hostKey) {}

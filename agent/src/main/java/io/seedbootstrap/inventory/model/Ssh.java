@@ -12,7 +12,7 @@ import java.nio.file.Path;
 public record Ssh(
         @Doc("Login user; when not root, commands run through sudo.") @Default("root") String user,
         @Doc("SSH port.") @Default("22") @Range(min = 1, max = 65535) int port,
-        @Doc("Private key file. Without it, ssh-agent is used.") Path identityFile,
+        @Doc("Private key file (only this key is used). Without it: the keys of the ssh-agent at $SSH_AUTH_SOCK (Ed25519, ECDSA, RSA), then ~/.ssh/id_ed25519, id_ecdsa, id_rsa.") Path identityFile,
         @Doc("Passphrase of the private key; use ${ENV_VAR}.") Secret identityPassphrase,
         @Doc("known_hosts file (OpenSSH format) that host keys are verified against.") @Default("~/.ssh/known_hosts") Path knownHosts,
         @Doc("sudo password of the login user, when sudo asks for one; use ${ENV_VAR}.") Secret sudoPassword,
