@@ -2,9 +2,7 @@ package io.seedbootstrap.ssh;
 
 import io.seedbootstrap.support.Redactor;
 import io.seedbootstrap.support.Secret;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -38,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalHost implements RemoteHost, CommandRunner {
     private static final Logger log = LoggerFactory.getLogger(LocalHost.class);
-    private static final int STDOUT_CAP = 64 << 20;
     private static final int STDERR_CAP = 1 << 20;
     /** The PATH of a Debian/RHEL root login, so sbin tools (ip, sysctl, modprobe) are found as over SSH. */
     static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -176,10 +173,10 @@ public final class LocalHost implements RemoteHost, CommandRunner {
             Future<?> errDone = pumps.submit(err);
             Future<byte[]> out = pumps.submit(() -> {
                 if (sink == null) {
-                    return drain(p.getInputStream());
+                    return CommandOutput.drain(p.getInputStream());
                 }
                 try {
-                    return copy(p.getInputStream(), sink);
+                    return CommandOutput.copy(p.getInputStream(), sink);
                 } catch (IOException | RuntimeException e) {
                     destroy(p); // the sink refused data: end the command now instead of at its timeout
                     throw e;
@@ -279,28 +276,6 @@ public final class LocalHost implements RemoteHost, CommandRunner {
     private SshFailure timeout(String shown, Duration limit) {
         return new SshFailure(SshFailure.Kind.TIMEOUT, name + ": `" + shown + "` did not finish within "
                 + limit.toSeconds() + " s and was stopped");
-    }
-
-    private static byte[] copy(InputStream in, OutputStream sink) throws IOException {
-        byte[] buf = new byte[65536];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            sink.write(buf, 0, n);
-        }
-        sink.flush();
-        return new byte[0];
-    }
-
-    private static byte[] drain(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[65536];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            if (out.size() < STDOUT_CAP) {
-                out.write(buf, 0, Math.min(n, STDOUT_CAP - out.size()));
-            }
-        }
-        return out.toByteArray();
     }
 
     @Override

@@ -2,9 +2,7 @@ package io.seedbootstrap.ssh;
 
 import io.seedbootstrap.support.Redactor;
 import io.seedbootstrap.support.Secret;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +42,6 @@ import org.slf4j.LoggerFactory;
 /** {@link RemoteHost} over sshj. One SSH connection (plus one to the jump host, if any). */
 final class SshRemoteHost implements RemoteHost, CommandRunner {
     private static final Logger log = LoggerFactory.getLogger(SshRemoteHost.class);
-    private static final int STDOUT_CAP = 64 << 20;
     private static final int STDERR_CAP = 1 << 20;
 
     private record Connection(SSHClient client, SSHClient jump) {
@@ -528,10 +525,10 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
             Future<?> errDone = pumps.submit(err);
             Future<byte[]> out = pumps.submit(() -> {
                 if (sink == null) {
-                    return drain(cmd.getInputStream());
+                    return CommandOutput.drain(cmd.getInputStream());
                 }
                 try {
-                    return copy(cmd.getInputStream(), sink);
+                    return CommandOutput.copy(cmd.getInputStream(), sink);
                 } catch (IOException | RuntimeException e) {
                     closeQuietly(s); // the sink refused data: end the command now instead of at its timeout
                     throw e;
@@ -676,29 +673,6 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
             out.write(b, off, len);
             counter.add(len);
         }
-    }
-
-    /** A download's stdout: streamed to the sink in 64 KiB pieces, nothing kept. */
-    private static byte[] copy(InputStream in, OutputStream sink) throws IOException {
-        byte[] buf = new byte[65536];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            sink.write(buf, 0, n);
-        }
-        sink.flush();
-        return new byte[0];
-    }
-
-    private static byte[] drain(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[65536];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            if (out.size() < STDOUT_CAP) {
-                out.write(buf, 0, Math.min(n, STDOUT_CAP - out.size()));
-            }
-        }
-        return out.toByteArray();
     }
 
     private static int signalNumber(Signal s) {

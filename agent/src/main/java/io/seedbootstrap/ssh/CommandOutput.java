@@ -1,0 +1,38 @@
+package io.seedbootstrap.ssh;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/** How both transports read a command's output: kept up to a cap, or streamed to a download's sink. */
+final class CommandOutput {
+    /** What a command's stdout may keep in memory; the rest is read and dropped so the command never blocks. */
+    static final int STDOUT_CAP = 64 << 20;
+
+    private CommandOutput() {}
+
+    /** A download's stdout: streamed to the sink in 64 KiB pieces, nothing kept. */
+    static byte[] copy(InputStream in, OutputStream sink) throws IOException {
+        byte[] buf = new byte[65536];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            sink.write(buf, 0, n);
+        }
+        sink.flush();
+        return new byte[0];
+    }
+
+    /** Everything the stream gives, kept up to {@link #STDOUT_CAP}. */
+    static byte[] drain(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            if (out.size() < STDOUT_CAP) {
+                out.write(buf, 0, Math.min(n, STDOUT_CAP - out.size()));
+            }
+        }
+        return out.toByteArray();
+    }
+}
