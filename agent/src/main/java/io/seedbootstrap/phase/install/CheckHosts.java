@@ -36,13 +36,7 @@ public final class CheckHosts implements Phase {
         List<String> problems = new ArrayList<>();
         for (Host host : hosts) {
             HostFacts facts = context.state().get(host.name(), GatherFacts.FACTS);
-            Arch arch = facts.arch().orElse(null);
-            if (arch == null) {
-                problems.add(host.name() + ": architecture " + facts.machine() + " has no RKE2 release (amd64, arm64, s390x)");
-            } else {
-                problems.addAll(bundle.compatibilityProblems(null, null, arch, "host " + host.name()).stream()
-                        .map(p -> host.name() + ": " + p).toList());
-            }
+            problems.addAll(bundleFits(host, facts, bundle));
             if (facts.rke2Installed() && !facts.runsRke2(bundle.manifest().rke2Version())) {
                 problems.add(host.name() + ": runs " + facts.rke2Version() + " from " + facts.tarPrefix() + ", the bundle holds "
                         + bundle.manifest().rke2Version() + "; upgrading is not done by install");
@@ -52,5 +46,14 @@ public final class CheckHosts implements Phase {
             throw new SeedException(ExitCode.UNEXPECTED_STATE, "the hosts do not fit the bundle (nothing was changed):\n  "
                     + String.join("\n  ", problems));
         }
+    }
+
+    /** What keeps the bundle off this host: an architecture without an RKE2 release, or the bundle's own compatibility rules. */
+    public static List<String> bundleFits(Host host, HostFacts facts, VerifiedBundle bundle) {
+        Arch arch = facts.arch().orElse(null);
+        if (arch == null) {
+            return List.of(host.name() + ": architecture " + facts.machine() + " has no RKE2 release (amd64, arm64, s390x)");
+        }
+        return bundle.compatibilityProblems(null, null, arch, "host " + host.name()).stream().map(p -> host.name() + ": " + p).toList();
     }
 }

@@ -1,13 +1,13 @@
 package io.seedbootstrap.phase.upgrade;
 
 import io.seedbootstrap.bundle.VerifiedBundle;
-import io.seedbootstrap.bundle.format.Arch;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.node.Kubectl;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.common.GatherFacts;
+import io.seedbootstrap.phase.install.CheckHosts;
 import io.seedbootstrap.phase.common.VerifyBundle;
 import io.seedbootstrap.rke2.NodeStatus;
 import io.seedbootstrap.rke2.Rke2Version;
@@ -57,13 +57,7 @@ public final class CheckUpgrade implements Phase {
         List<String> pending = new ArrayList<>();
         for (Host host : hosts) {
             HostFacts facts = context.state().get(host.name(), GatherFacts.FACTS);
-            Arch arch = facts.arch().orElse(null);
-            if (arch == null) {
-                problems.add(host.name() + ": architecture " + facts.machine() + " has no RKE2 release (amd64, arm64, s390x)");
-            } else {
-                problems.addAll(bundle.compatibilityProblems(null, null, arch, "host " + host.name()).stream()
-                        .map(p -> host.name() + ": " + p).toList());
-            }
+            problems.addAll(CheckHosts.bundleFits(host, facts, bundle));
             if (!facts.rke2Installed()) {
                 problems.add(host.name() + ": RKE2 is not installed; upgrade moves a running cluster, `install` adds new nodes");
                 continue;
