@@ -35,4 +35,20 @@ final class CommandOutput {
         }
         return out.toByteArray();
     }
+
+    /**
+     * A command's stdout: drained when there is no sink, else streamed to it; when the sink refuses
+     * data, {@code stop} ends the command now instead of at its timeout.
+     */
+    static byte[] read(InputStream in, OutputStream sink, Runnable stop) throws IOException {
+        if (sink == null) {
+            return drain(in);
+        }
+        try {
+            return copy(in, sink);
+        } catch (IOException | RuntimeException e) {
+            stop.run();
+            throw e;
+        }
+    }
 }

@@ -171,17 +171,7 @@ public final class LocalHost implements RemoteHost, CommandRunner {
             Process p = process;
             StderrWatcher err = new StderrWatcher(p.getErrorStream(), wire.prompt(), wire.ready(), STDERR_CAP);
             Future<?> errDone = pumps.submit(err);
-            Future<byte[]> out = pumps.submit(() -> {
-                if (sink == null) {
-                    return CommandOutput.drain(p.getInputStream());
-                }
-                try {
-                    return CommandOutput.copy(p.getInputStream(), sink);
-                } catch (IOException | RuntimeException e) {
-                    destroy(p); // the sink refused data: end the command now instead of at its timeout
-                    throw e;
-                }
-            });
+            Future<byte[]> out = pumps.submit(() -> CommandOutput.read(p.getInputStream(), sink, () -> destroy(p)));
             // stdin is written from another thread, so a command that never reads it still times out
             Future<?> in = pumps.submit(() -> {
                 writeStdin(p, err, mode, command, deadline, shown);

@@ -523,17 +523,7 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
 
             StderrWatcher err = new StderrWatcher(cmd.getErrorStream(), prompt, ready, STDERR_CAP);
             Future<?> errDone = pumps.submit(err);
-            Future<byte[]> out = pumps.submit(() -> {
-                if (sink == null) {
-                    return CommandOutput.drain(cmd.getInputStream());
-                }
-                try {
-                    return CommandOutput.copy(cmd.getInputStream(), sink);
-                } catch (IOException | RuntimeException e) {
-                    closeQuietly(s); // the sink refused data: end the command now instead of at its timeout
-                    throw e;
-                }
-            });
+            Future<byte[]> out = pumps.submit(() -> CommandOutput.read(cmd.getInputStream(), sink, () -> closeQuietly(s)));
 
             boolean stdinOpen = true;
             options.traffic().add(wire.getBytes(StandardCharsets.UTF_8).length);
