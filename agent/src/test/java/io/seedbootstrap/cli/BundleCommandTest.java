@@ -107,6 +107,36 @@ class BundleCommandTest {
     }
 
     @Test
+    void theCatalogIsCreatedListedVerifiedAndInspected() throws Exception {
+        String image = "docker.io/traefik:v3.7.11";
+        String digest = "sha256:" + "ef".repeat(32);
+        Files.writeString(bom, TestBundles.bom() + TestBundles.catalog("ingress", "traefik", "41.3.0", image, digest));
+        CommandRunner.Result listed = CommandRunner.run("bundle", "mirror-list", "--bom", bom.toString());
+        assertEquals(0, listed.exitCode(), listed.err());
+        String archive = io.seedbootstrap.bundle.format.SafeNames.imageArchiveName(image);
+        assertTrue(listed.out().contains("traefik-41.3.0.tgz"), listed.out());
+        assertTrue(listed.out().contains("images/" + archive), listed.out());
+        Files.write(mirror.resolve("traefik-41.3.0.tgz"), TestBundles.chart("traefik", "41.3.0", "v41.3.0", ">=1.25.0-0"));
+        Files.write(mirror.resolve("images/" + archive), TestBundles.randomBytes(3000, 3));
+        CommandRunner.Result created = create();
+        assertEquals(0, created.exitCode(), created.err());
+        CommandRunner.Result verified = CommandRunner.run("bundle", "verify", bundle.toString(), "--signing-key-fingerprint", fingerprint);
+        assertEquals(0, verified.exitCode(), verified.err());
+        assertTrue(verified.out().contains(": OK, 15 files, "), verified.out());
+        CommandRunner.Result inspected = CommandRunner.run("bundle", "inspect", bundle.toString());
+        assertEquals(0, inspected.exitCode(), inspected.err());
+        assertTrue(inspected.out().contains("\ncatalog (1; bundle push puts each chart into the site registry as an OCI chart)\n"
+                + "  ingress                chart traefik 41.3.0, 1 image\n"), inspected.out());
+        assertTrue(inspected.out().matches("(?s).*\n  catalog-chart +[0-9.]+ [KMG]?i?B  - +catalog/traefik-41\\.3\\.0\\.tgz\n.*"),
+                inspected.out());
+        assertTrue(inspected.out().contains("catalog/images/" + archive + "  " + image + "@" + digest + "\n"), inspected.out());
+        JsonNode json = new ObjectMapper().readTree(CommandRunner.run("bundle", "inspect", bundle.toString(), "-o", "json").out());
+        assertEquals("ingress", json.at("/catalog/0/name").asText());
+        assertEquals("catalog/traefik-41.3.0.tgz", json.at("/catalog/0/path").asText());
+        assertEquals(image + "@" + digest, json.at("/catalog/0/images/0").asText());
+    }
+
+    @Test
     void verifyNamesEveryBadFileAndExitsOne() throws Exception {
         assertEquals(0, create().exitCode());
         TestBundles.flipByte(bundle.resolve(CORE), 7);

@@ -250,6 +250,8 @@ public final class BomLoader {
             Map<String, Integer> names = new HashMap<>();
             java.util.Set<String> seedCharts = new java.util.HashSet<>();
             (bom.charts() == null ? List.<BomChart>of() : bom.charts()).forEach(c -> seedCharts.add(c.name()));
+            // bundle manifest component names besides the charts'
+            seedCharts.addAll(List.of("rke2", "seed-bootstrap", "java-runtime"));
             for (int i = 0; i < catalog.size(); i++) {
                 BomCatalogEntry entry = catalog.get(i);
                 String at = "catalog[" + i + "]";
@@ -258,8 +260,9 @@ public final class BomLoader {
                     error(at + ".name", "catalog entry \"" + entry.name() + "\" is listed twice (also catalog[" + names.get(entry.name())
                             + "]); keep one");
                 } else if (entry.name() != null && seedCharts.contains(entry.name())) {
-                    error(at + ".name", "\"" + entry.name() + "\" is a seed chart (charts:), which install deploys itself; give the "
-                            + "catalog entry another name");
+                    error(at + ".name", "\"" + entry.name() + "\" is " + (bom.charts() != null && bom.charts().stream()
+                            .anyMatch(c -> entry.name().equals(c.name())) ? "a seed chart (charts:), which install deploys itself"
+                            : "a name the bundle manifest uses for its own components") + "; give the catalog entry another name");
                 }
                 BomChart chart = entry.chart();
                 if (chart == null) {
