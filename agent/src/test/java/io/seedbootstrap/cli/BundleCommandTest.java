@@ -137,6 +137,38 @@ class BundleCommandTest {
     }
 
     @Test
+    void aCatalogEntryWithoutAVersionOrWithAnImageByTagOnlyExitsTwoNamingTheBomAndTheEntry() throws Exception {
+        String catalog = TestBundles.catalog("ingress", "traefik", "41.3.0", "docker.io/traefik:v3.7.11", "null");
+        Files.writeString(bom, TestBundles.bom() + catalog.replace("      version: 41.3.0\n", ""));
+        CommandRunner.Result noVersion = create();
+        assertEquals(2, noVersion.exitCode(), noVersion.err());
+        assertTrue(noVersion.err().contains(bom + ":"), noVersion.err());
+        assertTrue(noVersion.err().contains("error: catalog[0].chart.version: missing required key \"version\""), noVersion.err());
+
+        Files.writeString(bom, TestBundles.bom() + catalog.replace("          digest: null\n", ""));
+        CommandRunner.Result tagOnly = create();
+        assertEquals(2, tagOnly.exitCode(), tagOnly.err());
+        assertTrue(tagOnly.err().contains(bom + ":"), tagOnly.err());
+        assertTrue(tagOnly.err().contains("error: catalog[0].chart.images[0]: catalog[0] (ingress): image docker.io/traefik:v3.7.11 is "
+                + "given by tag only; catalog images are pinned by digest"), tagOnly.err());
+
+        Files.writeString(bom, TestBundles.bom() + catalog);
+        CommandRunner.Result unpinned = create();
+        assertEquals(2, unpinned.exitCode(), unpinned.err());
+        assertTrue(unpinned.err().contains(bom + ": catalog images are pulled and pushed by digest, and this one has none yet:\n"
+                + "  catalog[0] (ingress): image docker.io/traefik:v3.7.11 has digest: null\n"), unpinned.err());
+        assertFalse(Files.exists(bundle), "nothing written");
+    }
+
+    @Test
+    void pushRefusesAChartRepositoryThatIsNoRegistryPath() {
+        CommandRunner.Result push = CommandRunner.run("bundle", "push", dir.toString(), "--registry", "registry.site.internal:5000",
+                "--signing-key-fingerprint", fingerprint, "--chart-repository", "Charts//x");
+        assertEquals(2, push.exitCode(), push.err());
+        assertTrue(push.err().contains("--chart-repository Charts//x: give a registry repository path such as charts"), push.err());
+    }
+
+    @Test
     void verifyNamesEveryBadFileAndExitsOne() throws Exception {
         assertEquals(0, create().exitCode());
         TestBundles.flipByte(bundle.resolve(CORE), 7);
