@@ -34,7 +34,7 @@ final class RedactionRules {
     private static final Pattern JOIN_TOKEN = Pattern.compile("K10[0-9a-fA-F]{6,}::[A-Za-z0-9_.-]+:[^\\s\"',;}]+");
     /** {@code name: value}, {@code name=value}, {@code "name": "value"} where the name says secret. */
     private static final Pattern NAMED_VALUE = Pattern.compile(
-            "(?i)([A-Za-z0-9_.-]*(?:" + SECRET_WORD + ")[A-Za-z0-9_.-]*)(\"?[ \\t]*[:=][ \\t]*\"?)([^\\s\"',;}\\]]+)");
+            "(?i)([A-Za-z0-9_.-]*(?:" + SECRET_WORD + ")[A-Za-z0-9_.-]*)(\"?[ \\t]*[:=][ \\t]*\"?)([^\\s\"',;}\\]{\\[][^\\s\"',;}\\]]*)");
     /** A command-line flag that says secret, with its value after a space ({@code --token abc}). */
     private static final Pattern SECRET_FLAG = Pattern.compile("(?i)(--[A-Za-z0-9-]*(?:token|password|secret)[A-Za-z0-9-]*)( +)([^\\s-][^\\s]*)");
     /** Credentials inside a URL ({@code https://user:password@host}). */

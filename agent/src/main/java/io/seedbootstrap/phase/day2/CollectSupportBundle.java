@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  */
 public final class CollectSupportBundle implements Phase {
     /** RKE2's own configuration files (contract A.5), read where present; the token files are never read. */
-    static final List<String> CONFIG_FILES = List.of(Rke2Paths.CONFIG, Rke2Paths.REGISTRIES);
+    static final List<String> CONFIG_FILES = List.of(Rke2Paths.CONFIG, Rke2Paths.REGISTRIES, Rke2Paths.POD_SECURITY_CONFIG);
     static final String CONFIG_DROP_INS = Rke2Paths.CONFIG + ".d";
     /** Run logs of the operator's machine, newest first, at most this many. */
     static final int MAX_RUN_LOGS = 20;
