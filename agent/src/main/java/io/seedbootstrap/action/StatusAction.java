@@ -7,6 +7,7 @@ import io.seedbootstrap.phase.common.Connect;
 import io.seedbootstrap.phase.day2.ClusterStatus;
 import io.seedbootstrap.phase.day2.ReadClusterStatus;
 import io.seedbootstrap.ssh.SshOptions;
+import io.seedbootstrap.support.ExitCode;
 import java.time.Clock;
 import java.util.List;
 
@@ -19,8 +20,13 @@ import java.util.List;
 public final class StatusAction {
     public record Request(Inventory inventory, SshOptions ssh, Clock clock) {}
 
-    /** Every row; {@link ClusterStatus#healthy()} decides exit 0 or 3. */
-    public record Result(ClusterStatus status, ActionRunner.Finished run) {}
+    /** Every row; {@link #exitCode()} says what the command exits with. */
+    public record Result(ClusterStatus status, ActionRunner.Finished run) {
+        /** 0 when no row FAILs (WARN rows included), 3 when one does. */
+        public ExitCode exitCode() {
+            return status.healthy() ? ExitCode.OK : ExitCode.UNEXPECTED_STATE;
+        }
+    }
 
     private StatusAction() {}
 

@@ -4,7 +4,6 @@ import io.seedbootstrap.action.ActionRunner;
 import io.seedbootstrap.action.StatusAction;
 import io.seedbootstrap.phase.day2.ClusterStatus;
 import io.seedbootstrap.ssh.SshOptions;
-import io.seedbootstrap.support.ExitCode;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
@@ -47,7 +46,7 @@ public final class StatusCommand extends InventoryCommand.InventoryFileCommand {
             failures.forEach(f -> err.println("  " + f));
             err.flush();
         }
-        return status.healthy() ? ExitCode.OK.code() : ExitCode.UNEXPECTED_STATE.code();
+        return result.exitCode().code();
     }
 
     private static void print(PrintWriter out, ClusterStatus status) {

@@ -28,7 +28,7 @@ final class RedactionRules {
     /** A PEM private key block (RSA, EC, PKCS#8, OpenSSH, encrypted), to its END line or the end of the text. */
     private static final Pattern PEM_PRIVATE_KEY = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*?(?:-----END \\1PRIVATE KEY-----|\\z)", Pattern.DOTALL);
-    /** The base64 of a PEM block (a kubeconfig's client-key-data, a Secret's data): "-----BEGIN" encoded. */
+    /** The base64 of a PEM block (a kubeconfig's client-key-data, a Secret's data): "-----BEGIN" encoded; only private keys go. */
     private static final Pattern BASE64_PEM = Pattern.compile("LS0tLS1CRUdJTi[A-Za-z0-9+/=]*");
     /** An RKE2/K3s secure join token (contract B.3): K10 + CA hash :: user : password. */
     private static final Pattern JOIN_TOKEN = Pattern.compile("K10[0-9a-fA-F]{6,}::[A-Za-z0-9_.-]+:[^\\s\"',;}]+");
@@ -53,7 +53,8 @@ final class RedactionRules {
     static String apply(String text, List<String> fields) {
         String out = replace(PEM_PRIVATE_KEY, text, fields, m -> "private key (PEM)",
                 m -> "-----BEGIN " + m.group(1) + "PRIVATE KEY-----\n" + Secret.REDACTED + "\n-----END " + m.group(1) + "PRIVATE KEY-----");
-        out = replace(BASE64_PEM, out, fields, m -> "private key (base64 PEM)", m -> Secret.REDACTED);
+        out = replace(BASE64_PEM, out, fields, m -> base64PrivateKey(m.group()) ? "private key (base64 PEM)" : null,
+                m -> base64PrivateKey(m.group()) ? Secret.REDACTED : m.group());
         out = replace(JOIN_TOKEN, out, fields, m -> "join token", m -> Secret.REDACTED);
         out = replace(URL_PASSWORD, out, fields, m -> "password in a URL", m -> m.group(1) + Secret.REDACTED + m.group(3));
         out = replace(AUTHORIZATION, out, fields, m -> "Authorization header", m -> m.group(1) + Secret.REDACTED);
@@ -87,7 +88,10 @@ final class RedactionRules {
         boolean found = false;
         while (m.find()) {
             found = true;
-            fields.add(what.apply(m) + " (line " + line(text, m.start()) + ")");
+            String name = what.apply(m);
+            if (name != null) {
+                fields.add(name + " (line " + line(text, m.start()) + ")");
+            }
             m.appendReplacement(out, Matcher.quoteReplacement(with.apply(m)));
         }
         if (!found) {
@@ -95,6 +99,16 @@ final class RedactionRules {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /** Whether a base64 PEM blob is a private key (a certificate is public and helps troubleshooting). */
+    private static boolean base64PrivateKey(String blob) {
+        String head = blob.substring(0, Math.min(blob.length(), 64) / 4 * 4);
+        try {
+            return new String(java.util.Base64.getDecoder().decode(head), java.nio.charset.StandardCharsets.US_ASCII).contains("PRIVATE KEY");
+        } catch (IllegalArgumentException e) {
+            return true; // not decodable: keep nothing that might be one
+        }
     }
 
     private static int line(String text, int offset) {

@@ -136,10 +136,11 @@ public final class FakeNode implements Node {
         return this;
     }
 
-    /** The unit stops, as {@code systemctl stop}: its node is NotReady at the next look. */
+    /** The unit stops, as {@code systemctl stop}: its node stays NotReady (its kubelet no longer reports). */
     public FakeNode stopped() {
         active = false;
         cluster.stop(host.effectiveNodeName());
+        cluster.unhealthy(host.effectiveNodeName());
         return this;
     }
 

@@ -61,8 +61,13 @@ public final class ReadClusterStatus implements Phase {
         return "Read the cluster's status";
     }
 
-    /** What one host told about itself. */
-    private record HostView(Host host, HostFacts facts, String unitState, String lock, Boolean etcdHealthy, String error) {
+    /**
+     * What one host told about itself.
+     *
+     * @param error     why it could not be reached (null: it was)
+     * @param readError why reading it failed after the login (null: it did not)
+     */
+    private record HostView(Host host, HostFacts facts, String unitState, String lock, Boolean etcdHealthy, String error, String readError) {
         boolean reachable() {
             return error == null;
         }
@@ -95,8 +100,17 @@ public final class ReadClusterStatus implements Phase {
     private static HostView look(RunContext context, Host host) {
         Optional<RuntimeException> failure = context.state().find(host.name(), Connect.FAILURE);
         if (failure.isPresent()) {
-            return new HostView(host, null, "", null, null, failure.get().getMessage());
+            return new HostView(host, null, "", null, null, failure.get().getMessage(), null);
         }
+        try {
+            return read(context, host);
+        } catch (RuntimeException e) {
+            // a row, not the end of the run: the other hosts are still shown
+            return new HostView(host, null, "", null, null, null, e.getMessage());
+        }
+    }
+
+    private static HostView read(RunContext context, Host host) {
         Node node = context.node(host);
         HostFacts facts = node.probes().facts();
         // the rke2 binary's prefix comes from the facts (Connect's nodes read them from the run state)
@@ -109,7 +123,7 @@ public final class ReadClusterStatus implements Phase {
             // contract A.11: this server's API server asks its own etcd
             etcd = "active".equals(unit) && node.kubectl().etcdHealthy();
         }
-        return new HostView(host, facts, unit, lock, etcd, null);
+        return new HostView(host, facts, unit, lock, etcd, null, null);
     }
 
     /** The bootstrap server's API when its unit runs, else another running server's. */
@@ -126,6 +140,10 @@ public final class ReadClusterStatus implements Phase {
         if (!view.reachable()) {
             return new NodeRow(host.name(), role, bootstrap, false, "", "", null, "", null, null, null, Health.FAIL,
                     List.of("unreachable: " + view.error()));
+        }
+        if (view.readError() != null) {
+            return new NodeRow(host.name(), role, bootstrap, true, "", "", null, "", null, null, null, Health.FAIL,
+                    List.of("cannot read the host: " + view.readError()));
         }
         List<String> failures = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
@@ -182,7 +200,7 @@ public final class ReadClusterStatus implements Phase {
         try {
             applied = kubectl.get("helmchart", "kube-system", name).isPresent();
             job = kubectl.get("job", "kube-system", "helm-install-" + name);
-        } catch (Kubectl.Unreachable e) {
+        } catch (RuntimeException e) {
             return new AppRow(app.title(), name, false, "unknown", Health.FAIL, e.getMessage());
         }
         if (!applied) {
@@ -245,7 +263,7 @@ public final class ReadClusterStatus implements Phase {
         List<String> errors = new ArrayList<>();
         Map<Host, HostView> servers = new LinkedHashMap<>();
         views.forEach((h, v) -> {
-            if (h.role() == Role.SERVER && v.active()) {
+            if (h.role() == Role.SERVER && v.active() && v.facts() != null) {
                 servers.put(h, v);
             }
         });
