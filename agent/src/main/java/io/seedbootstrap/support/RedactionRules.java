@@ -42,6 +42,9 @@ final class RedactionRules {
     /** An HTTP Authorization header's credentials. */
     private static final Pattern AUTHORIZATION = Pattern.compile("(?i)((?:Bearer|Basic) )([A-Za-z0-9._~+/=-]{8,})");
 
+    /** The last {@code name:} or {@code name=} before a value on its line. */
+    private static final Pattern FIELD_BEFORE = Pattern.compile("([A-Za-z0-9_.-]+)\"?[ \\t]*[:=][^:=]*$");
+
     private RedactionRules() {}
 
     /** Whether a field of this name holds a secret (and not where one is). */
@@ -99,6 +102,14 @@ final class RedactionRules {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /** Where {@code offset} is, as a redaction names it: the field named before it on its line and the line ("token (line 3)"). */
+    static String where(String text, int offset) {
+        int start = text.lastIndexOf('\n', offset - 1) + 1;
+        Matcher field = FIELD_BEFORE.matcher(text.substring(start, offset));
+        String name = field.find() ? field.group(1) : "value";
+        return name + " (line " + line(text, offset) + ")";
     }
 
     /** Whether a base64 PEM blob is a private key (a certificate is public and helps troubleshooting). */

@@ -77,11 +77,10 @@ public final class Redactor {
         List<String> redactions = new ArrayList<>();
         String out = text;
         for (String v : values) {
-            if (out.contains(v)) {
-                int count = out.split(java.util.regex.Pattern.quote(v), -1).length - 1;
-                redactions.add("known secret of the inventory or PKI (" + count + "x)");
-                out = out.replace(v, Secret.REDACTED);
+            for (int at = out.indexOf(v); at >= 0; at = out.indexOf(v, at + v.length())) {
+                redactions.add(RedactionRules.where(out, at) + ": known secret of the inventory or PKI");
             }
+            out = out.replace(v, Secret.REDACTED);
         }
         out = RedactionRules.apply(out, redactions);
         return new Scrubbed(out, redactions);

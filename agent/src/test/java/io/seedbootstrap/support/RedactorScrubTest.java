@@ -17,9 +17,11 @@ class RedactorScrubTest {
 
     @Test
     void knownSecretsGoFirstAndAreCountedNeverQuoted() {
-        Redactor.Scrubbed s = Redactor.of(Secret.fromEnv("hunter22-pw", "SUDO_PW")).scrub("a hunter22-pw b hunter22-pw\n");
-        assertEquals("a <redacted> b <redacted>\n", s.text());
-        assertEquals(List.of("known secret of the inventory or PKI (2x)"), s.redactions());
+        Redactor.Scrubbed s = Redactor.of(Secret.fromEnv("hunter22-pw", "SUDO_PW")).scrub("a hunter22-pw b hunter22-pw\nnote: x hunter22-pw\n");
+        assertEquals("a <redacted> b <redacted>\nnote: x <redacted>\n", s.text());
+        // named by the field before it on its line, and the line
+        assertEquals(List.of("value (line 1): known secret of the inventory or PKI", "value (line 1): known secret of the inventory or PKI",
+                "note (line 2): known secret of the inventory or PKI"), s.redactions());
     }
 
     @Test

@@ -107,7 +107,7 @@ class CollectSupportBundleTest {
                     dropInEntry = e;
                 }
             }
-            assertEquals("[\"known secret of the inventory or PKI (1x)\",\"private key (PEM) (line 4)\",\"etcd-s3-secret-key (line 1)\"]",
+            assertEquals("[\"x (line 2): known secret of the inventory or PKI\",\"private key (PEM) (line 4)\",\"etcd-s3-secret-key (line 1)\"]",
                     dropInEntry.path("redactions").toString());
             assertEquals(List.of(), run.changes("s1"), "nothing changed on a host");
             assertEquals(1, run.changes("operator").size(), "one local write: the archive");
