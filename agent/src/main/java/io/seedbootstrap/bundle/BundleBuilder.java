@@ -1,6 +1,8 @@
 package io.seedbootstrap.bundle;
 
 import io.seedbootstrap.bundle.BundlePlan.PlannedFile;
+import io.seedbootstrap.bundle.bom.BomCatalogEntry;
+import io.seedbootstrap.bundle.bom.BomImage;
 import io.seedbootstrap.bundle.bom.BomLoader;
 import io.seedbootstrap.bundle.format.Arch;
 import io.seedbootstrap.bundle.format.FileKind;
@@ -99,6 +101,7 @@ public final class BundleBuilder {
             throw new IllegalArgumentException("chunk size must be a whole number of MiB up to 1 GiB: " + request.chunkSize());
         }
         BundlePlan plan = BundlePlan.of(request.bom().bom());
+        refuseUnpinnedCatalogImages(request.bom());
         Map<PlannedFile, Path> sources = locateAll(plan, request.source());
         Map<String, ChartArchive.ChartInfo> charts = checkCharts(plan, sources, request.bom());
         Path runtimeWork = request.runtime() == null ? null : makeRuntime(request, plan);
@@ -254,6 +257,27 @@ public final class BundleBuilder {
     }
 
     /**
+     * Catalog images reach clusters by digest (docs/formats.md "The platform catalog"): the BOM may
+     * write digest: null until scripts/refresh-bom.sh pins it, but no bundle is built from that.
+     */
+    private static void refuseUnpinnedCatalogImages(BomLoader.LoadedBom bom) {
+        List<String> unpinned = new ArrayList<>();
+        List<BomCatalogEntry> catalog = bom.bom().catalogEntries();
+        for (int i = 0; i < catalog.size(); i++) {
+            for (BomImage image : catalog.get(i).images()) {
+                if (image.digest() == null) {
+                    unpinned.add("catalog[" + i + "] (" + catalog.get(i).name() + "): image " + image.ref() + " has digest: null");
+                }
+            }
+        }
+        if (!unpinned.isEmpty()) {
+            throw SeedException.badInput(bom.file() + ": catalog images are pulled and pushed by digest, and "
+                    + (unpinned.size() == 1 ? "this one has" : "these have") + " none yet:\n  " + String.join("\n  ", unpinned)
+                    + "\nrun scripts/refresh-bom.sh " + bom.file() + " (online) to pin them, or write each digest: sha256:...");
+        }
+    }
+
+    /**
      * Reads each chart archive's own Chart.yaml before anything is copied: name and version must
      * be the BOM's, its kubeVersion must admit the RKE2 release's Kubernetes version (contract
      * E.4), and the archive must fit a HelmChart's chartContent (contract D).
@@ -263,12 +287,13 @@ public final class BundleBuilder {
         List<String> problems = new ArrayList<>();
         SemVer kubernetes = bom.kubernetesVersion();
         for (PlannedFile file : plan.files()) {
-            if (file.kind() != FileKind.CHART) {
+            if (file.kind() != FileKind.CHART && file.kind() != FileKind.CATALOG_CHART) {
                 continue;
             }
             Path path = sources.get(file);
-            String declared = bom.bom().charts().stream().filter(c -> c.name().equals(file.chart())).findFirst()
-                    .map(c -> c.kubeVersion()).orElse(null);
+            String declared = file.kind() == FileKind.CHART
+                    ? bom.bom().charts().stream().filter(c -> c.name().equals(file.chart())).findFirst().map(c -> c.kubeVersion()).orElse(null)
+                    : bom.bom().catalogEntry(file.component()).map(e -> e.chart().kubeVersion()).orElse(null);
             ChartArchive.ChartInfo info;
             try {
                 info = ChartArchive.read(path);
@@ -276,7 +301,7 @@ public final class BundleBuilder {
                 problems.add(file.mirrorName() + ": not a readable Helm chart archive (" + e.getMessage() + ")");
                 continue;
             }
-            infos.put(file.chart(), info);
+            infos.put(file.component(), info);
             if (!file.chart().equals(info.name()) || !file.version().equals(info.version())) {
                 problems.add(file.mirrorName() + ": the archive holds chart " + info.name() + " " + info.version() + ", the BOM names "
                         + file.chart() + " " + file.version());
@@ -295,7 +320,8 @@ public final class BundleBuilder {
                 }
             }
             long size = sizeOf(path);
-            if (size > MAX_CHART_BYTES) {
+            // catalog charts go to the site registry, not into a HelmChart's chartContent: no such limit
+            if (file.kind() == FileKind.CHART && size > MAX_CHART_BYTES) {
                 problems.add(file.mirrorName() + ": " + size + " bytes; a chart archive travels base64-encoded in a HelmChart's "
                         + "chartContent, whose ConfigMap holds at most 1 MiB (contract D), so it must be at most " + MAX_CHART_BYTES + " bytes");
             }
@@ -374,7 +400,7 @@ public final class BundleBuilder {
             problems.add(source + ": sha256 is " + copied.sha256() + " but the BOM pins " + planned.expectedSha256()
                     + "; this is not the file the BOM names (download it again)");
         }
-        ChartArchive.ChartInfo chart = planned.chart() == null ? null : charts.get(planned.chart());
+        ChartArchive.ChartInfo chart = planned.chart() == null ? null : charts.get(planned.component());
         files.add(new ManifestFile(planned.bundlePath(), copied.size(), copied.sha256(), planned.kind(), planned.component(),
                 planned.version(), planned.roles(), planned.cni(), planned.image(), planned.chart(),
                 chart == null ? null : chart.kubeVersion(), planned.url(), copied.parts(), copied.chunks()));

@@ -2,6 +2,7 @@ package io.seedbootstrap.bundle;
 
 import io.seedbootstrap.bundle.bom.Bom;
 import io.seedbootstrap.bundle.bom.BomArtifact;
+import io.seedbootstrap.bundle.bom.BomCatalogEntry;
 import io.seedbootstrap.bundle.bom.BomChart;
 import io.seedbootstrap.bundle.bom.BomImage;
 import io.seedbootstrap.bundle.bom.BomList;
@@ -59,6 +60,18 @@ public record BundlePlan(String bomName, String rke2Version, Arch arch, List<Bun
                 String name = FileKind.IMAGE_ARCHIVE.directory() + "/" + SafeNames.imageArchiveName(image.ref());
                 files.add(new PlannedFile(name, name, FileKind.IMAGE_ARCHIVE, chart.name(), imageVersion, null, image.pinnedRef(),
                         null, null, null));
+            }
+        }
+        for (BomCatalogEntry entry : bom.catalogEntries()) {
+            BomChart chart = entry.chart();
+            components.add(new BundleManifest.Component(entry.name(), chart.version(), chart.appVersion(), chart.kubeVersion()));
+            files.add(new PlannedFile(FileKind.CATALOG_CHART.directory() + "/" + chart.file(), chart.file(), FileKind.CATALOG_CHART,
+                    entry.name(), chart.version(), null, null, chart.name(), chart.url(), chart.sha256()));
+            String imageVersion = chart.appVersion() != null ? chart.appVersion() : chart.version();
+            for (BomImage image : entry.images()) {
+                String archive = SafeNames.imageArchiveName(image.ref());
+                files.add(new PlannedFile(FileKind.CATALOG_IMAGE.directory() + "/" + archive, FileKind.IMAGE_ARCHIVE.directory() + "/"
+                        + archive, FileKind.CATALOG_IMAGE, entry.name(), imageVersion, null, image.pinnedRef(), null, null, null));
             }
         }
         for (BomList list : nonNull(bom.lists())) {

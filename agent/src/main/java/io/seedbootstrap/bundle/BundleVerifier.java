@@ -310,7 +310,7 @@ public final class BundleVerifier {
                 }
                 expected.put(piece.path(), piece);
             }
-            if (file.kind() == FileKind.CHART && file.kubeVersion() != null && kubernetes != null) {
+            if ((file.kind() == FileKind.CHART || file.kind() == FileKind.CATALOG_CHART) && file.kubeVersion() != null && kubernetes != null) {
                 Optional<KubeVersionRange> range = KubeVersionRange.tryParse(file.kubeVersion());
                 if (range.isPresent() && !range.get().admits(kubernetes)) {
                     problems.add(new Problem(file.path(), io.seedbootstrap.bundle.bom.BomLoader.notAdmitted(file.chart(), file.version(),

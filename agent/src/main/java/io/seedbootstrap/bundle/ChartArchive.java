@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -23,8 +22,18 @@ public final class ChartArchive {
 
     /** @throws IOException when the file is not a gzip'd tar or has no top-level CHART/Chart.yaml */
     public static ChartInfo read(Path archive) throws IOException {
+        Map<String, Object> chart = chartYaml(archive);
+        return new ChartInfo(text(chart.get("name")), text(chart.get("version")), text(chart.get("appVersion")),
+                text(chart.get("kubeVersion")));
+    }
+
+    /** Every field of the archive's top-level Chart.yaml (e.g. for an OCI chart's config blob). */
+    public static Map<String, Object> chartYaml(Path archive) throws IOException {
+        // java.util.zip, not commons-compress: helm package writes a gzip FEXTRA field that is not RFC 1952
+        // subfields (Helm v3.21.4 pkg/chartutil/save.go lines 34, 133), which commons-compress 1.28 refuses;
+        // GZIPInputStream skips FEXTRA by its length, as Go's compress/gzip does
         try (InputStream file = Files.newInputStream(archive);
-             TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
+             TarArchiveInputStream tar = new TarArchiveInputStream(new java.util.zip.GZIPInputStream(file, 1 << 16))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 String[] parts = entry.getName().split("/");
@@ -39,7 +48,8 @@ public final class ChartArchive {
         throw new IOException("no Chart.yaml at the top of the archive; is it a Helm chart (helm package output)?");
     }
 
-    private static ChartInfo parse(String text) throws IOException {
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parse(String text) throws IOException {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(10);
         Object document;
@@ -51,7 +61,7 @@ public final class ChartArchive {
         if (!(document instanceof Map<?, ?> map)) {
             throw new IOException("Chart.yaml is not a mapping");
         }
-        return new ChartInfo(text(map.get("name")), text(map.get("version")), text(map.get("appVersion")), text(map.get("kubeVersion")));
+        return (Map<String, Object>) map;
     }
 
     private static String text(Object value) {

@@ -211,6 +211,62 @@ class BundleBuilderTest {
         assertTrue(e.getMessage().contains("\n  rancher-2.14.3.tgz: not a readable Helm chart archive ("), e.getMessage());
     }
 
+    static final String CATALOG_IMAGE = "docker.io/traefik:v3.7.11";
+    static final String CATALOG_DIGEST = "sha256:" + "ab".repeat(32);
+
+    @Test
+    void carriesCatalogChartsAndImagesForTheRegistryNotForNodes() throws Exception {
+        // a catalog chart larger than a HelmChart's chartContent allows: it goes to the registry, so it is carried
+        byte[] chart = TestBundles.chart("traefik", "41.3.0", "v41.3.0", ">=1.25.0-0");
+        Files.write(mirror.resolve("traefik-41.3.0.tgz"), chart);
+        Files.write(mirror.resolve("images/" + io.seedbootstrap.bundle.format.SafeNames.imageArchiveName(CATALOG_IMAGE)),
+                TestBundles.randomBytes(900_000, 11));
+        BundleManifest manifest = TestBundles.build(dir, mirror, key, BundleBuilder.DEFAULT_SPLIT_SIZE,
+                TestBundles.bom() + TestBundles.catalog("ingress", "traefik", "41.3.0", CATALOG_IMAGE, CATALOG_DIGEST)).manifest();
+        ManifestFile chartFile = manifest.file("catalog/traefik-41.3.0.tgz").orElseThrow();
+        assertEquals(FileKind.CATALOG_CHART, chartFile.kind());
+        assertEquals("ingress", chartFile.component());
+        assertEquals("traefik", chartFile.chart());
+        assertEquals("41.3.0", chartFile.version());
+        assertEquals(">=1.25.0-0", chartFile.kubeVersion());
+        assertEquals(List.of(), chartFile.roles());
+        ManifestFile image = manifest.filesOfKind(FileKind.CATALOG_IMAGE).get(0);
+        assertEquals("catalog/images/" + io.seedbootstrap.bundle.format.SafeNames.imageArchiveName(CATALOG_IMAGE), image.path());
+        assertEquals(CATALOG_IMAGE + "@" + CATALOG_DIGEST, image.image());
+        assertEquals("ingress", image.component());
+        assertEquals(List.of(), image.roles());
+        assertTrue(manifest.components().contains(new BundleManifest.Component("ingress", "41.3.0", "v41.3.0", ">=1.25.0-0")));
+        for (HostRole role : HostRole.values()) {
+            assertTrue(manifest.filesFor(role, Cni.CANAL).stream().noneMatch(f -> f.path().startsWith("catalog/")),
+                    "no catalog file goes to a " + role);
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("bundle/catalog/traefik-41.3.0.tgz")));
+    }
+
+    @Test
+    void refusesACatalogImageWhoseDigestIsNotPinnedYet() throws Exception {
+        Files.write(mirror.resolve("traefik-41.3.0.tgz"), TestBundles.chart("traefik", "41.3.0", "v41.3.0", null));
+        SeedException e = assertThrows(SeedException.class, () -> TestBundles.build(dir, mirror, key, BundleBuilder.DEFAULT_SPLIT_SIZE,
+                TestBundles.bom() + TestBundles.catalog("ingress", "traefik", "41.3.0", CATALOG_IMAGE, "null")));
+        assertEquals(ExitCode.BAD_INPUT, e.exitCode());
+        assertEquals(dir.resolve("bom.yaml") + ": catalog images are pulled and pushed by digest, and this one has none yet:\n"
+                + "  catalog[0] (ingress): image docker.io/traefik:v3.7.11 has digest: null\n"
+                + "run scripts/refresh-bom.sh " + dir.resolve("bom.yaml") + " (online) to pin them, or write each digest: sha256:...",
+                e.getMessage());
+        assertFalse(Files.exists(dir.resolve("bundle")), "nothing written");
+    }
+
+    @Test
+    void checksACatalogChartArchiveLikeASeedChart() throws Exception {
+        Files.write(mirror.resolve("traefik-41.3.0.tgz"), TestBundles.chart("traefik", "41.3.0", "v41.3.0", "< 1.35.0-0"));
+        Files.write(mirror.resolve("images/" + io.seedbootstrap.bundle.format.SafeNames.imageArchiveName(CATALOG_IMAGE)),
+                TestBundles.randomBytes(1000, 11));
+        SeedException e = assertThrows(SeedException.class, () -> TestBundles.build(dir, mirror, key, BundleBuilder.DEFAULT_SPLIT_SIZE,
+                TestBundles.bom() + TestBundles.catalog("ingress", "traefik", "41.3.0", CATALOG_IMAGE, CATALOG_DIGEST)));
+        assertTrue(e.getMessage().contains("traefik-41.3.0.tgz: chart traefik 41.3.0 declares kubeVersion \"< 1.35.0-0\", which does "
+                + "not admit Kubernetes 1.35.7"), e.getMessage());
+    }
+
     @Test
     void refusesAnOutputDirectoryThatIsNotEmpty() throws Exception {
         Files.createDirectories(dir.resolve("bundle"));

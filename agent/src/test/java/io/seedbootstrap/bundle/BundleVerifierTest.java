@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.seedbootstrap.bundle.format.Arch;
+import io.seedbootstrap.bundle.format.SafeNames;
 import io.seedbootstrap.bundle.manifest.BundleManifest;
 import io.seedbootstrap.bundle.manifest.ManifestFile;
 import io.seedbootstrap.inventory.model.Cni;
@@ -233,6 +234,43 @@ class BundleVerifierTest {
         assertEquals(List.of("charts/rancher-2.14.3.tgz: chart rancher 2.14.3 declares kubeVersion \"< 1.35.0-0\", which does not admit "
                 + "Kubernetes 1.35.7 (RKE2 v1.35.7+rke2r1); pick a rancher release whose kubeVersion admits 1.35 (contract E.4) or a BOM "
                 + "for an older RKE2 line"), problems());
+    }
+
+    @Test
+    void catalogChartsAndImagesAreVerifiedLikeEveryOtherFile() throws Exception {
+        Path withCatalog = dir.resolve("with-catalog");
+        Files.createDirectories(withCatalog);
+        Path mirror = TestBundles.mirror(withCatalog, rke2Artifacts);
+        String image = "docker.io/traefik:v3.7.11";
+        Files.write(mirror.resolve("traefik-41.3.0.tgz"), TestBundles.chart("traefik", "41.3.0", "v41.3.0", ">=1.25.0-0"));
+        Files.write(mirror.resolve("images/" + SafeNames.imageArchiveName(image)), TestBundles.randomBytes(5000, 5));
+        TestBundles.build(withCatalog, mirror, key, 16 * 1024, TestBundles.bom()
+                + TestBundles.catalog("ingress", "traefik", "41.3.0", image, "sha256:" + "cd".repeat(32)));
+        bundle = withCatalog.resolve("bundle");
+        assertEquals(List.of(), problems());
+        String chart = "catalog/traefik-41.3.0.tgz";
+        String archive = "catalog/images/" + SafeNames.imageArchiveName(image);
+        String chartSha = TestBundles.sha256(bundle.resolve(chart));
+        String archiveSha = TestBundles.sha256(bundle.resolve(archive));
+        TestBundles.flipByte(bundle.resolve(chart), 10);
+        TestBundles.flipByte(bundle.resolve(archive), 10);
+        assertEquals(List.of(
+                archive + ": sha256 is " + TestBundles.sha256(bundle.resolve(archive)) + ", the manifest says " + archiveSha
+                        + " (the content was changed or damaged)",
+                chart + ": sha256 is " + TestBundles.sha256(bundle.resolve(chart)) + ", the manifest says " + chartSha
+                        + " (the content was changed or damaged)"), problems().stream().sorted().toList());
+        TestBundles.flipByte(bundle.resolve(chart), 10);
+        TestBundles.flipByte(bundle.resolve(archive), 10);
+        TestBundles.resign(bundle, key, m -> {
+            for (var file : m.get("files")) {
+                if ("catalog-chart".equals(file.get("kind").asText())) {
+                    ((ObjectNode) file).put("kubeVersion", "< 1.35.0-0");
+                }
+            }
+        });
+        assertEquals(List.of(chart + ": chart traefik 41.3.0 declares kubeVersion \"< 1.35.0-0\", which does not admit Kubernetes "
+                + "1.35.7 (RKE2 v1.35.7+rke2r1); pick a traefik release whose kubeVersion admits 1.35 (contract E.4) or a BOM for an "
+                + "older RKE2 line"), problems());
     }
 
     @Test

@@ -44,6 +44,28 @@ class ChartArchiveTest {
         assertEquals(">= 1.30.0", info.kubeVersion());
     }
 
+    /**
+     * helm package writes a gzip header with an FEXTRA field that is not RFC 1952 subfields
+     * (Helm v3.21.4 pkg/chartutil/save.go lines 34 and 133); every real chart archive has it, and
+     * a reader that parses subfields strictly refused them all.
+     */
+    @Test
+    void readsAnArchivePackagedByRealHelm() throws IOException {
+        Path source = dir.resolve("src/demo");
+        Files.createDirectories(source.resolve("templates"));
+        Files.writeString(source.resolve("Chart.yaml"), "apiVersion: v2\nname: demo\nversion: 4.5.6\nappVersion: \"7\"\n"
+                + "kubeVersion: \">=1.25.0-0\"\n");
+        Files.writeString(source.resolve("values.yaml"), "replicas: 1\n");
+        new com.marcnuri.helm.Helm(source).packageIt().withDestination(dir).call();
+        Path archive = dir.resolve("demo-4.5.6.tgz");
+        byte[] header = Files.readAllBytes(archive);
+        assertEquals(0x04, header[3] & 0x04, "helm package sets FEXTRA (the case this test is about)");
+        ChartArchive.ChartInfo info = ChartArchive.read(archive);
+        assertEquals("demo", info.name());
+        assertEquals("4.5.6", info.version());
+        assertEquals(">=1.25.0-0", info.kubeVersion());
+    }
+
     @Test
     void billionLaughsIsRefusedByTheAliasLimit() throws IOException {
         // 2^30 leaves if the version were turned into text; refused at the 11th alias

@@ -144,6 +144,35 @@ public final class TestBundles {
                 """.formatted(base, RANCHER_IMAGE);
     }
 
+    /**
+     * A catalog section with one entry (a stand-in: a test chart of the given name, not the real
+     * upstream chart) to append to {@link #bom()}; {@code digest} may be "null".
+     */
+    public static String catalog(String entry, String chart, String version, String imageRef, String digest) {
+        return """
+                catalog:
+                  - name: %1$s
+                    namespace: %1$s
+                    chart:
+                      name: %2$s
+                      version: %3$s
+                      appVersion: v%3$s
+                      file: %2$s-%3$s.tgz
+                      url: https://example.test/catalog/%2$s-%3$s.tgz
+                      sha256: null
+                      images:
+                        - ref: %4$s
+                          digest: %5$s
+                    values:
+                      replicas: 2
+                    clusterValues:
+                      - value: service.annotations.metallb\\.io/loadBalancerIPs
+                        from: annotation
+                        key: catalog.seed-bootstrap.io/%1$s-ip
+                        required: true
+                """.formatted(entry, chart, version, imageRef, digest);
+    }
+
     public static BomLoader.LoadedBom loadBom(Path dir, String text) throws IOException {
         Path file = dir.resolve("bom.yaml");
         Files.writeString(file, text);

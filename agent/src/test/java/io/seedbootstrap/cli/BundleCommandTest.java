@@ -107,6 +107,68 @@ class BundleCommandTest {
     }
 
     @Test
+    void theCatalogIsCreatedListedVerifiedAndInspected() throws Exception {
+        String image = "docker.io/traefik:v3.7.11";
+        String digest = "sha256:" + "ef".repeat(32);
+        Files.writeString(bom, TestBundles.bom() + TestBundles.catalog("ingress", "traefik", "41.3.0", image, digest));
+        CommandRunner.Result listed = CommandRunner.run("bundle", "mirror-list", "--bom", bom.toString());
+        assertEquals(0, listed.exitCode(), listed.err());
+        String archive = io.seedbootstrap.bundle.format.SafeNames.imageArchiveName(image);
+        assertTrue(listed.out().contains("traefik-41.3.0.tgz"), listed.out());
+        assertTrue(listed.out().contains("images/" + archive), listed.out());
+        Files.write(mirror.resolve("traefik-41.3.0.tgz"), TestBundles.chart("traefik", "41.3.0", "v41.3.0", ">=1.25.0-0"));
+        Files.write(mirror.resolve("images/" + archive), TestBundles.randomBytes(3000, 3));
+        CommandRunner.Result created = create();
+        assertEquals(0, created.exitCode(), created.err());
+        CommandRunner.Result verified = CommandRunner.run("bundle", "verify", bundle.toString(), "--signing-key-fingerprint", fingerprint);
+        assertEquals(0, verified.exitCode(), verified.err());
+        assertTrue(verified.out().contains(": OK, 15 files, "), verified.out());
+        CommandRunner.Result inspected = CommandRunner.run("bundle", "inspect", bundle.toString());
+        assertEquals(0, inspected.exitCode(), inspected.err());
+        assertTrue(inspected.out().contains("\ncatalog (1; bundle push puts each chart into the site registry as an OCI chart)\n"
+                + "  ingress                chart traefik 41.3.0, 1 image\n"), inspected.out());
+        assertTrue(inspected.out().matches("(?s).*\n  catalog-chart +[0-9.]+ [KMG]?i?B  - +catalog/traefik-41\\.3\\.0\\.tgz\n.*"),
+                inspected.out());
+        assertTrue(inspected.out().contains("catalog/images/" + archive + "  " + image + "@" + digest + "\n"), inspected.out());
+        JsonNode json = new ObjectMapper().readTree(CommandRunner.run("bundle", "inspect", bundle.toString(), "-o", "json").out());
+        assertEquals("ingress", json.at("/catalog/0/name").asText());
+        assertEquals("catalog/traefik-41.3.0.tgz", json.at("/catalog/0/path").asText());
+        assertEquals(image + "@" + digest, json.at("/catalog/0/images/0").asText());
+    }
+
+    @Test
+    void aCatalogEntryWithoutAVersionOrWithAnImageByTagOnlyExitsTwoNamingTheBomAndTheEntry() throws Exception {
+        String catalog = TestBundles.catalog("ingress", "traefik", "41.3.0", "docker.io/traefik:v3.7.11", "null");
+        Files.writeString(bom, TestBundles.bom() + catalog.replace("      version: 41.3.0\n", ""));
+        CommandRunner.Result noVersion = create();
+        assertEquals(2, noVersion.exitCode(), noVersion.err());
+        assertTrue(noVersion.err().contains(bom + ":"), noVersion.err());
+        assertTrue(noVersion.err().contains("error: catalog[0].chart.version: missing required key \"version\""), noVersion.err());
+
+        Files.writeString(bom, TestBundles.bom() + catalog.replace("          digest: null\n", ""));
+        CommandRunner.Result tagOnly = create();
+        assertEquals(2, tagOnly.exitCode(), tagOnly.err());
+        assertTrue(tagOnly.err().contains(bom + ":"), tagOnly.err());
+        assertTrue(tagOnly.err().contains("error: catalog[0].chart.images[0]: catalog[0] (ingress): image docker.io/traefik:v3.7.11 is "
+                + "given by tag only; catalog images are pinned by digest"), tagOnly.err());
+
+        Files.writeString(bom, TestBundles.bom() + catalog);
+        CommandRunner.Result unpinned = create();
+        assertEquals(2, unpinned.exitCode(), unpinned.err());
+        assertTrue(unpinned.err().contains(bom + ": catalog images are pulled and pushed by digest, and this one has none yet:\n"
+                + "  catalog[0] (ingress): image docker.io/traefik:v3.7.11 has digest: null\n"), unpinned.err());
+        assertFalse(Files.exists(bundle), "nothing written");
+    }
+
+    @Test
+    void pushRefusesAChartRepositoryThatIsNoRegistryPath() {
+        CommandRunner.Result push = CommandRunner.run("bundle", "push", dir.toString(), "--registry", "registry.site.internal:5000",
+                "--signing-key-fingerprint", fingerprint, "--chart-repository", "Charts//x");
+        assertEquals(2, push.exitCode(), push.err());
+        assertTrue(push.err().contains("--chart-repository Charts//x: give a registry repository path such as charts"), push.err());
+    }
+
+    @Test
     void verifyNamesEveryBadFileAndExitsOne() throws Exception {
         assertEquals(0, create().exitCode());
         TestBundles.flipByte(bundle.resolve(CORE), 7);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seedbootstrap.bundle.TestBundles;
+import com.marcnuri.helm.Helm;
 import io.seedbootstrap.bundle.format.SafeNames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,6 +51,16 @@ class BundlePushIT {
     static final String PASSWORD = "s3cret-registry-pass";
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The site registry's host name. Helm v3.16.4 (inside helm-java 0.0.15) reaches registries
+     * through containerd's resolver, which speaks plain HTTP to "localhost" and loopback IPs
+     * (containerd remotes/docker/registry.go MatchLocalhost); by this machine's own name (not
+     * "localhost") it speaks TLS, as to a real site registry. The registry listens on the address
+     * the name resolves to.
+     */
+    static final String SITE_HOST = machineName();
+    static final String SITE_ADDRESS = addressOf(SITE_HOST);
+
     @TempDir
     static Path dir;
 
@@ -85,9 +96,21 @@ class BundlePushIT {
             digests.put(ref, digest);
         }
 
+        // the catalog's image, in the upstream registry too: bundle create --download fetches it by its digest
+        catalogImage = "127.0.0.1:" + upstreamPort + "/test/catalog-web:v4";
+        Path catalogArchive = dir.resolve("catalog-web.tar");
+        catalogDigest = ociArchive(catalogArchive, "test/catalog-web:v4", 30_000);
+        assertEquals(0, seed(catalogArchive, catalogImage).exitCode());
+
         Path rke2 = TestBundles.rke2Artifacts(dir);
         Path mirror = TestBundles.mirror(dir, rke2);
         Files.delete(mirror.resolve(TestBundles.RANCHER_IMAGE_FILE));
+        // stand-in catalog charts (not the real traefik or velero charts, which cannot be downloaded here), packaged by
+        // real Helm; the second version carries build metadata, which an OCI tag writes with '_' for '+'
+        for (String[] chart : STAND_IN_CHARTS) {
+            Path archive = standInChart(chart[1], chart[2]);
+            Files.copy(archive, mirror.resolve(chartFile(chart)));
+        }
         String bom = TestBundles.bom().replace("""
                       - ref: %s
                         digest: null
@@ -95,6 +118,19 @@ class BundlePushIT {
                       - ref: %s
                         digest: %s
                 """.formatted(ref, digests.get(ref))).reduce("", String::concat));
+        StringBuilder catalog = new StringBuilder("catalog:\n");
+        for (String[] chart : STAND_IN_CHARTS) {
+            catalog.append("  - name: ").append(chart[0]).append("\n    namespace: ").append(chart[0])
+                    .append("\n    chart:\n      name: ").append(chart[1]).append("\n      version: \"").append(chart[2])
+                    .append("\"\n      file: ").append(chartFile(chart)).append("\n      url: https://example.test/").append(chartFile(chart))
+                    .append('\n');
+            if (chart[0].equals("ingress")) { // the one catalog image; the other entry needs none
+                catalog.append("      images:\n        - ref: ").append(catalogImage).append("\n          digest: ").append(catalogDigest)
+                        .append('\n');
+            }
+        }
+        String catalogText = catalog.toString();
+        bom += catalogText;
         Path bomFile = dir.resolve("bom.yaml");
         Files.writeString(bomFile, bom);
         CommandRunner.Result keygen = CommandRunner.run("bundle", "keygen", "--out", dir.resolve("keys").toString());
@@ -104,6 +140,94 @@ class BundlePushIT {
                 mirror.toString(), "--download", "--cache", dir.resolve("cache").toString(), "--registry-ca-file", ca.toString(),
                 "--signing-key", dir.resolve("keys/bundle-signing.key").toString(), "--out", bundle.toString());
         assertEquals(0, create.exitCode(), create.err());
+    }
+
+    /** Catalog entry, stand-in chart name, chart version. */
+    static final String[][] STAND_IN_CHARTS = {{"ingress", "traefik-standin", "41.3.0"}, {"backups", "velero-standin", "12.1.0+build.1"}};
+    static String catalogImage;
+    static String catalogDigest;
+
+    /** The chart's file name in the mirror and the bundle: FAT32-safe, so a '+' of the version is written '_'. */
+    static String chartFile(String[] chart) {
+        return chart[1] + "-" + chart[2].replace('+', '_') + ".tgz";
+    }
+
+    /** A small chart (Deployment of .Values.image, Service with .Values.service.annotations), packaged by real Helm. */
+    static Path standInChart(String name, String version) throws Exception {
+        Path source = dir.resolve("charts-src").resolve(name);
+        Files.createDirectories(source.resolve("templates"));
+        Files.writeString(source.resolve("Chart.yaml"), """
+                apiVersion: v2
+                name: %s
+                version: %s
+                appVersion: "%s"
+                description: A stand-in for a catalog chart in BundlePushIT (not the upstream chart)
+                type: application
+                """.formatted(name, version, version));
+        Files.writeString(source.resolve("values.yaml"), """
+                image: example.invalid/not-set:v0
+                service:
+                  annotations: {}
+                """);
+        Files.writeString(source.resolve("templates/deployment.yaml"), """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: {{ .Release.Name }}
+                  labels:
+                    chart: {{ .Chart.Name }}-{{ .Chart.Version | replace "+" "_" }}
+                spec:
+                  selector:
+                    matchLabels: {app: {{ .Release.Name }}}
+                  template:
+                    metadata:
+                      labels: {app: {{ .Release.Name }}}
+                    spec:
+                      containers:
+                        - name: main
+                          image: {{ .Values.image | quote }}
+                """);
+        Files.writeString(source.resolve("templates/service.yaml"), """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: {{ .Release.Name }}
+                  {{- with .Values.service.annotations }}
+                  annotations:
+                    {{- toYaml . | nindent 4 }}
+                  {{- end }}
+                spec:
+                  type: LoadBalancer
+                  selector: {app: {{ .Release.Name }}}
+                  ports: [{port: 80}]
+                """);
+        Path out = dir.resolve("charts-packaged");
+        Files.createDirectories(out);
+        new Helm(source).packageIt().withDestination(out).call();
+        Path archive = out.resolve(name + "-" + version + ".tgz");
+        assertTrue(Files.isRegularFile(archive), "helm package made " + archive);
+        return archive;
+    }
+
+    static String machineName() {
+        try {
+            String name = java.net.InetAddress.getLocalHost().getHostName();
+            if (name.equals("localhost") || name.matches("[0-9.:]+")) {
+                throw new IllegalStateException("this machine's name is " + name + "; BundlePushIT needs a host name other than "
+                        + "localhost that resolves to one of its addresses (see SITE_HOST)");
+            }
+            return name;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("this machine's name does not resolve; BundlePushIT needs it (see SITE_HOST)", e);
+        }
+    }
+
+    static String addressOf(String name) {
+        try {
+            return java.net.InetAddress.getByName(name).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(name + " does not resolve", e);
+        }
     }
 
     @AfterAll
@@ -153,7 +277,7 @@ class BundlePushIT {
         assertEquals(0, push.exitCode(), push.err());
         assertFalse(push.out().contains(PASSWORD) || push.err().contains(PASSWORD), "the password never shows");
         assertTrue(push.out().contains("\"127.0.0.1:" + upstreamPort + "\":"), push.out());
-        assertTrue(push.out().contains("https://127.0.0.1:" + sitePort), push.out());
+        assertTrue(push.out().contains("https://" + SITE_HOST + ":" + sitePort), push.out());
         assertTrue(push.out().contains("${SEED_REGISTRY_PASSWORD}"), push.out());
         for (String ref : images) {
             String repo = ref.substring(ref.indexOf('/') + 1).replaceAll(":.*$", "");
@@ -172,6 +296,81 @@ class BundlePushIT {
         }
         CommandRunner.Result again = push(ca, PASSWORD, sitePort);
         assertEquals(0, again.exitCode(), "a second push (blobs already there) works: " + again.err());
+    }
+
+    /**
+     * Every catalog chart lands in the site registry in Helm's OCI form, and real Helm (helm-java)
+     * logs in, pulls each back by its OCI reference and templates it with per-cluster values.
+     */
+    @Test
+    void catalogChartsArePushedAsOciChartsThatHelmPullsAndTemplates() throws Exception {
+        CommandRunner.Result push = CommandRunner.run(env(PASSWORD), dir, "bundle", "push", bundle.toString(), "--registry",
+                SITE_HOST + ":" + sitePort, "--ca-file", ca.toString(), "--signing-key-fingerprint", fingerprint, "-o", "json");
+        assertEquals(0, push.exitCode(), push.err());
+        JsonNode result = JSON.readTree(push.out());
+        String repository = "oci://" + SITE_HOST + ":" + sitePort + "/charts";
+        assertEquals(repository, result.get("chartRepository").asText());
+        assertEquals(STAND_IN_CHARTS.length, result.get("charts").size());
+        JsonNode bundleManifest = JSON.readTree(bundle.resolve("manifest.json").toFile());
+
+        Helm.registry().login().withHost(SITE_HOST + ":" + sitePort).withUsername(USER).withPassword(PASSWORD).withCaFile(ca).call();
+        for (int i = 0; i < STAND_IN_CHARTS.length; i++) {
+            String entry = STAND_IN_CHARTS[i][0];
+            String name = STAND_IN_CHARTS[i][1];
+            String version = STAND_IN_CHARTS[i][2];
+            String tag = version.replace('+', '_');
+            JsonNode pushed = result.get("charts").get(i);
+            assertEquals(entry, pushed.get("catalog").asText());
+            assertEquals(SITE_HOST + ":" + sitePort + "/charts/" + name + ":" + tag + "@" + pushed.get("digest").asText(),
+                    pushed.get("reference").asText());
+
+            // the manifest as Helm writes it (pkg/registry/constants.go): config and layer media types, the layer the
+            // bundle's chart archive byte for byte
+            byte[] manifestBytes = http("GET", sitePort, "/v2/charts/" + name + "/manifests/" + tag, true);
+            assertEquals(pushed.get("digest").asText(), "sha256:" + sha256(manifestBytes));
+            JsonNode manifest = JSON.readTree(manifestBytes);
+            assertEquals("application/vnd.cncf.helm.config.v1+json", manifest.at("/config/mediaType").asText());
+            assertEquals("application/vnd.cncf.helm.chart.content.v1.tar+gzip", manifest.at("/layers/0/mediaType").asText());
+            assertEquals(1, manifest.get("layers").size());
+            String chartPath = "catalog/" + chartFile(STAND_IN_CHARTS[i]);
+            String chartSha = null;
+            for (JsonNode file : bundleManifest.get("files")) {
+                if (file.get("path").asText().equals(chartPath)) {
+                    assertEquals("catalog-chart", file.get("kind").asText());
+                    chartSha = file.get("sha256").asText();
+                }
+            }
+            assertEquals("sha256:" + chartSha, manifest.at("/layers/0/digest").asText());
+            JsonNode config = JSON.readTree(http("GET", sitePort, "/v2/charts/" + name + "/blobs/" + manifest.at("/config/digest").asText(),
+                    true));
+            assertEquals(name, config.get("name").asText());
+            assertEquals(version, config.get("version").asText());
+
+            // real Helm's own push of the same archive: the same config and chart layer (its manifest differs only in
+            // Helm's creation-time annotation, which ours leaves out so a push is reproducible)
+            Path packaged = dir.resolve("charts-packaged").resolve(name + "-" + version + ".tgz");
+            Helm.push().withChart(packaged).withRemote(java.net.URI.create("oci://" + SITE_HOST + ":" + sitePort + "/helm-pushed"))
+                    .withCaFile(ca).call();
+            JsonNode helms = JSON.readTree(http("GET", sitePort, "/v2/helm-pushed/" + name + "/manifests/" + tag, true));
+            assertEquals(helms.get("config"), manifest.get("config"), "config blob as helm push writes it");
+            assertEquals(helms.get("layers"), manifest.get("layers"), "chart layer as helm push writes it");
+
+            // real Helm: pull by the OCI reference, render with a per-cluster value as the ApplicationSet would set it
+            String rendered = Helm.template(repository + "/" + name).withVersion(version).withName(entry).withCaFile(ca)
+                    .set("image", catalogImage + "@" + catalogDigest)
+                    .set("service.annotations.metallb\\.io/loadBalancerIPs", "10.0.10.24" + i).call();
+            assertTrue(rendered.contains("chart: " + name + "-" + tag), rendered);
+            assertTrue(rendered.contains("image: \"" + catalogImage + "@" + catalogDigest + "\""), rendered);
+            assertTrue(rendered.contains("metallb.io/loadBalancerIPs: 10.0.10.24" + i), rendered);
+        }
+
+        // the catalog's image is beside the seed images, by its upstream digest
+        String repo = catalogImage.substring(catalogImage.indexOf('/') + 1).replaceAll(":.*$", "");
+        assertEquals(catalogDigest, "sha256:" + sha256(http("GET", sitePort, "/v2/" + repo + "/manifests/v4", true)));
+        CommandRunner.Result text = push(ca, PASSWORD, sitePort);
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().startsWith("# 2 catalog charts pushed; chart repository: " + repository + "\n"
+                + "#   ingress: chart traefik-standin version 41.3.0 (sha256:"), text.out());
     }
 
     @Test
@@ -203,7 +402,7 @@ class BundlePushIT {
         Path image = copy.resolve("images/" + SafeNames.imageArchiveName(images.get(0)));
         TestBundles.flipByte(image, Files.size(image) / 2);
         CommandRunner.Result push = CommandRunner.run(env(PASSWORD), dir, "bundle", "push", copy.toString(), "--registry",
-                "127.0.0.1:" + sitePort, "--ca-file", ca.toString(), "--signing-key-fingerprint", fingerprint);
+                SITE_HOST + ":" + sitePort, "--ca-file", ca.toString(), "--signing-key-fingerprint", fingerprint);
         assertEquals(1, push.exitCode(), push.err());
         assertTrue(push.err().contains(SafeNames.imageArchiveName(images.get(0))), push.err());
         assertFalse(push.err().contains("pushing "), "nothing pushed: " + push.err());
@@ -231,7 +430,7 @@ class BundlePushIT {
                 new io.seedbootstrap.registry.RegistryAccess(ca, USER, io.seedbootstrap.support.Secret.literal(PASSWORD), line -> {}));
         io.seedbootstrap.registry.ImageArchives.Pushed pushed;
         try (InputStream in = Files.newInputStream(archive)) {
-            pushed = archives.push(in, "docker.io/test/legacy:v3", "127.0.0.1:" + sitePort, dir);
+            pushed = archives.push(in, "docker.io/test/legacy:v3", SITE_HOST + ":" + sitePort, dir);
         }
         assertFalse(pushed.digestKept());
         JsonNode manifest = JSON.readTree(http("GET", sitePort, "/v2/test/legacy/manifests/v3", true));
@@ -243,7 +442,7 @@ class BundlePushIT {
     }
 
     static CommandRunner.Result push(Path caFile, String password, int port) {
-        return CommandRunner.run(env(password), dir, "bundle", "push", bundle.toString(), "--registry", "127.0.0.1:" + port,
+        return CommandRunner.run(env(password), dir, "bundle", "push", bundle.toString(), "--registry", SITE_HOST + ":" + port,
                 "--ca-file", caFile.toString(), "--signing-key-fingerprint", fingerprint);
     }
 
@@ -268,16 +467,16 @@ class BundlePushIT {
                   filesystem:
                     rootdirectory: %s
                 http:
-                  addr: 127.0.0.1:%d
+                  addr: %s:%d
                   tls:
                     certificate: %s
                     key: %s
-                %s""".formatted(root.resolve("data"), port, dir.resolve("ca/server.crt"), dir.resolve("ca/server.key"), authConfig));
+                %s""".formatted(root.resolve("data"), auth ? (SITE_ADDRESS.contains(":") ? "[" + SITE_ADDRESS + "]" : SITE_ADDRESS) : "127.0.0.1", port, dir.resolve("ca/server.crt"), dir.resolve("ca/server.key"), authConfig));
         Process process = new ProcessBuilder("docker-registry", "serve", root.resolve("config.yml").toString())
                 .redirectErrorStream(true).redirectOutput(root.resolve("log.txt").toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
-            try (Socket socket = new Socket("127.0.0.1", port)) {
+            try (Socket socket = new Socket(auth ? SITE_ADDRESS : "127.0.0.1", port)) {
                 return process;
             } catch (IOException e) {
                 if (!process.isAlive()) {
@@ -289,7 +488,7 @@ class BundlePushIT {
         throw new IllegalStateException(name + " registry did not listen on " + port);
     }
 
-    /** A CA (DIR/NAME.crt); the first one also signs the registries' server certificate for 127.0.0.1. */
+    /** A CA (DIR/NAME.crt); the first one also signs the registries' server certificate for 127.0.0.1 and SITE_HOST. */
     static Path makeCa(String name) throws Exception {
         Path caDir = dir.resolve("ca");
         Files.createDirectories(caDir);
@@ -298,7 +497,7 @@ class BundlePushIT {
         if (name.equals("ca")) {
             openssl(caDir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=127.0.0.1",
                     "-keyout", "server.key", "-out", "server.csr");
-            Files.writeString(caDir.resolve("ext.cnf"), "subjectAltName=IP:127.0.0.1\n");
+            Files.writeString(caDir.resolve("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:" + SITE_HOST + ",IP:" + SITE_ADDRESS + "\n");
             openssl(caDir, "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
                     "-extfile", "ext.cnf", "-out", "server.crt");
         }
@@ -376,7 +575,7 @@ class BundlePushIT {
         trust.init(store);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, trust.getTrustManagers(), null);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).method(method,
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://" + (port == sitePort ? SITE_HOST : "127.0.0.1") + ":" + port + path)).method(method,
                 HttpRequest.BodyPublishers.noBody()).header("Accept", "application/vnd.oci.image.manifest.v1+json, "
                         + "application/vnd.docker.distribution.manifest.v2+json");
         if (auth) {

@@ -14,6 +14,10 @@ public enum FileKind {
     CHART("charts", List.of(HostRole.BOOTSTRAP)),
     IMAGE_ARCHIVE("images", List.of(HostRole.SERVER, HostRole.AGENT)),
     IMAGE_LIST("lists", List.of()),
+    /** A platform catalog chart (docs/formats.md "The platform catalog"): pushed to the site registry as an OCI chart, never sent to nodes. */
+    CATALOG_CHART("catalog", List.of()),
+    /** An image of a catalog chart: pushed to the site registry (clusters pull it from there), never sent to nodes. */
+    CATALOG_IMAGE("catalog/images", List.of()),
     BOM("bom", List.of()),
     /** {@code --with-runtime}: the jlink-ed Java runtime for linux-x64, as a tar.gz (operator side). */
     RUNTIME("runtime", List.of()),
