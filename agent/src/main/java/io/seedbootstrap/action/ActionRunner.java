@@ -144,10 +144,15 @@ public final class ActionRunner {
     }
 
     private Path defaultLogFile(Instant started) {
-        Path state = settings.environment().get("XDG_STATE_HOME").filter(s -> !s.isBlank()).map(Path::of)
-                .orElse(settings.home().resolve(".local").resolve("state"));
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
-        return state.resolve("seed-bootstrap").resolve("logs").resolve(settings.command() + "-" + stamp + ".log");
+        return logDirectory(settings.environment(), settings.home()).resolve(settings.command() + "-" + stamp + ".log");
+    }
+
+    /** Where the runs' debug logs go by default: $XDG_STATE_HOME/seed-bootstrap/logs (~/.local/state when unset). */
+    public static Path logDirectory(Environment environment, Path home) {
+        Path state = environment.get("XDG_STATE_HOME").filter(s -> !s.isBlank()).map(Path::of)
+                .orElse(home.resolve(".local").resolve("state"));
+        return state.resolve("seed-bootstrap").resolve("logs");
     }
 
     private String operatorHost() {

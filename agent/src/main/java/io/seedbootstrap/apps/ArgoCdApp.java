@@ -39,7 +39,7 @@ public final class ArgoCdApp {
     public static final String WAVE_LABEL = "seed-bootstrap.io/wave";
     /** Its descriptor in {@link SeedApps#APPS}. */
     static final SeedApp APP = new SeedApp("ArgoCD", "apps.argocd", "argo-cd", List.of(NAMESPACE),
-            inventory -> inventory.apps().argocd().enabled(), ArgoCdApp::step, ArgoCdApp::problems);
+            inventory -> inventory.apps().argocd().enabled(), ArgoCdApp::step, ArgoCdApp::problems, HELM_CHART);
 
     private ArgoCdApp() {}
 

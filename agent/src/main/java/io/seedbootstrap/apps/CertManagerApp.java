@@ -22,7 +22,7 @@ public final class CertManagerApp {
     public static final String HELM_CHART = "cert-manager";
     /** Its descriptor in {@link SeedApps#APPS}. */
     static final SeedApp APP = new SeedApp("cert-manager", "apps.certManager", "cert-manager", List.of(NAMESPACE),
-            inventory -> inventory.apps().certManager().enabled(), CertManagerApp::step, SeedApp.Problems.NONE);
+            inventory -> inventory.apps().certManager().enabled(), CertManagerApp::step, SeedApp.Problems.NONE, HELM_CHART);
 
     private CertManagerApp() {}
 

@@ -16,7 +16,7 @@ public final class MetalLbApp {
     public static final String HELM_CHART = "metallb";
     /** Its descriptor in {@link SeedApps#APPS}. */
     static final SeedApp APP = new SeedApp("MetalLB", "metallb", "metallb", List.of(NAMESPACE),
-            inventory -> inventory.metallb().enabled(), MetalLbApp::step, SeedApp.Problems.NONE);
+            inventory -> inventory.metallb().enabled(), MetalLbApp::step, SeedApp.Problems.NONE, HELM_CHART);
 
     private MetalLbApp() {}
 

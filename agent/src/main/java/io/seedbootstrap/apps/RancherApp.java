@@ -28,7 +28,7 @@ public final class RancherApp {
     public static final String VALUES_KEY = "values.yaml";
     /** Its descriptor in {@link SeedApps#APPS}. */
     static final SeedApp APP = new SeedApp("Rancher", "apps.rancher", "rancher", List.of(NAMESPACE),
-            inventory -> inventory.apps().rancher().enabled(), RancherApp::step, RancherApp::problems);
+            inventory -> inventory.apps().rancher().enabled(), RancherApp::step, RancherApp::problems, HELM_CHART);
 
     private RancherApp() {}
 

@@ -22,9 +22,11 @@ import java.util.function.Predicate;
  * @param step             what install deploys for it; called only when it is enabled and {@link SeedApps#problems} found nothing
  * @param problems         its own bad inputs besides its chart (which {@link SeedApps#problems} checks for every app),
  *                         asked only when it is enabled
+ * @param helmChart        the name of its HelmChart object in kube-system (its {@link AppStep#helmChartName()}); the
+ *                         helm-controller's job is {@code helm-install-<helmChart>} (contract D). What {@code status} reads.
  */
 public record SeedApp(String title, String inventorySection, String bundleChart, List<String> namespaces, Predicate<Inventory> enabled,
-        Function<SeedApps.Input, AppStep> step, Problems problems) {
+        Function<SeedApps.Input, AppStep> step, Problems problems, String helmChart) {
 
     public SeedApp {
         namespaces = List.copyOf(namespaces);

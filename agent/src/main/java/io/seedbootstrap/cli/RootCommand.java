@@ -20,7 +20,8 @@ import picocli.CommandLine.ScopeType;
         description = "Stands up an on-premise RKE2 seed cluster (CNI, PKI, cert-manager, Rancher, ArgoCD) on machines "
                 + "reached over SSH, from an offline bundle.",
         subcommands = {InventoryCommand.class, PkiCommand.class, BundleCommand.class, PreflightCommand.class, InstallCommand.class,
-            UpgradeCommand.class, BackupCommand.class, RestoreCommand.class, ResetCommand.class, AutoComplete.GenerateCompletion.class},
+            UpgradeCommand.class, BackupCommand.class, RestoreCommand.class, ResetCommand.class, StatusCommand.class,
+            KubeconfigCommand.class, SupportBundleCommand.class, AutoComplete.GenerateCompletion.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0    success",

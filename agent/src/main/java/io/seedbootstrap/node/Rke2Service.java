@@ -36,6 +36,18 @@ public interface Rke2Service {
     String journalTail();
 
     /**
+     * The unit's state as {@code systemctl is-active} names it (active, activating, inactive,
+     * failed...; "unknown" when systemd cannot tell). Read-only.
+     */
+    String unitState();
+
+    /** {@code systemctl status} of the unit, as text (read-only; what a support bundle carries). */
+    String unitStatus();
+
+    /** The last {@code lines} lines of the unit's journal with their times (read-only). */
+    String journal(int lines);
+
+    /**
      * Runs the release's install.sh in artifact-path (tarball) mode (contract A.2) from
      * {@code artifacts}, where the tarball, its checksums and the script are.
      *

@@ -77,6 +77,27 @@ final class SshRke2Service implements Rke2Service {
                 .allowFailure()).stdout();
     }
 
+    @Override
+    public String unitState() {
+        // is-active prints the state and exits non-zero for every state but active
+        String state = remote.exec(RemoteCommand.shell("systemctl is-active " + unit() + " 2>/dev/null").allowFailure()).stdout().strip();
+        return state.isEmpty() ? "unknown" : state;
+    }
+
+    @Override
+    public String unitStatus() {
+        // exit 3 for a unit that is not running: the text is the answer either way
+        return remote.exec(RemoteCommand.shell("systemctl status --no-pager --full --lines=0 " + unit() + " 2>&1").asRoot()
+                .allowFailure()).stdout();
+    }
+
+    @Override
+    public String journal(int lines) {
+        int n = Math.max(1, lines);
+        return remote.exec(RemoteCommand.shell("journalctl -u " + unit() + " -n " + n + " --no-pager -o short-iso 2>&1 | tail -n " + n)
+                .asRoot().allowFailure()).stdout();
+    }
+
     /**
      * A.2, upstream install.sh v1.35.7: ARTIFACT_PATH makes it stage the tarball and checksums from
      * that folder, skip the yum/RPM default and need no curl/wget (setup_env :128, do_install :680,

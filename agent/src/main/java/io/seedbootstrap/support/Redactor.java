@@ -58,6 +58,52 @@ public final class Redactor {
         return out;
     }
 
+    /**
+     * Text cleaned for leaving the site, and what was removed (by field or kind of secret, with
+     * its line; never the value).
+     */
+    public record Scrubbed(String text, List<String> redactions) {
+        public Scrubbed {
+            redactions = List.copyOf(redactions);
+        }
+    }
+
+    /**
+     * For text carried off the site (a support bundle): every known secret, then every value the
+     * redaction rules recognise (private keys, join tokens, credentials in URLs and headers, any
+     * {@code name: value} whose name says secret) replaced by {@link Secret#REDACTED}.
+     */
+    public Scrubbed scrub(String text) {
+        List<String> redactions = new ArrayList<>();
+        String out = text;
+        for (String v : values) {
+            for (int at = out.indexOf(v); at >= 0; at = out.indexOf(v, at + v.length())) {
+                redactions.add(RedactionRules.where(out, at) + ": known secret of the inventory or PKI");
+            }
+            out = out.replace(v, Secret.REDACTED);
+        }
+        out = RedactionRules.apply(out, redactions);
+        return new Scrubbed(out, redactions);
+    }
+
+    /**
+     * A JSON tree cleaned in place: values under field names that say secret and a Kubernetes
+     * Secret's {@code data}/{@code stringData} by structure, then every string as {@link #scrub(String)}.
+     */
+    public Scrubbed scrub(com.fasterxml.jackson.databind.JsonNode tree) {
+        List<String> redactions = new ArrayList<>();
+        RedactionRules.apply(tree, "", redactions);
+        String text;
+        try {
+            text = Json.json().writeValueAsString(tree);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Scrubbed rest = scrub(text);
+        redactions.addAll(rest.redactions());
+        return new Scrubbed(rest.text(), redactions);
+    }
+
     /** True when the text holds any known secret (used by tests and as a last guard). */
     public boolean leaks(String text) {
         Objects.requireNonNull(text);

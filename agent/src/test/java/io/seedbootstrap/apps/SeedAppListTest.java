@@ -120,6 +120,8 @@ class SeedAppListTest {
                 assertEquals(expected.get(i).namespaces(), steps.get(i).namespaces().stream().map(AppStep.Namespace::name).toList(),
                         steps.get(i).app());
                 assertEquals(expected.get(i).namespaces().get(0), steps.get(i).releaseNamespace(), steps.get(i).app());
+                // status reads the HelmChart and its job by the descriptor's name: the one the step writes
+                assertEquals(expected.get(i).helmChart(), steps.get(i).helmChartName(), steps.get(i).app());
             }
 
             // an empty bundle: one missing-chart problem per enabled app, in the same order, naming its inventory section

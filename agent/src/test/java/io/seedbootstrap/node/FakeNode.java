@@ -60,6 +60,12 @@ public final class FakeNode implements Node {
     private final List<String> relayLeftovers = Collections.synchronizedList(new ArrayList<>());
     private final List<String> snapshots = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean closed;
+    /** What the unit's journal holds, one entry per line (a test may put a secret there). */
+    private final List<String> journal = Collections.synchronizedList(new ArrayList<>());
+    /** A unit state other than active/inactive (activating, failed), or null. */
+    private volatile String unitState;
+    /** The result of kubectl logs per workload (a test may put a secret there). */
+    private final Map<String, String> logs = Collections.synchronizedMap(new LinkedHashMap<>());
     /** The rke2 installed here: from the facts' version line, then what install.sh installed. */
     private volatile String version;
 
@@ -113,6 +119,34 @@ public final class FakeNode implements Node {
     /** The next start fails with this message (as systemctl prints it). */
     public FakeNode failingStart(String why) {
         startFailure = why;
+        return this;
+    }
+
+    /** One more line in the unit's journal. */
+    public FakeNode journalLine(String line) {
+        journal.add(line);
+        return this;
+    }
+
+    /** The unit is in this state as systemd names it (failed, activating); it is not active. */
+    public FakeNode unitState(String state) {
+        unitState = state;
+        active = false;
+        cluster.stop(host.effectiveNodeName());
+        return this;
+    }
+
+    /** The unit stops, as {@code systemctl stop}: its node stays NotReady (its kubelet no longer reports). */
+    public FakeNode stopped() {
+        active = false;
+        cluster.stop(host.effectiveNodeName());
+        cluster.unhealthy(host.effectiveNodeName());
+        return this;
+    }
+
+    /** What {@code kubectl logs WORKLOAD} prints on this node. */
+    public FakeNode logs(String workload, String text) {
+        logs.put(workload, text);
         return this;
     }
 
@@ -471,6 +505,24 @@ public final class FakeNode implements Node {
         }
 
         @Override
+        public String unitState() {
+            return active ? "active" : unitState != null ? unitState : "inactive";
+        }
+
+        @Override
+        public String unitStatus() {
+            return "* " + unit() + ".service - Rancher Kubernetes Engine v2\n     Active: " + unitState() + "\n";
+        }
+
+        @Override
+        public String journal(int lines) {
+            synchronized (journal) {
+                return String.join("\n", journal.subList(Math.max(0, journal.size() - lines), journal.size()))
+                        + (journal.isEmpty() ? "" : "\n");
+            }
+        }
+
+        @Override
         public void install(String artifacts, String script, String prefix) {
             FakeNode.this.read(artifacts + "/" + script);
             put(prefix + "/bin/rke2", "rke2 binary".getBytes(StandardCharsets.UTF_8), "0755");
@@ -579,7 +631,7 @@ public final class FakeNode implements Node {
 
         @Override
         public String logs(String namespace, String workload, int lines) {
-            return "log of " + workload;
+            return logs.getOrDefault(workload, "log of " + workload);
         }
 
         @Override

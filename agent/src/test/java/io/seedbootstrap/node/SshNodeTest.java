@@ -130,6 +130,23 @@ class SshNodeTest {
     }
 
     @Test
+    void theUnitsStateStatusAndJournalAreReadOnlyCommandsOfItsRole() {
+        Scripted inactive = new Scripted(c -> new ExecResult("h1", "cmd", 3, "inactive\n", "", Duration.ZERO));
+        SshNode agent = node(inactive, Role.AGENT, null);
+        assertEquals("inactive", agent.rke2().unitState(), "is-active exits 3 for a stopped unit: its text is the answer");
+        assertEquals("systemctl is-active rke2-agent 2>/dev/null", inactive.last());
+        Scripted silent = new Scripted(c -> new ExecResult("h1", "cmd", 4, "", "", Duration.ZERO));
+        assertEquals("unknown", node(silent, Role.SERVER, null).rke2().unitState());
+        Scripted text = new Scripted(c -> new ExecResult("h1", "cmd", 3, "* rke2-server.service\n", "", Duration.ZERO));
+        SshNode server = node(text, Role.SERVER, null);
+        assertEquals("* rke2-server.service\n", server.rke2().unitStatus());
+        assertEquals("systemctl status --no-pager --full --lines=0 rke2-server 2>&1", text.last());
+        assertTrue(text.sent.get(text.sent.size() - 1).root());
+        server.rke2().journal(200);
+        assertEquals("journalctl -u rke2-server -n 200 --no-pager -o short-iso 2>&1 | tail -n 200", text.last());
+    }
+
+    @Test
     void upgradeKubectlOperationsAskTheApiServerForEtcdAndDrainWithinTheirTimeout() {
         String kubectl = "/var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml ";
         Scripted healthy = new Scripted(c -> ok("ok\n"));
