@@ -160,14 +160,25 @@ class InstallIT {
                 "  $ANSIBLE_VAULT;1.1;AES256",
                 "  62313365396662343061393464336163383764373764613633653634306231386433626436623361", ""));
         // SEED_ + the host that set it + the field (docs/formats.md, "Templates and Vault")
-        Map<String, String> env = Map.of("SEED_" + vm.name().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]+", "_")
-                + "_NODE_NAME", "cilium-vaulted-node");
+        String vaultedEnv = "SEED_" + vm.name().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]+", "_") + "_NODE_NAME";
+        Map<String, String> env = Map.of(vaultedEnv, "cilium-vaulted-node");
+        String hostVars = project.resolve("host_vars/" + vm.name() + ".yml").toString();
+
+        // validated: the vaulted value is named with the variable to export; without it, exit 2 before any host is touched
+        CommandRunner.Result valid = cluster.run(env, "inventory", "validate", ini.toString());
+        assertEquals(0, valid.exitCode(), valid.err());
+        assertTrue(valid.err().contains(hostVars + ":3:1: warning: node_name: the value for host " + vm.name() + " is encrypted with Ansible "
+                + "Vault, which seed-bootstrap does not decrypt; it is read from the environment variable " + vaultedEnv + " instead"), valid.err());
+        CommandRunner.Result unset = cluster.run("inventory", "validate", ini.toString());
+        assertEquals(2, unset.exitCode(), unset.err());
+        assertTrue(unset.err().contains(hostVars + ":3:") && unset.err().contains("environment variable " + vaultedEnv + " is not set"),
+                unset.err());
 
         CommandRunner.Result shown = cluster.run(env, "inventory", "show", "-o", "json", ini.toString());
         assertEquals(0, shown.exitCode(), shown.err());
         JsonNode sources = new ObjectMapper().readTree(shown.out()).path("sources");
         assertEquals(project.resolve("group_vars/rke2_servers/10-cni.yml") + ":1", sources.path("cluster.cni").asText(), shown.out());
-        assertEquals(project.resolve("host_vars/" + vm.name() + ".yml") + ":3", sources.path("hosts[0].nodeName").asText(), shown.out());
+        assertEquals(hostVars + ":3", sources.path("hosts[0].nodeName").asText(), shown.out());
 
         CommandRunner.Result result = cluster.run(env, "install", ini.toString(), "-o", "json");
         assertEquals(0, result.exitCode(), result.err());

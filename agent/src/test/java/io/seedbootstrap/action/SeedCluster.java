@@ -144,8 +144,17 @@ public final class SeedCluster implements BeforeAllCallback, BeforeEachCallback,
      * PKI and the operator's state stay.
      */
     public void loseEveryMachine() {
+        replaceEveryMachine(TestMachines.builder().count(servers + agents).namePrefix("new"));
+    }
+
+    /** As {@link #loseEveryMachine()}, and on the new machines {@code admin} needs {@code sudoPassword} for sudo. */
+    public void loseEveryMachine(String sudoPassword) {
+        replaceEveryMachine(TestMachines.builder().count(servers + agents).namePrefix("new").sudoPassword(sudoPassword));
+    }
+
+    private void replaceEveryMachine(TestMachines.Builder newMachines) {
         machines.close();
-        machines = TestMachines.builder().count(servers + agents).namePrefix("new").build();
+        machines = newMachines.build();
         machines.start();
     }
 

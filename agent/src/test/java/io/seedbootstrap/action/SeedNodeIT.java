@@ -4,12 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seedbootstrap.support.ShellQuote;
+import io.seedbootstrap.testvm.CommandLineWatcher;
 import io.seedbootstrap.testvm.ExecResult;
 import io.seedbootstrap.testvm.TestMachine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -25,7 +33,10 @@ import org.testcontainers.utility.MountableFile;
  * (sudo, no Java on the machine) runs {@code sh /media/usb/seed-bundle/seed-bootstrap.sh install
  * inventory.yaml}: vm1 is the local host (connection: local; its sshd is stopped during the run,
  * so nothing can reach it over SSH), vm2 and vm3 are reached over SSH with a key and known_hosts
- * placed on vm1. The RKE2 contract double stands in for RKE2 (a test double, not RKE2).
+ * placed on vm1. Then the cluster is backed up on vm1, every machine is lost, and the backup is
+ * restored from the stick onto new machines by the launcher on the new first node, as an admin
+ * whose sudo asks for a password (given from the inventory's ${ENV} reference, never in argv). The
+ * RKE2 contract double stands in for RKE2 (a test double, not RKE2).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SeedNodeIT {
@@ -36,6 +47,11 @@ class SeedNodeIT {
     private static final String STICK = "/media/usb/seed-bundle";
     private static final String SITE = "/home/admin/site";
     private static final String LAUNCHER = "sh " + STICK + "/seed-bootstrap.sh";
+    /** Exports the run's secrets from the admin's 0600 file, so they are on no command line. */
+    private static final String SECRETS = "set -a && . ./secrets.env && set +a && ";
+    private static final String DR_PASSPHRASE = "it-passphrase-" + UUID.randomUUID();
+    private static final String SUDO_PASSWORD = "sudo-" + UUID.randomUUID();
+    private static final String ARCHIVE = "backups/seed-node-it.sbdr";
 
     private static TestMachine vm1() {
         return cluster.get(0);
@@ -47,18 +63,13 @@ class SeedNodeIT {
             return;
         }
         TestMachine vm1 = vm1();
-        assertFalse(vm1.sh("command -v java").ok(), "the seed node must have no Java: the stick brings it");
-        vm1.container().copyFileToContainer(MountableFile.forHostPath(cluster.bundle()), "/srv/stick/seed-bundle");
-        vm1.sh("mkdir -p " + STICK + " && mount --bind /srv/stick/seed-bundle " + STICK
-                + " && mount -o remount,bind,ro " + STICK).orThrow("read-only bind mount of the bundle");
-        assertFalse(vm1.sh("touch " + STICK + "/probe").ok(), "the stick must be read-only");
+        plugTheStickInto(vm1);
         // the site folder: the PKI, the SSH key and known_hosts for vm2/vm3, the inventories
         vm1.container().copyFileToContainer(MountableFile.forHostPath(cluster.pki()), SITE + "/pki");
-        vm1.container().copyFileToContainer(MountableFile.forHostPath(cluster.privateKey()), SITE + "/id_ed25519");
-        vm1.container().copyFileToContainer(MountableFile.forHostPath(cluster.knownHosts()), SITE + "/known_hosts");
+        copyLoginFiles(vm1);
         TestMachine vm2 = cluster.get(1);
         TestMachine vm3 = cluster.get(2);
-        String ssh = "ssh: {user: admin, identityFile: " + SITE + "/id_ed25519, knownHosts: " + SITE + "/known_hosts}\n";
+        String ssh = ssh("");
         write("inventory.yaml", head("seed-node-it") + ssh + String.join("\n",
                 "hosts:",
                 "  - {name: " + vm1.name() + ", address: " + vm1.ip() + ", role: server, bootstrap: true, connection: local}",
@@ -71,7 +82,32 @@ class SeedNodeIT {
         write("local-elsewhere.yaml", head("seed-node-it") + ssh + String.join("\n",
                 "hosts:",
                 "  - {name: " + vm2.name() + ", address: " + vm2.ip() + ", role: server, connection: local}", ""));
-        vm1.sh("chown -R admin:admin " + SITE + " && chmod -R go-rwx " + SITE).orThrow("site folder for admin");
+        // the run's secrets, sourced by the admin's shell: on no command line
+        write("secrets.env", "SEED_DR_PASSPHRASE=" + DR_PASSPHRASE + "\n");
+        ownSiteFolder();
+    }
+
+    /** The bundle bind-mounted read-only at {@link #STICK} on {@code machine}, standing in for the USB stick; no Java there. */
+    private static void plugTheStickInto(TestMachine machine) {
+        assertFalse(machine.sh("command -v java").ok(), "the seed node must have no Java: the stick brings it");
+        machine.container().copyFileToContainer(MountableFile.forHostPath(cluster.bundle()), "/srv/stick/seed-bundle");
+        machine.sh("mkdir -p " + STICK + " && mount --bind /srv/stick/seed-bundle " + STICK
+                + " && mount -o remount,bind,ro " + STICK).orThrow("read-only bind mount of the bundle");
+        assertFalse(machine.sh("touch " + STICK + "/probe").ok(), "the stick must be read-only");
+    }
+
+    /** The SSH key and known_hosts for the other machines, in the site folder on {@code machine}. */
+    private static void copyLoginFiles(TestMachine machine) {
+        machine.container().copyFileToContainer(MountableFile.forHostPath(cluster.privateKey()), SITE + "/id_ed25519");
+        machine.container().copyFileToContainer(MountableFile.forHostPath(cluster.knownHosts()), SITE + "/known_hosts");
+    }
+
+    private static void ownSiteFolder() {
+        vm1().sh("chown -R admin:admin " + SITE + " && chmod -R go-rwx " + SITE).orThrow("site folder for admin");
+    }
+
+    private static String ssh(String more) {
+        return "ssh: {user: admin, identityFile: " + SITE + "/id_ed25519, knownHosts: " + SITE + "/known_hosts" + more + "}\n";
     }
 
     private static String head(String name) {
@@ -153,6 +189,15 @@ class SeedNodeIT {
         assertTrue(install.stdout().contains(vm1().name() + ": run locally "), "vm1 was not reached by the local transport");
         assertTrue(install.stdout().contains("relay /var/lib/seed-bootstrap/artifacts/rke2/rke2.linux-amd64.tar.gz: 3 host(s), 2 relayed in 2 round(s), "
                 + "operator sent " + size + " bytes (1.00x the file)"), "the tarball was not read once and relayed");
+        // P2 on the seed node: every file several hosts need was read off the stick once (1.00x) and
+        // relayed by the nodes, so the node's SSH links to vm2 and vm3 carried commands, not bundle
+        // files (one copy of the padded 96 MiB archive alone would be more than 16 MiB)
+        List<String> relays = install.stdout().lines().filter(l -> l.contains("relay /") && l.contains("x the file)")).toList();
+        assertTrue(relays.size() >= 3, "every file all nodes need is relayed:\n" + install.stdout());
+        relays.forEach(l -> assertTrue(l.contains("(1.00x the file)"), l));
+        Matcher sent = Pattern.compile("change\\(s\\) made, ([0-9.]+) MiB sent to the hosts").matcher(install.stdout());
+        assertTrue(sent.find(), install.stdout());
+        assertTrue(Double.parseDouble(sent.group(1)) < 16, "bundle files crossed the node's SSH links: " + sent.group());
         // nothing written to the stick (it is read-only, and its files are as they were)
         assertEquals(stickBefore, stickListing());
 
@@ -191,6 +236,119 @@ class SeedNodeIT {
         assertThreeReadyNodes();
         ExecResult again = asAdmin(LAUNCHER + " install inventory.yaml; echo \"exit=$?\"");
         assertTrue(again.stdout().contains("exit=0") && again.stdout().contains("0 change(s) made"), again.stdout());
+    }
+
+    /**
+     * Restore from the stick on a new first node (issue 17): the backup taken on vm1, every machine
+     * lost, then on new machines whose admin needs a password for sudo the launcher on the new
+     * vm1 (read-only stick, connection: local, sshd stopped) runs {@code restore} as admin with
+     * the password from {@code ssh.sudoPassword: ${SEED_SUDO_PASSWORD}}. The restored cluster runs
+     * on the same token and CAs, the PKI comes out of the archive, the data is back, the stick is
+     * as it was, and the password is in no process's command line, log or output.
+     */
+    @Test
+    @Order(4)
+    void aBackupIsRestoredFromTheStickOntoNewMachinesByTheNewFirstNodeWhoseSudoNeedsAPassword() throws Exception {
+        TestMachine oldVm1 = vm1();
+        oldVm1.sh(SeedCluster.KUBECTL + "create configmap before-the-loss -n default --from-literal=value=kept").orThrow("write a key");
+        String originalToken = oldVm1.sh("cat /var/lib/rancher/rke2/server/token").orThrow("server token").stdout().strip();
+        ExecResult backup = asAdmin(SECRETS + LAUNCHER + " backup inventory.yaml --out " + ARCHIVE + "; echo \"exit=$?\"");
+        assertTrue(backup.stdout().contains("exit=0"), backup.stdout());
+        Path archive = cluster.work().resolve("seed-node-it.sbdr");
+        oldVm1.container().copyFileFromContainer(SITE + "/" + ARCHIVE, archive.toString());
+        List<String> oldNodes = cluster.machines().stream().map(TestMachine::name).toList();
+
+        // every machine is lost; on the new ones admin needs a password for sudo
+        cluster.loseEveryMachine(SUDO_PASSWORD);
+        TestMachine vm1 = vm1();
+        plugTheStickInto(vm1);
+        List<String> stickBefore = stickListing();
+        copyLoginFiles(vm1);
+        vm1.container().copyFileToContainer(MountableFile.forHostPath(archive), SITE + "/" + ARCHIVE);
+        // no pki/ on the new node: restore writes the archive's
+        write("inventory.yaml", head("seed-node-it") + ssh(", sudoPassword: \"${SEED_SUDO_PASSWORD}\"") + String.join("\n",
+                "hosts:",
+                "  - {name: " + vm1.name() + ", address: " + vm1.ip() + ", role: server, bootstrap: true, connection: local}",
+                "  - {name: " + cluster.get(1).name() + ", address: " + cluster.get(1).ip() + ", role: agent}",
+                "  - {name: " + cluster.get(2).name() + ", address: " + cluster.get(2).ip() + ", role: agent}", ""));
+        write("secrets.env", "SEED_DR_PASSPHRASE=" + DR_PASSPHRASE + "\nSEED_SUDO_PASSWORD=" + SUDO_PASSWORD + "\n");
+        ownSiteFolder();
+        ExecResult noPassword = asAdmin("sudo -n true");
+        assertFalse(noPassword.ok(), "sudo must ask admin for a password on the new node");
+        assertTrue(noPassword.stdout().contains("password is required"), noPassword.stdout());
+
+        vm1.sh("systemctl stop ssh.socket ssh.service 2>/dev/null; ! systemctl is-active -q ssh.service").orThrow("stop vm1's sshd");
+        CommandLineWatcher watcher = CommandLineWatcher.start(vm1);
+        ExecResult restore;
+        ExecResult again;
+        String commandLines;
+        try {
+            preflightChecksFromAndToTheLocalNode();
+            restore = asAdmin(SECRETS + LAUNCHER + " --verbose restore " + ARCHIVE + " inventory.yaml; echo \"exit=$?\"");
+            again = restore.stdout().contains("exit=0") ? asAdmin(SECRETS + LAUNCHER + " install inventory.yaml; echo \"exit=$?\"") : restore;
+        } finally {
+            commandLines = watcher.stop();
+            vm1.sh("systemctl start ssh.service").orThrow("start vm1's sshd again");
+        }
+        assertTrue(restore.stdout().contains("exit=0"), restore.stdout());
+        assertTrue(restore.stdout().contains(vm1.name() + ": run locally "), "the new vm1 was not reached by the local transport");
+        assertTrue(again.stdout().contains("exit=0") && again.stdout().contains("0 change(s) made"), "install after restore: " + again.stdout());
+
+        // the same token and CAs: the restored server runs with the original token, the agents joined with the original agent token
+        assertEquals(originalToken, vm1.sh("cat /var/lib/rancher/rke2/server/token").stdout().strip());
+        String agentToken = Files.readString(cluster.pki().resolve("cluster/agent-token")).strip();
+        for (TestMachine agent : cluster.machines().subList(1, 3)) {
+            assertEquals(agentToken, agent.sh("cat /etc/rancher/rke2/seed-bootstrap-token").stdout().strip(), agent.name());
+        }
+        assertEquals(Files.readString(cluster.pki().resolve("cluster/server/tls/server-ca.crt")),
+                vm1.sh("cat /var/lib/rancher/rke2/server/tls/server-ca.crt").orThrow("server CA").stdout());
+        // the PKI written from the archive on the node (the site CA downstream clusters trust is kept)
+        assertEquals(Files.readString(cluster.pki().resolve("site/root-ca.crt")),
+                vm1.sh("cat " + SITE + "/pki/site/root-ca.crt").orThrow("restored PKI").stdout());
+        assertThreeReadyNodes();
+        Set<String> nodes = new TreeSet<>(vm1.sh(SeedCluster.KUBECTL + "get nodes -o name").orThrow("nodes").stdout().lines().toList());
+        assertEquals(new TreeSet<>(cluster.machines().stream().map(m -> "node/" + m.name()).toList()), nodes,
+                "the old machines' nodes " + oldNodes + " are deleted");
+        assertEquals("kept", vm1.sh(SeedCluster.KUBECTL + "get configmap before-the-loss -n default -o jsonpath={.data.value}").stdout().strip());
+        // nothing written to the stick
+        assertEquals(stickBefore, stickListing());
+
+        // sudo with the password ran locally, and the password is in no command line, log, output or journal
+        assertTrue(commandLines.contains("sudo -S -p [seed-bootstrap sudo "), "the watcher must have seen the local sudo calls:\n" + commandLines);
+        assertTrue(commandLines.contains(" restore " + ARCHIVE + " inventory.yaml"), "the watcher must have seen the run");
+        assertFalse(commandLines.contains(SUDO_PASSWORD), "the sudo password in a command line");
+        assertFalse(commandLines.contains(DR_PASSPHRASE), "the passphrase in a command line");
+        assertFalse(restore.stdout().contains(SUDO_PASSWORD) || again.stdout().contains(SUDO_PASSWORD), "the sudo password in the output");
+        assertFalse(runLogs().contains(SUDO_PASSWORD), "the sudo password in the run log");
+        assertFalse(vm1.exec("journalctl", "--no-pager", "-o", "json").stdout().contains(SUDO_PASSWORD), "the sudo password in the journal");
+    }
+
+    /**
+     * Preflight on the new vm1 (its sshd stopped): sudo with the password works locally, and the
+     * cross-host checks ran from the local node to the others and from the others to it.
+     */
+    private static void preflightChecksFromAndToTheLocalNode() throws Exception {
+        ExecResult run = asAdmin(SECRETS + LAUNCHER + " preflight inventory.yaml -o json > preflight.json; echo \"exit=$?\"");
+        JsonNode report = new ObjectMapper().readTree(vm1().sh("cat " + SITE + "/preflight.json").orThrow("preflight report").stdout());
+        assertTrue(run.stdout().contains("exit=0") && report.path("passed").asBoolean(), run.stdout() + report.toPrettyString());
+        TestMachine vm1 = vm1();
+        assertEquals("pass", row(report, vm1, "sudo").path("result").asText(), report.toPrettyString());
+        String fromLocal = row(report, vm1, "kubelet-reachable").path("detail").asText();
+        for (TestMachine other : cluster.machines().subList(1, 3)) {
+            assertTrue(fromLocal.contains(other.ip() + ":10250"), fromLocal);
+            String toLocal = row(report, other, "kubelet-reachable").path("detail").asText();
+            assertTrue(toLocal.contains(vm1.ip() + ":10250"), toLocal);
+            assertTrue(row(report, other, "server-ports-reachable").path("detail").asText().contains(vm1.ip() + ":9345"), report.toPrettyString());
+        }
+    }
+
+    private static JsonNode row(JsonNode report, TestMachine host, String check) {
+        for (JsonNode r : report.path("results")) {
+            if (r.path("host").asText().equals(host.name()) && r.path("check").asText().equals(check)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no " + check + " row for " + host.name() + ": " + report.toPrettyString());
     }
 
     private static void assertThreeReadyNodes() {

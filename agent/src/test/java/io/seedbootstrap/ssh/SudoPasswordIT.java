@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seedbootstrap.support.Secret;
+import io.seedbootstrap.testvm.CommandLineWatcher;
 import io.seedbootstrap.testvm.TestMachine;
 import io.seedbootstrap.testvm.TestMachines;
 import java.io.ByteArrayOutputStream;
@@ -33,13 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SudoPasswordIT {
     private static final String PASSWORD = "sudo-" + UUID.randomUUID();
-    private static final String WATCH_LOG = "/root/cmdlines.log";
 
     @RegisterExtension
     static final TestMachines machines = TestMachines.builder().count(1).sudoPassword(PASSWORD).build();
 
     private static final ByteArrayOutputStream ourLogs = new ByteArrayOutputStream();
     private static PrintStream originalErr;
+    private static CommandLineWatcher watcher;
 
     @TempDir
     Path tmp;
@@ -54,27 +55,7 @@ class SudoPasswordIT {
 
     @BeforeAll
     static void watchTheHostAndOurLogs() {
-        // python: fast enough to see short-lived processes such as sudo itself
-        String watcher = String.join("\n",
-                "import os, time",
-                "seen = set()",
-                "out = open('" + WATCH_LOG + "', 'a')",
-                "while not os.path.exists('/root/watch.stop'):",
-                "    for pid in os.listdir('/proc'):",
-                "        if not pid.isdigit():",
-                "            continue",
-                "        try:",
-                "            c = open('/proc/' + pid + '/cmdline', 'rb').read()",
-                "        except OSError:",
-                "            continue",
-                "        if c and c not in seen:",
-                "            seen.add(c)",
-                "            out.write(c.replace(b'\\0', b' ').decode('utf-8', 'replace') + '\\n')",
-                "            out.flush()",
-                "    time.sleep(0.001)",
-                "");
-        vm().exec("sh", "-c", "cat > /root/watch.py <<'EOF'\n" + watcher + "EOF\n").orThrow("write watcher");
-        vm().sh("rm -f /root/watch.stop; setsid python3 /root/watch.py >/dev/null 2>&1 </dev/null &").orThrow("start watcher");
+        watcher = CommandLineWatcher.start(vm());
         originalErr = System.err;
         System.setErr(new PrintStream(new TeeStream(originalErr, ourLogs), true, StandardCharsets.UTF_8));
     }
@@ -145,8 +126,7 @@ class SudoPasswordIT {
     @Test
     @Order(99)
     void thePasswordAppearsInNoCommandLineNorJournalNorOurLogs() throws IOException {
-        vm().sh("touch /root/watch.stop; sleep 0.3").orThrow("stop watcher");
-        String cmdlines = vm().exec("cat", WATCH_LOG).orThrow("read watcher log").stdout();
+        String cmdlines = watcher.stop();
         assertTrue(cmdlines.contains("sudo -S -p"), "the watcher must have seen our sudo calls:\n" + cmdlines);
         assertTrue(cmdlines.contains("tail -c +1 --pid="), "the watcher must have seen the upload");
         assertFalse(cmdlines.contains(PASSWORD), "password in a command line");

@@ -49,6 +49,8 @@ final class AnsibleVariables {
             "ansible_password", "SSH password logins are not supported; use a key (ssh-agent, or ansible_ssh_private_key_file)",
             "ansible_ssh_pass", "SSH password logins are not supported; use a key (ssh-agent, or ansible_ssh_private_key_file)",
             "ansible_ssh_password", "SSH password logins are not supported; use a key (ssh-agent, or ansible_ssh_private_key_file)",
+            "ansible_paramiko_pass", "SSH password logins are not supported; use a key (ssh-agent, or ansible_ssh_private_key_file)",
+            "ansible_paramiko_password", "SSH password logins are not supported; use a key (ssh-agent, or ansible_ssh_private_key_file)",
             "ansible_ssh_common_args", "extra ssh arguments are not used (seed-bootstrap speaks SSH itself); for a jump host, use a bastion group",
             "ansible_ssh_extra_args", "extra ssh arguments are not used (seed-bootstrap speaks SSH itself); for a jump host, use a bastion group");
 
@@ -58,10 +60,13 @@ final class AnsibleVariables {
 
     static {
         Map<String, Mapping> table = new LinkedHashMap<>();
-        host(table, "address", "ansible_host", "ansible_ssh_host");
+        // ansible_paramiko_*: the paramiko connection plugin's own names for the same options
+        // (ansible-core lib/ansible/plugins/connection/paramiko_ssh.py, remote_addr/port/remote_user);
+        // paramiko is an SSH client like any other, so they set the same fields
+        host(table, "address", "ansible_host", "ansible_ssh_host", "ansible_paramiko_host");
         host(table, "connection", "ansible_connection");
-        host(table, "ssh.port", "ansible_port", "ansible_ssh_port");
-        host(table, "ssh.user", "ansible_user", "ansible_ssh_user");
+        host(table, "ssh.port", "ansible_port", "ansible_ssh_port", "ansible_paramiko_port");
+        host(table, "ssh.user", "ansible_user", "ansible_ssh_user", "ansible_paramiko_user");
         host(table, "ssh.identityFile", "ansible_ssh_private_key_file", "ansible_private_key_file");
         host(table, "ssh.sudoPassword", "ansible_become_password", "ansible_become_pass", "ansible_sudo_pass", "ansible_sudo_password");
         host(table, "nodeIp", "node_ip", "ip");

@@ -460,8 +460,10 @@ final class InventoryMapper {
     }
 
     /**
-     * ansible_connection: ssh, smart (Ansible's default, which is ssh) and paramiko (an SSH
-     * client too) are reached over SSH; local is the machine seed-bootstrap runs on
+     * ansible_connection: ssh, smart (Ansible's default, which is ssh) and paramiko (Ansible's
+     * Python SSH client, plugin paramiko_ssh) are reached over SSH with seed-bootstrap's own client:
+     * the host runs the same sshd whichever client Ansible would use, so the choice of client is
+     * Ansible's and not the host's; local is the machine seed-bootstrap runs on
      * (hosts[].connection: local). Any other plugin (docker, winrm, ...) cannot carry an install.
      */
     private RawNode connection(Host host, Var var) {
@@ -475,8 +477,8 @@ final class InventoryMapper {
         if (mapped == null) {
             if (reportedConnections.add(var.keyPosition())) { // a group's value reaches every member: report it once
                 diagnostics.error(var.keyPosition(), var.name(), (text == null ? "a list or mapping" : "\"" + text + "\"") + " (host "
-                        + host.name + ") is not a connection seed-bootstrap can use: it reaches hosts over SSH (ssh, smart) or runs "
-                        + "on the host itself (local); remove it or set one of those");
+                        + host.name + ") is not a connection seed-bootstrap can use: it reaches hosts over SSH (ssh, smart, "
+                        + "paramiko) or runs on the host itself (local); remove it or set one of those");
             }
             return null;
         }

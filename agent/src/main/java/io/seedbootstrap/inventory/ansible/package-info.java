@@ -37,8 +37,9 @@
  *       (lowest first): the inventory file's group vars (all, then groups by depth,
  *       ansible_group_priority and name), group_vars/all, group_vars/&lt;group&gt; (same order), the
  *       host's line, host_vars/&lt;host&gt;. A file encrypted as a whole is not read (warned).
- *   <li>ansible_connection: ssh, smart, paramiko are SSH; local is {@code hosts[].connection: local};
- *       other plugins are errors.
+ *   <li>ansible_connection: ssh, smart, paramiko (paramiko_ssh) are SSH, reached with our own
+ *       client; ansible_paramiko_host/_port/_user are aliases of ansible_host/_port/_user; local is
+ *       {@code hosts[].connection: local}; other plugins are errors.
  *   <li>Templates: a Jinja ({@code {{ }}}) or Vault value is never evaluated. It becomes
  *       {@code ${SEED_SUDO_PASSWORD}} for become passwords, else {@code ${SEED_<SCOPE>_<FIELD>}}
  *       (scope: the host or group that set it, none for group all; cluster fields use their

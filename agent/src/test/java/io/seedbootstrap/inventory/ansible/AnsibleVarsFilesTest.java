@@ -331,8 +331,42 @@ class AnsibleVarsFilesTest {
         LoadedInventory docker = load(sshOnly, Map.of());
         assertFalse(docker.ok());
         assertTrue(rendered(docker).contains("group_vars/rke2_servers.yml:1:1: error: ansible_connection: \"docker\" (host s1) is not a "
-                + "connection seed-bootstrap can use: it reaches hosts over SSH (ssh, smart) or runs on the host itself (local); "
+                + "connection seed-bootstrap can use: it reaches hosts over SSH (ssh, smart, paramiko) or runs on the host itself (local); "
                 + "remove it or set one of those"), rendered(docker)::toString);
         assertEquals(1, rendered(docker).stream().filter(l -> l.contains("docker")).count(), "a group's value is reported once");
+    }
+
+    /**
+     * paramiko is Ansible's Python SSH client: the host runs the same sshd, so seed-bootstrap
+     * reaches it over SSH with its own client, and the plugin's own variable names
+     * (ansible_paramiko_host/_port/_user) set the same fields as ansible_host/_port/_user.
+     */
+    @Test
+    void paramikoHostsAreReachedOverSshWithThePluginsOwnVariableNames() throws IOException {
+        String text = """
+                [rke2_servers]
+                s1 ansible_connection=paramiko ansible_paramiko_host=10.0.0.11 ansible_paramiko_port=2222 ansible_paramiko_user=ops seed_bootstrap=true
+                s2 ansible_connection=ansible.builtin.paramiko_ssh ansible_host=10.0.0.12
+                """;
+        Path file = write("hosts.ini", text);
+        clusterVars();
+        LoadedInventory loaded = load(file, Map.of());
+        Inventory inventory = ok(loaded);
+        assertEquals(Connection.SSH, inventory.host("s1").orElseThrow().connection());
+        assertEquals(Connection.SSH, inventory.host("s2").orElseThrow().connection());
+        assertEquals("10.0.0.11", inventory.host("s1").orElseThrow().address());
+        assertEquals(2222, port(inventory, "s1"));
+        assertEquals("ops", user(inventory, "s1"));
+        assertFalse(rendered(loaded).stream().anyMatch(l -> l.contains("ansible_paramiko")), rendered(loaded)::toString);
+
+        // aliases that disagree are refused, as ansible_host and ansible_ssh_host are; a paramiko password is a warning
+        Path both = write("hosts.ini", text.replace("ansible_host=10.0.0.12", "ansible_host=10.0.0.12 ansible_paramiko_host=10.0.0.99"
+                + " ansible_paramiko_pass=secret"));
+        LoadedInventory disagree = load(both, Map.of());
+        assertFalse(disagree.ok());
+        assertTrue(rendered(disagree).stream().anyMatch(l -> l.contains("error: ansible_paramiko_host: disagrees with ansible_host")),
+                rendered(disagree)::toString);
+        assertTrue(rendered(disagree).stream().anyMatch(l -> l.contains("warning: ansible_paramiko_pass: ignored: SSH password logins are "
+                + "not supported")), rendered(disagree)::toString);
     }
 }
