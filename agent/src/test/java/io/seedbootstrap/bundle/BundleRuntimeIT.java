@@ -138,7 +138,10 @@ class BundleRuntimeIT {
         assertFalse(second.err.contains("class data sharing"), second.err);
         String jarSha = result.manifest().file(JavaRuntimeImage.JAR_PATH).orElseThrow().sha256();
         assertTrue(Files.isRegularFile(home.resolve(".cache/seed-bootstrap/cds-" + sha + "-" + jarSha + ".jsa")));
-        Run logged = run(List.of("/bin/sh", bundle.resolve(JavaRuntimeImage.LAUNCHER_PATH).toString(), "--help"), home,
+        // JDK 17 lists no class of a jar whose path has a space (its URL has %20): this home has none
+        Path plainHome = shared.resolve("home-cds");
+        assertEquals(0, launcher(plainHome, "--version").code);
+        Run logged = run(List.of("/bin/sh", bundle.resolve(JavaRuntimeImage.LAUNCHER_PATH).toString(), "--help"), plainHome,
                 Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load"));
         assertEquals(0, logged.code, logged.out + logged.err);
         assertTrue(logged.out.contains("picocli.CommandLine source: shared objects file"), "picocli comes from the archive");
