@@ -4,8 +4,10 @@
 # so file bytes, not command text, dominate, as with real multi-GiB image archives):
 #   P2  `install` on N = 1, 3, 5 nodes: bytes the installer sent / bundle size (target 1.0 for
 #       any N: the relay sends each file over the operator's link once).
-#   P3  the converged re-run on 3 nodes: file bytes uploaded and changes (target 0) and wall time
-#       (target <= 15 s).
+#   P3  the converged re-run on every N: file bytes uploaded and changes (target 0) and wall time;
+#       N=5 is 3 servers + 2 agents, whose re-run issue 22 bounds at 5 s (issue 9: 15 s on 3 nodes).
+#       The load average is printed beside it: on a busy 2-core machine the hosts' own commands
+#       (five containers' shells, the double's python) dominate the wall time.
 #
 #   bash scripts/bench-install.sh          # NS="1 3 5" SIZE_MIB=256
 #
@@ -47,12 +49,15 @@ results=()
 for n in $NS; do
   vmdir=$DIR/vm-$n
   log "N=$n: starting $n test machines"
-  bash test-vms/up.sh "$n" --replace --name-prefix "$PREFIX" --subnet 10.213.91.0/24 --dir "$vmdir" >/dev/null
+  servers=1; [ "$n" -lt 5 ] || servers=3   # P3 (issue 22): 3 servers + 2 agents
+  bash test-vms/up.sh "$n" --servers "$servers" --image seed-bootstrap-testvm:latest --replace --name-prefix "$PREFIX" \
+    --subnet 10.213.91.0/24 --dir "$vmdir" >/dev/null
   printf 'bundle:\n  path: %s\n  signingKeyFingerprint: "%s"\npki: {rsaKeyBits: 2048}\n' "$DIR/bundle" "$FP" >> "$vmdir/inventory.yaml"
   export SEED_SUDO_PASSWORD="$(cat "$vmdir/sudo_password" 2>/dev/null || true)"
   seed pki init "$vmdir/inventory.yaml" >/dev/null 2>&1
   export XDG_STATE_HOME=$DIR/state XDG_CACHE_HOME=$DIR/cache
   seed install "$vmdir/inventory.yaml" -o json > "$vmdir/first.json" 2> "$vmdir/first.err" || { cat "$vmdir/first.err" >&2; exit 1; }
+  load=$(cut -d' ' -f1 /proc/loadavg)
   seed install "$vmdir/inventory.yaml" -o json > "$vmdir/again.json" 2> "$vmdir/again.err" || { cat "$vmdir/again.err" >&2; exit 1; }
   sent=$(json "$vmdir/first.json" 'd["bytesSent"]')
   first_s=$(json "$vmdir/first.json" 'd["seconds"]')
@@ -60,15 +65,16 @@ for n in $NS; do
   again_s=$(json "$vmdir/again.json" 'd["seconds"]')
   again_changes=$(json "$vmdir/again.json" 'len(d["changes"])')
   again_uploads=$(json "$vmdir/again.json" 'sum(1 for c in d["changes"] if c["change"].startswith("upload"))')
-  results+=("$n $sent $first_s $again_sent $again_changes $again_uploads $again_s")
+  results+=("$n $sent $first_s $again_sent $again_changes $again_uploads $again_s $servers $load")
   [[ ${KEEP_VM:-0} == 1 ]] || bash test-vms/down.sh --name-prefix "$PREFIX" --dir "$vmdir" >/dev/null 2>&1 || true
 done
 
 printf '\nbundle: %d bytes (core image archive padded with %d MiB)\n' "$BUNDLE_BYTES" "$SIZE_MIB"
-printf '%-3s %-14s %-10s %-9s | %-16s %-8s %-8s %-8s\n' N "install bytes" "/bundle" "seconds" "re-run bytes" changes uploads seconds
+printf '%-3s %-8s %-14s %-10s %-9s | %-16s %-8s %-8s %-8s %s\n' N servers "install bytes" "/bundle" "seconds" "re-run bytes" changes \
+  uploads seconds "(load avg)"
 for r in "${results[@]}"; do
-  read -r n sent fs asent ach aup as <<<"$r"
-  printf '%-3s %-14s %-10s %-9s | %-16s %-8s %-8s %-8s\n' "$n" "$sent" "$(python3 -c "print(f'{$sent/$BUNDLE_BYTES:.3f}')")" "$fs" \
-    "$asent" "$ach" "$aup" "$as"
+  read -r n sent fs asent ach aup as servers load <<<"$r"
+  printf '%-3s %-8s %-14s %-10s %-9s | %-16s %-8s %-8s %-8s %s\n' "$n" "$servers" "$sent" "$(python3 -c "print(f'{$sent/$BUNDLE_BYTES:.3f}')")" \
+    "$fs" "$asent" "$ach" "$aup" "$as" "($load)"
 done
-echo "P2 target: install bytes / bundle = 1.0 for every N.  P3 target (N=3): 0 uploads, 0 changes, <= 15 s."
+echo "P2 target: install bytes / bundle = 1.0 for every N.  P3 target: 0 uploads, 0 changes; N=5 (3 servers + 2 agents) <= 5 s."

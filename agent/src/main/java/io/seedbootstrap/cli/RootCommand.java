@@ -7,6 +7,7 @@ import io.seedbootstrap.support.SeedException;
 import io.seedbootstrap.support.TerminalText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,9 +20,6 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         description = "Stands up an on-premise RKE2 seed cluster (CNI, PKI, cert-manager, Rancher, ArgoCD) on machines "
                 + "reached over SSH, from an offline bundle.",
-        subcommands = {InventoryCommand.class, PkiCommand.class, BundleCommand.class, PreflightCommand.class, InstallCommand.class,
-            UpgradeCommand.class, BackupCommand.class, RestoreCommand.class, ResetCommand.class, StatusCommand.class,
-            KubeconfigCommand.class, SupportBundleCommand.class, AutoComplete.GenerateCompletion.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0    success",
@@ -31,6 +29,16 @@ import picocli.CommandLine.ScopeType;
             "  4    internal error (a bug, or Java out of memory/stack: please report it with the --verbose output)",
             "  130  interrupted (Ctrl-C)"})
 public final class RootCommand implements Runnable {
+    /**
+     * The subcommands, in the order help lists them. Not in {@code @Command(subcommands = ...)}: picocli
+     * would build every command's model (reflection over all their options) on each start, most of
+     * {@code --help}'s time; {@link #build} builds only the one the arguments name (scripts/bench-startup.sh).
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(InventoryCommand.class, PkiCommand.class, BundleCommand.class,
+            PreflightCommand.class, InstallCommand.class, UpgradeCommand.class, BackupCommand.class, RestoreCommand.class,
+            ResetCommand.class, StatusCommand.class, KubeconfigCommand.class, SupportBundleCommand.class,
+            AutoComplete.GenerateCompletion.class);
+
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
             description = "Show debug output and stack traces of errors.")
     boolean verbose;
@@ -59,7 +67,7 @@ public final class RootCommand implements Runnable {
         PrintWriter out = new PrintWriter(TerminalText.writer(rawOut), true);
         PrintWriter err = new PrintWriter(TerminalText.writer(rawErr), true);
         CliContext context = new CliContext(environment, home, new InventoryLoader(environment, home, io.seedbootstrap.inventory.ThisMachine.detect()));
-        CommandLine commandLine = new CommandLine(new RootCommand(context), new ContextFactory(context));
+        CommandLine commandLine = build(context, args);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -95,6 +103,49 @@ public final class RootCommand implements Runnable {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * The command line for these arguments: the subcommand they name built in full, every other one as
+     * a stub holding only what the root's help lists (name, aliases, header, description, hidden), which
+     * is also enough for picocli's "did you mean" on a misspelt name. Everything is built in full when the
+     * arguments name no subcommand picocli could reach past a stub: generate-completion (it walks the
+     * whole tree) and an {@code @file} argument (picocli expands it while parsing).
+     */
+    static CommandLine build(CliContext context, String[] args) {
+        ContextFactory factory = new ContextFactory(context);
+        CommandLine root = new CommandLine(new RootCommand(context), factory);
+        String named = subcommandNamed(args);
+        boolean everything = named == null ? java.util.Arrays.stream(args).anyMatch(a -> a.startsWith("@"))
+                : "generate-completion".equals(named);
+        for (Class<?> type : SUBCOMMANDS) {
+            Command command = type.getAnnotation(Command.class);
+            if (everything || command.name().equals(named) || java.util.Arrays.asList(command.aliases()).contains(named)) {
+                root.addSubcommand(type);
+            } else {
+                root.addSubcommand(command.name(), stub(command));
+            }
+        }
+        return root;
+    }
+
+    /** The first argument that is not one of the root's options, or null (none, or an {@code @file} or {@code --} first). */
+    private static String subcommandNamed(String[] args) {
+        for (String arg : args) {
+            if (arg.startsWith("@") || arg.equals("--")) {
+                return null;
+            }
+            if (!arg.startsWith("-")) {
+                return arg;
+            }
+        }
+        return null;
+    }
+
+    private static CommandLine.Model.CommandSpec stub(Command command) {
+        CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.create().aliases(command.aliases());
+        spec.usageMessage().header(command.header()).description(command.description()).hidden(command.hidden());
+        return spec;
     }
 
     /**

@@ -133,6 +133,20 @@ class BundleRuntimeIT {
         assertFalse(second.err.contains("unpacking"), "the runtime is unpacked once: " + second.err);
         System.out.println("launcher bundle verify: first run " + firstMillis + " ms (unpacks), second " + secondMillis + " ms");
 
+        // class data sharing: made once, on the first run, into the cache; mapped by every later start
+        assertTrue(first.err.contains("preparing class data sharing"), first.err);
+        assertFalse(second.err.contains("class data sharing"), second.err);
+        String jarSha = result.manifest().file(JavaRuntimeImage.JAR_PATH).orElseThrow().sha256();
+        assertTrue(Files.isRegularFile(home.resolve(".cache/seed-bootstrap/cds-" + sha + "-" + jarSha + ".jsa")));
+        // JDK 17 lists no class of a jar whose path has a space (its URL has %20): this home has none
+        Path plainHome = shared.resolve("home-cds");
+        assertEquals(0, launcher(plainHome, "--version").code);
+        Run logged = run(List.of("/bin/sh", bundle.resolve(JavaRuntimeImage.LAUNCHER_PATH).toString(), "--help"), plainHome,
+                Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load"));
+        assertEquals(0, logged.code, logged.out + logged.err);
+        assertTrue(logged.out.contains("picocli.CommandLine source: shared objects file"), "picocli comes from the archive");
+        assertTrue(logged.out.contains("io.seedbootstrap.cli.RootCommand source: shared objects file"), "and our own classes");
+
         // another real command: Ed25519 key generation and PBES2 encryption inside the linked runtime
         Run keygen = launcher(home, "bundle", "keygen", "--out", shared.resolve("keys").toString(), "--passphrase-env", "PASS");
         assertEquals(0, keygen.code, keygen.out + keygen.err);
@@ -198,12 +212,17 @@ class BundleRuntimeIT {
 
     /** Runs with an empty environment but PATH (the tools, no java), HOME and PASS, like `env -i`. */
     private static Run run(List<String> command, Path home) throws Exception {
+        return run(command, home, Map.of());
+    }
+
+    private static Run run(List<String> command, Path home, Map<String, String> extraEnvironment) throws Exception {
         Files.createDirectories(home);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().put("PATH", toolsPath.toString());
         builder.environment().put("HOME", home.toString());
         builder.environment().put("PASS", "correct horse battery staple");
+        builder.environment().putAll(extraEnvironment);
         Path out = Files.createTempFile(shared, "out", ".txt");
         Path err = Files.createTempFile(shared, "err", ".txt");
         Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();

@@ -6,8 +6,14 @@ import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
+import io.seedbootstrap.rke2.NodeStatus;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Contract A.10 steps 3–4: the other servers join one at a time (etcd admits one learner at a
@@ -47,17 +53,28 @@ public final class JoinNodes implements Phase {
     @Override
     public void run(RunContext context) {
         Node first = context.node(bootstrap);
+        List<Host> joining = new ArrayList<>(servers);
+        joining.addAll(agents);
+        // what is joined already, in one look: every unit at once, the cluster's nodes once (a
+        // converged re-run then costs two round trips here, not two per node in sequence; P3)
+        Map<Host, Boolean> active = context.hosts().parallel(joining, Host::name, host -> context.node(host).rke2().active());
+        Set<String> ready = first.kubectl().nodes().orElse(List.of()).stream().filter(NodeStatus::ready).map(NodeStatus::name)
+                .collect(Collectors.toSet());
+        Predicate<Host> joined = host -> active.get(host) && ready.contains(host.effectiveNodeName());
         for (Host server : servers) {
-            if (join(context, first, context.node(server)) && !context.dryRun()) {
+            if (join(context, first, context.node(server), joined.test(server)) && !context.dryRun()) {
                 settle();
             }
         }
-        context.hosts().parallel(agents, Host::name, agent -> join(context, first, context.node(agent)));
+        context.hosts().parallel(agents, Host::name, agent -> join(context, first, context.node(agent), joined.test(agent)));
     }
 
-    /** Returns whether the node was started (false: it was already joined and Ready). */
-    private static boolean join(RunContext context, Node first, Node node) {
-        if (node.rke2().active() && first.kubectl().ready(node.host().effectiveNodeName())) {
+    /**
+     * Returns whether the node was started (false: it was already joined and Ready, in the first look or
+     * now: a server's turn may come after the look, as it did before that look existed).
+     */
+    private static boolean join(RunContext context, Node first, Node node, boolean joined) {
+        if (joined || node.rke2().active() && first.kubectl().ready(node.host().effectiveNodeName())) {
             context.reporter().debug(node.name(), "already joined and Ready");
             return false;
         }
