@@ -59,15 +59,23 @@ def scalar(text):
         return text[1:-1]
     return text
 
+CHART_BLOCK = re.compile(r"^(\s*)chart:\s*(#.*)?$")
+
 def items():
-    """Every block-style list item: its own keys (not its children's) with their line numbers."""
+    """Every block-style list item, and every catalog entry's chart: mapping: its own keys (not its
+    children's) with their line numbers."""
     out = []
     for i, line in enumerate(lines):
         m = ITEM.match(line)
-        if not m:
+        block = CHART_BLOCK.match(line)
+        if m:
+            indent = len(m.group(1)) + 2
+            keys = {m.group(2): (i, m.group(3))}
+        elif block:
+            indent = len(block.group(1)) + 2
+            keys = {}
+        else:
             continue
-        indent = len(m.group(1)) + 2
-        keys = {m.group(2): (i, m.group(3))}
         for j in range(i + 1, len(lines)):
             text = lines[j]
             if not text.strip() or text.lstrip().startswith("#"):

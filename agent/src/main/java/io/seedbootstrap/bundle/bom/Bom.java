@@ -17,4 +17,17 @@ public record Bom(
         @Doc("What this BOM is for, for people.") String description,
         @Doc("The RKE2 release and its artifacts (contract A.1).") @Required BomRke2 rke2,
         @Doc("Helm charts (cert-manager, rancher, argo-cd, metallb) with the images they need.") List<BomChart> charts,
-        @Doc("Upstream image lists carried for mirroring into a site registry (e.g. rancher-images.txt).") List<BomList> lists) {}
+        @Doc("Upstream image lists carried for mirroring into a site registry (e.g. rancher-images.txt).") List<BomList> lists,
+        @Doc("Optional platform catalog: services ArgoCD installs on clusters that opt in; bundle push puts their charts into the "
+                + "site registry as OCI charts and their images beside the others.") List<BomCatalogEntry> catalog) {
+
+    /** The catalog entries, never null. */
+    public List<BomCatalogEntry> catalogEntries() {
+        return catalog == null ? List.of() : catalog;
+    }
+
+    /** The catalog entry of this name. */
+    public java.util.Optional<BomCatalogEntry> catalogEntry(String name) {
+        return catalogEntries().stream().filter(e -> name.equals(e.name())).findFirst();
+    }
+}

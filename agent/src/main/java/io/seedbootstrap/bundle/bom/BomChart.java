@@ -8,7 +8,7 @@ import java.util.List;
 
 @Doc("A Helm chart archive and the container images it needs.")
 public record BomChart(
-        @Doc("Chart name as in its Chart.yaml (cert-manager, rancher, argo-cd, metallb).") @Required String name,
+        @Doc("Chart name as in its Chart.yaml (cert-manager, rancher, argo-cd, metallb; a catalog chart's own name).") @Required String name,
         @Doc("Chart version as in its Chart.yaml.") @Required String version,
         @Doc("The application version the chart installs (Chart.yaml appVersion).") String appVersion,
         @Doc("The chart's kubeVersion range (Chart.yaml); the BOM is refused when it does not admit the RKE2 release's Kubernetes "

@@ -4,6 +4,7 @@ import io.seedbootstrap.bind.Binder;
 import io.seedbootstrap.bind.Diagnostic;
 import io.seedbootstrap.bind.Diagnostics;
 import io.seedbootstrap.bind.source.Position;
+import io.seedbootstrap.bind.source.RawNode;
 import io.seedbootstrap.bind.source.YamlSource;
 import io.seedbootstrap.bundle.format.Arch;
 import io.seedbootstrap.bundle.format.KubeVersionRange;
@@ -95,7 +96,7 @@ public final class BomLoader {
         }
         Binder binder = new Binder(Environment.of(Map.of()), file.toAbsolutePath().getParent(), Path.of("/"), diagnostics);
         Bom bom = binder.bind(parsed.root(), Bom.class);
-        new Checks(bom, binder.positions(), diagnostics, display).run();
+        new Checks(bom, binder.positions(), diagnostics, display, parsed.root()).run();
         if (diagnostics.hasErrors()) {
             throw new InvalidBomException(display, diagnostics.sorted());
         }
@@ -109,12 +110,15 @@ public final class BomLoader {
         private final Diagnostics diagnostics;
         private final Path file;
         private final Map<String, String> seenFiles = new HashMap<>();
+        private final Map<String, String> seenImages = new HashMap<>();
+        private final RawNode root;
 
-        Checks(Bom bom, Map<String, Position> positions, Diagnostics diagnostics, Path file) {
+        Checks(Bom bom, Map<String, Position> positions, Diagnostics diagnostics, Path file, RawNode root) {
             this.bom = bom;
             this.positions = positions;
             this.diagnostics = diagnostics;
             this.file = file;
+            this.root = root;
         }
 
         void run() {
@@ -130,6 +134,7 @@ public final class BomLoader {
             SemVer kubernetes = bom.rke2() == null || bom.rke2().version() == null || diagnostics.hasErrorAt("rke2.version")
                     ? null : SemVer.kubernetesOfRke2(bom.rke2().version());
             checkCharts(kubernetes);
+            checkCatalog(kubernetes);
             List<BomList> lists = bom.lists() == null ? List.of() : bom.lists();
             for (int i = 0; i < lists.size(); i++) {
                 fileName("lists[" + i + "].file", lists.get(i).file());
@@ -203,7 +208,6 @@ public final class BomLoader {
         private void checkCharts(SemVer kubernetes) {
             List<BomChart> charts = bom.charts() == null ? List.of() : bom.charts();
             Map<String, Integer> names = new HashMap<>();
-            Map<String, String> refs = new HashMap<>();
             for (int i = 0; i < charts.size(); i++) {
                 BomChart chart = charts.get(i);
                 String at = "charts[" + i + "]";
@@ -214,21 +218,108 @@ public final class BomLoader {
                 checkKubeVersion(at, chart, kubernetes);
                 List<BomImage> images = chart.images() == null ? List.of() : chart.images();
                 for (int j = 0; j < images.size(); j++) {
+                    checkImageRef(at + ".images[" + j + "].ref", images.get(j).ref());
+                }
+            }
+        }
+
+        /** @return whether the reference is well formed and listed once */
+        private boolean checkImageRef(String imageAt, String ref) {
+            if (ref == null) {
+                return false;
+            }
+            if (!IMAGE_REF.matcher(ref).matches()) {
+                error(imageAt, "\"" + ref + "\" is not a fully qualified image reference with a tag, e.g. "
+                        + "quay.io/jetstack/cert-manager-controller:v1.20.3 (registry host first; the digest goes in digest:)");
+                return false;
+            }
+            if (seenImages.putIfAbsent(ref, imageAt) != null) {
+                error(imageAt, "image " + ref + " is already listed at " + seenImages.get(ref) + "; list it once");
+                return false;
+            }
+            return fileName(imageAt, "images/" + SafeNames.imageArchiveName(ref));
+        }
+
+        /**
+         * The platform catalog (docs/formats.md "The platform catalog"): names unique and not a seed
+         * chart's, chart checks as for the seed charts, every image with a digest key (a tag alone
+         * is refused: catalog images reach clusters by digest), per-cluster value paths valid.
+         */
+        private void checkCatalog(SemVer kubernetes) {
+            List<BomCatalogEntry> catalog = bom.catalogEntries();
+            Map<String, Integer> names = new HashMap<>();
+            java.util.Set<String> seedCharts = new java.util.HashSet<>();
+            (bom.charts() == null ? List.<BomChart>of() : bom.charts()).forEach(c -> seedCharts.add(c.name()));
+            for (int i = 0; i < catalog.size(); i++) {
+                BomCatalogEntry entry = catalog.get(i);
+                String at = "catalog[" + i + "]";
+                String named = entry.name() == null ? at : at + " (" + entry.name() + ")";
+                if (entry.name() != null && names.putIfAbsent(entry.name(), i) != null) {
+                    error(at + ".name", "catalog entry \"" + entry.name() + "\" is listed twice (also catalog[" + names.get(entry.name())
+                            + "]); keep one");
+                } else if (entry.name() != null && seedCharts.contains(entry.name())) {
+                    error(at + ".name", "\"" + entry.name() + "\" is a seed chart (charts:), which install deploys itself; give the "
+                            + "catalog entry another name");
+                }
+                BomChart chart = entry.chart();
+                if (chart == null) {
+                    continue;
+                }
+                fileName(at + ".chart.file", chart.file());
+                checkKubeVersion(at + ".chart", chart, kubernetes);
+                List<BomImage> images = entry.images();
+                for (int j = 0; j < images.size(); j++) {
+                    String imageAt = at + ".chart.images[" + j + "]";
                     String ref = images.get(j).ref();
-                    String imageAt = at + ".images[" + j + "].ref";
-                    if (ref == null) {
+                    if (ref != null && ref.contains("@")) {
+                        error(imageAt + ".ref", named + ": write the image as ref: REGISTRY/REPOSITORY:TAG and its digest apart, as "
+                                + "digest: sha256:..., not \"" + ref + "\"");
                         continue;
                     }
-                    if (!IMAGE_REF.matcher(ref).matches()) {
-                        error(imageAt, "\"" + ref + "\" is not a fully qualified image reference with a tag, e.g. "
-                                + "quay.io/jetstack/cert-manager-controller:v1.20.3 (registry host first; the digest goes in digest:)");
-                    } else if (refs.putIfAbsent(ref, imageAt) != null) {
-                        error(imageAt, "image " + ref + " is already listed at " + refs.get(ref) + "; list it once");
-                    } else {
-                        fileName(imageAt, "images/" + SafeNames.imageArchiveName(ref));
+                    if (checkImageRef(imageAt + ".ref", ref) && !hasKey(imageAt, "digest")) {
+                        error(imageAt, named + ": image " + ref + " is given by tag only; catalog images are pinned by digest: "
+                                + "add digest: sha256:<manifest digest>, or digest: null for scripts/refresh-bom.sh to fill in "
+                                + "(bundle create refuses it while null)");
+                    }
+                }
+                List<BomClusterValue> values = entry.perClusterValues();
+                Map<String, Integer> paths = new HashMap<>();
+                for (int j = 0; j < values.size(); j++) {
+                    BomClusterValue value = values.get(j);
+                    String valueAt = at + ".clusterValues[" + j + "].value";
+                    if (value.value() == null) {
+                        continue;
+                    }
+                    if (value.path().isEmpty()) {
+                        error(valueAt, named + ": \"" + value.value() + "\" is not a Helm value path (keys separated by '.', a dot "
+                                + "inside a key as '\\.', list items as [N]), e.g. service.annotations.metallb\\.io/loadBalancerIPs");
+                    } else if (paths.putIfAbsent(value.value(), j) != null) {
+                        error(valueAt, named + ": " + value.value() + " is already set by clusterValues[" + paths.get(value.value())
+                                + "]; keep one");
                     }
                 }
             }
+        }
+
+        /** Whether the BOM text itself writes {@code key} in the mapping at {@code path} (a null value counts). */
+        private boolean hasKey(String path, String key) {
+            RawNode node = root;
+            for (String step : path.split("\\.")) {
+                int bracket = step.indexOf('[');
+                String name = bracket < 0 ? step : step.substring(0, bracket);
+                if (!(node instanceof RawNode.RawMap map) || !map.entries().containsKey(name)) {
+                    return false;
+                }
+                node = map.entries().get(name).value();
+                if (bracket >= 0) {
+                    int index = Integer.parseInt(step.substring(bracket + 1, step.length() - 1));
+                    if (!(node instanceof RawNode.RawList list) || index >= list.items().size()) {
+                        return false;
+                    }
+                    node = list.items().get(index);
+                }
+            }
+            return node instanceof RawNode.RawMap map && map.entries().containsKey(key);
         }
 
         private void checkKubeVersion(String at, BomChart chart, SemVer kubernetes) {

@@ -8,6 +8,7 @@ import io.seedbootstrap.bundle.format.Arch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,63 @@ class BomLoaderTest {
         // no hash is invented: every value not known offline is an explicit null
         assertTrue(bom.rke2().artifacts().stream().allMatch(a -> a.sha256() == null));
         assertTrue(bom.charts().stream().flatMap(c -> c.images().stream()).allMatch(i -> i.digest() == null));
+    }
+
+    @Test
+    void theShippedV135BomCarriesTheCatalogWithNothingInvented() {
+        Bom bom = new BomLoader().load(REAL_BOM).bom();
+        assertEquals(List.of("external-dns", "external-secrets", "velero", "longhorn", "traefik", "kube-prometheus-stack", "loki",
+                "fluent-bit"), bom.catalogEntries().stream().map(BomCatalogEntry::name).toList());
+        // the app versions of the CRDs in ../shared/upstream/crds (external-secrets v2.9.0, velero v1.18.1)
+        assertEquals("v2.9.0", bom.catalogEntry("external-secrets").orElseThrow().chart().appVersion());
+        assertEquals("1.18.1", bom.catalogEntry("velero").orElseThrow().chart().appVersion());
+        assertTrue(bom.catalogEntries().stream().allMatch(e -> e.chart().sha256() == null));
+        assertTrue(bom.catalogEntries().stream().flatMap(e -> e.images().stream()).allMatch(i -> i.digest() == null));
+        BomCatalogEntry traefik = bom.catalogEntry("traefik").orElseThrow();
+        BomClusterValue ip = traefik.perClusterValues().get(0);
+        assertEquals(ClusterValueSource.ANNOTATION, ip.from());
+        assertEquals("catalog.seed-bootstrap.io/traefik-load-balancer-ip", ip.key());
+        assertEquals("[service, annotations, metallb.io/loadBalancerIPs]", ip.path().orElseThrow().toString());
+        assertEquals("[configuration, backupStorageLocation, [0], bucket]",
+                bom.catalogEntry("velero").orElseThrow().perClusterValues().get(0).path().orElseThrow().toString());
+        assertEquals(Map.of("isDefaultClass", true, "enabled", true), traefik.defaultValues().get("ingressClass"));
+    }
+
+    @Test
+    void refusesACatalogEntryWithoutAVersionOrWithAnImageByTagOnly() throws Exception {
+        String text = minimal() + CATALOG.replace("      version: 41.3.0\n", "")
+                .replace("          digest: null # traefik\n", "");
+        assertEquals("""
+                bom.yaml:34:7: error: catalog[0].chart.version: missing required key "version" (Chart version as in its Chart.yaml)
+                bom.yaml:40:11: error: catalog[0].chart.images[0]: catalog[0] (traefik): image docker.io/traefik:v3.7.11 is given by \
+                tag only; catalog images are pinned by digest: add digest: sha256:<manifest digest>, or digest: null for \
+                scripts/refresh-bom.sh to fill in (bundle create refuses it while null)
+                bom.yaml: 2 errors in the bill of materials; fix them and run again""", errors(text));
+    }
+
+    @Test
+    void refusesCatalogDigestsInTheRefBadValuePathsAndNamesTakenBySeedCharts() throws Exception {
+        String text = minimal() + CATALOG.replace("name: traefik\n", "name: rancher\n")
+                .replace("ref: docker.io/traefik:v3.7.11", "ref: docker.io/traefik@sha256:" + "a".repeat(64))
+                .replace("value: service.annotations.metallb\\.io/loadBalancerIPs", "value: service..annotations");
+        assertEquals("""
+                bom.yaml:31:11: error: catalog[0].name: "rancher" is a seed chart (charts:), which install deploys itself; give the \
+                catalog entry another name
+                bom.yaml:41:16: error: catalog[0].chart.images[0].ref: catalog[0] (rancher): write the image as ref: \
+                REGISTRY/REPOSITORY:TAG and its digest apart, as digest: sha256:..., not "docker.io/traefik@sha256:%s"
+                bom.yaml:46:16: error: catalog[0].clusterValues[0].value: catalog[0] (rancher): "service..annotations" is not a Helm \
+                value path (keys separated by '.', a dot inside a key as '\\.', list items as [N]), e.g. \
+                service.annotations.metallb\\.io/loadBalancerIPs
+                bom.yaml: 3 errors in the bill of materials; fix them and run again""".formatted("a".repeat(64)), errors(text));
+    }
+
+    @Test
+    void helmValuePathsParseAsHelmSetDoes() {
+        assertEquals("[a, b.c/d, [2], e]", BomClusterValue.parsePath("a.b\\.c/d[2].e").orElseThrow().toString());
+        assertEquals("[list, [0], [1]]", BomClusterValue.parsePath("list[0][1]").orElseThrow().toString());
+        for (String bad : List.of("", ".a", "a.", "a..b", "[0]", "a[x]", "a[0]b", "a\\b", "a]")) {
+            assertTrue(BomClusterValue.parsePath(bad).isEmpty(), bad);
+        }
     }
 
     @Test
@@ -100,6 +158,30 @@ class BomLoaderTest {
         BomLoader.InvalidBomException e = assertThrows(BomLoader.InvalidBomException.class, () -> new BomLoader().load(file));
         return e.getMessage().replace(dir + "/", "");
     }
+
+    /** A catalog section to append to {@link #minimal()}: one entry (stand-in values, not a real traefik pin). */
+    static final String CATALOG = """
+            catalog:
+              - name: traefik
+                namespace: traefik
+                chart:
+                  name: traefik
+                  version: 41.3.0
+                  kubeVersion: ">=1.25.0-0"
+                  file: traefik-41.3.0.tgz
+                  url: https://example.test/charts/traefik-41.3.0.tgz
+                  sha256: null
+                  images:
+                    - ref: docker.io/traefik:v3.7.11
+                      digest: null # traefik
+                values:
+                  ingressClass: {isDefaultClass: true}
+                clusterValues:
+                  - value: service.annotations.metallb\\.io/loadBalancerIPs
+                    from: annotation
+                    key: catalog.seed-bootstrap.io/traefik-load-balancer-ip
+                    required: true
+            """;
 
     /** A small valid BOM; tests break one thing at a time. */
     static String minimal() {
