@@ -1,5 +1,7 @@
 package io.seedbootstrap.apps;
 
+import io.seedbootstrap.bundle.bom.BomCatalogEntry;
+import io.seedbootstrap.bundle.bom.BomClusterValue;
 import io.seedbootstrap.inventory.model.Apps;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.inventory.model.Registries;
@@ -64,34 +66,41 @@ public final class CatalogApps {
     }
 
     /**
-     * A chart value whose value each cluster gives.
+     * A chart value whose value each cluster gives (the BOM's {@code perClusterValues}).
      *
-     * @param valuePath dotted path in the chart's values ({@code service.spec.loadBalancerIP})
-     * @param source    label or annotation of the cluster's ArgoCD Secret
-     * @param key       its key ({@code seed-bootstrap.io/traefik-ip})
+     * @param path   the value's path (Helm --set syntax, parsed: map keys and list indexes)
+     * @param source label or annotation of the cluster's ArgoCD Secret
+     * @param key    its key ({@code catalog.seed-bootstrap.io/traefik-load-balancer-ip})
      */
-    public record ClusterValue(String valuePath, Source source, String key) {}
+    public record ClusterValue(List<BomClusterValue.PathSegment> path, Source source, String key) {
+        public ClusterValue {
+            path = List.copyOf(path);
+        }
+    }
 
     /**
-     * A chart value naming an image, pointed at the site registry.
-     *
-     * @param valuePath  dotted path of the value ({@code image.repository})
-     * @param repository the image's repository without registry ({@code traefik/traefik})
-     */
-    public record ImageValue(String valuePath, String repository) {}
-
-    /**
-     * A catalog entry as the bundle carries it (the BOM's catalog section).
+     * A catalog entry as the bundle carries it (its BOM's catalog section). Its images come from the
+     * site registry through each cluster's registry mirrors (bundle push pushes them under their
+     * own repository names; registries.yaml on the seed, the hand-off module's cluster registries).
      *
      * @param namespace the namespace it is installed into unless the inventory names another
      * @param values    the BOM's default values
      */
     public record Entry(String name, String chart, String version, String namespace, Map<String, Object> values,
-            List<ImageValue> images, List<ClusterValue> clusterValues) {
+            List<ClusterValue> clusterValues) {
         public Entry {
             values = values == null ? Map.of() : values;
-            images = images == null ? List.of() : List.copyOf(images);
             clusterValues = clusterValues == null ? List.of() : List.copyOf(clusterValues);
+        }
+
+        /** The entry as the BOM declares it. */
+        public static Entry of(BomCatalogEntry entry) {
+            List<ClusterValue> values = new ArrayList<>();
+            for (BomClusterValue value : entry.perClusterValues()) {
+                values.add(new ClusterValue(value.path().orElseThrow(), value.from() == io.seedbootstrap.bundle.bom.ClusterValueSource.LABEL
+                        ? Source.LABEL : Source.ANNOTATION, value.key()));
+            }
+            return new Entry(entry.name(), entry.chart().name(), entry.chart().version(), entry.namespace(), entry.defaultValues(), values);
         }
     }
 
@@ -153,7 +162,7 @@ public final class CatalogApps {
             List<String> entryKeys = new ArrayList<>();
             entryKeys.add("label " + installLabel(wanted.name()) + "=install");
             entries.find(wanted.name()).ifPresent(entry -> entry.clusterValues().forEach(value -> entryKeys.add(
-                    value.source().name().toLowerCase(java.util.Locale.ROOT) + " " + value.key() + " -> " + value.valuePath())));
+                    value.source().name().toLowerCase(java.util.Locale.ROOT) + " " + value.key())));
             keys.put(wanted.name(), entryKeys);
         }
         return keys;
@@ -233,10 +242,6 @@ public final class CatalogApps {
      */
     static String valuesTemplate(Inventory inventory, Apps.CatalogEntry wanted, Entry entry, SiteMaterial site) {
         Map<String, Object> values = deepCopy(entry.values());
-        String registry = registry(inventory);
-        for (ImageValue image : entry.images()) {
-            HelmCharts.put(values, image.valuePath(), registry + "/" + image.repository());
-        }
         if (wanted.values() != null) {
             merge(values, wanted.values());
         }
@@ -258,7 +263,7 @@ public final class CatalogApps {
             HelmCharts.put(values, "extraObjects", extraObjects);
         }
         for (ClusterValue value : entry.clusterValues()) {
-            HelmCharts.put(values, value.valuePath(), clusterParameter(value.source(), value.key()));
+            set(values, value.path(), clusterParameter(value.source(), value.key()));
         }
         return ConfigYaml.write(values);
     }
@@ -413,11 +418,54 @@ public final class CatalogApps {
         return secrets;
     }
 
+    /** Sets a value at a --set path as Helm's strvals does: maps made on the way, lists extended to the index. */
+    @SuppressWarnings("unchecked")
+    static void set(Map<String, Object> values, List<BomClusterValue.PathSegment> path, Object value) {
+        Object container = values;
+        for (int i = 0; i < path.size(); i++) {
+            BomClusterValue.PathSegment segment = path.get(i);
+            boolean last = i == path.size() - 1;
+            Object next = last ? value : path.get(i + 1).index() != null ? new ArrayList<Object>() : new LinkedHashMap<String, Object>();
+            if (segment.index() == null) {
+                Map<String, Object> map = (Map<String, Object>) container;
+                Object existing = map.get(segment.key());
+                boolean keep = !last && (existing instanceof Map<?, ?> || existing instanceof List<?>);
+                if (!keep) {
+                    map.put(segment.key(), next);
+                }
+                container = map.get(segment.key());
+            } else {
+                List<Object> list = (List<Object>) container;
+                while (list.size() <= segment.index()) {
+                    list.add(null);
+                }
+                Object existing = list.get(segment.index());
+                if (last || !(existing instanceof Map<?, ?> || existing instanceof List<?>)) {
+                    list.set(segment.index(), next);
+                }
+                container = list.get(segment.index());
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> deepCopy(Map<String, Object> source) {
         Map<String, Object> copy = new LinkedHashMap<>();
-        source.forEach((key, value) -> copy.put(key, value instanceof Map<?, ?> map ? deepCopy((Map<String, Object>) map) : value));
+        source.forEach((key, value) -> copy.put(key, copyValue(value)));
         return copy;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object copyValue(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            return deepCopy((Map<String, Object>) map);
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>();
+            list.forEach(item -> copy.add(copyValue(item)));
+            return copy;
+        }
+        return value;
     }
 
     /** Helm's own rule for values files: maps merge key by key, anything else replaces. */

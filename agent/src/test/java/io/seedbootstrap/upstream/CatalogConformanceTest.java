@@ -47,14 +47,18 @@ class CatalogConformanceTest {
     static final Map<String, byte[]> CHARTS = Map.of("cert-manager", new byte[] {1}, "argo-cd", new byte[] {4});
     /** The bundle's catalog as the BOM would give it (the values each cluster sets are the BOM's to name). */
     static final CatalogApps.Entries CATALOG = name -> Optional.ofNullable(Map.of(
-            "traefik", new CatalogApps.Entry("traefik", "traefik", "39.0.0", "traefik", Map.of("service", Map.of("type", "LoadBalancer")),
-                    List.of(new CatalogApps.ImageValue("image.repository", "traefik")),
-                    List.of(new CatalogApps.ClusterValue("service.spec.loadBalancerIP", CatalogApps.Source.ANNOTATION, TRAEFIK_IP),
-                            new CatalogApps.ClusterValue("deployment.podLabels.site-zone", CatalogApps.Source.LABEL, "topology.example.com/zone"))),
+            "traefik", new CatalogApps.Entry("traefik", "traefik", "41.3.0", "traefik", Map.of("service", Map.of("type", "LoadBalancer")),
+                    List.of(new CatalogApps.ClusterValue(path("service.spec.loadBalancerIP"), CatalogApps.Source.ANNOTATION, TRAEFIK_IP),
+                            new CatalogApps.ClusterValue(path("deployment.podLabels.site-zone"), CatalogApps.Source.LABEL,
+                                    "topology.example.com/zone"),
+                            new CatalogApps.ClusterValue(path("env[1].value"), CatalogApps.Source.LABEL, "topology.example.com/zone"))),
             "external-secrets", new CatalogApps.Entry("external-secrets", "external-secrets", "2.9.0", "external-secrets",
-                    Map.of("installCRDs", true), List.of(new CatalogApps.ImageValue("image.repository", "external-secrets/external-secrets")),
-                    List.of()),
-            "velero", new CatalogApps.Entry("velero", "velero", "12.0.0", "velero", Map.of(), List.of(), List.of())).get(name));
+                    Map.of("installCRDs", true), List.of()),
+            "velero", new CatalogApps.Entry("velero", "velero", "12.1.0", "velero", Map.of(), List.of())).get(name));
+
+    static List<io.seedbootstrap.bundle.bom.BomClusterValue.PathSegment> path(String text) {
+        return io.seedbootstrap.bundle.bom.BomClusterValue.parsePath(text).orElseThrow();
+    }
 
     @BeforeAll
     static void load() throws Exception {
@@ -158,11 +162,10 @@ class CatalogConformanceTest {
         // F.5: Helm over OCI: host/path without oci://, the chart and its version
         assertEquals("registry.lab.example.internal:5000/charts", source.path("repoURL").asText());
         assertEquals("traefik", source.path("chart").asText());
-        assertEquals("39.0.0", source.path("targetRevision").asText());
+        assertEquals("41.3.0", source.path("targetRevision").asText());
 
         ClusterGenerator.ClusterSecret seed = cluster("seed-lab", "https://kubernetes.default.svc", inventory.apps().seedLabels(), Map.of());
         JsonNode traefikValues = values(ClusterGenerator.applications(sets.get("catalog-traefik"), List.of(seed)).get(0));
-        assertEquals("registry.lab.example.internal:5000/traefik", traefikValues.path("image").path("repository").asText(), "image from the site registry");
         assertEquals(2, traefikValues.path("deployment").path("replicas").asInt(), "the inventory's site values");
         assertEquals("LoadBalancer", traefikValues.path("service").path("type").asText(), "the BOM's default values");
 
@@ -233,6 +236,7 @@ class CatalogConformanceTest {
         }
         assertEquals(List.of("10.0.1.200", "10.0.2.200", ""), ips);
         assertEquals("north", values(applications.get(0)).path("deployment").path("podLabels").path("site-zone").asText(), "a value from a label");
+        assertEquals("north", values(applications.get(0)).path("env").get(1).path("value").asText(), "a list item, as --set env[1].value");
     }
 
     @Test
