@@ -71,10 +71,15 @@ public final class CatalogApps {
      * @param path   the value's path (Helm --set syntax, parsed: map keys and list indexes)
      * @param source label or annotation of the cluster's ArgoCD Secret
      * @param key    its key ({@code catalog.seed-bootstrap.io/traefik-load-balancer-ip})
+     * @param required whether a cluster installing the entry must carry it (the hand-off says so)
      */
-    public record ClusterValue(List<BomClusterValue.PathSegment> path, Source source, String key) {
+    public record ClusterValue(List<BomClusterValue.PathSegment> path, Source source, String key, boolean required, String description) {
         public ClusterValue {
             path = List.copyOf(path);
+        }
+
+        public ClusterValue(List<BomClusterValue.PathSegment> path, Source source, String key) {
+            this(path, source, key, false, null);
         }
     }
 
@@ -98,7 +103,7 @@ public final class CatalogApps {
             List<ClusterValue> values = new ArrayList<>();
             for (BomClusterValue value : entry.perClusterValues()) {
                 values.add(new ClusterValue(value.path().orElseThrow(), value.from() == io.seedbootstrap.bundle.bom.ClusterValueSource.LABEL
-                        ? Source.LABEL : Source.ANNOTATION, value.key()));
+                        ? Source.LABEL : Source.ANNOTATION, value.key(), value.required(), value.description()));
             }
             return new Entry(entry.name(), entry.chart().name(), entry.chart().version(), entry.namespace(), entry.defaultValues(), values);
         }
@@ -153,19 +158,6 @@ public final class CatalogApps {
     /** The label a cluster's ArgoCD Secret carries to get an entry. */
     public static String installLabel(String name) {
         return "app/" + name;
-    }
-
-    /** Every label and annotation key the catalog reads from a cluster's ArgoCD Secret, for the hand-off. */
-    public static Map<String, List<String>> clusterKeys(Inventory inventory, Entries entries) {
-        Map<String, List<String>> keys = new LinkedHashMap<>();
-        for (Apps.CatalogEntry wanted : enabled(inventory)) {
-            List<String> entryKeys = new ArrayList<>();
-            entryKeys.add("label " + installLabel(wanted.name()) + "=install");
-            entries.find(wanted.name()).ifPresent(entry -> entry.clusterValues().forEach(value -> entryKeys.add(
-                    value.source().name().toLowerCase(java.util.Locale.ROOT) + " " + value.key())));
-            keys.put(wanted.name(), entryKeys);
-        }
-        return keys;
     }
 
     /** The file of ApplicationSets for the enabled entries (after ArgoCD's chart: it needs the ApplicationSet CRD). */

@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         description = "Stands up an on-premise RKE2 seed cluster (CNI, PKI, cert-manager, Rancher, ArgoCD) on machines "
                 + "reached over SSH, from an offline bundle.",
-        subcommands = {InventoryCommand.class, PkiCommand.class, BundleCommand.class, PreflightCommand.class, InstallCommand.class,
+        subcommands = {InventoryCommand.class, PkiCommand.class, BundleCommand.class, PreflightCommand.class, InstallCommand.class, HandoffCommand.class,
             UpgradeCommand.class, BackupCommand.class, RestoreCommand.class, ResetCommand.class, AutoComplete.GenerateCompletion.class},
         footerHeading = "%nExit codes:%n",
         footer = {
