@@ -239,6 +239,38 @@ class CatalogConformanceTest {
         assertEquals("north", values(applications.get(0)).path("env").get(1).path("value").asText(), "a list item, as --set env[1].value");
     }
 
+    /** The hand-off names the catalog's labels and the annotations each entry reads, and the module's required ones. */
+    @Test
+    void theHandoffNamesTheCatalogsLabelsAndAnnotations() throws Exception {
+        CatalogApps.Entries required = name -> CATALOG.find(name).map(e -> new CatalogApps.Entry(e.name(), e.chart(), e.version(), e.namespace(),
+                e.values(), e.clusterValues().stream().map(v -> new CatalogApps.ClusterValue(v.path(), v.source(), v.key(),
+                        v.key().equals(TRAEFIK_IP), "the load-balancer IP")).toList()));
+        List<io.seedbootstrap.apps.Handoff.File> files = io.seedbootstrap.apps.Handoff.files(new io.seedbootstrap.apps.Handoff.Input(inventory,
+                site, work.resolve("seed-lab.kubeconfig"), required, null, false));
+        JsonNode handoff = CrdSchemas.JSON.readTree(files.get(0).content());
+        assertTrue(files.get(0).secret(), "the hand-off file is 0600");
+        assertEquals("oci://registry.lab.example.internal:5000/charts", handoff.path("chartRepository").path("oci").asText());
+        assertEquals("registry.lab.example.internal:5000/charts", handoff.path("chartRepository").path("argocdRepoURL").asText());
+        assertEquals(new String(site.cacerts(), StandardCharsets.UTF_8), handoff.path("registry").path("caPem").asText());
+        JsonNode traefik = handoff.path("catalog").path("entries").get(0);
+        assertEquals("app/traefik", traefik.path("label").asText());
+        assertEquals("install", traefik.path("value").asText());
+        assertEquals("annotation", traefik.path("clusterValues").get(0).path("from").asText());
+        assertEquals(TRAEFIK_IP, traefik.path("clusterValues").get(0).path("key").asText());
+        assertTrue(traefik.path("clusterValues").get(0).path("required").asBoolean());
+        assertEquals(List.of("app/traefik", "app/external-secrets", "app/velero"),
+                java.util.stream.StreamSupport.stream(handoff.path("catalog").path("entries").spliterator(), false)
+                        .map(e -> e.path("label").asText()).toList());
+        JsonNode values = CrdSchemas.JSON.readTree(files.stream().filter(f -> f.path().endsWith("handoff.auto.tfvars.json")).findFirst()
+                .orElseThrow().content());
+        assertEquals(TRAEFIK_IP, values.path("catalog_required_annotations").path("traefik").get(0).asText());
+        String variables = files.stream().filter(f -> f.path().endsWith("variables.tf")).findFirst().orElseThrow().content();
+        assertTrue(variables.contains("default     = [\"traefik\", \"external-secrets\", \"velero\"]"), variables);
+        for (io.seedbootstrap.apps.Handoff.File file : files) {
+            assertFalse(file.content().contains("registry-pw") || file.content().contains("s3-secret-key-2"), file.path());
+        }
+    }
+
     @Test
     void anEnabledEntryMissingFromTheBundleIsNamedWithWhatToDo() {
         CatalogApps.Entries withoutVelero = name -> name.equals("velero") ? Optional.empty() : CATALOG.find(name);
