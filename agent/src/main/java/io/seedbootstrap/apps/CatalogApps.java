@@ -255,14 +255,58 @@ public final class CatalogApps {
             HelmCharts.put(values, "extraObjects", extraObjects);
         }
         for (ClusterValue value : entry.clusterValues()) {
-            set(values, value.path(), clusterParameter(value.source(), value.key()));
+            // a cluster without an optional key keeps the value it had here (the BOM's or the site's): Go's `or`
+            // yields its first non-empty argument
+            Object fallback = value.required() ? null : get(values, value.path());
+            set(values, value.path(), clusterParameter(value.source(), value.key(),
+                    fallback instanceof String || fallback instanceof Number || fallback instanceof Boolean ? fallback.toString() : null));
         }
-        return ConfigYaml.write(values);
+        try {
+            return VALUES_YAML.writeValueAsString(values);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot render the values of " + wanted.name(), e);
+        }
     }
 
-    /** A Go template action reading one label or annotation of the cluster generator's parameters. */
-    public static String clusterParameter(Source source, String key) {
-        return "{{index .metadata." + source.parameter + " `" + key + "`}}";
+    /**
+     * The values text as ArgoCD templates it: never a long line split (Jackson folds long scalars by
+     * default), since a line break inside a template action's backquoted key would become part of the key.
+     * A {@code ${ENV}} value (a Secret) is never written: it renders as {} (no secret in a manifest).
+     */
+    private static final com.fasterxml.jackson.databind.ObjectMapper VALUES_YAML = new com.fasterxml.jackson.databind.ObjectMapper(
+            com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
+                    .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.SPLIT_LINES)
+                    .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                    .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                    .build())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    /**
+     * A Go template action reading one label or annotation of the cluster generator's parameters,
+     * with a fallback when the cluster lacks it (null: none, the cluster gets ""). Strings are Go raw
+     * strings (backquotes), so a fallback holding a backquote is left out.
+     */
+    public static String clusterParameter(Source source, String key, String fallback) {
+        String read = "index .metadata." + source.parameter + " `" + key + "`";
+        return fallback == null || fallback.contains("`") ? "{{" + read + "}}" : "{{or (" + read + ") `" + fallback + "`}}";
+    }
+
+    /** The value at a --set path, or null. */
+    @SuppressWarnings("unchecked")
+    static Object get(Map<String, Object> values, List<BomClusterValue.PathSegment> path) {
+        Object current = values;
+        for (BomClusterValue.PathSegment segment : path) {
+            if (segment.index() == null && current instanceof Map<?, ?> map) {
+                current = ((Map<String, Object>) map).get(segment.key());
+            } else if (segment.index() != null && current instanceof List<?> list && segment.index() < list.size()) {
+                current = list.get(segment.index());
+            } else {
+                return null;
+            }
+        }
+        return current;
     }
 
     /**

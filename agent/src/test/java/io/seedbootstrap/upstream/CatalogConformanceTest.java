@@ -44,6 +44,7 @@ class CatalogConformanceTest {
     static Path registryCa;
 
     static final String TRAEFIK_IP = "seed-bootstrap.io/traefik-ip";
+    static final String SERVICE_TYPE = "catalog.seed-bootstrap.io/traefik-service-type";
     static final Map<String, byte[]> CHARTS = Map.of("cert-manager", new byte[] {1}, "argo-cd", new byte[] {4});
     /** The bundle's catalog as the BOM would give it (the values each cluster sets are the BOM's to name). */
     static final CatalogApps.Entries CATALOG = name -> Optional.ofNullable(Map.of(
@@ -51,7 +52,8 @@ class CatalogConformanceTest {
                     List.of(new CatalogApps.ClusterValue(path("service.spec.loadBalancerIP"), CatalogApps.Source.ANNOTATION, TRAEFIK_IP),
                             new CatalogApps.ClusterValue(path("deployment.podLabels.site-zone"), CatalogApps.Source.LABEL,
                                     "topology.example.com/zone"),
-                            new CatalogApps.ClusterValue(path("env[1].value"), CatalogApps.Source.LABEL, "topology.example.com/zone"))),
+                            new CatalogApps.ClusterValue(path("env[1].value"), CatalogApps.Source.LABEL, "topology.example.com/zone"),
+                            new CatalogApps.ClusterValue(path("service.type"), CatalogApps.Source.ANNOTATION, SERVICE_TYPE, false, null))),
             "external-secrets", new CatalogApps.Entry("external-secrets", "external-secrets", "2.9.0", "external-secrets",
                     Map.of("installCRDs", true), List.of()),
             "velero", new CatalogApps.Entry("velero", "velero", "12.1.0", "velero", Map.of(), List.of())).get(name));
@@ -220,7 +222,8 @@ class CatalogConformanceTest {
         List<JsonNode> applications = ClusterGenerator.applications(set, List.of(
                 cluster("edge-1", "https://10.0.1.1:6443", Map.of("app/traefik", "install", "topology.example.com/zone", "north"),
                         Map.of(TRAEFIK_IP, "10.0.1.200")),
-                cluster("edge-2", "https://10.0.2.1:6443", Map.of("app/traefik", "install"), Map.of(TRAEFIK_IP, "10.0.2.200")),
+                cluster("edge-2", "https://10.0.2.1:6443", Map.of("app/traefik", "install"), Map.of(TRAEFIK_IP, "10.0.2.200",
+                        SERVICE_TYPE, "NodePort")),
                 cluster("lab-9", "https://10.0.9.1:6443", Map.of("app/velero", "install"), Map.of(TRAEFIK_IP, "10.0.9.200")),
                 cluster("edge-3", "https://10.0.3.1:6443", Map.of("app/traefik", "install"), Map.of())));
         assertEquals(List.of("edge-1-traefik", "edge-2-traefik", "edge-3-traefik"),
@@ -235,6 +238,14 @@ class CatalogConformanceTest {
             assertEquals("catalog-traefik", "catalog-" + application.path("metadata").path("labels").path(CatalogApps.CATALOG_LABEL).asText());
         }
         assertEquals(List.of("10.0.1.200", "10.0.2.200", ""), ips);
+        // an optional value: the cluster's when it has the annotation, else the BOM's default (Go's `or`)
+        assertEquals(List.of("LoadBalancer", "NodePort", "LoadBalancer"), applications.stream().map(a -> {
+            try {
+                return values(a).path("service").path("type").asText();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).toList());
         assertEquals("north", values(applications.get(0)).path("deployment").path("podLabels").path("site-zone").asText(), "a value from a label");
         assertEquals("north", values(applications.get(0)).path("env").get(1).path("value").asText(), "a list item, as --set env[1].value");
     }

@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
  * {@code missingkey=error}: a field of a missing key is an error, while {@code index} of a
  * missing map key is the zero value "" (text/template "index").</li>
  * </ul>
- * Only the actions seed-bootstrap writes are understood ({@code {{.a.b}}} and
- * {@code {{index .a.b "key"}}} / {@code `key`}); anything else fails the test, so a template
+ * Only the actions seed-bootstrap writes are understood ({@code {{.a.b}}},
+ * {@code {{index .a.b "key"}}} / {@code `key`} and {@code {{or (index .a.b `key`) `fallback`}}});
+ * anything else fails the test, so a template
  * we start writing differently cannot pass unread.
  */
 final class ClusterGenerator {
@@ -41,6 +42,7 @@ final class ClusterGenerator {
     private static final Pattern ACTION = Pattern.compile("\\{\\{-?\\s*(.*?)\\s*-?}}");
     private static final Pattern FIELD = Pattern.compile("^\\.([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*)$");
     private static final Pattern INDEX = Pattern.compile("^index\\s+\\.([A-Za-z_][A-Za-z0-9_.]*)\\s+(?:\"([^\"]*)\"|`([^`]*)`)$");
+    private static final Pattern OR_INDEX = Pattern.compile("^or\\s+\\((index\\s+[^)]*)\\)\\s+(?:\"([^\"]*)\"|`([^`]*)`)$");
 
     private ClusterGenerator() {}
 
@@ -141,14 +143,28 @@ final class ClusterGenerator {
         }
         Matcher index = INDEX.matcher(action);
         if (index.matches()) {
-            Object map = lookup(parameters, index.group(1));
-            if (!(map instanceof Map<?, ?> m)) {
-                throw new AssertionError("index of a non-map in {{" + action + "}}");
+            return index(index, action, parameters);
+        }
+        Matcher or = OR_INDEX.matcher(action);
+        if (or.matches()) {
+            // text/template "or": the first argument that is not empty (false, 0, nil, "")
+            Matcher inner = INDEX.matcher(or.group(1));
+            if (!inner.matches()) {
+                throw new AssertionError("template action not understood here: {{" + action + "}}");
             }
-            Object value = m.get(index.group(2) != null ? index.group(2) : index.group(3));
-            return value == null ? "" : String.valueOf(value);
+            String first = index(inner, action, parameters);
+            return !first.isEmpty() ? first : or.group(2) != null ? or.group(2) : or.group(3);
         }
         throw new AssertionError("template action not understood here: {{" + action + "}}");
+    }
+
+    private static String index(Matcher index, String action, Map<String, Object> parameters) {
+        Object map = lookup(parameters, index.group(1));
+        if (!(map instanceof Map<?, ?> m)) {
+            throw new AssertionError("index of a non-map in {{" + action + "}}");
+        }
+        Object value = m.get(index.group(2) != null ? index.group(2) : index.group(3));
+        return value == null ? "" : String.valueOf(value);
     }
 
     /** missingkey=error: a missing key on the way is an error ("map has no entry for key"). */
