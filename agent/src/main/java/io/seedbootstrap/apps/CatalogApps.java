@@ -6,7 +6,6 @@ import io.seedbootstrap.inventory.model.Apps;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.inventory.model.Registries;
 import io.seedbootstrap.pki.ca.SiteMaterial;
-import io.seedbootstrap.rke2.ConfigYaml;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
