@@ -125,6 +125,11 @@ public final class ActionRunner {
         Optional.ofNullable(apps.argocd().adminPassword()).ifPresent(secrets::add);
         Optional.ofNullable(apps.argocd().repo()).map(r -> r.password()).ifPresent(secrets::add);
         Optional.ofNullable(apps.certManager().issuer().vault()).map(v -> v.secretId()).ifPresent(secrets::add);
+        Optional.ofNullable(apps.catalog().externalSecrets().secretId()).ifPresent(secrets::add);
+        Optional.ofNullable(apps.catalog().velero()).ifPresent(v -> {
+            Optional.ofNullable(v.accessKeyId()).ifPresent(secrets::add);
+            Optional.ofNullable(v.secretAccessKey()).ifPresent(secrets::add);
+        });
         // extra RKE2 config: values written as ${ENV} (etcd-s3-secret-key: ${S3_SECRET}) are held as Secrets
         freeFormSecrets(inventory.rke2().config(), secrets);
         freeFormSecrets(inventory.rke2().serverConfig(), secrets);

@@ -26,6 +26,7 @@ import io.seedbootstrap.phase.install.StartBootstrapServer;
 import io.seedbootstrap.phase.install.UploadAppImages;
 import io.seedbootstrap.phase.install.UploadArtifacts;
 import io.seedbootstrap.phase.install.WriteClusterCa;
+import io.seedbootstrap.phase.install.WriteHandoff;
 import io.seedbootstrap.phase.install.WriteNodeConfig;
 import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.rke2.NodeStatus;
@@ -103,6 +104,8 @@ public final class InstallAction {
                 new FetchKubeconfig(bootstrap, request.kubeconfig()),
                 new UploadAppImages(hosts),
                 new DeploySeedApps(bootstrap, inventory.pki().dir(), request.kubeconfig().toAbsolutePath().getParent()),
+                // after the apps: the hand-off names what they serve (and a generated Rancher password exists by then)
+                new WriteHandoff(request.kubeconfig(), inventory.pki().dir(), false),
                 new CollectStatus(bootstrap));
     }
 }

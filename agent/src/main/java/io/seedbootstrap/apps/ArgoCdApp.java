@@ -57,7 +57,17 @@ public final class ArgoCdApp {
         if (!inventory.apps().components().isEmpty()) {
             after.add(new AppStep.AddOnFile("seed-argocd-applicationsets.yaml", applicationSets(inventory)));
         }
-        return new AppStep(APP.title(), List.of(new AppStep.Namespace(NAMESPACE, Map.of())), secrets(input),
+        List<AppStep.Namespace> namespaces = new ArrayList<>(List.of(new AppStep.Namespace(NAMESPACE, Map.of())));
+        List<KubeSecret> secrets = secrets(input);
+        if (!CatalogApps.enabled(inventory).isEmpty()) {
+            CatalogApps.Entries catalog = input.charts().catalog();
+            after.add(CatalogApps.applicationSetsFile(inventory, catalog, input.site()));
+            secrets.add(CatalogApps.repositorySecret(inventory));
+            // the seed opts in like any cluster (its labels): the credentials its catalog apps read are made here
+            namespaces.addAll(CatalogApps.seedNamespaces(inventory, catalog));
+            secrets.addAll(CatalogApps.seedSecrets(inventory, catalog));
+        }
+        return new AppStep(APP.title(), namespaces, secrets,
                 new AppStep.AddOnFile("seed-argocd.yaml", chart), HELM_CHART, after);
     }
 
@@ -87,9 +97,17 @@ public final class ArgoCdApp {
             HelmCharts.putKey(values, "configs.params", "applicationsetcontroller.enable.progressive.syncs", true);
         }
         Apps.GitRepo repo = argocd.repo();
+        Map<String, String> certificates = new LinkedHashMap<>();
         if (repo != null && repo.caFile() != null) {
             // F.4: argocd-tls-certs-cm, keyed by the Git server's host name (no scheme, no port)
-            HelmCharts.put(values, "configs.tls.certificates", Map.of(host(repo.url()), read(repo.caFile())));
+            certificates.put(host(repo.url()), read(repo.caFile()));
+        }
+        if (!CatalogApps.enabled(inventory).isEmpty()) {
+            // F.4/F.5: the same for the site registry serving the catalog's OCI charts
+            CatalogApps.registryCa(inventory).ifPresent(ca -> certificates.merge(ca.getKey(), ca.getValue(), (a, b) -> a.equals(b) ? a : a + b));
+        }
+        if (!certificates.isEmpty()) {
+            HelmCharts.put(values, "configs.tls.certificates", certificates);
         }
         HelmCharts.put(values, "dex.enabled", false); // F.1: no SSO configured here
         return values;

@@ -30,10 +30,15 @@ public final class SeedApps {
     /** A chart archive of the bundle; {@code bytes} streams it from the bundle (verified) only when rendered. */
     public record Chart(String name, String version, long size, Supplier<byte[]> bytes) {}
 
-    /** The bundle's charts by name. */
+    /** The bundle's charts by name, and its platform catalog. */
     @FunctionalInterface
     public interface Charts {
         Optional<Chart> find(String name);
+
+        /** The bundle's catalog entries (the BOM's catalog section); none unless the bundle has them. */
+        default CatalogApps.Entries catalog() {
+            return CatalogApps.Entries.NONE;
+        }
     }
 
     /**
@@ -96,6 +101,9 @@ public final class SeedApps {
         }
         for (SeedApp app : apps) {
             problems.addAll(app.problems().find(inventory, site, now));
+        }
+        if (ArgoCdApp.APP.enabled().test(inventory)) {
+            problems.addAll(CatalogApps.problems(inventory, charts.catalog()));
         }
         // rules across apps
         if (!inventory.apps().components().isEmpty() && !ArgoCdApp.APP.enabled().test(inventory)) {

@@ -50,6 +50,12 @@ abstract class BaseCommand implements Callable<Integer> {
                 RootCommand.isVerbose(spec.commandLine()), err(), context.environment(), context.home(), true));
     }
 
+    /** The engine for an action that changes files on this machine only (no host options, no log file kept). */
+    final ActionRunner localRunner(String command) {
+        return new ActionRunner(new ActionRunner.Settings(command, false, null, java.time.Duration.ofMinutes(1),
+                RootCommand.isVerbose(spec.commandLine()), err(), context.environment(), context.home(), false));
+    }
+
     /** A usage error (exit 2, with "Run '... --help' for usage."). */
     final picocli.CommandLine.ParameterException usage(String message) {
         return new picocli.CommandLine.ParameterException(spec.commandLine(), message);

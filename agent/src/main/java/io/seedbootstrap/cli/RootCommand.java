@@ -35,7 +35,7 @@ public final class RootCommand implements Runnable {
      * {@code --help}'s time; {@link #build} builds only the one the arguments name (scripts/bench-startup.sh).
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(InventoryCommand.class, PkiCommand.class, BundleCommand.class,
-            PreflightCommand.class, InstallCommand.class, UpgradeCommand.class, BackupCommand.class, RestoreCommand.class,
+            PreflightCommand.class, InstallCommand.class, HandoffCommand.class, UpgradeCommand.class, BackupCommand.class, RestoreCommand.class,
             ResetCommand.class, StatusCommand.class, KubeconfigCommand.class, SupportBundleCommand.class,
             AutoComplete.GenerateCompletion.class);
 

@@ -369,15 +369,79 @@ public final class InventoryValidator {
                 error("apps.components[" + i + "].name", "component \"" + component.name() + "\" is listed twice");
             }
         }
+        Set<String> catalog = checkCatalog(apps, components);
         apps.seedLabels().forEach((key, value) -> {
-            if (key.startsWith("app/") && "install".equals(value) && !components.contains(key.substring(4))) {
-                error("apps.seedLabels[\"" + key + "\"]", "label asks for component \"" + key.substring(4)
-                        + "\" but apps.components does not list it; add it there (with its Git path) or remove the label");
+            String name = key.substring(key.indexOf('/') + 1);
+            if (key.startsWith("app/") && "install".equals(value) && !components.contains(name) && !catalog.contains(name)) {
+                error("apps.seedLabels[\"" + key + "\"]", "label asks for \"" + name + "\" but neither apps.components nor "
+                        + "apps.catalog.install lists it; add it to one of them, or remove the label");
             }
         });
         checkReadable(apps.argocd().repo() == null ? null : apps.argocd().repo().caFile(), "apps.argocd.repo.caFile", "CA certificate");
         checkReadable(apps.argocd().repo() == null ? null : apps.argocd().repo().sshPrivateKeyFile(), "apps.argocd.repo.sshPrivateKeyFile",
                 "SSH private key");
+    }
+
+    /**
+     * The platform catalog (issue 18): unique names, none also a Git component (both select clusters by app/&lt;name&gt;),
+     * a chart repository, ArgoCD on, and the settings external-secrets and Velero cannot do without.
+     * Whether each entry is in the bundle is checked with the bundle, before any host is touched (CheckSeedApps).
+     */
+    private Set<String> checkCatalog(Apps apps, Set<String> components) {
+        Apps.Catalog catalog = apps.catalog();
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < catalog.install().size(); i++) {
+            String name = catalog.install().get(i).name();
+            if (name == null) {
+                continue;
+            }
+            if (!names.add(name)) {
+                error("apps.catalog.install[" + i + "].name", "catalog entry \"" + name + "\" is listed twice");
+            } else if (components.contains(name)) {
+                error("apps.catalog.install[" + i + "].name", "\"" + name + "\" is both a catalog entry and a Git component "
+                        + "(apps.components); both select clusters by the label app/" + name + ": install, so keep one");
+            }
+        }
+        if (names.isEmpty()) {
+            return names;
+        }
+        if (!apps.argocd().enabled()) {
+            error("apps.catalog.install", "catalog entries are listed but ArgoCD is disabled (apps.argocd.enabled: false); "
+                    + "ArgoCD is what installs them");
+        }
+        if (catalog.chartRepository() == null && inventory.registries().systemDefaultRegistry() == null) {
+            error("apps.catalog.chartRepository", "catalog entries come from the site registry as OCI charts: set "
+                    + "apps.catalog.chartRepository to what `seed-bootstrap bundle push` printed, or registries.systemDefaultRegistry");
+        }
+        if (names.contains("external-secrets")) {
+            Apps.ExternalSecrets store = catalog.externalSecrets();
+            Apps.Vault issuerVault = apps.certManager().issuer().vault();
+            if (store.server() == null && (issuerVault == null || issuerVault.server() == null)) {
+                error("apps.catalog.externalSecrets.server", "external-secrets reads the site's Vault: set its URL here "
+                        + "(or use a Vault issuer, apps.certManager.issuer.vault, whose settings are the default)");
+            }
+            if (store.roleId() == null && (issuerVault == null || issuerVault.roleId() == null)) {
+                error("apps.catalog.externalSecrets.roleId", "external-secrets logs in to Vault with AppRole: set its role id "
+                        + "(or apps.certManager.issuer.vault.roleId)");
+            }
+            if (store.secretId() == null && (issuerVault == null || issuerVault.secretId() == null)) {
+                error("apps.catalog.externalSecrets.secretId", "external-secrets logs in to Vault with AppRole: set its secret id "
+                        + "as ${ENV_VAR} (or apps.certManager.issuer.vault.secretId)");
+            }
+            if (!List.of("v1", "v2").contains(store.version())) {
+                error("apps.catalog.externalSecrets.version", "\"" + store.version() + "\" is not a KV engine version; use v1 or v2");
+            }
+            checkReadable(store.caFile(), "apps.catalog.externalSecrets.caFile", "CA certificate");
+        }
+        if (names.contains("velero")) {
+            if (catalog.velero() == null) {
+                error("apps.catalog.velero", "catalog entry velero needs its backup store: set apps.catalog.velero "
+                        + "(s3Url, bucket, accessKeyId and secretAccessKey as ${ENV_VAR})");
+            } else {
+                checkReadable(catalog.velero().caFile(), "apps.catalog.velero.caFile", "CA certificate");
+            }
+        }
+        return names;
     }
 
     private void checkMetalLb() {

@@ -177,6 +177,21 @@ class SeedAppsIT {
             assertFalse(server.sh("grep -rl " + secret + " /var/lib/rancher/rke2/server/manifests /etc/rancher").ok());
         }
 
+        // issue 18: the hand-off to Terraform beside the kubeconfig: 0600, the seed's public facts, no secret; the module beside it
+        Path handoff = inventory.getParent().resolve("apps-it-handoff.json");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(handoff)));
+        com.fasterxml.jackson.databind.JsonNode handoffJson = new com.fasterxml.jackson.databind.ObjectMapper().readTree(handoff.toFile());
+        assertEquals("https://rancher.it.example.internal", handoffJson.path("rancher").path("url").asText());
+        assertEquals(Files.readString(cluster.pki().resolve("site/cacerts.pem")), handoffJson.path("rancher").path("caPem").asText());
+        assertEquals(inventory.getParent().resolve("apps-it.kubeconfig").toAbsolutePath().toString(),
+                handoffJson.path("seed").path("kubeconfig").asText());
+        String kubeconfigServer = yamlServer(inventory.getParent().resolve("apps-it.kubeconfig"));
+        assertEquals(kubeconfigServer, handoffJson.path("seed").path("apiUrl").asText(), "the seed's API URL, as the kubeconfig has it");
+        assertTrue(Files.readString(inventory.getParent().resolve("apps-it-terraform/main.tf")).contains("resource \"rancher2_bootstrap\""));
+        for (String secret : List.of(password, argoPassword)) {
+            assertFalse(Files.readString(handoff).contains(secret), "no secret in the hand-off");
+        }
+
         // A.3: the apps' image archive on every node
         for (TestMachine vm : List.of(server, agent)) {
             assertTrue(vm.sh("ls /var/lib/rancher/rke2/agent/images").stdout().contains("docker.io_rancher_rancher_v2.14.3"), vm.name());
@@ -198,6 +213,13 @@ class SeedAppsIT {
         assertTrue(refused.err().contains("apps.rancher.hostname rancher.other.example.internal: no certificate covers it"), refused.err());
         assertTrue(refused.err().contains("nothing was changed on any host"), refused.err());
         assertEquals(mtimes, server.sh("stat -c '%n %Y' " + MANIFESTS + "seed-*.yaml").stdout());
+    }
+
+    /** The server URL of the kubeconfig install wrote. */
+    private static String yamlServer(Path kubeconfig) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode config = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(kubeconfig.toFile());
+        return config.path("clusters").get(0).path("cluster").path("server").asText();
     }
 
     /** Double-only hook (test-vms/rke2-double README): while a HelmChart is named here, its next job fails with the text. */

@@ -30,7 +30,8 @@ final class SeedAppsFixture {
     static final Path EXAMPLES = Path.of("../inventory/examples").toAbsolutePath().normalize();
     static final Map<String, String> ENV = Map.of("SEED_SUDO_PASSWORD", "sudo-pw", "SEED_ROOT_KEY_PASSPHRASE", "root-pw",
             "SEED_RANCHER_PASSWORD", "rancher-Bootstrap-123", "SEED_ARGOCD_PASSWORD", "argo-Admin-456", "SEED_GIT_TOKEN", "git-token-789",
-            "SEED_REGISTRY_PASSWORD", "registry-pw", "VAULT_SECRET_ID", "vault-secret-id-0");
+            "SEED_REGISTRY_PASSWORD", "registry-pw", "VAULT_SECRET_ID", "vault-secret-id-0", "S3_ACCESS_KEY", "s3-access-key-1",
+            "S3_SECRET_KEY", "s3-secret-key-2");
     static final Instant NOW = Instant.parse("2026-08-22T10:15:00Z");
 
     private SeedAppsFixture() {}
@@ -64,8 +65,26 @@ final class SeedAppsFixture {
     }
 
     static List<AppStep> plan(Inventory inventory, SiteMaterial site, Map<String, byte[]> charts) {
-        SeedApps.Charts bundle = name -> Optional.ofNullable(charts.get(name))
-                .map(bytes -> new SeedApps.Chart(name, "upstream", bytes.length, () -> bytes));
+        return plan(inventory, site, charts, io.seedbootstrap.apps.CatalogApps.Entries.NONE);
+    }
+
+    /** The bundle's charts and, as the bundle's catalog, {@code catalog}. */
+    static SeedApps.Charts charts(Map<String, byte[]> charts, io.seedbootstrap.apps.CatalogApps.Entries catalog) {
+        return new SeedApps.Charts() {
+            @Override
+            public Optional<SeedApps.Chart> find(String name) {
+                return Optional.ofNullable(charts.get(name)).map(bytes -> new SeedApps.Chart(name, "upstream", bytes.length, () -> bytes));
+            }
+
+            @Override
+            public io.seedbootstrap.apps.CatalogApps.Entries catalog() {
+                return catalog;
+            }
+        };
+    }
+
+    static List<AppStep> plan(Inventory inventory, SiteMaterial site, Map<String, byte[]> charts, io.seedbootstrap.apps.CatalogApps.Entries catalog) {
+        SeedApps.Charts bundle = charts(charts, catalog);
         SeedApps.Passwords passwords = new SeedApps.Passwords() {
             @Override
             public Secret rancherBootstrap() {

@@ -18,7 +18,10 @@ public record Apps(
         @Doc("Rancher, fronting every other cluster.") Rancher rancher,
         @Doc("ArgoCD, pushing platform components to clusters by label.") ArgoCd argocd,
         @Doc("Platform components ArgoCD installs on every cluster labelled app/<name>: install.") List<Component> components,
-        @Doc("Labels of the seed itself as an ArgoCD cluster (e.g. app/cert-manager: install).") @Format(TextFormat.LABEL_KEY) Map<String, String> seedLabels) {
+        @Doc("Labels of the seed itself as an ArgoCD cluster (e.g. app/cert-manager: install).") @Format(TextFormat.LABEL_KEY) Map<String, String> seedLabels,
+        @Doc("The platform catalog: bundled charts (the BOM's catalog section, pushed to the site registry by bundle push) that "
+                + "ArgoCD installs from the site registry on every cluster labelled app/<name>: install, one ApplicationSet each.")
+        Catalog catalog) {
 
     public record CertManager(
             @Doc("Install cert-manager.") @Default("true") boolean enabled,
@@ -75,4 +78,43 @@ public record Apps(
             @Doc("Namespace it is installed into (default: its name).") @Format(TextFormat.DNS_LABEL) String namespace,
             @Doc("Path in the Git repository (default: <repo.path>/<name>).") String path,
             @Doc("Sync wave ordering components (lower first).") @Default("0") @Range(min = -100, max = 100) int wave) {}
+
+    /**
+     * The platform catalog as the site uses it. {@code components} (above) are the site's own apps from its Git
+     * repository, one ApplicationSet for all; catalog entries are charts of the bundle, from the site registry, one
+     * ApplicationSet each. Both select clusters by the same label app/&lt;name&gt;: install, so a name is one or the other.
+     */
+    public record Catalog(
+            @Doc("OCI chart repository of the site registry holding the catalog charts, host[:port]/path without oci:// "
+                    + "(what bundle push prints). Default: <registries.systemDefaultRegistry>/charts.") String chartRepository,
+            @Doc("The catalog entries to install (the bundle's BOM catalog names).") List<CatalogEntry> install,
+            @Doc("external-secrets: the Vault its ClusterSecretStore reads.") ExternalSecrets externalSecrets,
+            @Doc("Velero: where its BackupStorageLocation writes and its Schedule.") Velero velero) {}
+
+    public record CatalogEntry(
+            @Doc("Catalog entry name (the BOM's catalog[].name); clusters labelled app/<name>: install get it.") @Required
+            @Format(TextFormat.DNS_LABEL) String name,
+            @Doc("Namespace it is installed into (default: the BOM's, else its name).") @Format(TextFormat.DNS_LABEL) String namespace,
+            @Doc("Site values merged over the BOM's default values (the same on every cluster).") Map<String, Object> values) {}
+
+    public record ExternalSecrets(
+            @Doc("Name of the ClusterSecretStore.") @Default("vault") @Format(TextFormat.DNS_LABEL) String storeName,
+            @Doc("Vault URL; default: apps.certManager.issuer.vault.server.") @Format(TextFormat.URL) String server,
+            @Doc("Mount path of the KV secrets engine.") @Default("secret") String path,
+            @Doc("KV engine version, v1 or v2.") @Default("v2") String version,
+            @Doc("AppRole mount path; default: apps.certManager.issuer.vault's.") String appRolePath,
+            @Doc("AppRole role id; default: apps.certManager.issuer.vault.roleId.") String roleId,
+            @Doc("AppRole secret id; use ${ENV_VAR}. Default: apps.certManager.issuer.vault.secretId.") Secret secretId,
+            @Doc("CA certificate (PEM) of Vault's TLS certificate; default: the PKI's site root CA (Vault's certificate issued "
+                    + "from the site PKI).") Path caFile) {}
+
+    public record Velero(
+            @Doc("S3 endpoint URL (MinIO or another S3-compatible store).") @Required @Format(TextFormat.URL) String s3Url,
+            @Doc("Bucket the backups go to; each cluster writes under its own prefix (its ArgoCD cluster name).") @Required String bucket,
+            @Doc("S3 region (MinIO accepts any).") @Default("minio") String region,
+            @Doc("CA certificate (PEM) of the S3 endpoint's TLS certificate.") Path caFile,
+            @Doc("S3 access key id; use ${ENV_VAR}.") @Required Secret accessKeyId,
+            @Doc("S3 secret access key; use ${ENV_VAR}.") @Required Secret secretAccessKey,
+            @Doc("Backup schedule (cron).") @Default("0 2 * * *") @Format(TextFormat.CRON) String schedule,
+            @Doc("How long a scheduled backup is kept (a Go duration).") @Default("720h0m0s") String ttl) {}
 }

@@ -44,6 +44,21 @@ class InstallChecksTest {
         }
     }
 
+    /** Issue 18: an enabled catalog entry the bundle's catalog (its signed BOM) lacks: exit 2 before any host is contacted. */
+    @Test
+    void checkSeedAppsRefusesACatalogEntryTheBundleDoesNotCarry() {
+        try (FakeRun run = FakeRun.of(dir, false,
+                "registries: {systemDefaultRegistry: \"registry.lab:5000\", mirrors: {docker.io: {endpoints: [\"https://registry.lab:5000\"]}}}",
+                "apps: {certManager: {enabled: false}, rancher: {enabled: false}, catalog: {install: [{name: traefik}]}}")) {
+            run.verifyBundle();
+            SeedException e = assertThrows(SeedException.class, () -> run.run(new CheckSeedApps(FakeRun.material().pki())));
+            assertEquals(ExitCode.BAD_INPUT, e.exitCode());
+            assertTrue(e.getMessage().contains("apps.catalog.install[0]: the bundle's catalog has no entry \"traefik\"; add it to the BOM's "
+                    + "catalog section and rebuild the bundle"), e.getMessage());
+            assertTrue(run.allChanges().isEmpty(), "nothing touched");
+        }
+    }
+
     // --- CheckHosts -----------------------------------------------------------------------
 
     @Test
