@@ -1,0 +1,96 @@
+package io.seedbootstrap.action;
+
+import io.seedbootstrap.testvm.TestMachine;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * kill -9 of a seed-bootstrap process (the jar, {@link SeedCluster#start}) at a chosen moment, for
+ * the tests that show a re-run converges after it (InstallKillIT, UpgradeKillIT): as a phase
+ * starts, as a line is printed, or while an upload is being staged on a host. SIGKILL: no
+ * clean-up, no lock release, no shutdown hook.
+ */
+final class KillAt {
+    /** How the phase runner announces a phase: {@code [3/21] Title}. */
+    static final Pattern PHASE = Pattern.compile("^\\[(\\d+)/(\\d+)\\] (.*)$");
+
+    private KillAt() {}
+
+    /** Reads the output until the phase whose title starts with {@code prefix} starts, then kill -9; the title, or null if it never started. */
+    static String phaseStart(Process run, String prefix) throws IOException, InterruptedException {
+        String line = line(run, l -> {
+            Matcher m = PHASE.matcher(l);
+            return m.matches() && m.group(3).startsWith(prefix);
+        });
+        if (line == null) {
+            return null;
+        }
+        Matcher m = PHASE.matcher(line);
+        return m.matches() ? m.group(3) : line;
+    }
+
+    /** Reads the output until a line matches, then kill -9; that line, or null if the process ended first. */
+    static String line(Process run, Predicate<String> when) throws IOException, InterruptedException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+        String seen = null;
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (when.test(line)) {
+                seen = line;
+                run.destroyForcibly();
+                break;
+            }
+        }
+        run.waitFor(10, TimeUnit.SECONDS);
+        return seen;
+    }
+
+    /**
+     * kill -9 once a staged upload ({@code /var/lib/seed-bootstrap/staging/*.part}) on any of
+     * {@code machines} has grown to {@code bytes}; the output is drained meanwhile. Returns the
+     * largest staged size seen, 0 when none grew that far within {@code limit} or the run ended first.
+     */
+    static long midUpload(Process run, List<TestMachine> machines, long bytes, Duration limit) throws InterruptedException {
+        CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> SeedCluster.output(run));
+        AtomicLong staged = new AtomicLong();
+        Instant deadline = Instant.now().plus(limit);
+        // each machine watched by its own thread: the first copy may go to any of them (the relay's rounds)
+        List<CompletableFuture<Void>> watchers = machines.stream().map(vm -> CompletableFuture.runAsync(() -> {
+            while (staged.get() < bytes && Instant.now().isBefore(deadline) && run.isAlive()) {
+                String size = vm.sh("stat -c %s /var/lib/seed-bootstrap/staging/*.part 2>/dev/null | sort -n | tail -n1").stdout().strip();
+                if (!size.isEmpty()) {
+                    staged.accumulateAndGet(Long.parseLong(size), Math::max);
+                }
+            }
+        })).toList();
+        while (staged.get() < bytes && Instant.now().isBefore(deadline) && run.isAlive()) {
+            Thread.sleep(20);
+        }
+        boolean caught = staged.get() >= bytes && run.isAlive();
+        run.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        watchers.forEach(CompletableFuture::join);
+        drain.join();
+        return caught ? staged.get() : 0;
+    }
+
+    /** The largest staged upload left on {@code vm}, 0 when none. */
+    static long stagedBytes(TestMachine vm) {
+        String left = vm.sh("stat -c %s /var/lib/seed-bootstrap/staging/*.part 2>/dev/null | sort -n | tail -n1").stdout().strip();
+        try {
+            return left.isEmpty() ? 0 : Long.parseLong(left);
+        } catch (NumberFormatException e) {
+            throw new UncheckedIOException(new IOException("stat printed " + left));
+        }
+    }
+}
