@@ -82,15 +82,23 @@ public final class UpgradeAgents implements Phase {
 
     private void upgrade(RunContext context, Node first, Host agent, UpgradePlan plan) {
         String name = agent.effectiveNodeName();
+        // a node someone else cordoned before the upgrade stays cordoned: only our own cordon (marked) is undone
+        boolean cordonedBefore = drainTimeout != null && !plan.leftCordoned(agent) && first.kubectl().cordoned(name);
+        if (cordonedBefore) {
+            context.reporter().info(agent.name(), "node " + name + " was cordoned before the upgrade; it is drained and stays cordoned");
+        }
         if (drainTimeout != null) {
-            context.change(agent.name(), "cordon and drain node " + name + " (at most " + drainTimeout.toSeconds() + " s)", () -> {
-                first.kubectl().annotateNode(name, CORDONED_BY_UPGRADE, context.options().runId());
-                first.kubectl().cordon(name);
-                first.kubectl().drain(name, drainTimeout);
-            });
+            context.change(agent.name(), (cordonedBefore ? "drain node " : "cordon and drain node ") + name + " (at most "
+                    + drainTimeout.toSeconds() + " s)", () -> {
+                        if (!cordonedBefore) {
+                            first.kubectl().annotateNode(name, CORDONED_BY_UPGRADE, context.options().runId());
+                        }
+                        first.kubectl().cordon(name);
+                        first.kubectl().drain(name, drainTimeout);
+                    });
         }
         NodeUpgrade.upgrade(context, first, agent, plan.target());
-        if (drainTimeout != null || plan.leftCordoned(agent)) {
+        if ((drainTimeout != null && !cordonedBefore) || plan.leftCordoned(agent)) {
             uncordon(context, first, agent, "");
         }
     }

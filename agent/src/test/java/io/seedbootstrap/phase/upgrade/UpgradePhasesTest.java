@@ -229,6 +229,20 @@ class UpgradePhasesTest {
     }
 
     @Test
+    void anAgentCordonedBeforeTheUpgradeIsDrainedButStaysCordoned() {
+        try (FakeRun run = cluster(dir, false, Map.of("s1", TARGET, "s2", TARGET, "s3", TARGET))) {
+            run.node("s1").kubectl().cordon("a2"); // the operator's, without our mark
+            upgrade(run, 1, Duration.ofSeconds(30));
+            List<String> events = run.cluster().events();
+            assertTrue(events.contains("drain a2") && events.contains("restart a2"), events.toString());
+            assertFalse(events.contains("uncordon a2"), events.toString());
+            assertTrue(run.cluster().cordoned("a2"), "someone else's cordon is left as it was");
+            assertEquals(Map.of(), run.cluster().annotations("a2"));
+            assertFalse(run.cluster().cordoned("a1"), "our own cordon is undone");
+        }
+    }
+
+    @Test
     void aDryRunPlansTheUncordonAndLeavesTheNodeAsItIs() {
         try (FakeRun run = cluster(dir, true, Map.of("s1", TARGET, "s2", TARGET, "s3", TARGET, "a1", TARGET, "a2", TARGET, "a3", TARGET))) {
             leftCordonedByADeadRun(run, "a3");
