@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
                 + "minor version, every node Ready, etcd healthy), save an etcd snapshot into a DR archive on this machine, upgrade "
                 + "the servers one at a time, then the agents in batches, then the seed apps whose charts changed.",
             "Set cluster.rke2Version to the new bundle's version first. Re-running continues where a run stopped; nodes already "
-                + "at the new version are not touched. The archive passphrase comes from $SEED_DR_PASSPHRASE (or --passphrase-env)."})
+                + "at the new version are not touched. The archive passphrase comes from $SEED_DR_PASSPHRASE (or --passphrase-env, else "
+                + "the terminal), and is asked for only when some node needs the upgrade."})
 final class UpgradeCommand extends InventoryCommand.InventoryFileCommand {
     @Option(names = "--dry-run", description = "Run the read-only checks for real, print every change it would make per host, change nothing.")
     boolean dryRun;
