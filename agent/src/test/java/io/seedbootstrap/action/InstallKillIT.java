@@ -69,8 +69,8 @@ class InstallKillIT {
         reset();
         Process run = start();
         // the 96 MiB image archive is being staged: kill while its .part file grows
-        assertTrue(KillAt.midUpload(run, List.of(vm()), 8 << 20, Duration.ofSeconds(120)) > 0,
-                "the installer ended before the upload could be interrupted");
+        KillAt.Upload upload = KillAt.midUpload(run, List.of(vm()), 8 << 20, Duration.ofSeconds(120));
+        assertTrue(upload.staged() > 0, "the upload could not be interrupted: " + upload.why());
         long left = KillAt.stagedBytes(vm());
         assertTrue(left > 0 && left < (96L << 20) + (1 << 20), "a partial upload stays staged: " + left);
         assertConverges("killed mid-upload");

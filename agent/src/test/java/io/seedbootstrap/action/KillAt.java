@@ -56,32 +56,38 @@ final class KillAt {
         return seen;
     }
 
+    /** What {@link #midUpload} saw: the largest staged size when it killed, 0 if it never did, and why. */
+    record Upload(long staged, String why) {}
+
     /**
      * kill -9 once a staged upload ({@code /var/lib/seed-bootstrap/staging/*.part}) on any of
-     * {@code machines} has grown to {@code bytes}; the output is drained meanwhile. Returns the
-     * largest staged size seen, 0 when none grew that far within {@code limit} or the run ended first.
+     * {@code machines} has grown to {@code bytes}; the output is drained meanwhile (and its end
+     * told in {@code why} when the run ended first, or {@code limit} passed).
      */
-    static long midUpload(Process run, List<TestMachine> machines, long bytes, Duration limit) throws InterruptedException {
-        CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> SeedCluster.output(run));
+    static Upload midUpload(Process run, List<TestMachine> machines, long bytes, Duration limit) throws InterruptedException {
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> SeedCluster.output(run));
         AtomicLong staged = new AtomicLong();
         Instant deadline = Instant.now().plus(limit);
         // each machine watched by its own thread: the first copy may go to any of them (the relay's rounds)
-        List<CompletableFuture<Void>> watchers = machines.stream().map(vm -> CompletableFuture.runAsync(() -> {
+        List<Thread> watchers = machines.stream().map(vm -> new Thread(() -> {
             while (staged.get() < bytes && Instant.now().isBefore(deadline) && run.isAlive()) {
-                String size = vm.sh("stat -c %s /var/lib/seed-bootstrap/staging/*.part 2>/dev/null | sort -n | tail -n1").stdout().strip();
-                if (!size.isEmpty()) {
-                    staged.accumulateAndGet(Long.parseLong(size), Math::max);
-                }
+                staged.accumulateAndGet(stagedBytes(vm), Math::max);
             }
-        })).toList();
+        }, "watch-staging-" + vm.name())).toList();
+        watchers.forEach(Thread::start);
         while (staged.get() < bytes && Instant.now().isBefore(deadline) && run.isAlive()) {
             Thread.sleep(20);
         }
-        boolean caught = staged.get() >= bytes && run.isAlive();
+        boolean alive = run.isAlive();
+        boolean caught = staged.get() >= bytes && alive;
         run.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        watchers.forEach(CompletableFuture::join);
-        drain.join();
-        return caught ? staged.get() : 0;
+        for (Thread watcher : watchers) {
+            watcher.join();
+        }
+        String out = output.join();
+        String tail = String.join("\n", out.lines().skip(Math.max(0, out.lines().count() - 30)).toList());
+        return new Upload(caught ? staged.get() : 0, caught ? "" : (alive ? "no staged upload reached " + bytes + " bytes within " + limit
+                : "the run ended (exit " + run.exitValue() + ") with " + staged.get() + " bytes staged") + "; its output ended with:\n" + tail);
     }
 
     /** The largest staged upload left on {@code vm}, 0 when none. */

@@ -73,8 +73,8 @@ class UpgradeKillIT {
         for (String phase : List.of("Take the host locks", "Save an etcd snapshot", "Write the DR archive", "Upgrade the servers")) {
             if (phase.equals("Upgrade the servers")) {
                 // 2. in the middle of the new core image archive's upload (the padded 96 MiB), before the servers' phase
-                assertTrue(KillAt.midUpload(start(), cluster.machines(), 8 << 20, Duration.ofMinutes(5)) > 0,
-                        "the upgrade ended before the upload could be interrupted");
+                KillAt.Upload upload = KillAt.midUpload(start(), cluster.machines(), 8 << 20, Duration.ofMinutes(5));
+                assertTrue(upload.staged() > 0, "the upload could not be interrupted: " + upload.why());
                 assertTrue(cluster.machines().stream().anyMatch(vm -> KillAt.stagedBytes(vm) > 0), "a partial upload stays staged");
             }
             assertNotNull(KillAt.phaseStart(start(), phase), "phase \"" + phase + "\" never started");
