@@ -54,9 +54,9 @@ class InstallKillIT {
         for (String phase : KILL_AT) {
             reset();
             Process run = start();
-            String seen = KillAt.phaseStart(run, phase);
-            assertTrue(seen != null, "phase \"" + phase + "\" never started");
-            String rerun = assertConverges("killed as \"" + seen + "\" started");
+            KillAt.Seen seen = KillAt.phaseStart(run, phase);
+            assertTrue(seen.killed(), "phase \"" + phase + "\" never started: " + seen.why());
+            String rerun = assertConverges("killed as \"" + seen.line() + "\" started");
             if (!phase.equals(KILL_AT.get(0))) {
                 // the dead run held the lock: the same operator's re-run takes it over (its pid is gone)
                 assertTrue(rerun.contains("took over the lock of an earlier run"), rerun);

@@ -28,24 +28,34 @@ final class KillAt {
 
     private KillAt() {}
 
-    /** Reads the output until the phase whose title starts with {@code prefix} starts, then kill -9; the title, or null if it never started. */
-    static String phaseStart(Process run, String prefix) throws IOException, InterruptedException {
-        String line = line(run, l -> {
+    /** What a kill waited for: the line that triggered it, or null with the run's whole output when it ended first. */
+    record Seen(String line, String output) {
+        boolean killed() {
+            return line != null;
+        }
+
+        /** For a failure message: the end of the output of a run that ended before the kill. */
+        String why() {
+            List<String> lines = output.lines().toList();
+            return "the run ended first; its output ended with:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        }
+    }
+
+    /** Reads the output until the phase whose title starts with {@code prefix} starts, then kill -9. */
+    static Seen phaseStart(Process run, String prefix) throws IOException, InterruptedException {
+        return line(run, l -> {
             Matcher m = PHASE.matcher(l);
             return m.matches() && m.group(3).startsWith(prefix);
         });
-        if (line == null) {
-            return null;
-        }
-        Matcher m = PHASE.matcher(line);
-        return m.matches() ? m.group(3) : line;
     }
 
-    /** Reads the output until a line matches, then kill -9; that line, or null if the process ended first. */
-    static String line(Process run, Predicate<String> when) throws IOException, InterruptedException {
+    /** Reads the output until a line matches, then kill -9. */
+    static Seen line(Process run, Predicate<String> when) throws IOException, InterruptedException {
         BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder all = new StringBuilder();
         String seen = null;
         for (String line = out.readLine(); line != null; line = out.readLine()) {
+            all.append(line).append('\n');
             if (when.test(line)) {
                 seen = line;
                 run.destroyForcibly();
@@ -53,7 +63,7 @@ final class KillAt {
             }
         }
         run.waitFor(10, TimeUnit.SECONDS);
-        return seen;
+        return new Seen(seen, all.toString());
     }
 
     /** What {@link #midUpload} saw: the largest staged size when it killed, 0 if it never did, and why. */
