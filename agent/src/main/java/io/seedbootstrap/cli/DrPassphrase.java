@@ -21,9 +21,14 @@ final class DrPassphrase {
 
     /**
      * The passphrase read the first time it is asked for, then kept: upgrade needs it only when it
-     * takes a snapshot, so a converged re-run neither prompts nor needs the variable set.
+     * takes a snapshot, so a converged re-run neither prompts nor needs the variable set. One in the
+     * environment is read and checked at once.
      */
     Supplier<Secret> whenNeeded(CliContext context, boolean sealing) {
+        if (fromEnvironment(context).isPresent()) {
+            Secret now = get(context, sealing); // nothing to ask: a too short one is refused at once, before any host
+            return () -> now;
+        }
         Secret[] read = new Secret[1];
         return () -> {
             synchronized (read) {
