@@ -69,7 +69,7 @@ for i in $(seq 1 "$RUNS"); do
     log "converged re-run $i of $cmd"
     start=$(date +%s.%N)
     # no SEED_DR_PASSPHRASE and no terminal: a converged upgrade takes no snapshot and must not ask for it
-    step "$cmd-again-$i" env -u SEED_DR_PASSPHRASE setsid java -jar "$JAR" "$cmd" "$vmdir/inventory-new.yaml" --bundle "$DIR/bundle-$NEW" -o json < /dev/null
+    step "$cmd-again-$i" env -u SEED_DR_PASSPHRASE setsid -w java -jar "$JAR" "$cmd" "$vmdir/inventory-new.yaml" --bundle "$DIR/bundle-$NEW" -o json < /dev/null
     end=$(date +%s.%N)
     echo "$cmd $(python3 -c "print(f'{$end-$start:.1f}')") $(json "$vmdir/$cmd-again-$i.json" 'd["seconds"]') $(json "$vmdir/$cmd-again-$i.json" 'len(d["changes"])')" \
       >> "$DIR/results.txt"
