@@ -16,6 +16,7 @@ import io.seedbootstrap.phase.install.InstallRke2;
 import io.seedbootstrap.phase.install.JoinNodes;
 import io.seedbootstrap.phase.install.RestartReconfiguredNodes;
 import io.seedbootstrap.phase.upgrade.CheckUpgrade;
+import io.seedbootstrap.phase.upgrade.ReadSnapshotPassphrase;
 import io.seedbootstrap.phase.upgrade.SkipSnapshot;
 import io.seedbootstrap.phase.upgrade.UpgradeAgents;
 import io.seedbootstrap.phase.upgrade.UpgradePlan;
@@ -43,7 +44,8 @@ import java.util.function.Function;
  * cluster, and the bundle no downgrade and at most one minor ahead of any node;</li>
  * <li>once the locks are held and before any change: an etcd snapshot sealed into a DR archive
  * on the operator's disk, as {@code backup} makes it (or a loud warning with --no-snapshot);
- * neither runs when every node is at the new version already;</li>
+ * neither runs when every node is at the new version already, and the archive's passphrase is
+ * read (before the locks) only when the snapshot will be taken;</li>
  * <li>no install.sh on every host at once: after the joins (which find every node joined), the
  * servers one at a time, then the agents in bounded batches;</li>
  * <li>no restart of reconfigured nodes: upgrade never applies configuration changes.</li>
@@ -103,10 +105,13 @@ public final class UpgradeAction {
     static List<Phase> derive(List<Phase> install, Request request, WriteArchive.Target archive) {
         Inventory inventory = request.inventory();
         Host bootstrap = inventory.bootstrapServer();
+        // the passphrase before the locks and only when a snapshot will be taken; the snapshot once the locks are held
+        Phase[] passphrase = archive == null ? new Phase[0] : new Phase[] {new WhenUpgrading(new ReadSnapshotPassphrase(archive.passphrase()))};
         Phase[] snapshot = archive == null ? new Phase[] {new SkipSnapshot()}
                 : new Phase[] {new WhenUpgrading(new SaveSnapshot(bootstrap)), new WhenUpgrading(new WriteArchive(bootstrap, archive))};
         return Phases.of(install)
                 .replace(CheckHosts.class, new CheckUpgrade(bootstrap, inventory.hosts()))
+                .insertBefore(TakeLock.class, passphrase)
                 .insertAfter(TakeLock.class, snapshot)
                 .remove(InstallRke2.class, RestartReconfiguredNodes.class)
                 .insertAfter(JoinNodes.class, new UpgradeServers(bootstrap, inventory.servers(), inventory.agents()),

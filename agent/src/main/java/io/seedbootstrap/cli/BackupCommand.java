@@ -58,7 +58,7 @@ final class BackupCommand extends BaseCommand {
         LoadedInventory loaded = loadOrThrow(file, inventoryOptions);
         Inventory inventory = loaded.inventory();
         Secret secret = dryRun ? Secret.literal("") : passphrase.get(context, true);
-        WriteArchive.Target target = new WriteArchive.Target(out.toAbsolutePath(), secret, ArchiveCipher.Params.defaults(),
+        WriteArchive.Target target = new WriteArchive.Target(out.toAbsolutePath(), () -> secret, ArchiveCipher.Params.defaults(),
                 loaded.file().toAbsolutePath(), inventory.pki().dir(), includeRootKeys, createdBy());
         ActionRunner.Finished done = BackupAction.run(new BackupAction.Request(inventory, target, hostRun.ssh(), hostRun.forceUnlock),
                 runner("backup", dryRun, hostRun), List.of(secret));

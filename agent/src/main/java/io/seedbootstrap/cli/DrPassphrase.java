@@ -4,6 +4,8 @@ import io.seedbootstrap.support.Secret;
 import io.seedbootstrap.support.SeedException;
 import java.io.Console;
 import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /** The DR archive passphrase: from an environment variable (never argv), else typed on the terminal without echo. */
@@ -16,6 +18,32 @@ final class DrPassphrase {
             description = "Environment variable holding the archive passphrase (default: ${DEFAULT-VALUE}); "
                     + "when it is not set, the passphrase is asked for on the terminal.")
     String variable;
+
+    /**
+     * The passphrase read the first time it is asked for, then kept: upgrade needs it only when it
+     * takes a snapshot, so a converged re-run neither prompts nor needs the variable set. One in the
+     * environment is read and checked at once.
+     */
+    Supplier<Secret> whenNeeded(CliContext context, boolean sealing) {
+        if (fromEnvironment(context).isPresent()) {
+            Secret now = get(context, sealing); // nothing to ask: a too short one is refused at once, before any host
+            return () -> now;
+        }
+        Secret[] read = new Secret[1];
+        return () -> {
+            synchronized (read) {
+                if (read[0] == null) {
+                    read[0] = get(context, sealing);
+                }
+                return read[0];
+            }
+        };
+    }
+
+    /** The passphrase if the environment variable holds one (to redact it from the start), else empty. */
+    Optional<Secret> fromEnvironment(CliContext context) {
+        return context.environment().get(variable).filter(v -> !v.isEmpty()).map(v -> Secret.fromEnv(v, variable));
+    }
 
     /** @param sealing a new archive: the passphrase is typed twice and must have {@link #MIN_LENGTH} characters */
     Secret get(CliContext context, boolean sealing) {

@@ -7,7 +7,6 @@ import io.seedbootstrap.bundle.BundleVerifier;
 import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
-import io.seedbootstrap.phase.PlannedChange;
 import io.seedbootstrap.phase.Plan;
 import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.rke2.NodeStatus;
@@ -91,29 +90,24 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
             for (Host host : inventory.hosts()) {
                 ObjectNode h = hosts.addObject().put("name", host.name()).put("role", host.role().key()).put("address", host.address())
                         .put("bootstrap", host.equals(inventory.bootstrapServer()));
-                node(nodes, host).ifPresent(n -> h.put("node", n.name()).put("ready", n.ready()).put("kubeletVersion", n.kubeletVersion()));
+                Output.nodeOf(nodes, host).ifPresent(n -> h.put("node", n.name()).put("ready", n.ready()).put("kubeletVersion", n.kubeletVersion()));
             }
             ArrayNode phases = root.putArray("phases");
             result.run().phases().forEach(r -> phases.addObject().put("title", r.title()).put("outcome", r.outcome().name().toLowerCase(Locale.ROOT))
                     .put("seconds", r.took().toMillis() / 1000.0));
-            ArrayNode changes = root.putArray("changes");
-            for (PlannedChange c : plan.lastingChanges()) {
-                changes.addObject().put("host", c.host()).put("phase", c.phase()).put("change", c.description())
-                        .put("status", c.status().name().toLowerCase(Locale.ROOT));
-            }
+            Output.putChanges(root, plan);
             Output.print(out, Json.json(), root);
             return;
         }
         if (dryRun) {
-            out.print(plan.render());
-            out.println("Dry run: nothing was changed. Run without --dry-run to make these changes.");
+            Output.printChanges(out, result.run(), true, heading -> { });
             return;
         }
         out.printf("Cluster %s: RKE2 %s, %d host(s), installed in %.0f s%n", inventory.cluster().name(), version, inventory.hosts().size(),
                 took.toMillis() / 1000.0);
         out.printf("%-16s %-7s %-16s %-16s %-9s %s%n", "HOST", "ROLE", "ADDRESS", "NODE", "STATUS", "VERSION");
         for (Host host : inventory.hosts()) {
-            Optional<NodeStatus> n = node(nodes, host);
+            Optional<NodeStatus> n = Output.nodeOf(nodes, host);
             out.printf("%-16s %-7s %-16s %-16s %-9s %s%n", host.name(),
                     host.role().key() + (host.equals(inventory.bootstrapServer()) ? "*" : ""), host.address(),
                     n.map(NodeStatus::name).orElse(host.effectiveNodeName()), n.map(s -> s.ready() ? "Ready" : "NotReady").orElse("absent"),
@@ -122,9 +116,5 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
         out.printf("(* bootstrap server)  %d change(s) made, %.1f MiB sent to the hosts%n", plan.lastingChanges().size(),
                 bytesSent / 1048576.0);
         out.println("kubeconfig: " + kubeconfigFile + "   (export KUBECONFIG=" + kubeconfigFile + ")");
-    }
-
-    private static Optional<NodeStatus> node(List<NodeStatus> nodes, Host host) {
-        return nodes.stream().filter(n -> n.name().equals(host.effectiveNodeName())).findFirst();
     }
 }

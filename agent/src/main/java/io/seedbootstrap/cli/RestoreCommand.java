@@ -94,7 +94,7 @@ final class RestoreCommand extends BaseCommand {
         List<NodeStatus> nodes = result.nodes();
         out.printf("%-16s %-7s %-16s %-16s %s%n", "HOST", "ROLE", "ADDRESS", "NODE", "STATUS");
         for (Host host : inventory.hosts()) {
-            Optional<NodeStatus> n = nodes.stream().filter(s -> s.name().equals(host.effectiveNodeName())).findFirst();
+            Optional<NodeStatus> n = Output.nodeOf(nodes, host);
             out.printf("%-16s %-7s %-16s %-16s %s%n", host.name(), host.role().key(), host.address(), host.effectiveNodeName(),
                     n.map(s -> s.ready() ? "Ready" : "NotReady").orElse("absent"));
         }

@@ -7,7 +7,6 @@ import io.seedbootstrap.bundle.BundleVerifier;
 import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
-import io.seedbootstrap.phase.PlannedChange;
 import io.seedbootstrap.phase.Plan;
 import io.seedbootstrap.phase.dr.WriteArchive;
 import io.seedbootstrap.phase.upgrade.UpgradePlan;
@@ -22,9 +21,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,7 +40,8 @@ import picocli.CommandLine.Option;
                 + "minor version, every node Ready, etcd healthy), save an etcd snapshot into a DR archive on this machine, upgrade "
                 + "the servers one at a time, then the agents in batches, then the seed apps whose charts changed.",
             "Set cluster.rke2Version to the new bundle's version first. Re-running continues where a run stopped; nodes already "
-                + "at the new version are not touched. The archive passphrase comes from $SEED_DR_PASSPHRASE (or --passphrase-env)."})
+                + "at the new version are not touched. The archive passphrase comes from $SEED_DR_PASSPHRASE (or --passphrase-env, else "
+                + "the terminal), and is asked for only when some node needs the upgrade."})
 final class UpgradeCommand extends InventoryCommand.InventoryFileCommand {
     @Option(names = "--dry-run", description = "Run the read-only checks for real, print every change it would make per host, change nothing.")
     boolean dryRun;
@@ -97,9 +97,10 @@ final class UpgradeCommand extends InventoryCommand.InventoryFileCommand {
         ClusterMaterial material = ClusterMaterial.load(inventory.pki().dir());
         Path besides = loaded.file().toAbsolutePath().getParent();
         Path kubeconfigFile = kubeconfig != null ? kubeconfig : besides.resolve(inventory.cluster().name() + ".kubeconfig");
-        Secret secret = noSnapshot || dryRun ? Secret.literal("") : passphrase.get(context, true);
+        // read only once a node needs the upgrade (ReadSnapshotPassphrase): a converged re-run takes no snapshot, asks nothing
+        Supplier<Secret> secret = noSnapshot || dryRun ? () -> Secret.literal("") : passphrase.whenNeeded(context, true);
         List<Secret> secrets = new ArrayList<>(material.secrets());
-        secrets.add(secret);
+        passphrase.fromEnvironment(context).ifPresent(secrets::add);
         Function<String, WriteArchive.Target> snapshot = noSnapshot ? null : runId -> new WriteArchive.Target(
                 (snapshotOut != null ? snapshotOut
                         : besides.resolve(inventory.cluster().name() + "-before-upgrade-" + runId.replace('.', '-') + ".sbdr")).toAbsolutePath(),
@@ -133,26 +134,21 @@ final class UpgradeCommand extends InventoryCommand.InventoryFileCommand {
                 ObjectNode h = hosts.addObject().put("name", host.name()).put("role", host.role().key())
                         .put("before", plan.map(p -> p.before().get(host.name())).orElse(null))
                         .put("upgraded", plan.map(p -> p.pending(host)).orElse(false));
-                node(nodes, host).ifPresent(n -> h.put("after", n.kubeletVersion()).put("ready", n.ready()));
+                Output.nodeOf(nodes, host).ifPresent(n -> h.put("after", n.kubeletVersion()).put("ready", n.ready()));
             }
-            ArrayNode list = root.putArray("changes");
-            for (PlannedChange c : changes.lastingChanges()) {
-                list.addObject().put("host", c.host()).put("phase", c.phase()).put("change", c.description())
-                        .put("status", c.status().name().toLowerCase(Locale.ROOT));
-            }
+            Output.putChanges(root, changes);
             Output.print(out, Json.json(), root);
             return;
         }
         if (dryRun) {
-            out.print(changes.render());
-            out.println("Dry run: nothing was changed. Run without --dry-run to make these changes.");
+            Output.printChanges(out, result.run(), true, heading -> { });
             return;
         }
         out.printf("Cluster %s: RKE2 %s, %s in %.0f s%n", inventory.cluster().name(), target,
                 upgraded ? "upgraded" : "every node was at this version already", took.toMillis() / 1000.0);
         out.printf("%-16s %-7s %-22s %-22s %s%n", "HOST", "ROLE", "BEFORE", "AFTER", "STATUS");
         for (Host host : inventory.hosts()) {
-            Optional<NodeStatus> n = node(nodes, host);
+            Optional<NodeStatus> n = Output.nodeOf(nodes, host);
             out.printf("%-16s %-7s %-22s %-22s %s%n", host.name(), host.role().key() + (host.equals(inventory.bootstrapServer()) ? "*" : ""),
                     plan.map(p -> p.before().get(host.name())).orElse(""), n.map(NodeStatus::kubeletVersion).orElse(""),
                     n.map(s -> s.ready() ? "Ready" : "NotReady").orElse("absent"));
@@ -163,9 +159,5 @@ final class UpgradeCommand extends InventoryCommand.InventoryFileCommand {
         } else if (noSnapshot && upgraded) {
             out.println("NO SNAPSHOT was taken before this upgrade (--no-snapshot).");
         }
-    }
-
-    private static Optional<NodeStatus> node(List<NodeStatus> nodes, Host host) {
-        return nodes.stream().filter(n -> n.name().equals(host.effectiveNodeName())).findFirst();
     }
 }

@@ -73,6 +73,12 @@ public interface Kubectl {
     /** Makes a node schedulable again ({@code kubectl uncordon}). */
     void uncordon(String nodeName);
 
+    /**
+     * Sets annotation {@code key} on a node to {@code value} (replacing another value), or removes
+     * it when {@code value} is null ({@code kubectl annotate node NAME KEY=VALUE --overwrite | KEY-}).
+     */
+    void annotateNode(String nodeName, String key, String value);
+
     /** Whether the node is cordoned ({@code spec.unschedulable}); false for a node the cluster does not have. */
     default boolean cordoned(String nodeName) {
         return get("node", null, nodeName).map(n -> n.path("spec").path("unschedulable").asBoolean(false)).orElse(false);

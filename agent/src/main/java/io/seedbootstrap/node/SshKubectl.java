@@ -135,6 +135,12 @@ final class SshKubectl implements Kubectl {
         nodeCommand("uncordon " + quote(nodeName), "kubectl uncordon " + nodeName, TIMEOUT);
     }
 
+    @Override
+    public void annotateNode(String nodeName, String key, String value) {
+        nodeCommand("annotate node " + quote(nodeName) + " " + (value == null ? quote(key + "-") : "--overwrite " + quote(key + "=" + value)),
+                "kubectl annotate node " + nodeName + " " + key + (value == null ? "-" : "=" + value), TIMEOUT);
+    }
+
     private void nodeCommand(String quotedArgs, String display, Duration timeout) {
         ExecResult result = run(quotedArgs, display, null, timeout);
         if (!result.ok()) {

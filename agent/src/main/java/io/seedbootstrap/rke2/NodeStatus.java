@@ -4,13 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A Kubernetes node as {@code kubectl get nodes -o json} shows it: enough to wait for Ready and
- * to print the install summary.
+ * A Kubernetes node as {@code kubectl get nodes -o json} shows it: enough to wait for Ready, to
+ * print the install summary, and to find the annotations seed-bootstrap leaves on a node (upgrade's
+ * cordon marker).
  */
-public record NodeStatus(String name, boolean ready, String kubeletVersion, List<String> roles, String internalIp) {
+public record NodeStatus(String name, boolean ready, String kubeletVersion, List<String> roles, String internalIp,
+        Map<String, String> annotations) {
+
+    public NodeStatus {
+        annotations = Map.copyOf(annotations);
+    }
+
+    public NodeStatus(String name, boolean ready, String kubeletVersion, List<String> roles, String internalIp) {
+        this(name, ready, kubeletVersion, roles, internalIp, Map.of());
+    }
 
     public static List<NodeStatus> parseList(String json) {
         JsonNode root;
@@ -39,8 +51,10 @@ public record NodeStatus(String name, boolean ready, String kubeletVersion, List
                     ip = address.path("address").asText();
                 }
             }
+            Map<String, String> annotations = new LinkedHashMap<>();
+            item.path("metadata").path("annotations").fields().forEachRemaining(a -> annotations.put(a.getKey(), a.getValue().asText()));
             nodes.add(new NodeStatus(item.path("metadata").path("name").asText(), ready,
-                    item.path("status").path("nodeInfo").path("kubeletVersion").asText(""), List.copyOf(roles), ip));
+                    item.path("status").path("nodeInfo").path("kubeletVersion").asText(""), List.copyOf(roles), ip, annotations));
         }
         return nodes;
     }

@@ -10,12 +10,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,7 +31,6 @@ class InstallKillIT {
     @RegisterExtension
     static final SeedCluster cluster = SeedCluster.builder().servers(1).bundlePadding(96 << 20).build();
 
-    private static final Pattern PHASE = Pattern.compile("^\\[(\\d+)/(\\d+)\\] (.*)$");
     /** Phases that change hosts: a kill as each starts leaves the work before it done and the rest undone. */
     private static final List<String> KILL_AT = List.of("Take the host locks", "Upload the RKE2 artifacts", "Install RKE2 from the tarball",
             "Write the cluster CA set (B.1)", "Write the RKE2 configuration", "Start the bootstrap server", "Join ",
@@ -56,9 +54,9 @@ class InstallKillIT {
         for (String phase : KILL_AT) {
             reset();
             Process run = start();
-            String seen = killWhenPhaseStarts(run, phase);
-            assertTrue(seen != null, "phase \"" + phase + "\" never started");
-            String rerun = assertConverges("killed as \"" + seen + "\" started");
+            KillAt.Seen seen = KillAt.phaseStart(run, phase);
+            assertTrue(seen.killed(), "phase \"" + phase + "\" never started: " + seen.why());
+            String rerun = assertConverges("killed as \"" + seen.line() + "\" started");
             if (!phase.equals(KILL_AT.get(0))) {
                 // the dead run held the lock: the same operator's re-run takes it over (its pid is gone)
                 assertTrue(rerun.contains("took over the lock of an earlier run"), rerun);
@@ -70,20 +68,11 @@ class InstallKillIT {
     void killedInTheMiddleOfAnUploadThenReRunResumesAndConverges() throws Exception {
         reset();
         Process run = start();
-        CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> SeedCluster.output(run));
         // the 96 MiB image archive is being staged: kill while its .part file grows
-        Instant deadline = Instant.now().plusSeconds(120);
-        long staged = 0;
-        while (staged < (8 << 20) && Instant.now().isBefore(deadline) && run.isAlive()) {
-            String size = vm().sh("stat -c %s /var/lib/seed-bootstrap/staging/*.part 2>/dev/null | sort -n | tail -n1").stdout().strip();
-            staged = size.isEmpty() ? 0 : Long.parseLong(size);
-        }
-        assertTrue(run.isAlive(), "the installer ended before the upload could be interrupted");
-        run.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        drain.join();
-        String left = vm().sh("stat -c %s /var/lib/seed-bootstrap/staging/*.part").stdout().strip();
-        assertTrue(!left.isEmpty() && Long.parseLong(left.lines().reduce((a, b) -> b).orElse("0")) < (96L << 20) + (1 << 20),
-                "a partial upload stays staged: " + left);
+        KillAt.Upload upload = KillAt.midUpload(run, List.of(vm()), 8 << 20, Duration.ofSeconds(120));
+        assertTrue(upload.staged() > 0, "the upload could not be interrupted: " + upload.why());
+        long left = KillAt.stagedBytes(vm());
+        assertTrue(left > 0 && left < (96L << 20) + (1 << 20), "a partial upload stays staged: " + left);
         assertConverges("killed mid-upload");
         // the staged file was resumed and renamed into place: nothing left in staging
         assertEquals("", vm().sh("ls /var/lib/seed-bootstrap/staging").stdout().strip());
@@ -96,7 +85,7 @@ class InstallKillIT {
         BufferedReader firstOut = new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8));
         boolean uploading = false;
         for (String line = firstOut.readLine(); line != null; line = firstOut.readLine()) {
-            Matcher m = PHASE.matcher(line);
+            Matcher m = KillAt.PHASE.matcher(line);
             if (m.matches() && m.group(3).startsWith("Upload the RKE2 artifacts")) {
                 uploading = true;
                 break;
@@ -149,22 +138,6 @@ class InstallKillIT {
 
     private static Process start() throws Exception {
         return cluster.start("install", inventory.toString());
-    }
-
-    /** Reads the output until the phase whose title starts with {@code prefix} starts, then kill -9. */
-    private static String killWhenPhaseStarts(Process run, String prefix) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
-        String seen = null;
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-            Matcher m = PHASE.matcher(line);
-            if (m.matches() && m.group(3).startsWith(prefix)) {
-                seen = m.group(3);
-                run.destroyForcibly(); // SIGKILL: no clean-up, no lock release
-                break;
-            }
-        }
-        run.waitFor(10, TimeUnit.SECONDS);
-        return seen;
     }
 
     /** Back to a bare machine: what an uninstall leaves, with our state gone too. */

@@ -204,6 +204,11 @@ public final class SeedCluster implements BeforeAllCallback, BeforeEachCallback,
 
     /** seed-bootstrap as a process of its own (the jar {@code mvn package} built), stdout and stderr as one stream. */
     public Process start(String... args) throws IOException {
+        return start(Map.of(), args);
+    }
+
+    /** With more environment, e.g. {@code SEED_DR_PASSPHRASE} for upgrade's snapshot. */
+    public Process start(Map<String, String> env, String... args) throws IOException {
         // env --default-signal=INT: a shell without job control starts background jobs with SIGINT
         // ignored, the JVM then keeps it ignored, and a test's Ctrl-C would never reach the run
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT",
@@ -213,6 +218,8 @@ public final class SeedCluster implements BeforeAllCallback, BeforeEachCallback,
         builder.environment().put("XDG_STATE_HOME", work.resolve("state").toString());
         builder.environment().put("XDG_CACHE_HOME", work.resolve("cache").toString());
         builder.environment().put("HOSTNAME", OPERATOR_HOST);
+        builder.environment().remove("SEED_DR_PASSPHRASE"); // only what a test gives
+        builder.environment().putAll(env);
         return builder.start();
     }
 
@@ -266,8 +273,17 @@ public final class SeedCluster implements BeforeAllCallback, BeforeEachCallback,
      * an older version) is given.
      */
     public Path bundleOf(String version) throws Exception {
+        return bundleOf(version, 0);
+    }
+
+    /** {@link #bundleOf(String)} with its core image archive padded by {@code paddingBytes} (so its upload can be interrupted). */
+    public Path bundleOf(String version, int paddingBytes) throws Exception {
         Path dir = Files.createDirectories(work.resolve("release-" + version));
-        Path mirror = TestBundles.mirror(dir, TestBundles.rke2Artifacts(dir, version));
+        Path artifacts = TestBundles.rke2Artifacts(dir, version);
+        if (paddingBytes > 0) {
+            pad(artifacts, "rke2-images-core.linux-amd64.tar.zst", paddingBytes);
+        }
+        Path mirror = TestBundles.mirror(dir, artifacts);
         TestBundles.build(dir, mirror, signingKey, 4294967295L, TestBundles.bom().replace(RKE2_VERSION, version));
         return dir.resolve("bundle");
     }

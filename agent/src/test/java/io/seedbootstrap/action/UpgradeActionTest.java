@@ -23,6 +23,7 @@ import io.seedbootstrap.phase.install.JoinNodes;
 import io.seedbootstrap.phase.install.RestartReconfiguredNodes;
 import io.seedbootstrap.phase.install.UploadArtifacts;
 import io.seedbootstrap.phase.upgrade.CheckUpgrade;
+import io.seedbootstrap.phase.upgrade.ReadSnapshotPassphrase;
 import io.seedbootstrap.phase.upgrade.SkipSnapshot;
 import io.seedbootstrap.phase.upgrade.UpgradeAgents;
 import io.seedbootstrap.phase.upgrade.UpgradeServers;
@@ -74,7 +75,7 @@ class UpgradeActionTest {
         this.lock = lock;
         install = new InstallAction.Request(inventory, dir.resolve("bundle"), trust, cluster, dir.resolve("kubeconfig"), SshOptions.defaults(),
                 false, false, 1);
-        WriteArchive.Target archive = new WriteArchive.Target(dir.resolve("before.sbdr"), Secret.literal("a long enough passphrase"),
+        WriteArchive.Target archive = new WriteArchive.Target(dir.resolve("before.sbdr"), () -> Secret.literal("a long enough passphrase"),
                 ArchiveCipher.Params.defaults(), inventoryFile, inventory.pki().dir(), false, "test");
         this.archive = archive;
         request = new UpgradeAction.Request(inventory, dir.resolve("bundle"), trust, cluster, dir.resolve("kubeconfig"), SshOptions.defaults(),
@@ -89,7 +90,8 @@ class UpgradeActionTest {
     void upgradeRunsEveryInstallPhaseButTheDocumentedOnesInInstallsOrder() {
         List<Class<?>> installs = types(InstallAction.phases(install, lock));
         List<Class<?>> upgrades = types(UpgradeAction.phases(request, lock));
-        Set<Class<?>> own = Set.of(CheckUpgrade.class, SaveSnapshot.class, WriteArchive.class, UpgradeServers.class, UpgradeAgents.class);
+        Set<Class<?>> own = Set.of(CheckUpgrade.class, ReadSnapshotPassphrase.class, SaveSnapshot.class, WriteArchive.class, UpgradeServers.class,
+                UpgradeAgents.class);
         assertTrue(installs.containsAll(NOT_IN_UPGRADE));
         assertEquals(installs.stream().filter(t -> !NOT_IN_UPGRADE.contains(t)).toList(), upgrades.stream().filter(t -> !own.contains(t)).toList(),
                 "install's phases, in install's order, minus exactly the documented ones");
@@ -101,14 +103,16 @@ class UpgradeActionTest {
         List<Class<?>> u = types(UpgradeAction.phases(request, lock));
         assertTrue(u.indexOf(CheckUpgrade.class) < u.indexOf(CheckConfigDrift.class));
         int lock = u.indexOf(TakeLock.class);
-        assertEquals(List.of(TakeLock.class, SaveSnapshot.class, WriteArchive.class, UploadArtifacts.class), u.subList(lock, lock + 4),
-                "the snapshot on the operator's disk before anything is sent or changed");
+        assertEquals(List.of(CheckConfigDrift.class, ReadSnapshotPassphrase.class, TakeLock.class, SaveSnapshot.class, WriteArchive.class,
+                UploadArtifacts.class), u.subList(lock - 2, lock + 4),
+                "the passphrase after the checks and before the first change, the snapshot on the operator's disk before anything is sent");
         int join = u.indexOf(JoinNodes.class);
         assertEquals(List.of(JoinNodes.class, UpgradeServers.class, UpgradeAgents.class, FetchKubeconfig.class), u.subList(join, join + 4));
         assertTrue(u.indexOf(UpgradeAgents.class) < u.indexOf(DeploySeedApps.class), "the seed apps after every node");
         List<Phase> phases = UpgradeAction.phases(request, this.lock);
-        assertTrue(phases.stream().filter(p -> p.getClass() == WhenUpgrading.class).count() == 2,
-                "the snapshot is only taken while some node still needs the upgrade");
+        assertEquals(List.of(ReadSnapshotPassphrase.class, SaveSnapshot.class, WriteArchive.class), phases.stream()
+                .filter(p -> p.getClass() == WhenUpgrading.class).<Class<?>>map(p -> ((WhenUpgrading) p).phase().getClass()).toList(),
+                "the passphrase is read and the snapshot taken only while some node still needs the upgrade");
     }
 
     @Test
@@ -118,7 +122,8 @@ class UpgradeActionTest {
         List<Class<?>> u = types(UpgradeAction.phases(without, lock));
         int lock = u.indexOf(TakeLock.class);
         assertEquals(List.of(TakeLock.class, SkipSnapshot.class, UploadArtifacts.class), u.subList(lock, lock + 3));
-        assertTrue(!u.contains(SaveSnapshot.class) && !u.contains(WriteArchive.class));
+        assertTrue(!u.contains(SaveSnapshot.class) && !u.contains(WriteArchive.class) && !u.contains(ReadSnapshotPassphrase.class),
+                "no archive, so no passphrase either");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.seedbootstrap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seedbootstrap.phase.FakeRun;
@@ -54,12 +55,19 @@ class UpgradeCommandTest {
     }
 
     @Test
-    void withoutAPassphraseNoSnapshotCanBeSealedSoNothingStarts() throws Exception {
+    void withoutAPassphraseTheRunStillStartsForAConvergedClusterNeedsNoneButATooShortOneIsRefusedAtOnce() throws Exception {
         Path file = inventory("bundle: {path: " + FakeRun.material().bundle() + ", signingKeyFingerprint: \""
                 + FakeRun.material().key().fingerprint() + "\"}");
-        CommandRunner.Result r = CommandRunner.run(Map.of(), tmp, "upgrade", file.toString());
-        assertEquals(2, r.exitCode(), r.err());
-        assertTrue(r.err().contains("no archive passphrase: set the environment variable SEED_DR_PASSPHRASE"), r.err());
+        // unset: asked for only once a node needs the upgrade (ReadSnapshotPassphrase); here the run goes on to the unreachable host
+        CommandRunner.Result unset = CommandRunner.run(Map.of(), tmp, "upgrade", file.toString());
+        assertEquals(1, unset.exitCode(), unset.err());
+        assertFalse(unset.err().contains("passphrase"), unset.err());
+        assertTrue(unset.err().contains("nothing was changed on any host"), unset.err());
+        // set but too short: refused before any host is contacted
+        CommandRunner.Result shortOne = CommandRunner.run(Map.of("SEED_DR_PASSPHRASE", "too short"), tmp, "upgrade", file.toString());
+        assertEquals(2, shortOne.exitCode(), shortOne.err());
+        assertTrue(shortOne.err().contains("the archive passphrase must have at least 12 characters"), shortOne.err());
+        assertFalse(shortOne.err().contains("upgrade of cluster"), "no run started: " + shortOne.err());
     }
 
     @Test

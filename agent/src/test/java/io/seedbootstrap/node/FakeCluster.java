@@ -47,6 +47,8 @@ public final class FakeCluster {
     /** Nodes that stay NotReady whatever happens (an unhealthy node). */
     private final java.util.Set<String> unhealthy = new java.util.LinkedHashSet<>();
     private final java.util.Set<String> cordoned = new java.util.LinkedHashSet<>();
+    /** Each Node's annotations. */
+    private final Map<String, Map<String, String>> annotations = new LinkedHashMap<>();
     /** The version install.sh installs from the artifacts on the hosts. */
     private String release = DEFAULT_VERSION;
     private boolean etcdHealthy = true;
@@ -120,7 +122,7 @@ public final class FakeCluster {
         nodes.replaceAll((name, ready) -> !unhealthy.contains(name));
         List<NodeStatus> list = new ArrayList<>();
         nodes.forEach((name, ready) -> list.add(new NodeStatus(name, ready, versions.getOrDefault(name, DEFAULT_VERSION),
-                servers.containsKey(name) ? List.of("control-plane", "etcd") : List.of(), "")));
+                servers.containsKey(name) ? List.of("control-plane", "etcd") : List.of(), "", annotations.getOrDefault(name, Map.of()))));
         return list;
     }
 
@@ -165,6 +167,25 @@ public final class FakeCluster {
 
     public synchronized boolean cordoned(String nodeName) {
         return cordoned.contains(nodeName);
+    }
+
+    /** kubectl annotate node: {@code value} null removes the annotation; a node the cluster does not have fails as kubectl does. */
+    synchronized void annotate(String nodeName, String key, String value) {
+        if (!nodes.containsKey(nodeName)) {
+            throw new IllegalStateException("nodes \"" + nodeName + "\" not found");
+        }
+        Map<String, String> of = annotations.computeIfAbsent(nodeName, n -> new LinkedHashMap<>());
+        if (value == null) {
+            of.remove(key);
+        } else {
+            of.put(key, value);
+        }
+        event("annotate " + nodeName + " " + key + (value == null ? "-" : "=" + value));
+    }
+
+    /** A Node's annotations. */
+    public synchronized Map<String, String> annotations(String nodeName) {
+        return Map.copyOf(annotations.getOrDefault(nodeName, Map.of()));
     }
 
     /** A Node object as the restored datastore remembers it (not started here). */

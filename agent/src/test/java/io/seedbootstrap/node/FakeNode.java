@@ -666,6 +666,12 @@ public final class FakeNode implements Node {
         }
 
         @Override
+        public void annotateNode(String nodeName, String key, String value) {
+            reachable("annotate " + nodeName);
+            cluster.annotate(nodeName, key, value);
+        }
+
+        @Override
         public boolean cordoned(String nodeName) {
             return cluster.cordoned(nodeName);
         }

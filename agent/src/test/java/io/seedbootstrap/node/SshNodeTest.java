@@ -163,6 +163,10 @@ class SshNodeTest {
         assertEquals(Duration.ofSeconds(150), remote.sent.get(remote.sent.size() - 1).timeout(), "the drain's own limit, then kubectl's");
         k.uncordon("a1");
         assertEquals(kubectl + "uncordon a1", remote.last());
+        k.annotateNode("a 1", "seed-bootstrap.io/cordoned-by-upgrade", "run 1");
+        assertEquals(kubectl + "annotate node 'a 1' --overwrite 'seed-bootstrap.io/cordoned-by-upgrade=run 1'", remote.last());
+        k.annotateNode("a1", "seed-bootstrap.io/cordoned-by-upgrade", null);
+        assertEquals(kubectl + "annotate node a1 seed-bootstrap.io/cordoned-by-upgrade-", remote.last());
         Scripted refused = new Scripted(c -> new ExecResult("h1", "cmd", 1, "", "error: cannot evict pod as it would violate the pod's "
                 + "disruption budget", Duration.ZERO));
         SeedException e = assertThrows(SeedException.class, () -> node(refused, Role.SERVER, null).kubectl().drain("a1", Duration.ofSeconds(5)));

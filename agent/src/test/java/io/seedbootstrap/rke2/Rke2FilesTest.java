@@ -176,7 +176,8 @@ class Rke2FilesTest {
 
     @Test
     void nodeStatusReadsReadyRolesAndVersion() {
-        String json = "{\"items\":[{\"metadata\":{\"name\":\"s1\",\"labels\":{\"node-role.kubernetes.io/control-plane\":\"true\"}},"
+        String json = "{\"items\":[{\"metadata\":{\"name\":\"s1\",\"labels\":{\"node-role.kubernetes.io/control-plane\":\"true\"},"
+                + "\"annotations\":{\"seed-bootstrap.io/cordoned-by-upgrade\":\"run-1\"}},"
                 + "\"status\":{\"conditions\":[{\"type\":\"MemoryPressure\",\"status\":\"False\"},{\"type\":\"Ready\",\"status\":\"True\"}],"
                 + "\"nodeInfo\":{\"kubeletVersion\":\"v1.35.7+rke2r1\"},\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"10.0.0.11\"}]}},"
                 + "{\"metadata\":{\"name\":\"a1\"},\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"Unknown\"}]}}]}";
@@ -185,5 +186,7 @@ class Rke2FilesTest {
         assertEquals(List.of("control-plane"), nodes.get(0).roles());
         assertEquals("10.0.0.11", nodes.get(0).internalIp());
         assertFalse(nodes.get(1).ready());
+        assertEquals(Map.of("seed-bootstrap.io/cordoned-by-upgrade", "run-1"), nodes.get(0).annotations());
+        assertEquals(Map.of(), nodes.get(1).annotations());
     }
 }

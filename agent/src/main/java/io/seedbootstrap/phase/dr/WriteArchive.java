@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -32,9 +33,13 @@ import java.util.stream.Stream;
  * inventory, and the PKI directory (offline root keys only when asked).
  */
 public final class WriteArchive implements Phase {
-    /** What the archive is made of, besides what the host gives. */
-    public record Target(Path file, Secret passphrase, ArchiveCipher.Params params, Path inventoryFile, Path pkiDir, boolean rootKeys,
-            String createdBy) {}
+    /**
+     * What the archive is made of, besides what the host gives.
+     *
+     * @param passphrase read only when the archive is written (upgrade asks for it only when some node needs the upgrade)
+     */
+    public record Target(Path file, Supplier<Secret> passphrase, ArchiveCipher.Params params, Path inventoryFile, Path pkiDir,
+            boolean rootKeys, String createdBy) {}
 
     /** Configuration files copied when present (A.4, A.6, A.9). */
     private static final List<String> CONFIG_FILES = List.of(Rke2Paths.CONFIG, Rke2Paths.REGISTRIES, Rke2Paths.POD_SECURITY_CONFIG);
@@ -64,7 +69,7 @@ public final class WriteArchive implements Phase {
         SaveSnapshot.Snapshot snapshot = context.state().get(null, SaveSnapshot.SNAPSHOT);
         Node node = context.node(bootstrap);
         context.change(RunContext.OPERATOR, description, () -> {
-            try (DrArchive.Writer writer = new DrArchive.Writer(target.file(), target.passphrase(), target.params())) {
+            try (DrArchive.Writer writer = new DrArchive.Writer(target.file(), target.passphrase().get(), target.params())) {
                 String entry = DrManifest.SNAPSHOTS + snapshot.name();
                 // the transfer may take long for a big datastore: bounded by the run's wait timeout, at least an hour
                 Duration limit = context.options().waitTimeout().compareTo(Duration.ofHours(1)) > 0 ? context.options().waitTimeout()

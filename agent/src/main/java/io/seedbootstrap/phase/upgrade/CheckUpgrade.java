@@ -26,7 +26,8 @@ import java.util.Optional;
  * Ready node; the bundle's version is no downgrade and at most one minor ahead of every node's
  * (contract A.11, checked against both the Node's kubelet version and the installed rke2); etcd
  * answers healthy through the API server (A.11). Every problem is reported at once (exit 3), and
- * the {@link UpgradePlan} is published for the phases that move the nodes.
+ * the {@link UpgradePlan} is published for the phases that move the nodes, with the agents an
+ * earlier run left cordoned (their marker annotation).
  */
 public final class CheckUpgrade implements Phase {
     private final Host bootstrap;
@@ -55,6 +56,7 @@ public final class CheckUpgrade implements Phase {
         }
         Map<String, String> before = new LinkedHashMap<>();
         List<String> pending = new ArrayList<>();
+        List<String> leftCordoned = new ArrayList<>();
         for (Host host : hosts) {
             HostFacts facts = context.state().get(host.name(), GatherFacts.FACTS);
             problems.addAll(CheckHosts.bundleFits(host, facts, bundle));
@@ -69,6 +71,9 @@ public final class CheckUpgrade implements Phase {
             } else if (node.isPresent() && !node.get().ready()) {
                 problems.add(host.name() + ": node " + host.effectiveNodeName() + " is NotReady; an upgrade starts only on a healthy "
                         + "cluster: fix it first (journalctl -u " + context.node(host).rke2().unit() + ")");
+            }
+            if (node.isPresent() && node.get().annotations().containsKey(UpgradeAgents.CORDONED_BY_UPGRADE)) {
+                leftCordoned.add(host.name());
             }
             String running = node.flatMap(n -> Rke2Version.find(n.kubeletVersion())).orElse(installed);
             before.put(host.name(), running == null ? "unknown" : running);
@@ -91,9 +96,13 @@ public final class CheckUpgrade implements Phase {
             throw new SeedException(ExitCode.UNEXPECTED_STATE, "the cluster cannot be upgraded to RKE2 " + target
                     + " (nothing was changed):\n  " + String.join("\n  ", problems));
         }
-        UpgradePlan plan = new UpgradePlan(target, before, pending);
+        UpgradePlan plan = new UpgradePlan(target, before, pending, leftCordoned);
         context.state().put(null, UpgradePlan.PLAN, plan);
         context.reporter().info(null, pending.isEmpty() ? "every node runs RKE2 " + target + " already"
                 : pending.size() + " of " + hosts.size() + " node(s) to upgrade to RKE2 " + target + ": " + plan.describe(pending));
+        if (!leftCordoned.isEmpty()) {
+            context.reporter().info(null, "an earlier upgrade stopped before uncordoning " + String.join(", ", leftCordoned)
+                    + ": uncordoned once back at " + target);
+        }
     }
 }

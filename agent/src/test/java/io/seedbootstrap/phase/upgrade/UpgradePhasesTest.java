@@ -179,6 +179,98 @@ class UpgradePhasesTest {
             }
             assertFalse(run.cluster().cordoned("a3"));
             assertEquals(TARGET, run.cluster().version("a3"));
+            // the mark is on before the cordon and off after the uncordon, so a kill in between leaves it
+            String mark = "annotate a1 " + UpgradeAgents.CORDONED_BY_UPGRADE;
+            assertTrue(events.indexOf(mark + "=" + run.context().options().runId()) < events.indexOf("cordon a1"), events.toString());
+            assertTrue(events.indexOf("uncordon a1") < events.indexOf(mark + "-"), events.toString());
+            for (String a : List.of("a1", "a2", "a3")) {
+                assertEquals(Map.of(), run.cluster().annotations(a), a + ": no mark left");
+            }
+        }
+    }
+
+    /** The state a run killed between drain and uncordon leaves: the node cordoned with the mark (and here upgraded already). */
+    private static void leftCordonedByADeadRun(FakeRun run, String agent) {
+        run.node("s1").kubectl().annotateNode(agent, UpgradeAgents.CORDONED_BY_UPGRADE, "dead.run");
+        run.node("s1").kubectl().cordon(agent);
+    }
+
+    @Test
+    void anAgentADeadRunLeftCordonedIsUncordonedByTheNextRunThoughItIsAtTheNewVersion() {
+        try (FakeRun run = cluster(dir, false, Map.of("s1", TARGET, "s2", TARGET, "s3", TARGET, "a1", TARGET, "a2", TARGET, "a3", TARGET))) {
+            leftCordonedByADeadRun(run, "a2");
+            UpgradePlan plan = check(run);
+            assertEquals(List.of(), plan.pending(), "every node is at the new version");
+            assertEquals(List.of("a2"), plan.leftCordoned());
+            assertTrue(run.stderr().contains("stopped before uncordoning a2"), run.stderr());
+            assertFalse(run.run(new WhenUpgrading(new SkipSnapshot())), "still nothing to snapshot");
+            assertTrue(run.run(new UpgradeAgents(run.host("s1"), run.inventory().agents(), 1, null)), "runs for the cordoned agent alone");
+            assertFalse(run.cluster().cordoned("a2"));
+            assertEquals(Map.of(), run.cluster().annotations("a2"));
+            assertEquals(List.of(), moves(run), "an agent at the new version is not upgraded again");
+            assertEquals(List.of("uncordon node a2 (cordoned by an upgrade that stopped before it was back)"),
+                    run.allChanges().stream().map(c -> c.description()).toList());
+            // and the run after that has nothing left to do
+            assertEquals(List.of(), check(run).leftCordoned());
+            assertFalse(run.run(new UpgradeAgents(run.host("s1"), run.inventory().agents(), 1, null)));
+        }
+    }
+
+    @Test
+    void anAgentLeftCordonedBeforeItsUpgradeIsUncordonedAfterItEvenWithoutDrain() {
+        try (FakeRun run = cluster(dir, false, Map.of("s1", TARGET, "s2", TARGET, "s3", TARGET, "a2", TARGET, "a3", TARGET))) {
+            leftCordonedByADeadRun(run, "a1");
+            upgrade(run, 1, null);
+            List<String> events = run.cluster().events();
+            assertTrue(events.indexOf("restart a1") < events.lastIndexOf("uncordon a1"), "uncordoned once back: " + events);
+            assertFalse(run.cluster().cordoned("a1"));
+            assertEquals(Map.of(), run.cluster().annotations("a1"));
+        }
+    }
+
+    @Test
+    void anAgentCordonedBeforeTheUpgradeIsDrainedButStaysCordoned() {
+        try (FakeRun run = cluster(dir, false, Map.of("s1", TARGET, "s2", TARGET, "s3", TARGET))) {
+            run.node("s1").kubectl().cordon("a2"); // the operator's, without our mark
+            upgrade(run, 1, Duration.ofSeconds(30));
+            List<String> events = run.cluster().events();
+            assertTrue(events.contains("drain a2") && events.contains("restart a2"), events.toString());
+            assertFalse(events.contains("uncordon a2"), events.toString());
+            assertTrue(run.cluster().cordoned("a2"), "someone else's cordon is left as it was");
+            assertEquals(Map.of(), run.cluster().annotations("a2"));
+            assertFalse(run.cluster().cordoned("a1"), "our own cordon is undone");
+        }
+    }
+
+    @Test
+    void aDryRunPlansTheUncordonAndLeavesTheNodeAsItIs() {
+        try (FakeRun run = cluster(dir, true, Map.of("s1", TARGET, "s2", TARGET, "s3", TARGET, "a1", TARGET, "a2", TARGET, "a3", TARGET))) {
+            leftCordonedByADeadRun(run, "a3");
+            check(run);
+            run.run(new UpgradeAgents(run.host("s1"), run.inventory().agents(), 1, null));
+            assertTrue(run.cluster().cordoned("a3"));
+            assertEquals("dead.run", run.cluster().annotations("a3").get(UpgradeAgents.CORDONED_BY_UPGRADE));
+            assertEquals(List.of("uncordon node a3 (cordoned by an upgrade that stopped before it was back)"), run.changes("a3"));
+        }
+    }
+
+    @Test
+    void theSnapshotPassphraseIsReadOnlyWhenSomeNodeNeedsTheUpgrade() {
+        int[] asked = new int[1];
+        java.util.function.Supplier<io.seedbootstrap.support.Secret> passphrase = () -> {
+            asked[0]++;
+            return io.seedbootstrap.support.Secret.literal("a long enough passphrase");
+        };
+        try (FakeRun run = cluster(dir, false, Map.of("s1", TARGET, "s2", TARGET, "s3", TARGET, "a1", TARGET, "a2", TARGET, "a3", TARGET))) {
+            check(run);
+            assertFalse(run.run(new WhenUpgrading(new ReadSnapshotPassphrase(passphrase))));
+            assertEquals(0, asked[0], "a converged cluster takes no snapshot, so no passphrase is asked for");
+        }
+        try (FakeRun run = cluster(dir, false, Map.of("s1", TARGET))) {
+            check(run);
+            assertTrue(run.run(new WhenUpgrading(new ReadSnapshotPassphrase(passphrase))));
+            assertEquals(1, asked[0]);
+            assertTrue(run.allChanges().isEmpty(), "reading it changes nothing");
         }
     }
 
