@@ -343,12 +343,17 @@ public final class DeploySeedApps implements Phase {
                     () -> kubectl.withStdin("create", secret.json(), secret.describe()));
             return;
         }
-        if (secret.createOnly() || (hasMetadata(existing.get(), "labels", secret.labels())
-                && hasMetadata(existing.get(), "annotations", secret.annotations()) && samePublicData(existing.get(), secret))) {
+        if (secret.createOnly() || upToDate(existing.get(), secret)) {
             return;
         }
         context.change(bootstrap.name(), "update " + secret.describe() + " (its certificate, URL, labels or annotations changed) with kubectl, on stdin",
                 () -> kubectl.withStdin(Kubectl.APPLY, secret.json(), secret.describe()));
+    }
+
+    /** Whether the cluster's copy of a Secret already has its labels, annotations and non-secret data (no re-apply then). */
+    static boolean upToDate(JsonNode existing, KubeSecret secret) {
+        return hasMetadata(existing, "labels", secret.labels()) && hasMetadata(existing, "annotations", secret.annotations())
+                && samePublicData(existing, secret);
     }
 
     private static boolean hasLabels(JsonNode object, Map<String, String> labels) {
