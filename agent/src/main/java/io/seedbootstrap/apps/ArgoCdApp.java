@@ -156,7 +156,11 @@ public final class ArgoCdApp {
         return ConfigYaml.write(values);
     }
 
-    /** F.2: the seed as a cluster Secret with its labels; nothing secret in it (in-cluster credentials). */
+    /**
+     * F.2: the seed as a cluster Secret with its labels and annotations (the cluster generator's
+     * metadata.labels / metadata.annotations, which catalog entries read per-cluster values from);
+     * nothing secret in it (in-cluster credentials).
+     */
     static KubeSecret clusterSecret(Inventory inventory) {
         Map<String, String> labels = new LinkedHashMap<>(inventory.apps().seedLabels());
         labels.put("argocd.argoproj.io/secret-type", "cluster");
@@ -164,7 +168,8 @@ public final class ArgoCdApp {
         data.put("name", inventory.cluster().name());
         data.put("server", IN_CLUSTER);
         data.put("config", "{\"tlsClientConfig\":{\"insecure\":false}}");
-        return new KubeSecret(NAMESPACE, CLUSTER_SECRET, KubeSecret.OPAQUE, labels, KubeSecret.utf8(data), Map::of, false);
+        return new KubeSecret(NAMESPACE, CLUSTER_SECRET, KubeSecret.OPAQUE, labels, inventory.apps().seedAnnotations(), KubeSecret.utf8(data),
+                Map::of, false);
     }
 
     /**

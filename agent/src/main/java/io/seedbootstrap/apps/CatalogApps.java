@@ -121,16 +121,43 @@ public final class CatalogApps {
         return inventory.apps().catalog().install();
     }
 
-    /** Bad inputs found with the bundle in hand, before any host is touched: an enabled entry the bundle lacks. */
+    /**
+     * Bad inputs found with the bundle in hand, before any host is touched: an enabled entry the bundle lacks, and
+     * an entry the seed opts into (seedLabels app/&lt;name&gt;: install) without a per-cluster value its BOM marks
+     * required: the seed's cluster Secret would render it empty, as no downstream cluster may.
+     */
     static List<String> problems(Inventory inventory, Entries entries) {
         List<String> problems = new ArrayList<>();
         List<Apps.CatalogEntry> install = enabled(inventory);
         for (int i = 0; i < install.size(); i++) {
             String name = install.get(i).name();
-            if (entries.find(name).isEmpty()) {
+            Optional<Entry> entry = entries.find(name);
+            if (entry.isEmpty()) {
                 problems.add("apps.catalog.install[" + i + "]: the bundle's catalog has no entry \"" + name + "\"; add it to the BOM's "
                         + "catalog section and rebuild the bundle (then bundle push), or remove it from apps.catalog.install");
+            } else if (seedInstalls(inventory, name)) {
+                problems.addAll(seedMissingValues(inventory, entry.get()));
             }
+        }
+        return problems;
+    }
+
+    /** The required per-cluster values of an entry the seed's own cluster Secret lacks, once per key. */
+    private static List<String> seedMissingValues(Inventory inventory, Entry entry) {
+        Map<String, ClusterValue> missing = new LinkedHashMap<>();
+        for (ClusterValue value : entry.clusterValues()) {
+            Map<String, String> present = value.source() == Source.LABEL ? inventory.apps().seedLabels() : inventory.apps().seedAnnotations();
+            if (value.required() && !present.containsKey(value.key())) {
+                missing.putIfAbsent(value.source() + " " + value.key(), value);
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (ClusterValue value : missing.values()) {
+            String field = value.source() == Source.LABEL ? "apps.seedLabels" : "apps.seedAnnotations";
+            String what = value.description() == null ? "" : " (" + value.description().strip().replaceFirst("\\.$", "") + ")";
+            problems.add(field + ": the seed installs catalog entry \"" + entry.name() + "\" (apps.seedLabels " + installLabel(entry.name())
+                    + ": install) but has no " + (value.source() == Source.LABEL ? "label" : "annotation") + " \"" + value.key()
+                    + "\", which the entry requires of every cluster" + what + "; add it to " + field + ", or remove the install label");
         }
         return problems;
     }

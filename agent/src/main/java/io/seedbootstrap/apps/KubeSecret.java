@@ -14,18 +14,26 @@ import java.util.function.Supplier;
  * re-applied at every RKE2 start, which would undo a rotation) nor chart valuesContent.
  *
  * @param publicData  keys whose values are not secret (a certificate, a URL): compared with the
- *                    cluster's copy, and the Secret is re-applied when they or the labels differ
+ *                    cluster's copy, and the Secret is re-applied when they, the labels or the annotations differ
+ * @param annotations its annotations (the seed's cluster Secret: per-cluster values ApplicationSets read)
  * @param secretData  the secret keys, computed only when the Secret is written (a generated
  *                    password or a bcrypt hash is made once)
  * @param createOnly  created once and then left to the application (passwords, keys it may rotate):
  *                    never compared or re-applied
  */
-public record KubeSecret(String namespace, String name, String type, Map<String, String> labels, Map<String, byte[]> publicData,
-        Supplier<Map<String, byte[]>> secretData, boolean createOnly) {
+public record KubeSecret(String namespace, String name, String type, Map<String, String> labels, Map<String, String> annotations,
+        Map<String, byte[]> publicData, Supplier<Map<String, byte[]>> secretData, boolean createOnly) {
 
     public KubeSecret {
         labels = Map.copyOf(labels);
+        annotations = Map.copyOf(annotations);
         publicData = Map.copyOf(publicData);
+    }
+
+    /** A Secret without annotations (all but the seed's cluster Secret). */
+    public KubeSecret(String namespace, String name, String type, Map<String, String> labels, Map<String, byte[]> publicData,
+            Supplier<Map<String, byte[]>> secretData, boolean createOnly) {
+        this(namespace, name, type, labels, Map.of(), publicData, secretData, createOnly);
     }
 
     public static final String TLS = "kubernetes.io/tls";
@@ -39,6 +47,10 @@ public record KubeSecret(String namespace, String name, String type, Map<String,
         if (!labels.isEmpty()) {
             ObjectNode l = metadata.putObject("labels");
             new java.util.TreeMap<>(labels).forEach(l::put);
+        }
+        if (!annotations.isEmpty()) {
+            ObjectNode a = metadata.putObject("annotations");
+            new java.util.TreeMap<>(annotations).forEach(a::put);
         }
         root.put("type", type);
         ObjectNode data = root.putObject("data");

@@ -31,6 +31,8 @@ public enum TextFormat {
     ENV_NAME("an environment variable name such as SEED_SUDO_PASSWORD", "^[A-Za-z_][A-Za-z0-9_]*$"),
     /** Kubernetes label key (optional DNS prefix + name). */
     LABEL_KEY("a Kubernetes label key such as app/cert-manager or node-role.example.com/edge", null),
+    /** Kubernetes annotation key: the same qualified-name syntax as a label key (apimachinery ValidateAnnotations). */
+    ANNOTATION_KEY("a Kubernetes annotation key such as catalog.seed-bootstrap.io/traefik-load-balancer-ip", null),
     /** key=value:Effect. */
     TAINT("a taint key=value:Effect or key:Effect, Effect one of NoSchedule, PreferNoSchedule, NoExecute",
             "^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?(=[A-Za-z0-9._-]{0,63})?:(NoSchedule|PreferNoSchedule|NoExecute)$"),
@@ -66,7 +68,7 @@ public enum TextFormat {
             case CIDR -> NetAddresses.parseCidr(text) != null;
             case IP_RANGE -> NetAddresses.parseCidr(text) != null || NetAddresses.parseRange(text) != null;
             case URL -> isUrl(text);
-            case LABEL_KEY -> isLabelKey(text);
+            case LABEL_KEY, ANNOTATION_KEY -> isLabelKey(text);
             default -> pattern.matcher(text).matches();
         };
     }

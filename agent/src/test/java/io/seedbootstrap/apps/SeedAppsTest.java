@@ -69,7 +69,9 @@ class SeedAppsTest {
                 "  components:",
                 "    - {name: cert-manager}",
                 "    - {name: monitoring, namespace: cattle-monitoring-system, wave: 2}",
-                "  seedLabels: {app/monitoring: install, env: lab}") : appsOverride;
+                "  seedLabels: {app/monitoring: install, env: lab}",
+                "  seedAnnotations: {catalog.seed-bootstrap.io/traefik-load-balancer-ip: \"10.0.10.240\", example.com/note: \"any text: even spaces\"}")
+                : appsOverride;
         Path file = work.resolve(name);
         Files.writeString(file, String.join("\n",
                 "cluster: {name: seed-lab, rke2Version: v1.35.7+rke2r1}",
@@ -330,6 +332,13 @@ class SeedAppsTest {
         // F.2 the seed as a cluster Secret with the inventory's labels
         KubeSecret cluster = secret(step, "seed-cluster");
         assertEquals(Map.of("argocd.argoproj.io/secret-type", "cluster", "app/monitoring", "install", "env", "lab"), cluster.labels());
+        // and its annotations (the per-cluster values catalog entries read), in what kubectl is fed
+        Map<String, String> annotations = Map.of("catalog.seed-bootstrap.io/traefik-load-balancer-ip", "10.0.10.240",
+                "example.com/note", "any text: even spaces");
+        assertEquals(annotations, cluster.annotations());
+        assertEquals(annotations, new ObjectMapper().convertValue(new ObjectMapper().readTree(cluster.json()).path("metadata").path("annotations"),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {}));
+        assertTrue(new ObjectMapper().readTree(repo.json()).path("metadata").path("annotations").isMissingNode(), "others carry none");
         assertEquals("https://kubernetes.default.svc", data(cluster).get("server"));
         assertEquals("seed-lab", data(cluster).get("name"));
         assertEquals(false, new ObjectMapper().readTree(data(cluster).get("config")).path("tlsClientConfig").path("insecure").asBoolean(true));

@@ -45,6 +45,8 @@ class CatalogConformanceTest {
 
     static final String TRAEFIK_IP = "seed-bootstrap.io/traefik-ip";
     static final String SERVICE_TYPE = "catalog.seed-bootstrap.io/traefik-service-type";
+    /** The seed's own load-balancer IP, from apps.seedAnnotations. */
+    static final String SEED_IP = "192.0.2.200";
     static final Map<String, byte[]> CHARTS = Map.of("cert-manager", new byte[] {1}, "argo-cd", new byte[] {4});
     /** The bundle's catalog as the BOM would give it (the values each cluster sets are the BOM's to name). */
     static final CatalogApps.Entries CATALOG = name -> Optional.ofNullable(Map.of(
@@ -89,6 +91,7 @@ class CatalogConformanceTest {
                 "  rancher: {enabled: false}",
                 "  argocd: {hostname: argocd.lab.example.internal}",
                 "  seedLabels: {app/traefik: install, app/external-secrets: install, app/velero: install}",
+                "  seedAnnotations: {\"" + TRAEFIK_IP + "\": \"" + SEED_IP + "\"}",
                 "  catalog:",
                 "    install:",
                 "      - {name: traefik, values: {deployment: {replicas: 2}}}",
@@ -122,6 +125,22 @@ class CatalogConformanceTest {
         return new ClusterGenerator.ClusterSecret(name, server, null, all, annotations);
     }
 
+    /**
+     * The seed as the cluster generator sees it: read back from the cluster Secret install creates
+     * (argocd/seed-cluster, F.2), its labels and annotations as written, name and server from its data.
+     */
+    static ClusterGenerator.ClusterSecret seedFromItsSecret() throws Exception {
+        KubeSecret secret = argocd().secrets().stream().filter(s -> s.name().equals("seed-cluster")).findFirst().orElseThrow();
+        JsonNode json = CrdSchemas.JSON.readTree(secret.json());
+        Map<String, String> labels = new TreeMap<>();
+        json.path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> annotations = new TreeMap<>();
+        json.path("metadata").path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        java.util.function.Function<String, String> data = key -> new String(Base64.getDecoder().decode(json.path("data").path(key).asText()),
+                StandardCharsets.UTF_8);
+        return new ClusterGenerator.ClusterSecret(data.apply("name"), data.apply("server"), null, labels, annotations);
+    }
+
     static JsonNode values(JsonNode application) throws Exception {
         return ConfigYaml.mapper().readTree(application.path("spec").path("source").path("helm").path("values").asText());
     }
@@ -132,9 +151,8 @@ class CatalogConformanceTest {
         Set<String> seen = new TreeSet<>();
         Map<String, JsonNode> sets = applicationSets();
         assertEquals(Set.of("catalog-traefik", "catalog-external-secrets", "catalog-velero"), sets.keySet());
-        // the seed opts in with its own cluster Secret's labels (F.2), as any downstream cluster would
-        ClusterGenerator.ClusterSecret seed = cluster("seed-lab", "https://kubernetes.default.svc", inventory.apps().seedLabels(),
-                Map.of(TRAEFIK_IP, "192.0.2.200"));
+        // the seed opts in with its own cluster Secret's labels and annotations (F.2), as any downstream cluster would
+        ClusterGenerator.ClusterSecret seed = seedFromItsSecret();
         for (JsonNode set : sets.values()) {
             seen.add(set.path("kind").asText());
             failures.put(set.path("metadata").path("name").asText(), crds.problems(set));
@@ -280,6 +298,55 @@ class CatalogConformanceTest {
         for (io.seedbootstrap.apps.Handoff.File file : files) {
             assertFalse(file.content().contains("registry-pw") || file.content().contains("s3-secret-key-2"), file.path());
         }
+    }
+
+    /**
+     * The seed opts in like any cluster: its cluster Secret carries apps.seedAnnotations, so the
+     * generator gives the seed's Traefik Application the seed's own load-balancer IP, and a
+     * downstream cluster its own.
+     */
+    @Test
+    void theSeedsApplicationGetsItsValuesFromApps_seedAnnotations() throws Exception {
+        ClusterGenerator.ClusterSecret seed = seedFromItsSecret();
+        assertEquals("seed-lab", seed.name());
+        assertEquals("https://kubernetes.default.svc", seed.server());
+        assertEquals(Map.of(TRAEFIK_IP, SEED_IP), seed.annotations());
+        List<JsonNode> applications = ClusterGenerator.applications(applicationSets().get("catalog-traefik"), List.of(seed,
+                cluster("edge-1", "https://10.0.1.1:6443", Map.of("app/traefik", "install"), Map.of(TRAEFIK_IP, "10.0.1.200"))));
+        assertEquals(List.of("seed-lab-traefik", "edge-1-traefik"), applications.stream().map(a -> a.path("metadata").path("name").asText()).toList());
+        assertEquals("https://kubernetes.default.svc", applications.get(0).path("spec").path("destination").path("server").asText());
+        assertEquals(SEED_IP, values(applications.get(0)).path("service").path("spec").path("loadBalancerIP").asText());
+        assertEquals("10.0.1.200", values(applications.get(1)).path("service").path("spec").path("loadBalancerIP").asText());
+    }
+
+    /**
+     * With the shipped BOM's catalog: the seed installs Traefik (seedLabels app/traefik: install),
+     * whose load-balancer IP annotation the BOM marks required; without it in apps.seedAnnotations
+     * the seed's Application would get "", so install refuses before any host is touched
+     * (CheckSeedApps: exit 2 on any of these problems).
+     */
+    @Test
+    void theSeedInstallingAnEntryWithoutARequiredAnnotationIsRefusedNamingIt() throws Exception {
+        io.seedbootstrap.bundle.bom.Bom bom = new io.seedbootstrap.bundle.bom.BomLoader().load(Path.of("../bundles/rke2-v1.35.yaml")).bom();
+        CatalogApps.Entries shipped = name -> bom.catalog().stream().filter(e -> e.name().equals(name)).findFirst()
+                .map(CatalogApps.Entry::of);
+        String key = "catalog.seed-bootstrap.io/traefik-load-balancer-ip";
+        Path dir = Files.createDirectories(work.resolve("site-required"));
+        Path file = dir.resolve("inventory.yaml");
+        Files.writeString(file, inventory(registryCa.toString()).replace(TRAEFIK_IP, "example.internal/unrelated"));
+        Inventory without = SeedAppsFixture.load(file, dir);
+        List<String> problems = SeedApps.problems(without, SeedAppsFixture.charts(CHARTS, shipped), site, SeedAppsFixture.NOW);
+        assertEquals(List.of("apps.seedAnnotations: the seed installs catalog entry \"traefik\" (apps.seedLabels app/traefik: install) but "
+                + "has no annotation \"" + key + "\", which the entry requires of every cluster (The load-balancer IP of this cluster's "
+                + "ingress, from its MetalLB pool); add it to apps.seedAnnotations, or remove the install label"), problems);
+
+        Files.writeString(file, inventory(registryCa.toString()).replace(TRAEFIK_IP, key));
+        assertEquals(List.of(), SeedApps.problems(SeedAppsFixture.load(file, dir), SeedAppsFixture.charts(CHARTS, shipped), site,
+                SeedAppsFixture.NOW), "the annotation present: nothing to refuse");
+        Files.writeString(file, inventory(registryCa.toString()).replace(TRAEFIK_IP, "example.internal/unrelated")
+                .replace("app/traefik: install, ", ""));
+        assertEquals(List.of(), SeedApps.problems(SeedAppsFixture.load(file, dir), SeedAppsFixture.charts(CHARTS, shipped), site,
+                SeedAppsFixture.NOW), "the seed not installing Traefik: its annotation is not asked for");
     }
 
     @Test

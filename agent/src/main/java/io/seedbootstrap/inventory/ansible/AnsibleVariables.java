@@ -24,7 +24,7 @@ import java.util.Set;
  *       {@code cluster.} or {@code apps.} ({@code cluster.rke2Version} is {@code seed_rke2_version},
  *       {@code apps.argocd.repo.url} is {@code seed_argocd_repo_url}, {@code bundle.path} is
  *       {@code seed_bundle_path}). Exceptions: {@code seed_cluster_name} (cluster.name) and
- *       {@code seed_labels} (apps.seedLabels). Host-level ones are few and named by hand:
+ *       {@code seed_labels} (apps.seedLabels), {@code seed_annotations} (apps.seedAnnotations). Host-level ones are few and named by hand:
  *       {@code seed_bootstrap}, {@code seed_host_key}, {@code seed_host_config}.
  * </ul>
  */
@@ -145,6 +145,7 @@ final class AnsibleVariables {
             String name = switch (path) {
                 case "cluster.name" -> "seed_cluster_name";
                 case "apps.seedLabels" -> "seed_labels";
+                case "apps.seedAnnotations" -> "seed_annotations";
                 default -> "seed_" + snake(path.replaceFirst("^(cluster|apps)\\.", ""));
             };
             add(table, new Mapping(name, Level.CLUSTER, path, component.getGenericType()));

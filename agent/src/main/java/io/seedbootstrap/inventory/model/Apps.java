@@ -19,6 +19,9 @@ public record Apps(
         @Doc("ArgoCD, pushing platform components to clusters by label.") ArgoCd argocd,
         @Doc("Platform components ArgoCD installs on every cluster labelled app/<name>: install.") List<Component> components,
         @Doc("Labels of the seed itself as an ArgoCD cluster (e.g. app/cert-manager: install).") @Format(TextFormat.LABEL_KEY) Map<String, String> seedLabels,
+        @Doc("Annotations of the seed itself as an ArgoCD cluster: the per-cluster values catalog entries read from annotations "
+                + "(e.g. catalog.seed-bootstrap.io/traefik-load-balancer-ip: 10.0.10.240); each one the BOM marks required must "
+                + "be here when seedLabels has app/<name>: install.") @Format(TextFormat.ANNOTATION_KEY) Map<String, String> seedAnnotations,
         @Doc("The platform catalog: bundled charts (the BOM's catalog section, pushed to the site registry by bundle push) that "
                 + "ArgoCD installs from the site registry on every cluster labelled app/<name>: install, one ApplicationSet each.")
         Catalog catalog) {

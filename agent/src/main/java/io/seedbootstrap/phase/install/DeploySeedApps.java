@@ -343,16 +343,27 @@ public final class DeploySeedApps implements Phase {
                     () -> kubectl.withStdin("create", secret.json(), secret.describe()));
             return;
         }
-        if (secret.createOnly() || (hasLabels(existing.get(), secret.labels()) && samePublicData(existing.get(), secret))) {
+        if (secret.createOnly() || upToDate(existing.get(), secret)) {
             return;
         }
-        context.change(bootstrap.name(), "update " + secret.describe() + " (its certificate, URL or labels changed) with kubectl, on stdin",
+        context.change(bootstrap.name(), "update " + secret.describe() + " (its certificate, URL, labels or annotations changed) with kubectl, on stdin",
                 () -> kubectl.withStdin(Kubectl.APPLY, secret.json(), secret.describe()));
     }
 
+    /** Whether the cluster's copy of a Secret already has its labels, annotations and non-secret data (no re-apply then). */
+    static boolean upToDate(JsonNode existing, KubeSecret secret) {
+        return hasMetadata(existing, "labels", secret.labels()) && hasMetadata(existing, "annotations", secret.annotations())
+                && samePublicData(existing, secret);
+    }
+
     private static boolean hasLabels(JsonNode object, Map<String, String> labels) {
-        JsonNode present = object.path("metadata").path("labels");
-        return labels.entrySet().stream().allMatch(e -> e.getValue().equals(present.path(e.getKey()).asText(null)));
+        return hasMetadata(object, "labels", labels);
+    }
+
+    /** Whether the object's metadata.labels or metadata.annotations hold these entries. */
+    private static boolean hasMetadata(JsonNode object, String field, Map<String, String> entries) {
+        JsonNode present = object.path("metadata").path(field);
+        return entries.entrySet().stream().allMatch(e -> e.getValue().equals(present.path(e.getKey()).asText(null)));
     }
 
     private static boolean samePublicData(JsonNode secret, KubeSecret desired) {

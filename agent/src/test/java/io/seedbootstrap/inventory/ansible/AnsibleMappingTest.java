@@ -73,6 +73,7 @@ class AnsibleMappingTest {
                 Map.entry("seed_ssh_known_hosts", "ssh.knownHosts"),
                 Map.entry("seed_preflight_server_memory_mib", "preflight.server.memoryMiB"),
                 Map.entry("seed_labels", "apps.seedLabels"),
+                Map.entry("seed_annotations", "apps.seedAnnotations"),
                 Map.entry("seed_bootstrap", "bootstrap"),
                 Map.entry("seed_host_key", "ssh.hostKey"));
         expected.forEach((name, path) -> assertEquals(path, AnsibleVariables.find(name).path(), name));
