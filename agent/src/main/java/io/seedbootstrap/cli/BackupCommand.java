@@ -59,7 +59,7 @@ final class BackupCommand extends BaseCommand {
         Inventory inventory = loaded.inventory();
         Secret secret = dryRun ? Secret.literal("") : passphrase.get(context, true);
         WriteArchive.Target target = new WriteArchive.Target(out.toAbsolutePath(), () -> secret, ArchiveCipher.Params.defaults(),
-                loaded.file().toAbsolutePath(), inventory.pki().dir(), includeRootKeys, createdBy());
+                loaded.file().toAbsolutePath(), inventory.pki().dir(), includeRootKeys, VersionProvider.createdBy());
         ActionRunner.Finished done = BackupAction.run(new BackupAction.Request(inventory, target, hostRun.ssh(), hostRun.forceUnlock),
                 runner("backup", dryRun, hostRun), List.of(secret));
         PrintWriter stdout = out();
@@ -67,14 +67,6 @@ final class BackupCommand extends BaseCommand {
                 + "Check it any time with: seed-bootstrap backup verify %s%n", inventory.cluster().name(), out,
                 done.took().toMillis() / 1000.0, summary, out));
         return 0;
-    }
-
-    private static String createdBy() {
-        try {
-            return new VersionProvider().getVersion()[0];
-        } catch (java.io.IOException e) {
-            return "seed-bootstrap";
-        }
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,

@@ -44,7 +44,7 @@ public final class SupportBundleCommand extends InventoryCommand.InventoryFileCo
         SupportBundleAction.Result result = SupportBundleAction.run(new SupportBundleAction.Request(loaded.inventory(),
                 target.toAbsolutePath(), SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys), journalLines,
                 ActionRunner.logDirectory(context.environment(), context.home()), loaded.file().toAbsolutePath().getParent(),
-                createdBy(), Clock.systemUTC()),
+                VersionProvider.createdBy(), Clock.systemUTC()),
                 new ActionRunner(new ActionRunner.Settings("support-bundle", false, null, java.time.Duration.ZERO,
                         RootCommand.isVerbose(spec.commandLine()), err(), context.environment(), context.home(), false)));
         CollectSupportBundle.Written written = result.written();
@@ -56,13 +56,5 @@ public final class SupportBundleCommand extends InventoryCommand.InventoryFileCo
         }
         out.flush();
         return 0;
-    }
-
-    private static String createdBy() {
-        try {
-            return new VersionProvider().getVersion()[0];
-        } catch (java.io.IOException e) {
-            return "seed-bootstrap";
-        }
     }
 }

@@ -23,4 +23,13 @@ public final class VersionProvider implements CommandLine.IVersionProvider {
         return new String[] {"seed-bootstrap " + version + " (commit " + commit + ")",
             "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name") + " " + System.getProperty("os.arch")};
     }
+
+    /** "seed-bootstrap VERSION (commit C)": who made a file (backup archive, support bundle), or just the name when unreadable. */
+    static String createdBy() {
+        try {
+            return new VersionProvider().getVersion()[0];
+        } catch (IOException e) {
+            return "seed-bootstrap";
+        }
+    }
 }
