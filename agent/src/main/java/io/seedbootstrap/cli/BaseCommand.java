@@ -38,6 +38,11 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     /** Loads or throws one error carrying every diagnostic (exit 2); warnings go to stderr. */
+    /** The kubeconfig file a command writes: the one given, else CLUSTER.kubeconfig beside the inventory (where install puts it). */
+    static Path kubeconfigFile(Path given, LoadedInventory loaded) {
+        return given != null ? given : loaded.file().toAbsolutePath().getParent().resolve(loaded.inventory().cluster().name() + ".kubeconfig");
+    }
+
     final LoadedInventory loadOrThrow(Path file, InventoryOptions options) {
         LoadedInventory loaded = context.inventoryLoader().loadOrThrow(file, options.toLoadOptions());
         Output.printDiagnostics(err(), loaded.diagnostics());

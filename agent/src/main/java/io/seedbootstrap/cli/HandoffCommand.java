@@ -39,8 +39,7 @@ final class HandoffCommand extends InventoryCommand.InventoryFileCommand {
     public Integer call() {
         LoadedInventory loaded = loadOrThrow();
         Inventory inventory = loaded.inventory();
-        Path kubeconfigFile = kubeconfig != null ? kubeconfig
-                : loaded.file().toAbsolutePath().getParent().resolve(inventory.cluster().name() + ".kubeconfig");
+        Path kubeconfigFile = kubeconfigFile(kubeconfig, loaded);
         Path bundleDir = null;
         BundleVerifier.Trust trust = BundleVerifier.Trust.none();
         if (HandoffAction.needsBundle(inventory)) {

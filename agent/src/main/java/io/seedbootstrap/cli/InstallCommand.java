@@ -60,8 +60,7 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
                     + "so only bundles signed by that key are installed");
         }
         ClusterMaterial material = ClusterMaterial.load(inventory.pki().dir());
-        Path kubeconfigFile = kubeconfig != null ? kubeconfig
-                : loaded.file().toAbsolutePath().getParent().resolve(inventory.cluster().name() + ".kubeconfig");
+        Path kubeconfigFile = kubeconfigFile(kubeconfig, loaded);
         InstallAction.Result result = InstallAction.run(new InstallAction.Request(inventory, bundleDir,
                 BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + file), material, kubeconfigFile, hostRun.ssh(),
                 hostRun.forceUnlock, applyConfigChanges, Math.max(1, Runtime.getRuntime().availableProcessors())),

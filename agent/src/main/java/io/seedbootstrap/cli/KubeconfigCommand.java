@@ -24,8 +24,7 @@ public final class KubeconfigCommand extends InventoryCommand.InventoryFileComma
     @Override
     public Integer call() {
         LoadedInventory loaded = loadOrThrow();
-        Path file = target != null ? target
-                : loaded.file().toAbsolutePath().getParent().resolve(loaded.inventory().cluster().name() + ".kubeconfig");
+        Path file = kubeconfigFile(target, loaded);
         KubeconfigAction.Result result = KubeconfigAction.run(new KubeconfigAction.Request(loaded.inventory(), file,
                 SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys)),
                 new ActionRunner(new ActionRunner.Settings("kubeconfig", false, null, java.time.Duration.ZERO,

@@ -69,8 +69,7 @@ final class RestoreCommand extends BaseCommand {
         List<Secret> secrets = new ArrayList<>(List.of(secret));
         // the full tokens and their secret parts alone, as install redacts them
         secrets.addAll(RestoreAction.material(verified).secrets());
-        Path kubeconfigFile = kubeconfig != null ? kubeconfig
-                : loaded.file().toAbsolutePath().getParent().resolve(inventory.cluster().name() + ".kubeconfig");
+        Path kubeconfigFile = kubeconfigFile(kubeconfig, loaded);
         RestoreAction.Result result = RestoreAction.run(new RestoreAction.Request(inventory, verified, secret, bundleDir,
                 BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + inventoryFile), kubeconfigFile, hostRun.ssh(),
                 hostRun.forceUnlock, Math.max(1, Runtime.getRuntime().availableProcessors())), runner("restore", dryRun, hostRun), secrets);

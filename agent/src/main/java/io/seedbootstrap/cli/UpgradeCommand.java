@@ -96,7 +96,7 @@ final class UpgradeCommand extends InventoryCommand.InventoryFileCommand {
         }
         ClusterMaterial material = ClusterMaterial.load(inventory.pki().dir());
         Path besides = loaded.file().toAbsolutePath().getParent();
-        Path kubeconfigFile = kubeconfig != null ? kubeconfig : besides.resolve(inventory.cluster().name() + ".kubeconfig");
+        Path kubeconfigFile = kubeconfigFile(kubeconfig, loaded);
         // read only once a node needs the upgrade (ReadSnapshotPassphrase): a converged re-run takes no snapshot, asks nothing
         Supplier<Secret> secret = noSnapshot || dryRun ? () -> Secret.literal("") : passphrase.whenNeeded(context, true);
         List<Secret> secrets = new ArrayList<>(material.secrets());
