@@ -3,12 +3,13 @@ package io.seedbootstrap.cli;
 import io.seedbootstrap.ssh.SshOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every command that changes hosts shares (install, backup, restore, reset). */
 final class HostRunOptions {
-    @Option(names = "--accept-new-host-keys", description = "Add host keys not yet in known_hosts (changed keys are always refused).")
-    boolean acceptNewHostKeys;
+    @Mixin
+    HostKeyOption hostKeys;
 
     @Option(names = "--force-unlock", description = "Take host locks held by another run (only when that run is known to be dead).")
     boolean forceUnlock;
@@ -23,7 +24,7 @@ final class HostRunOptions {
     Path logFile;
 
     SshOptions ssh() {
-        return SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys);
+        return hostKeys.ssh();
     }
 
     Duration waitTimeout() {

@@ -3,9 +3,9 @@ package io.seedbootstrap.cli;
 import io.seedbootstrap.action.ActionRunner;
 import io.seedbootstrap.action.KubeconfigAction;
 import io.seedbootstrap.inventory.LoadedInventory;
-import io.seedbootstrap.ssh.SshOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code seed-bootstrap kubeconfig inventory.yaml [--out FILE]}: the admin kubeconfig again, as install writes it. */
@@ -17,16 +17,15 @@ public final class KubeconfigCommand extends InventoryCommand.InventoryFileComma
             description = "Where to write it (0600; default: CLUSTER.kubeconfig beside the inventory, where install writes it).")
     Path target;
 
-    @Option(names = "--accept-new-host-keys",
-            description = "Trust and record host keys that known_hosts does not list yet (never replaces a recorded key).")
-    boolean acceptNewHostKeys;
+    @Mixin
+    HostKeyOption hostKeys;
 
     @Override
     public Integer call() {
         LoadedInventory loaded = loadOrThrow();
         Path file = kubeconfigFile(target, loaded);
         KubeconfigAction.Result result = KubeconfigAction.run(new KubeconfigAction.Request(loaded.inventory(), file,
-                SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys)),
+                hostKeys.ssh()),
                 new ActionRunner(new ActionRunner.Settings("kubeconfig", false, null, java.time.Duration.ZERO,
                         RootCommand.isVerbose(spec.commandLine()), err(), context.environment(), context.home(), false)));
         out().println("kubeconfig: " + result.kubeconfig() + (result.written() ? "" : " (already up to date)")

@@ -10,7 +10,6 @@ import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.support.ExitCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code seed-bootstrap preflight inventory.yaml}: read-only checks of every host, all problems at once. */
 @Command(name = "preflight", mixinStandardHelpOptions = true,
@@ -26,14 +25,13 @@ public final class PreflightCommand extends InventoryCommand.InventoryFileComman
     @Mixin
     OutputOption output;
 
-    @Option(names = "--accept-new-host-keys",
-            description = "Trust and record host keys that known_hosts does not list yet (never replaces a recorded key).")
-    boolean acceptNewHostKeys;
+    @Mixin
+    HostKeyOption hostKeys;
 
     @Override
     public Integer call() {
         Inventory inventory = loadOrThrow().inventory();
-        SshOptions options = SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys);
+        SshOptions options = hostKeys.ssh();
         PreflightReport report = PreflightAction.run(new PreflightAction.Request(inventory, options),
                 new ActionRunner(new ActionRunner.Settings("preflight", false, null, java.time.Duration.ZERO,
                         RootCommand.isVerbose(spec.commandLine()), err(), context.environment(), context.home(), false))).report();

@@ -3,13 +3,11 @@ package io.seedbootstrap.cli;
 import io.seedbootstrap.action.ActionRunner;
 import io.seedbootstrap.action.StatusAction;
 import io.seedbootstrap.phase.day2.ClusterStatus;
-import io.seedbootstrap.ssh.SshOptions;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code seed-bootstrap status inventory.yaml}: one row per node and seed app, read-only. */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -23,14 +21,13 @@ public final class StatusCommand extends InventoryCommand.InventoryFileCommand {
     @Mixin
     OutputOption output;
 
-    @Option(names = "--accept-new-host-keys",
-            description = "Trust and record host keys that known_hosts does not list yet (never replaces a recorded key).")
-    boolean acceptNewHostKeys;
+    @Mixin
+    HostKeyOption hostKeys;
 
     @Override
     public Integer call() {
         StatusAction.Result result = StatusAction.run(new StatusAction.Request(loadOrThrow().inventory(),
-                SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys), Clock.systemUTC()),
+                hostKeys.ssh(), Clock.systemUTC()),
                 new ActionRunner(new ActionRunner.Settings("status", false, null, java.time.Duration.ZERO,
                         RootCommand.isVerbose(spec.commandLine()), err(), context.environment(), context.home(), false)));
         ClusterStatus status = result.status();

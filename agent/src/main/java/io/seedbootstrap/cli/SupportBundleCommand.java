@@ -4,12 +4,12 @@ import io.seedbootstrap.action.ActionRunner;
 import io.seedbootstrap.action.SupportBundleAction;
 import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.phase.day2.CollectSupportBundle;
-import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.supportbundle.SupportArchive;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code seed-bootstrap support-bundle inventory.yaml --out FILE}: one redacted archive to carry off the site. */
@@ -31,9 +31,8 @@ public final class SupportBundleCommand extends InventoryCommand.InventoryFileCo
             description = "Lines of each unit's journal and of each seed app's job log (default: ${DEFAULT-VALUE}).")
     int journalLines;
 
-    @Option(names = "--accept-new-host-keys",
-            description = "Trust and record host keys that known_hosts does not list yet (never replaces a recorded key).")
-    boolean acceptNewHostKeys;
+    @Mixin
+    HostKeyOption hostKeys;
 
     @Override
     public Integer call() {
@@ -42,7 +41,7 @@ public final class SupportBundleCommand extends InventoryCommand.InventoryFileCo
         }
         LoadedInventory loaded = loadOrThrow();
         SupportBundleAction.Result result = SupportBundleAction.run(new SupportBundleAction.Request(loaded.inventory(),
-                target.toAbsolutePath(), SshOptions.defaults().withAcceptNewHostKeys(acceptNewHostKeys), journalLines,
+                target.toAbsolutePath(), hostKeys.ssh(), journalLines,
                 ActionRunner.logDirectory(context.environment(), context.home()), loaded.file().toAbsolutePath().getParent(),
                 VersionProvider.createdBy(), Clock.systemUTC()),
                 new ActionRunner(new ActionRunner.Settings("support-bundle", false, null, java.time.Duration.ZERO,
