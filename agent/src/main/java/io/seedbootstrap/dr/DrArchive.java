@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seedbootstrap.pki.archive.ArchiveCipher;
 import io.seedbootstrap.rke2.Rke2Version;
 import io.seedbootstrap.support.ExitCode;
+import io.seedbootstrap.support.PrivateFiles;
 import io.seedbootstrap.support.Secret;
 import io.seedbootstrap.support.SeedException;
 import java.io.BufferedInputStream;
@@ -18,8 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -72,9 +71,7 @@ public final class DrArchive {
         public Writer(Path target, Secret passphrase, ArchiveCipher.Params params) {
             this.target = target.toAbsolutePath();
             try {
-                Files.createDirectories(this.target.getParent());
-                this.temp = Files.createTempFile(this.target.getParent(), "." + target.getFileName(), ".partial",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                this.temp = PrivateFiles.createTempBeside(this.target, ".partial");
                 OutputStream sealed = ArchiveCipher.encrypt(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16), passphrase, params);
                 this.tar = new TarArchiveOutputStream(sealed);
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -127,7 +124,7 @@ public final class DrArchive {
                 tar.write(json);
                 tar.closeArchiveEntry();
                 tar.close();
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                PrivateFiles.replace(temp, target);
                 finished = true;
                 return manifest;
             } catch (IOException e) {

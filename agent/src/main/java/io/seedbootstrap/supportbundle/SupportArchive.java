@@ -2,15 +2,12 @@ package io.seedbootstrap.supportbundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.seedbootstrap.support.Json;
+import io.seedbootstrap.support.PrivateFiles;
 import io.seedbootstrap.support.Redactor;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,14 +103,8 @@ public final class SupportArchive {
             all = new LinkedHashMap<>(contents);
         }
         try {
-            Path dir = target.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".new",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try {
-                try (OutputStream file = Files.newOutputStream(temp);
-                        GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(file);
-                        TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
+            PrivateFiles.write(target, file -> {
+                try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(file))) {
                     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                     put(tar, "manifest.json", Json.json().writeValueAsBytes(manifest), now);
                     for (Map.Entry<String, byte[]> e : all.entrySet()) {
@@ -121,10 +112,7 @@ public final class SupportArchive {
                     }
                     tar.finish();
                 }
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
         }

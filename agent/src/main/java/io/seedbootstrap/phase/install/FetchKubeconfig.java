@@ -6,13 +6,11 @@ import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.rke2.Kubeconfig;
 import io.seedbootstrap.rke2.NodeConfig;
 import io.seedbootstrap.rke2.Rke2Paths;
+import io.seedbootstrap.support.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /** Brings the admin kubeconfig to the operator: server rewritten to the registration address, 0600, context named after the cluster. */
 public final class FetchKubeconfig implements Phase {
@@ -58,16 +56,7 @@ public final class FetchKubeconfig implements Phase {
     /** 0600 from the first byte: created under that mode in the same folder, then renamed over the target. */
     static void writePrivate(Path target, String content) {
         try {
-            Path dir = target.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".new",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try {
-                Files.writeString(temp, content, StandardCharsets.UTF_8);
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            PrivateFiles.writeString(target, content);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
         }
