@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.seedbootstrap.cli.CommandRunner;
+import io.seedbootstrap.testvm.HostState;
 import io.seedbootstrap.testvm.TestMachine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -83,13 +84,13 @@ class DayTwoIT {
         }
         // an etcd snapshot for status to find (contract C: named on-demand-NODE-UNIXTIME)
         server().sh("/usr/local/bin/rke2 etcd-snapshot save").orThrow("etcd snapshot");
-        List<String> before = cluster.machines().stream().map(DayTwoIT::snapshot).toList();
+        List<HostState> before = cluster.machines().stream().map(DayTwoIT::state).toList();
         long started = System.nanoTime();
         CommandRunner.Result status = cluster.run(ENV, "status", inventory.toString(), "-o", "json");
         long took = System.nanoTime() - started;
-        List<String> after = cluster.machines().stream().map(DayTwoIT::snapshot).toList();
+        List<HostState> after = cluster.machines().stream().map(DayTwoIT::state).toList();
         for (int i = 0; i < before.size(); i++) {
-            assertEquals(List.of(), difference(before.get(i), after.get(i)), "status changed something on " + cluster.get(i).name());
+            assertEquals(List.of(), after.get(i).changesSince(before.get(i)), "status changed something on " + cluster.get(i).name());
         }
         assertEquals(0, status.exitCode(), status.out() + status.err());
         JsonNode json = new ObjectMapper().readTree(status.out());
@@ -258,26 +259,12 @@ class DayTwoIT {
 
     /**
      * What status must not change: RKE2's and our files (config, binaries, units, manifests, TLS,
-     * image archives, the host lock) with mtime, size, mode and owner, and every unit's state. The
-     * double's own churn (etcd's data, its logs) is left out.
+     * image archives, the host lock) and every unit's state. The double's own churn (etcd's data,
+     * its logs) is left out.
      */
-    private static String snapshot(TestMachine m) {
-        String files = m.sh("find /etc /usr/local /opt /var/lib/seed-bootstrap /var/lib/rancher/rke2/server/manifests "
-                + "/var/lib/rancher/rke2/server/tls /var/lib/rancher/rke2/agent/images /root /home -xdev -printf '%p %T@ %s %m %U:%G\\n' "
-                + "2>/dev/null | LC_ALL=C sort").stdout();
-        String units = m.sh("systemctl list-units --all --no-legend --plain | awk '{print $1, $2, $3, $4}'"
-                + " | grep -Ev '^(session-[0-9]+\\.scope|user@[0-9]+\\.service|user-runtime-dir@[0-9]+\\.service|user-[0-9]+\\.slice) '"
-                + " | LC_ALL=C sort").stdout();
-        return files + "\n--- units ---\n" + units;
-    }
-
-    private static List<String> difference(String before, String after) {
-        List<String> a = before.lines().toList();
-        List<String> b = after.lines().toList();
-        List<String> diff = new ArrayList<>();
-        a.stream().filter(l -> !b.contains(l)).forEach(l -> diff.add("- " + l));
-        b.stream().filter(l -> !a.contains(l)).forEach(l -> diff.add("+ " + l));
-        return diff;
+    private static HostState state(TestMachine m) {
+        return HostState.under(m, List.of("/etc", "/usr/local", "/opt", "/var/lib/seed-bootstrap", "/var/lib/rancher/rke2/server/manifests",
+                "/var/lib/rancher/rke2/server/tls", "/var/lib/rancher/rke2/agent/images", "/root", "/home"));
     }
 
     private static Map<String, byte[]> read(Path archive) throws IOException {

@@ -15,6 +15,7 @@ import io.seedbootstrap.ssh.SshOptions;
 import io.seedbootstrap.ssh.SshTarget;
 import io.seedbootstrap.support.Environment;
 import io.seedbootstrap.testvm.ExecResult;
+import io.seedbootstrap.testvm.HostState;
 import io.seedbootstrap.testvm.TestMachine;
 import io.seedbootstrap.testvm.TestMachines;
 import java.io.IOException;
@@ -147,27 +148,6 @@ class PreflightIT {
         assertEquals(0, r.exitCode(), m.name() + ": " + script + "\n" + r.stdout() + r.stderr());
     }
 
-    /** Every file of the root file system with mtime, size, mode and owner, and every unit's state. */
-    private static String snapshot(TestMachine m) {
-        String files = m.sh("find / -xdev \\( -path /proc -o -path /sys -o -path /run -o -path /tmp -o -path /dev"
-                + " -o -path /var/log/journal \\) -prune -o -printf '%p %T@ %s %m %U:%G\\n' | LC_ALL=C sort").stdout();
-        // the SSH logins themselves (not preflight) leave session scopes and the user manager behind for a while
-        String units = m.sh("systemctl list-units --all --no-legend --plain | awk '{print $1, $2, $3, $4}'"
-                + " | grep -Ev '^(session-[0-9]+\\.scope|user@[0-9]+\\.service|user-runtime-dir@[0-9]+\\.service|user-[0-9]+\\.slice) '"
-                + " | LC_ALL=C sort").stdout();
-        return files + "\n--- units ---\n" + units;
-    }
-
-    /** Lines only before ("- ") or only after ("+ "). */
-    private static List<String> difference(String before, String after) {
-        List<String> a = before.lines().toList();
-        List<String> b = after.lines().toList();
-        List<String> diff = new ArrayList<>();
-        a.stream().filter(l -> !b.contains(l)).forEach(l -> diff.add("- " + l));
-        b.stream().filter(l -> !a.contains(l)).forEach(l -> diff.add("+ " + l));
-        return diff;
-    }
-
     // --- tests ------------------------------------------------------------------------------
 
     @Test
@@ -179,11 +159,11 @@ class PreflightIT {
             // below covers everything preflight does, unfiltered.
             root(m, "su admin -c 'sudo -n true'");
         }
-        List<String> before = machines.machines().stream().map(PreflightIT::snapshot).toList();
+        List<HostState> before = machines.machines().stream().map(HostState::wholeFileSystem).toList();
         PreflightReport report = preflight();
-        List<String> after = machines.machines().stream().map(PreflightIT::snapshot).toList();
+        List<HostState> after = machines.machines().stream().map(HostState::wholeFileSystem).toList();
         for (int i = 0; i < 3; i++) {
-            assertEquals(List.of(), difference(before.get(i), after.get(i)), "preflight changed something on " + machines.get(i).name());
+            assertEquals(List.of(), after.get(i).changesSince(before.get(i)), "preflight changed something on " + machines.get(i).name());
         }
         assertFalse(report.failed(), PreflightTable.render(report));
         // every host has a row for every check
