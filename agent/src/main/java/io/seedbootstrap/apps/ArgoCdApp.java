@@ -227,27 +227,36 @@ public final class ArgoCdApp {
         source.put("repoURL", repo.url());
         source.put("targetRevision", repo.revision());
         source.put("path", "{{.componentPath}}");
-        Map<String, Object> destination = new LinkedHashMap<>();
-        destination.put("server", "{{.server}}");
-        destination.put("namespace", "{{.componentNamespace}}");
         Map<String, Object> syncPolicy = new LinkedHashMap<>();
         // under RollingSync the controller drops `automated` from the Applications and syncs them itself, step by
         // step, whenever they are OutOfSync; it keeps automated.prune for those syncs (applicationset controller
         // syncValidApplications), so removed manifests are still pruned
         syncPolicy.put("automated", Map.of("prune", true));
         syncPolicy.put("syncOptions", List.of("CreateNamespace=true"));
-        Map<String, Object> templateSpec = new LinkedHashMap<>();
-        templateSpec.put("project", "default");
-        templateSpec.put("source", source);
-        templateSpec.put("destination", destination);
-        templateSpec.put("syncPolicy", syncPolicy);
-        Map<String, Object> template = new LinkedHashMap<>();
-        template.put("metadata", metadata);
-        template.put("spec", templateSpec);
-        spec.put("template", template);
+        spec.put("template", applicationTemplate(metadata, source, "{{.componentNamespace}}", syncPolicy));
         document.put("spec", spec);
         return HelmCharts.documents("contract F.3: the platform components for clusters labelled app/<name>: install, "
                 + "synced wave by wave (RollingSync)", List.of(document));
+    }
+
+    /**
+     * The Application an ApplicationSet stamps out per generated cluster (F.3): project default,
+     * {@code source}, the cluster's server ({@code {{.server}}}) and {@code namespace}, {@code syncPolicy}.
+     */
+    static Map<String, Object> applicationTemplate(Map<String, Object> metadata, Map<String, Object> source, String namespace,
+            Map<String, Object> syncPolicy) {
+        Map<String, Object> destination = new LinkedHashMap<>();
+        destination.put("server", "{{.server}}");
+        destination.put("namespace", namespace);
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("project", "default");
+        spec.put("source", source);
+        spec.put("destination", destination);
+        spec.put("syncPolicy", syncPolicy);
+        Map<String, Object> template = new LinkedHashMap<>();
+        template.put("metadata", metadata);
+        template.put("spec", spec);
+        return template;
     }
 
     /** A label value for a wave: label values cannot start with '-', so "w" + the number ("w0", "w-5"). */

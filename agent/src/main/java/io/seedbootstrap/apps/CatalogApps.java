@@ -224,24 +224,13 @@ public final class CatalogApps {
         source.put("chart", entry.chart());
         source.put("targetRevision", entry.version());
         source.put("helm", helm);
-        Map<String, Object> destination = new LinkedHashMap<>();
-        destination.put("server", "{{.server}}");
-        destination.put("namespace", namespace);
         Map<String, Object> syncPolicy = new LinkedHashMap<>();
         syncPolicy.put("automated", Map.of("prune", true, "selfHeal", true));
         // the charts' extraObjects (ClusterSecretStore, BackupStorageLocation, Schedule) are of CRDs the same chart
         // installs: ArgoCD's dry run would fail on them before the CRDs exist (sync-options.md "Skip Dry Run for new
         // custom resources types")
         syncPolicy.put("syncOptions", List.of("CreateNamespace=true", "SkipDryRunOnMissingResource=true", "ServerSideApply=true"));
-        Map<String, Object> templateSpec = new LinkedHashMap<>();
-        templateSpec.put("project", "default");
-        templateSpec.put("source", source);
-        templateSpec.put("destination", destination);
-        templateSpec.put("syncPolicy", syncPolicy);
-        Map<String, Object> template = new LinkedHashMap<>();
-        template.put("metadata", metadata);
-        template.put("spec", templateSpec);
-        spec.put("template", template);
+        spec.put("template", ArgoCdApp.applicationTemplate(metadata, source, namespace, syncPolicy));
         document.put("spec", spec);
         return document;
     }
