@@ -10,7 +10,8 @@
 #
 #   bash scripts/bench-upload-install.sh          # RUNS=3 SIZE_MIB=1024
 #
-# Env: RUNS, SIZE_MIB, BENCH_DIR (/var/tmp/seed-bootstrap-bench-upload-install), KEEP_VM=1.
+# Env: RUNS, SIZE_MIB, BENCH_DIR (/var/tmp/seed-bootstrap-bench-upload-install), KEEP_VM=1,
+# SUBNET (10.213.97.0/24) for the machine's docker network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/bench.sh
@@ -52,9 +53,9 @@ json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval
 now() { date +%s.%N; }
 vmdir=$DIR/vm
 [[ ${KEEP_VM:-0} == 1 ]] || trap 'bash test-vms/down.sh --name-prefix "$PREFIX" --dir "$vmdir" >/dev/null 2>&1 || true' EXIT
-INSTALL=() BYTES=() MANUAL=() LOADS=()
+INSTALL=() UPLOAD=() BYTES=() MANUAL=() LOADS=()
 for ((r = 1; r <= RUNS; r++)); do
-  bash test-vms/up.sh 1 --image "$IMAGE" --replace --name-prefix "$PREFIX" --subnet 10.213.93.0/24 --dir "$vmdir" >/dev/null
+  bash test-vms/up.sh 1 --image "$IMAGE" --replace --name-prefix "$PREFIX" --subnet "${SUBNET:-10.213.97.0/24}" --dir "$vmdir" >/dev/null
   printf 'bundle:\n  path: %s\n  signingKeyFingerprint: "%s"\npki: {rsaKeyBits: 2048}\n' "$DIR/bundle" "$FP" >> "$vmdir/inventory.yaml"
   export SEED_SUDO_PASSWORD="$(cat "$vmdir/sudo_password" 2>/dev/null || true)"
   export XDG_STATE_HOME=$DIR/state-$r XDG_CACHE_HOME=$DIR/cache
@@ -62,7 +63,9 @@ for ((r = 1; r <= RUNS; r++)); do
   t0=$(now)
   seed install "$vmdir/inventory.yaml" -o json > "$vmdir/install.json" 2> "$vmdir/install.err" || { cat "$vmdir/install.err" >&2; exit 1; }
   t1=$(now)
-  INSTALL+=("$(echo "$t1 - $t0" | bc)"); BYTES+=("$(json "$vmdir/install.json" 'd["bytesSent"]')")
+  INSTALL+=("$(printf '%.2f' "$(echo "$t1 - $t0" | bc)")"); BYTES+=("$(json "$vmdir/install.json" 'd["bytesSent"]')")
+  # install's own phase timings (its log): the phase that uploads the bundle's files to the node
+  UPLOAD+=("$(sed -n 's/.*Upload the RKE2 artifacts: done in \([0-9.]*\)s.*/\1/p' "$XDG_STATE_HOME"/seed-bootstrap/logs/install-*.log | tail -n1)")
 
   # by hand, as root on the same machine: every bundle file copied, then checked on the host
   vm=${PREFIX}1; cfg=(-F "$vmdir/ssh_config" -o User=root)
@@ -71,16 +74,18 @@ for ((r = 1; r <= RUNS; r++)); do
   scp "${cfg[@]}" -q -r "$DIR/bundle" "$vm:/var/lib/seed-bench/"
   ssh "${cfg[@]}" "$vm" 'cd /var/lib/seed-bench/bundle && find . -type f -exec sha256sum {} + >/dev/null'
   t1=$(now)
-  MANUAL+=("$(echo "$t1 - $t0" | bc)")
+  MANUAL+=("$(printf '%.2f' "$(echo "$t1 - $t0" | bc)")")
   LOADS+=("$(cut -d' ' -f1 /proc/loadavg)")
-  log "round $r: install ${INSTALL[-1]} s (${BYTES[-1]} bytes sent), scp + ssh sha256sum ${MANUAL[-1]} s (load ${LOADS[-1]})"
+  log "round $r: install ${INSTALL[-1]} s (its upload phase ${UPLOAD[-1]} s, ${BYTES[-1]} bytes sent), scp + ssh sha256sum ${MANUAL[-1]} s (load ${LOADS[-1]})"
 done
 
-mi=$(echo "${INSTALL[*]}" | bench_median); mm=$(echo "${MANUAL[*]}" | bench_median)
+mi=$(echo "${INSTALL[*]}" | bench_median); mu=$(echo "${UPLOAD[*]}" | bench_median); mm=$(echo "${MANUAL[*]}" | bench_median)
 printf '\nbundle: %d bytes in %d files (core image archive padded with %d MiB); one node\n' "$BUNDLE_BYTES" \
   "$(find "$DIR/bundle" -type f | wc -l)" "$SIZE_MIB"
 printf '%-28s %-30s %9s\n' what "runs (s)" "median s"
 printf '%-28s %-30s %9.2f\n' "install (whole run)" "${INSTALL[*]}" "$mi"
+printf '%-28s %-30s %9.2f\n' "  its phase 'Upload the RKE2 artifacts'" "${UPLOAD[*]}" "$mu"
 printf '%-28s %-30s %9.2f\n' "scp -r bundle + sha256sum" "${MANUAL[*]}" "$mm"
 printf 'install bytes sent: %s; load average after each round: %s\n' "${BYTES[*]}" "${LOADS[*]}"
-printf 'install / (scp + sha256sum): %.2f (median of the two medians)\n' "$(echo "$mi / $mm" | bc -l)"
+printf '(scp + sha256sum) / install: %.2f; (scp + sha256sum) / install'"'"'s upload phase: %.2f (ratios of the medians; >1: install faster)\n' \
+  "$(echo "$mm / $mi" | bc -l)" "$(echo "$mm / $mu" | bc -l)"

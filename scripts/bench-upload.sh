@@ -10,7 +10,10 @@
 #
 # Env: RUNS (3), SIZE_MIB (1024), BENCH_DIR (/var/tmp/seed-bootstrap-bench), BENCH_USER (root:
 # every method writes as the same user, so no method pays for sudo), KEEP_VM=1 (leave the
-# machine running).
+# machine running), PIN (1: every round also runs every method with the client pinned to CPU 0
+# and the test machine's container to CPU 1, printed as a second table; 0: shared cores only).
+# The end-to-end figure (install of a 1 GiB bundle vs scp + sha256sum) is
+# scripts/bench-upload-install.sh.
 # Every "ours" upload carries the file's sha256 and size (Upload.expecting), as install's uploads
 # of bundle files do: the host hashes the bytes as they land and checks that value before the
 # rename. "ours_cold" starts a new JVM per upload (one CLI call: JVM start, JIT warm-up);

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * into place (see {@link Upload}). Each attempt costs a probe (what is already there) and the
  * transfer (a receiver on the host writing stdin to the staged file and hashing it as it lands);
  * with an expected sha256 the same command then checks it and renames the file into place,
- * without one a third command (finish) does that once the local hash is known. A dropped link is retried on a new connection and resumes
- * from the staged length once the staged prefix is shown to match.
+ * without one a third command (finish) does that once the local hash is known. A dropped link
+ * is retried on a new connection and resumes from the staged length once the staged prefix is
+ * shown to match.
  */
 final class Uploader {
     static final String STATE_DIR = StagedFiles.STATE_DIR;
