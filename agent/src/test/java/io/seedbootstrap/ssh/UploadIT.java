@@ -119,9 +119,19 @@ class UploadIT {
 
     @Test
     void aDroppedConnectionMidUploadIsRetriedAndResumes() throws IOException {
+        droppedAndResumed(false);
+    }
+
+    /** Known content receives, checks and renames in one exec: a cut keeps the staged prefix all the same. */
+    @Test
+    void aDroppedConnectionMidUploadOfKnownContentIsRetriedAndResumes() throws IOException {
+        droppedAndResumed(true);
+    }
+
+    private void droppedAndResumed(boolean known) throws IOException {
         int size = 64 << 20;
         Path f = randomFile(tmp, "big.bin", size, 4);
-        String target = "/opt/seed/big.bin";
+        String target = known ? "/opt/seed/big-known.bin" : "/opt/seed/big.bin";
         List<Long> offsets = new CopyOnWriteArrayList<>();
         TransferListener listener = new TransferListener() {
             @Override
@@ -135,7 +145,8 @@ class UploadIT {
             try (RemoteHost h = RemoteHost.connect(t, Machines.options(tmp))) {
                 h.exec("true"); // sudo probe and first channel before the cut is armed
                 proxy.cutAfterUpstreamBytes(24 << 20);
-                UploadResult r = h.upload(Upload.of(f, target).listener(listener).retryFor(Duration.ofMinutes(1)));
+                Upload u = Upload.of(f, target).listener(listener).retryFor(Duration.ofMinutes(1));
+                UploadResult r = h.upload(known ? u.expecting(sha256(f), size) : u);
                 assertEquals(1, proxy.cuts());
                 assertEquals(UploadResult.Status.RESUMED, r.status());
                 assertEquals(2, r.attempts());
