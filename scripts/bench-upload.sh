@@ -10,7 +10,10 @@
 #
 # Env: RUNS (3), SIZE_MIB (1024), BENCH_DIR (/var/tmp/seed-bootstrap-bench), BENCH_USER (root:
 # every method writes as the same user, so no method pays for sudo), KEEP_VM=1 (leave the
-# machine running).
+# machine running), PIN (1: every round also runs every method with the client pinned to CPU 0
+# and the test machine's container to CPU 1, printed as a second table; 0: shared cores only).
+# The end-to-end figure (install of a 1 GiB bundle vs scp + sha256sum) is
+# scripts/bench-upload-install.sh.
 # Every "ours" upload carries the file's sha256 and size (Upload.expecting), as install's uploads
 # of bundle files do: the host hashes the bytes as they land and checks that value before the
 # rename. "ours_cold" starts a new JVM per upload (one CLI call: JVM start, JIT warm-up);
@@ -70,50 +73,78 @@ coproc WARM { "${JAVA[@]}" "${MAIN[@]}" /var/lib/seed-bench/ours.bin serve; }
 echo go >&"${WARM[1]}"; read -r _ <&"${WARM[0]}"
 
 log "load average $(cut -d' ' -f1-3 /proc/loadavg)"
-log "$RUNS rounds, $SIZE bytes to $VM ($IP) as $USER_; methods interleaved"
+# PIN=1 (default): every round runs every method twice, once on the shared cores and once with
+# the client side (our JVM, ssh, scp) pinned to CPU 0 and the test machine's container (sshd and
+# everything the host runs) to CPU 1 (docker update --cpuset-cpus): a model of a real site,
+# where the operator's machine and the host do not share CPUs. Both tables are printed.
+MODES=(shared); [[ ${PIN:-1} == 1 ]] && MODES+=(pinned)
+pin() { # pin MODE: where the host's and the client's processes may run from now on
+  if [[ $1 == pinned ]]; then
+    docker update --cpuset-cpus 1 "$VM" >/dev/null; taskset -a -p -c 0 "$WARM_PID" >/dev/null; CL=(taskset -c 0)
+  else
+    docker update --cpuset-cpus 0,1 "$VM" >/dev/null; taskset -a -p -c 0,1 "$WARM_PID" >/dev/null; CL=()
+  fi
+}
+trap 'docker update --cpuset-cpus 0,1 "$VM" >/dev/null 2>&1 || true; [[ ${KEEP_VM:-0} == 1 ]] || bash test-vms/down.sh --dir "$DIR/vm" >/dev/null 2>&1 || true' EXIT
+log "$RUNS rounds, $SIZE bytes to $VM ($IP) as $USER_; methods interleaved; modes: ${MODES[*]}"
+LOADS=()
 for ((r = 1; r <= RUNS; r++)); do
+  for mode in "${MODES[@]}"; do
+  pin "$mode"
   remote "rm -f /var/lib/seed-bench/*"
-  t0=$(now); "${JAVA[@]}" -Dbench.noClean=true "${MAIN[@]}" /var/lib/seed-bench/ours.bin 1 >/dev/null; t1=$(now)
-  add ours_cold "$(echo "$t1 - $t0" | bc)"
+  t0=$(now); "${CL[@]}" "${JAVA[@]}" -Dbench.noClean=true "${MAIN[@]}" /var/lib/seed-bench/ours.bin 1 >/dev/null; t1=$(now)
+  add "$mode:ours_cold" "$(echo "$t1 - $t0" | bc)"
   if ((r == 1)); then # an independent check of what our uploader left on the host (not timed)
     remote "test \"\$(openssl dgst -sha256 -r < /var/lib/seed-bench/ours.bin | cut -c1-64)\" = $(sha256sum <"$FILE" | cut -c1-64)" \
       || { log "ERROR: the file on the host has the wrong sha256"; exit 1; }
   fi
 
   echo go >&"${WARM[1]}"; read -r _ _ _ s _ <&"${WARM[0]}"
-  add ours_warm "$s"
+  add "$mode:ours_warm" "$s"
 
   remote "rm -f /var/lib/seed-bench/*"
   echo raw >&"${WARM[1]}"; read -r _ _ _ s _ <&"${WARM[0]}"
-  add ours_nohash_cat "$s"
+  add "$mode:ours_nohash_cat" "$s"
 
   remote "rm -f /var/lib/seed-bench/*"
-  t0=$(now); scp "${SSHCFG[@]}" -q "$FILE" "$VM:/var/lib/seed-bench/scp.bin"; t1=$(now)
-  add scp "$(echo "$t1 - $t0" | bc)"
+  t0=$(now); "${CL[@]}" scp "${SSHCFG[@]}" -q "$FILE" "$VM:/var/lib/seed-bench/scp.bin"; t1=$(now)
+  add "$mode:scp" "$(echo "$t1 - $t0" | bc)"
 
   remote "rm -f /var/lib/seed-bench/*"
-  t0=$(now); ssh "${SSHCFG[@]}" -c aes128-gcm@openssh.com "$VM" 'cat > /var/lib/seed-bench/cat.bin' <"$FILE"; t1=$(now)
-  add ssh_gcm_cat "$(echo "$t1 - $t0" | bc)"
-  log "round $r: ours cold $(last ours_cold) s, ours warm $(last ours_warm) s, scp $(last scp) s, ssh-gcm-cat $(last ssh_gcm_cat) s, ours-nohash-cat $(last ours_nohash_cat) s (load $(cut -d' ' -f1 /proc/loadavg))"
+  t0=$(now); "${CL[@]}" ssh "${SSHCFG[@]}" -c aes128-gcm@openssh.com "$VM" 'cat > /var/lib/seed-bench/cat.bin' <"$FILE"; t1=$(now)
+  add "$mode:ssh_gcm_cat" "$(echo "$t1 - $t0" | bc)"
+  load=$(cut -d' ' -f1 /proc/loadavg); LOADS+=("$load")
+  log "round $r $mode: ours cold $(last "$mode:ours_cold") s, ours warm $(last "$mode:ours_warm") s, scp $(last "$mode:scp") s, ssh-gcm-cat $(last "$mode:ssh_gcm_cat") s, ours-nohash-cat $(last "$mode:ours_nohash_cat") s (load $load)"
+  done
 done
+pin shared
 exec {WARM[1]}>&-
 wait "$WARM_PID" 2>/dev/null || true
 
 median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mbps() { echo "$SIZE / $1 / 1000000" | bc -l; }
-printf '\n%-14s %-34s %9s %9s\n' method "runs (s)" "median s" "MB/s"
-for m in ours_cold ours_warm scp ssh_gcm_cat ours_nohash_cat; do
-  med=$(echo "${T[$m]}" | median)
-  printf '%-14s %-34s %9.3f %9.1f\n' "$m" "$(echo "${T[$m]}" | awk '{for (i=1;i<=NF;i++) printf "%.2f ", $i}')" "$med" "$(mbps "$med")"
-  declare "MED_$m=$med"
-done
 ratio() { echo "$1 / $2" | bc -l; }
 # per-round ratios (each pair measured within seconds of each other), then their median
 paired() { paste -d' ' <(echo "${T[$1]}" | tr ' ' '\n' | sed '/^$/d') <(echo "${T[$2]}" | tr ' ' '\n' | sed '/^$/d') \
   | awk '{printf "%s ", $1 / $2}' | median; }
-printf '\nratio = their time / our time (>1: we are faster); median of per-round ratios [ratio of medians]\n'
-for m in ours_cold ours_warm ours_nohash_cat; do
-  printf '%-17s vs scp (floor 1.0): %.2f [%.2f]   vs ssh -c aes128-gcm cat (target 1.0): %.2f [%.2f]\n' "$m" \
-    "$(paired scp "$m")" "$(ratio "$MED_scp" "$(eval echo \$MED_$m)")" \
-    "$(paired ssh_gcm_cat "$m")" "$(ratio "$MED_ssh_gcm_cat" "$(eval echo \$MED_$m)")"
+printf '\nload average (1 min) after each round: %s\n' "${LOADS[*]}"
+for mode in "${MODES[@]}"; do
+  if [[ $mode == pinned ]]; then
+    printf '\n== pinned: client (our JVM, ssh, scp) on CPU 0, the test machine on CPU 1 (separate machines modelled)\n'
+  else
+    printf '\n== shared: client and test machine on the same 2 cores\n'
+  fi
+  printf '%-16s %-34s %9s %9s\n' method "runs (s)" "median s" "MB/s"
+  declare -A MED=()
+  for m in ours_cold ours_warm scp ssh_gcm_cat ours_nohash_cat; do
+    med=$(echo "${T[$mode:$m]}" | median)
+    printf '%-16s %-34s %9.3f %9.1f\n' "$m" "$(echo "${T[$mode:$m]}" | awk '{for (i=1;i<=NF;i++) printf "%.2f ", $i}')" "$med" "$(mbps "$med")"
+    MED[$m]=$med
+  done
+  printf 'ratio = their time / our time (>1: we are faster); median of per-round ratios [ratio of medians]\n'
+  for m in ours_cold ours_warm ours_nohash_cat; do
+    printf '%-17s vs scp (floor 1.0): %.2f [%.2f]   vs ssh -c aes128-gcm cat (target 1.0): %.2f [%.2f]\n' "$m" \
+      "$(paired "$mode:scp" "$mode:$m")" "$(ratio "${MED[scp]}" "${MED[$m]}")" \
+      "$(paired "$mode:ssh_gcm_cat" "$mode:$m")" "$(ratio "${MED[ssh_gcm_cat]}" "${MED[$m]}")"
+  done
 done

@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Streams local files into the staging area of a host, verifies them there and renames them
- * into place (see {@link Upload}). Each attempt costs three commands: a probe (what is already
- * there), the transfer (a {@code cat} reading the file from stdin), and a finish step (check
- * sha256, set mode/owner, rename). A dropped link is retried on a new connection and resumes
- * from the staged length once the staged prefix is shown to match.
+ * into place (see {@link Upload}). Each attempt costs a probe (what is already there) and the
+ * transfer (a receiver on the host writing stdin to the staged file and hashing it as it lands);
+ * with an expected sha256 the same command then checks it and renames the file into place,
+ * without one a third command (finish) does that once the local hash is known. A dropped link
+ * is retried on a new connection and resumes from the staged length once the staged prefix is
+ * shown to match.
  */
 final class Uploader {
     static final String STATE_DIR = StagedFiles.STATE_DIR;
@@ -83,7 +85,9 @@ final class Uploader {
     }
 
     private UploadResult once(Upload u, Local local, String staged, AtomicLong sent, long t0, int attempt) {
+        long tp = System.nanoTime();
         Probe p = probe(u, local, staged);
+        log.debug("{}: probe of {} took {} ms", host.name(), u.target(), (System.nanoTime() - tp) / 1_000_000);
         String expected = u.expectedSha256();
         // with an expected sha256 the content is what was verified, never what a cache or the
         // file says now: the bytes are hashed as they are sent
@@ -124,15 +128,33 @@ final class Uploader {
                 digest = null;
             }
         }
-        if (offset < local.size()) {
+        if (expected != null && offset < local.size()) {
+            // known content: receive, check and rename in one exec (one round trip less)
+            long ts = System.nanoTime();
+            ExecResult r;
             try {
-                send(u, local, staged, offset, digest, sent);
+                r = send(u, local, offset, null, sent, StagedFiles.receiveAndFinish(u.target(), staged, offset > 0,
+                        expected, local.size(), u.mode(), u.owner(), transferLimit(local)));
             } catch (SshFailure e) {
-                if (expected != null && e.kind() == SshFailure.Kind.LOCAL_IO) {
+                if (e.kind() == SshFailure.Kind.LOCAL_IO) {
                     discardStaged(staged); // the file changed under us (shorter, unreadable): keep none of it
                 }
                 throw e;
             }
+            log.debug("{}: {} received, checked and renamed in {} ms", host.name(), u.target(), (System.nanoTime() - ts) / 1_000_000);
+            if (r.exitCode() == StagedFiles.EXIT_INCOMPLETE) {
+                // the host saw stdin end before the last byte: a broken stream; the prefix is kept
+                throw new SshFailure(SshFailure.Kind.DISCONNECTED, host.name() + ": " + u.target() + ": " + r.stderrTail(1));
+            }
+            checkFinished(u, local, expected, r);
+            return result(u, local, expected, status, sent, attempt, t0);
+        }
+        if (offset < local.size()) {
+            long ts = System.nanoTime();
+            send(u, local, offset, digest, sent, RemoteCommand.shell(StagedFiles.receiveScript(staged, offset > 0),
+                    "receive " + u.target() + " into " + staged + (offset > 0 ? " from byte " + offset : ""))
+                    .asRoot().timeout(transferLimit(local)));
+            log.debug("{}: {} streamed in {} ms", host.name(), u.target(), (System.nanoTime() - ts) / 1_000_000);
         }
         if (expected != null) {
             fullHash = expected;
@@ -141,7 +163,9 @@ final class Uploader {
             requireUnchanged(local);
             cache.put(local.path(), local.size(), local.mtimeNanos(), fullHash);
         }
+        long tf = System.nanoTime();
         finish(u, local, staged, fullHash, local.size());
+        log.debug("{}: {} checked and renamed in {} ms", host.name(), u.target(), (System.nanoTime() - tf) / 1_000_000);
         return result(u, local, fullHash, status, sent, attempt, t0);
     }
 
@@ -193,17 +217,18 @@ final class Uploader {
         return new Probe(targetSize, mode, owner, targetSha, stagedSize, stagedSha);
     }
 
-    private void send(Upload u, Local local, String staged, long offset, MessageDigest digest, AtomicLong sent) {
+    /** A transfer may take long; keepalive catches a dead link long before this. */
+    private Duration transferLimit(Local local) {
+        return host.commandTimeout().plusSeconds(local.size() / 1_000_000);
+    }
+
+    /** Runs {@code receiver} with the file from {@code offset} as its stdin, within the upload gate. */
+    private ExecResult send(Upload u, Local local, long offset, MessageDigest digest, AtomicLong sent,
+            RemoteCommand receiver) {
         Semaphore gate = u.gate();
         acquire(gate);
         try {
-            String script = StagedFiles.receiveScript(staged, offset > 0);
-            // a transfer may take long; keepalive catches a dead link long before this
-            Duration limit = host.commandTimeout().plusSeconds(local.size() / 1_000_000);
-            RemoteCommand cmd = RemoteCommand.shell(script, "receive " + u.target() + " into " + staged
-                    + (offset > 0 ? " from byte " + offset : "")).asRoot().timeout(limit)
-                    .stdin(new FileBody(u, local, offset, digest, sent));
-            host.run(cmd);
+            return host.run(receiver.stdin(new FileBody(u, local, offset, digest, sent)));
         } finally {
             if (gate != null) {
                 gate.release();
@@ -212,7 +237,11 @@ final class Uploader {
     }
 
     private void finish(Upload u, Local local, String staged, String sha, long size) {
-        ExecResult r = host.run(StagedFiles.finish(u.target(), staged, sha, size, u.mode(), u.owner()));
+        checkFinished(u, local, sha, host.run(StagedFiles.finish(u.target(), staged, sha, size, u.mode(), u.owner())));
+    }
+
+    /** Maps the exit of a finish step: a sha256 mismatch (staged copy deleted, target untouched) or another failure. */
+    private void checkFinished(Upload u, Local local, String sha, ExecResult r) {
         if (r.exitCode() == StagedFiles.EXIT_CHECKSUM) {
             // finish deleted the staged copy. With a fixed content, the usual cause is a local file
             // that changed after it was verified: read it again to say which it was.

@@ -119,9 +119,19 @@ class UploadIT {
 
     @Test
     void aDroppedConnectionMidUploadIsRetriedAndResumes() throws IOException {
+        droppedAndResumed(false);
+    }
+
+    /** Known content receives, checks and renames in one exec: a cut keeps the staged prefix all the same. */
+    @Test
+    void aDroppedConnectionMidUploadOfKnownContentIsRetriedAndResumes() throws IOException {
+        droppedAndResumed(true);
+    }
+
+    private void droppedAndResumed(boolean known) throws IOException {
         int size = 64 << 20;
         Path f = randomFile(tmp, "big.bin", size, 4);
-        String target = "/opt/seed/big.bin";
+        String target = known ? "/opt/seed/big-known.bin" : "/opt/seed/big.bin";
         List<Long> offsets = new CopyOnWriteArrayList<>();
         TransferListener listener = new TransferListener() {
             @Override
@@ -135,7 +145,8 @@ class UploadIT {
             try (RemoteHost h = RemoteHost.connect(t, Machines.options(tmp))) {
                 h.exec("true"); // sudo probe and first channel before the cut is armed
                 proxy.cutAfterUpstreamBytes(24 << 20);
-                UploadResult r = h.upload(Upload.of(f, target).listener(listener).retryFor(Duration.ofMinutes(1)));
+                Upload u = Upload.of(f, target).listener(listener).retryFor(Duration.ofMinutes(1));
+                UploadResult r = h.upload(known ? u.expecting(sha256(f), size) : u);
                 assertEquals(1, proxy.cuts());
                 assertEquals(UploadResult.Status.RESUMED, r.status());
                 assertEquals(2, r.attempts());
@@ -224,8 +235,10 @@ class UploadIT {
         Path f = randomFile(tmp, "m.bin", 1 << 20, 7);
         String target = "/opt/seed/mismatch.bin";
         // a host whose hashing tool lies: what a corrupted transfer would look like from here
+        // (python3 hidden, so the receiver falls back to tail | openssl and finish to openssl)
         vm().sh("printf '#!/bin/sh\\ncat >/dev/null; echo 0000000000000000000000000000000000000000000000000000000000000000 \\n' > /usr/local/bin/openssl"
                 + " && chmod 755 /usr/local/bin/openssl").orThrow("fake openssl");
+        hidePython3();
         try (RemoteHost h = RemoteHost.connect(Machines.target(vm()), Machines.options(tmp))) {
             long t0 = System.nanoTime();
             int logins = sshLogins();
@@ -237,7 +250,7 @@ class UploadIT {
             System.out.println("checksum mismatch refused in " + (System.nanoTime() - t0) / 1_000_000 + " ms (information)");
             assertTrue(e.getMessage().contains(sha256(f)), e.getMessage());
         } finally {
-            vm().sh("rm -f /usr/local/bin/openssl");
+            vm().sh("rm -f /usr/local/bin/openssl /usr/local/bin/python3");
         }
         assertEquals(1, vm().exec("test", "-e", target).exitCode(), "nothing at the target");
         assertEquals(1, vm().exec("test", "-e", Uploader.stagedPath(target)).exitCode(), "staged copy deleted");
@@ -357,6 +370,71 @@ class UploadIT {
      * SSH logins the test machine's sshd has accepted so far. Not retried is checked by this count, not
      * by a time limit: a time limit fails on a loaded machine (house rule: timings go in benchmarks).
      */
+    /** A python3 first in root's PATH that cannot run: the receiver's fallback (cat + tail + openssl) is used. */
+    private void hidePython3() {
+        vm().sh("printf '#!/bin/sh\\nexit 127\\n' > /usr/local/bin/python3 && chmod 755 /usr/local/bin/python3").orThrow("hide python3");
+    }
+
+    @Test
+    void receiveAndFinishRenamesOnlyTheExactContentAndKeepsAShortCopyForResumeWithAndWithoutPython3() throws IOException {
+        try {
+            for (boolean python : new boolean[] {true, false}) {
+                if (!python) {
+                    hidePython3();
+                }
+                receiveAndFinishChecks(python ? "py" : "tail");
+            }
+        } finally {
+            vm().sh("rm -f /usr/local/bin/python3");
+        }
+    }
+
+    /** One pass of the one-exec receive/check/rename against the host, as the uploader runs it for known content. */
+    private void receiveAndFinishChecks(String tag) throws IOException {
+        Path f = randomFile(tmp, "rf-" + tag + ".bin", (3 << 20) + 17, 11);
+        byte[] content = Files.readAllBytes(f);
+        String sha = sha256(f);
+        String target = "/opt/seed/rf-" + tag + ".bin";
+        String staged = Uploader.stagedPath(target);
+        vm().sh("mkdir -p /opt/seed && echo old > " + target).orThrow("old target");
+        String old = remoteSha(target);
+        Duration limit = Duration.ofMinutes(2);
+        try (RemoteHost h = RemoteHost.connect(Machines.target(vm()), Machines.options(tmp))) {
+            // one byte flipped in transit or on disk: refused, staged copy deleted, target untouched
+            byte[] flipped = content.clone();
+            flipped[12345] ^= 1;
+            ExecResult r = h.exec(StagedFiles.receiveAndFinish(target, staged, false, sha, content.length, "0640", "root:root", limit)
+                    .stdin(RemoteCommand.Stdin.of(flipped)));
+            assertEquals(StagedFiles.EXIT_CHECKSUM, r.exitCode(), tag + ": " + r.stderr());
+            assertEquals(old, remoteSha(target), tag + ": the target is not touched");
+            assertEquals(1, vm().exec("test", "-e", staged).exitCode(), tag + ": staged copy deleted");
+
+            // one byte too many: refused the same way
+            byte[] longer = java.util.Arrays.copyOf(content, content.length + 1);
+            r = h.exec(StagedFiles.receiveAndFinish(target, staged, false, sha, content.length, "0640", "root:root", limit)
+                    .stdin(RemoteCommand.Stdin.of(longer)));
+            assertEquals(StagedFiles.EXIT_CHECKSUM, r.exitCode(), tag + ": " + r.stderr());
+            assertEquals(old, remoteSha(target), tag + ": the target is not touched");
+            assertEquals(1, vm().exec("test", "-e", staged).exitCode(), tag + ": staged copy deleted");
+
+            // the stream ends early: the prefix is kept (for a resume), the target untouched
+            int half = content.length / 2;
+            r = h.exec(StagedFiles.receiveAndFinish(target, staged, false, sha, content.length, "0640", "root:root", limit)
+                    .stdin(RemoteCommand.Stdin.of(java.util.Arrays.copyOf(content, half))));
+            assertEquals(StagedFiles.EXIT_INCOMPLETE, r.exitCode(), tag + ": " + r.stderr());
+            assertEquals(old, remoteSha(target), tag + ": the target is not touched");
+            assertEquals(String.valueOf(half), vm().sh("stat -c %s " + staged).stdout().strip(), tag + ": prefix kept");
+
+            // the rest appended: the hash covers the kept prefix too, and only then is it renamed
+            r = h.exec(StagedFiles.receiveAndFinish(target, staged, true, sha, content.length, "0640", "root:root", limit)
+                    .stdin(RemoteCommand.Stdin.of(java.util.Arrays.copyOfRange(content, half, content.length))));
+            assertEquals(0, r.exitCode(), tag + ": " + r.stderr());
+            assertEquals(sha, remoteSha(target), tag);
+            assertEquals("640 root:root", vm().sh("stat -c '%a %U:%G' " + target).stdout().strip(), tag);
+            assertEquals("", vm().sh("ls -A /var/lib/seed-bootstrap/staging").stdout().strip(), tag + ": nothing left in staging");
+        }
+    }
+
     private int sshLogins() {
         return Integer.parseInt(vm().sh("journalctl -u ssh --no-pager -o cat | grep -c '^Accepted ' || true").stdout().strip());
     }
