@@ -163,5 +163,15 @@ fi
 # would go to the working directory, which may be the stick: it goes to the temporary directory.
 SEED_BOOTSTRAP_BUNDLE=$bundle
 export SEED_BOOTSTRAP_BUNDLE
-exec "$runtime/bin/java" "-XX:SharedArchiveFile=$cds" -Xshare:auto "-XX:ErrorFile=${TMPDIR:-/tmp}/seed-bootstrap-hs_err_%p.log" \
-    -jar "$jar" "$@"
+# Short commands (help, version, inventory) end before C2 pays back its compiling: C1 alone starts them
+# faster (P7, scripts/bench-startup.sh). Never the others: bundle verify needs C2's SHA-256 intrinsic (P4).
+# The flags change only speed, so a wrong guess (an option value that reads --help) costs nothing else.
+short=
+for arg in "$@"; do
+    case $arg in -h | --help | -V | --version) short=1 ;; esac
+done
+case ${1:-} in '' | inventory) short=1 ;; esac
+# -XX:+VerifySharedSpaces: the JVM checks the archive's checksum (a few ms) and ignores a damaged one, which
+# would otherwise crash every start (a stale one, for another jar or java, it ignores anyway).
+exec "$runtime/bin/java" "-XX:SharedArchiveFile=$cds" -Xshare:auto -XX:+VerifySharedSpaces ${short:+-XX:TieredStopAtLevel=1} \
+    "-XX:ErrorFile=${TMPDIR:-/tmp}/seed-bootstrap-hs_err_%p.log" -jar "$jar" "$@"

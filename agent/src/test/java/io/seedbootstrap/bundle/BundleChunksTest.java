@@ -84,6 +84,19 @@ class BundleChunksTest {
     }
 
     @Test
+    void aFlippedByteAtTheEndOfAReadAndInTheShortLastChunkIsNamed() throws Exception {
+        BundleManifest manifest = build(BundleManifest.DEFAULT_CHUNK_SIZE);
+        ManifestFile image = manifest.file(TestBundles.RANCHER_IMAGE_FILE).orElseThrow();
+        Path file = dir.resolve("bundle").resolve(image.path());
+        TestBundles.flipByte(file, MIB + BundleVerifier.READ_SIZE - 1); // the last byte of chunk 2's first read
+        TestBundles.flipByte(file, BIG - 1); // the last byte of the file, in its last chunk (half a chunk)
+        List<String> found = problems();
+        assertEquals(2, found.size(), found.toString());
+        assertTrue(found.get(0).startsWith(image.path() + ": bytes 1048576-2097151 (chunk 2 of 6) have sha256 "), found.toString());
+        assertTrue(found.get(1).startsWith(image.path() + ": bytes 5242880-5767167 (chunk 6 of 6) have sha256 "), found.toString());
+    }
+
+    @Test
     void eachPartOfASplitFileCarriesItsOwnChunks() throws Exception {
         BundleManifest manifest = build(3 * MIB);
         ManifestFile image = manifest.file(TestBundles.RANCHER_IMAGE_FILE).orElseThrow();

@@ -147,6 +147,18 @@ class BundleRuntimeIT {
         assertTrue(logged.out.contains("picocli.CommandLine source: shared objects file"), "picocli comes from the archive");
         assertTrue(logged.out.contains("io.seedbootstrap.cli.RootCommand source: shared objects file"), "and our own classes");
 
+        // a damaged archive (bytes changed in its middle) is ignored, not mapped: JDK 17 crashed on it at every start
+        Path archive = plainHome.resolve(".cache/seed-bootstrap/cds-" + sha + "-" + jarSha + ".jsa");
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(archive.toFile(), "rw")) {
+            byte[] junk = new byte[512 << 10];
+            new java.util.Random(7).nextBytes(junk);
+            file.seek(Math.min(1 << 20, file.length() / 2));
+            file.write(junk);
+        }
+        Run damaged = launcher(plainHome, "--version");
+        assertEquals(0, damaged.code, damaged.out + damaged.err);
+        assertTrue(damaged.out.startsWith("seed-bootstrap "), damaged.out);
+
         // another real command: Ed25519 key generation and PBES2 encryption inside the linked runtime
         Run keygen = launcher(home, "bundle", "keygen", "--out", shared.resolve("keys").toString(), "--passphrase-env", "PASS");
         assertEquals(0, keygen.code, keygen.out + keygen.err);
