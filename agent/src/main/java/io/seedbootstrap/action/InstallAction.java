@@ -1,6 +1,7 @@
 package io.seedbootstrap.action;
 
 import io.seedbootstrap.bundle.BundleVerifier;
+import io.seedbootstrap.bundle.VerifiedFiles;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.phase.Phase;
@@ -51,9 +52,20 @@ public final class InstallAction {
      * @param kubeconfig      where the operator's kubeconfig is written
      * @param forceUnlock     take host locks held by other runs
      * @param applyConfigChanges write a changed configuration to running nodes and restart them one at a time
+     * @param verifiedFiles  bundle files hashed right in earlier runs and unchanged since: not hashed again
+     *                       (VerifiedFiles says why that is safe)
      */
     public record Request(Inventory inventory, Path bundleDirectory, BundleVerifier.Trust trust, ClusterMaterial cluster,
-            Path kubeconfig, SshOptions ssh, boolean forceUnlock, boolean applyConfigChanges, int verifyThreads) {}
+            Path kubeconfig, SshOptions ssh, boolean forceUnlock, boolean applyConfigChanges, int verifyThreads,
+            VerifiedFiles verifiedFiles) {
+
+        /** Hashing every bundle file (nothing remembered from earlier runs). */
+        public Request(Inventory inventory, Path bundleDirectory, BundleVerifier.Trust trust, ClusterMaterial cluster,
+                Path kubeconfig, SshOptions ssh, boolean forceUnlock, boolean applyConfigChanges, int verifyThreads) {
+            this(inventory, bundleDirectory, trust, cluster, kubeconfig, ssh, forceUnlock, applyConfigChanges, verifyThreads,
+                    VerifiedFiles.none());
+        }
+    }
 
     /**
      * What the install did, for the command to print.
@@ -83,7 +95,7 @@ public final class InstallAction {
         Host bootstrap = inventory.bootstrapServer();
         return List.of(
                 new VerifyBundle(request.bundleDirectory(), request.trust(), new BundleVerifier(request.verifyThreads(),
-                        io.seedbootstrap.bundle.Progress.none())),
+                        io.seedbootstrap.bundle.Progress.none()).remembering(request.verifiedFiles())),
                 new CheckSeedApps(inventory.pki().dir()),
                 new Connect(hosts, request.ssh()),
                 new GatherFacts(hosts),

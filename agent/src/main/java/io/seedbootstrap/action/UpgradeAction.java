@@ -1,6 +1,7 @@
 package io.seedbootstrap.action;
 
 import io.seedbootstrap.bundle.BundleVerifier;
+import io.seedbootstrap.bundle.VerifiedFiles;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.phase.Phase;
@@ -57,10 +58,20 @@ public final class UpgradeAction {
      *                     name carries it); null: no snapshot (--no-snapshot)
      * @param agentBatch   agents upgraded at once
      * @param drainTimeout null: agents are not cordoned and drained first
+     * @param verifiedFiles bundle files hashed right in earlier runs and unchanged since: not hashed again (as install's)
      */
     public record Request(Inventory inventory, Path bundleDirectory, BundleVerifier.Trust trust, ClusterMaterial cluster, Path kubeconfig,
             SshOptions ssh, boolean forceUnlock, int verifyThreads, Function<String, WriteArchive.Target> snapshot, int agentBatch,
-            Duration drainTimeout) {}
+            Duration drainTimeout, VerifiedFiles verifiedFiles) {
+
+        /** Hashing every bundle file (nothing remembered from earlier runs). */
+        public Request(Inventory inventory, Path bundleDirectory, BundleVerifier.Trust trust, ClusterMaterial cluster, Path kubeconfig,
+                SshOptions ssh, boolean forceUnlock, int verifyThreads, Function<String, WriteArchive.Target> snapshot, int agentBatch,
+                Duration drainTimeout) {
+            this(inventory, bundleDirectory, trust, cluster, kubeconfig, ssh, forceUnlock, verifyThreads, snapshot, agentBatch, drainTimeout,
+                    VerifiedFiles.none());
+        }
+    }
 
     /**
      * What the upgrade did, for the command to print.
@@ -97,7 +108,8 @@ public final class UpgradeAction {
 
     private static List<Phase> phases(Request request, HostLock lock, WriteArchive.Target snapshot) {
         return derive(InstallAction.phases(new InstallAction.Request(request.inventory(), request.bundleDirectory(), request.trust(),
-                request.cluster(), request.kubeconfig(), request.ssh(), request.forceUnlock(), false, request.verifyThreads()), lock),
+                request.cluster(), request.kubeconfig(), request.ssh(), request.forceUnlock(), false, request.verifyThreads(),
+                request.verifiedFiles()), lock),
                 request, snapshot);
     }
 

@@ -57,14 +57,29 @@ public final class BundleVerifier {
 
     private final int threads;
     private final Progress progress;
+    private final VerifiedFiles remembered;
 
     /** @param threads how many files to hash at once (the CLI uses the number of cores) */
     public BundleVerifier(int threads, Progress progress) {
+        this(threads, progress, VerifiedFiles.none());
+    }
+
+    private BundleVerifier(int threads, Progress progress, VerifiedFiles remembered) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
         }
         this.threads = threads;
         this.progress = progress;
+        this.remembered = remembered;
+    }
+
+    /**
+     * This verifier, skipping the hash of a file that {@code files} says hashed right before and is
+     * unchanged on disk since, and remembering what it hashes right (install's re-runs, issue 22 P3;
+     * {@link VerifiedFiles} says why that is safe). Signature, manifest and listing are checked always.
+     */
+    public BundleVerifier remembering(VerifiedFiles files) {
+        return new BundleVerifier(threads, progress, files);
     }
 
     /** Which signer to trust: a pinned fingerprint and where the pin came from, or none (any signer, reported as unpinned). */
@@ -212,7 +227,7 @@ public final class BundleVerifier {
             }
         }
         warmUp.interrupt(); // the files keep the compiler's counters going; every core is theirs now
-        long hashed = hashAll(root, present, manifest.chunkBytes(), problems);
+        long hashed = hashAll(root, present, manifest.chunkBytes(), problems, notes);
         problems.sort(Comparator.comparing(Problem::path).thenComparing(Problem::message));
         return new Report(directory, root, manifest, signed.fingerprint(), trust.isPinned(), List.copyOf(problems), List.copyOf(notes), hashed,
                 elapsed(started));
@@ -421,9 +436,12 @@ public final class BundleVerifier {
      * chunk hashes is split into its chunks, so one large file keeps every thread busy (P4,
      * scripts/bench-verify.sh); other pieces are hashed whole. Largest work first.
      */
-    private long hashAll(Path root, List<ManifestFile.FilePart> pieces, long chunkSize, List<Problem> problems) {
+    private long hashAll(Path root, List<ManifestFile.FilePart> pieces, long chunkSize, List<Problem> problems, List<String> notes) {
         List<Work> work = new ArrayList<>();
         long total = 0;
+        Map<ManifestFile.FilePart, VerifiedFiles.State> before = new HashMap<>();
+        long skippedFiles = 0;
+        long skippedBytes = 0;
         for (ManifestFile.FilePart piece : pieces) {
             try {
                 long size = Files.size(root.resolve(piece.path()));
@@ -435,6 +453,15 @@ public final class BundleVerifier {
             } catch (IOException e) {
                 problems.add(new Problem(piece.path(), "cannot be read (" + e.getMessage() + ")"));
                 continue;
+            }
+            if (remembered.remembers()) {
+                Optional<VerifiedFiles.State> state = VerifiedFiles.State.of(root.resolve(piece.path()));
+                if (state.isPresent() && remembered.verified(root.resolve(piece.path()), piece.sha256(), state.get())) {
+                    skippedFiles++;
+                    skippedBytes += piece.size();
+                    continue;
+                }
+                state.ifPresent(s -> before.put(piece, s));
             }
             total += piece.size();
             int chunks = piece.chunks().size();
@@ -472,11 +499,33 @@ public final class BundleVerifier {
             progress.end();
         }
         problems.addAll(found);
+        if (remembered.remembers()) {
+            remember(root, before, found);
+            if (skippedFiles > 0) {
+                notes.add(skippedFiles + " file(s), " + skippedBytes + " bytes, unchanged on disk since an earlier verification: not hashed"
+                        + " again (each is checked against the manifest's sha256 again when it is uploaded or read)");
+            }
+        }
         long sum = 0;
         for (long n : hashed) {
             sum += n;
         }
         return sum;
+    }
+
+    /** Remembers the pieces that hashed right and did not change while they were hashed; forgets the others. */
+    private void remember(Path root, Map<ManifestFile.FilePart, VerifiedFiles.State> before, List<Problem> found) {
+        Set<String> bad = new HashSet<>();
+        found.forEach(p -> bad.add(p.path()));
+        before.forEach((piece, state) -> {
+            Path file = root.resolve(piece.path());
+            if (!bad.contains(piece.path()) && VerifiedFiles.State.of(file).equals(Optional.of(state))) {
+                remembered.remember(file, piece.sha256(), state);
+            } else {
+                remembered.forget(file);
+            }
+        });
+        remembered.save();
     }
 
     private long work(Path root, ConcurrentLinkedQueue<Work> queue, List<Problem> problems) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.seedbootstrap.action.InstallAction;
 import io.seedbootstrap.bundle.BundleVerifier;
+import io.seedbootstrap.bundle.VerifiedFiles;
 import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
@@ -63,7 +64,8 @@ final class InstallCommand extends InventoryCommand.InventoryFileCommand {
         Path kubeconfigFile = kubeconfigFile(kubeconfig, loaded);
         InstallAction.Result result = InstallAction.run(new InstallAction.Request(inventory, bundleDir,
                 BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + file), material, kubeconfigFile, hostRun.ssh(),
-                hostRun.forceUnlock, applyConfigChanges, Math.max(1, Runtime.getRuntime().availableProcessors())),
+                hostRun.forceUnlock, applyConfigChanges, Math.max(1, Runtime.getRuntime().availableProcessors()),
+                VerifiedFiles.at(VerifiedFiles.defaultFile(context.environment(), context.home()))),
                 runner("install", dryRun, hostRun), material.secrets());
         print(inventory, result, kubeconfigFile);
         return 0;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.seedbootstrap.action.UpgradeAction;
 import io.seedbootstrap.bundle.BundleVerifier;
+import io.seedbootstrap.bundle.VerifiedFiles;
 import io.seedbootstrap.inventory.LoadedInventory;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.inventory.model.Inventory;
@@ -108,7 +109,8 @@ final class UpgradeCommand extends InventoryCommand.InventoryFileCommand {
         UpgradeAction.Result result = UpgradeAction.run(new UpgradeAction.Request(inventory, bundleDir,
                 BundleVerifier.Trust.pinned(pinned, "bundle.signingKeyFingerprint in " + file), material, kubeconfigFile,
                 hostRun.ssh(), hostRun.forceUnlock, Math.max(1, Runtime.getRuntime().availableProcessors()), snapshot,
-                agentBatch, drain ? Duration.ofSeconds(drainSeconds) : null), runner("upgrade", dryRun, hostRun), secrets);
+                agentBatch, drain ? Duration.ofSeconds(drainSeconds) : null,
+                VerifiedFiles.at(VerifiedFiles.defaultFile(context.environment(), context.home()))), runner("upgrade", dryRun, hostRun), secrets);
         print(inventory, result);
         return 0;
     }

@@ -57,8 +57,24 @@ public interface NodeFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** sha256 and mode of every path that is a regular file; missing paths are left out. One command. */
+    /**
+     * sha256 and mode of every path that is a regular file; missing paths are left out. One command.
+     * A file {@link #rememberVerified} recorded is not read again while it is untouched since (same
+     * size, modification and change time, inode and device): its recorded sha256 is the answer.
+     */
     Map<String, State> states(Collection<String> paths);
+
+    /**
+     * Records, for {@link #states}, that each file was just placed with this sha256 (checked on the
+     * host before it was renamed into place), keyed by how it is on disk now; in
+     * {@value #VERIFIED_DIR} (root only). A later write changes the file's change time, which no one
+     * but root can set, so the record no longer matches and the file is hashed again. Call it in the
+     * change that placed the files.
+     */
+    void rememberVerified(Map<String, String> sha256ByPath);
+
+    /** Where {@link #rememberVerified} keeps its records (docs/formats.md "On-host state"). */
+    String VERIFIED_DIR = NodeSystem.STATE_DIR + "/verified";
 
     default Optional<State> state(String path) {
         return Optional.ofNullable(states(List.of(path)).get(path));

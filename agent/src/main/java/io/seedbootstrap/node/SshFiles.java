@@ -40,12 +40,17 @@ final class SshFiles implements NodeFiles {
         if (paths.isEmpty()) {
             return Map.of();
         }
-        // openssl when present (SHA-NI, ~4x coreutils): re-runs hash every artifact already on the host
-        StringBuilder script = new StringBuilder(StagedFiles.HASH_FN).append("for f in");
+        // a file rememberVerified recorded and untouched since is not read: a converged re-run would
+        // otherwise hash every artifact (GiBs of image archives) on every host (issue 22, P3); the
+        // others are hashed, with openssl when present (SHA-NI, ~4x coreutils)
+        StringBuilder script = new StringBuilder(StagedFiles.HASH_FN).append(VERIFIED_FN).append("for f in");
         for (String path : paths) {
             script.append(' ').append(quote(path));
         }
-        script.append("; do if [ -f \"$f\" ]; then printf '%s %s %s\\n' \"$(h < \"$f\")\" \"$(stat -c %a \"$f\")\" \"$f\"; fi; done");
+        script.append("; do if [ -f \"$f\" ]; then sum=''; r=$(record \"$f\"); k=$(key \"$f\");"
+                + " if [ -f \"$r\" ]; then { read -r rs; read -r rk; } < \"$r\"; [ \"$rk\" != \"$k\" ] || sum=$rs; fi;"
+                + " [ -n \"$sum\" ] || sum=$(h < \"$f\");"
+                + " printf '%s %s %s\\n' \"$sum\" \"$(stat -c %a \"$f\")\" \"$f\"; fi; done");
         String out = remote.exec(RemoteCommand.shell(script.toString(), "check " + paths.size() + " file(s)").asRoot()).stdout();
         Map<String, State> states = new LinkedHashMap<>();
         for (String line : out.split("\n")) {
@@ -55,6 +60,30 @@ final class SshFiles implements NodeFiles {
             }
         }
         return states;
+    }
+
+    /**
+     * Shell functions of the records: {@code record PATH} names PATH's record file, {@code key PATH}
+     * is how PATH is on disk (size, mtime and ctime to the nanosecond, inode, device) and PATH itself.
+     */
+    private static final String VERIFIED_FN = "record() { printf '%s/%s' " + quote(VERIFIED_DIR) + " \"$(printf '%s' \"$1\" | tr / _)\"; }\n"
+            + "key() { printf '%s %s' \"$(stat -c '%s %y %z %i %d' \"$1\")\" \"$1\"; }\n";
+
+    @Override
+    public void rememberVerified(Map<String, String> sha256ByPath) {
+        if (sha256ByPath.isEmpty()) {
+            return;
+        }
+        StringBuilder script = new StringBuilder("set -e; umask 077\n").append(VERIFIED_FN)
+                .append("mkdir -p ").append(quote(VERIFIED_DIR)).append("; chmod 0700 ").append(quote(VERIFIED_DIR)).append('\n');
+        sha256ByPath.forEach((path, sha256) -> {
+            if (!sha256.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("not a sha256: " + sha256);
+            }
+            script.append("f=").append(quote(path)).append("; r=$(record \"$f\"); printf '%s\\n%s\\n' ").append(sha256)
+                    .append(" \"$(key \"$f\")\" > \"$r.tmp\"; mv -f \"$r.tmp\" \"$r\"\n");
+        });
+        remote.exec(RemoteCommand.shell(script.toString(), "record the sha256 of " + sha256ByPath.size() + " placed file(s)").asRoot());
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.seedbootstrap.cli.CommandRunner;
 import io.seedbootstrap.testvm.TestMachine;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -81,5 +82,19 @@ class InstallClusterIT {
         CommandRunner.Result again = cluster.run("install", inventory.toString());
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("0 change(s) made"), again.out());
+
+        // the re-run's check answered from the records of what was placed (issue 22, P3), yet a file
+        // changed since is seen: a byte of a2's core image archive changed in place, its time put back, is sent again
+        String core = "/var/lib/rancher/rke2/agent/images/rke2-images-core.linux-amd64.tar.zst";
+        assertTrue(a2.sh("ls /var/lib/seed-bootstrap/verified | grep -q rke2-images-core").ok(), "a2 has a record of " + core);
+        a2.sh("t=$(stat -c %y " + core + "); printf X | dd of=" + core + " bs=1 seek=100 conv=notrunc 2>/dev/null; touch -d \"$t\" " + core)
+                .orThrow("change a byte of " + core);
+        CommandRunner.Result changed = cluster.run("install", inventory.toString(), "-o", "json");
+        assertEquals(0, changed.exitCode(), changed.err());
+        List<String> changes = new ArrayList<>();
+        new ObjectMapper().readTree(changed.out()).path("changes").forEach(c -> changes.add(c.path("host").asText() + " " + c.path("change").asText()));
+        assertEquals(1, changes.size(), changes.toString());
+        assertTrue(changes.get(0).startsWith(a2.name() + " upload ") && changes.get(0).contains(core), changes.toString());
+        assertEquals(a1.sh("sha256sum < " + core + " | cut -c1-64").stdout(), a2.sh("sha256sum < " + core + " | cut -c1-64").stdout());
     }
 }

@@ -281,6 +281,13 @@ public final class FakeNode implements Node {
             return states;
         }
 
+        /** As the host: one record file per path in VERIFIED_DIR, holding the sha256 (the stat key has no meaning here). */
+        @Override
+        public void rememberVerified(Map<String, String> sha256ByPath) {
+            sha256ByPath.forEach((path, sha256) -> disk.put(VERIFIED_DIR + "/" + path.replace('/', '_'),
+                    new File((sha256 + "\n").getBytes(StandardCharsets.UTF_8), "0600")));
+        }
+
         @Override
         public boolean exists(String path) {
             synchronized (disk) {

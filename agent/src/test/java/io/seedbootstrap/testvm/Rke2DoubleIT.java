@@ -149,6 +149,14 @@ class Rke2DoubleIT {
                 root(s, "ls " + DATA + "/agent/images").stdout().trim());
         assertEquals("notify", root(s, "systemctl show -p Type --value rke2-server").stdout().trim(),
                 "rke2-server.service must be Type=notify (A.4)");
+        // `rke2 --version` in upstream's two-line format (../shared/upstream/rke2/cli-cmds/root.go lines 246-249),
+        // answered without starting the double's python program (every run's facts probe asks it; issue 22 P3):
+        // a sitecustomize on PYTHONPATH would run in any python that starts up
+        String version = root(s, "d=$(mktemp -d); echo 'open(\"'$d'/started\", \"w\")' > $d/sitecustomize.py;"
+                + " PYTHONPATH=$d /usr/local/bin/rke2 --version; ls $d; rm -rf $d").stdout();
+        assertTrue(version.matches("(?s)rke2 version v1\\.\\d+\\.\\d+\\+rke2r\\d+ \\(RKE2 contract double, not RKE2\\)\n"
+                + "python version 3[.0-9]+\n.*"), version);
+        assertFalse(version.contains("started"), "rke2 --version started python: " + version);
 
         startServer();
 

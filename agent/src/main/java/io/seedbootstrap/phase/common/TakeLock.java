@@ -63,13 +63,19 @@ public final class TakeLock implements Phase {
                             + ". Wait for that run to end; if it is dead, re-run with --force-unlock");
                 }
             });
-            String runId = context.options().runId();
+        }
+        // the locks one host after the other (above), the rest on every host at once: a converged re-run
+        // then waits one round trip here, not one per host (issue 22, P3)
+        String runId = context.options().runId();
+        context.hosts().parallel(hosts, Host::name, host -> {
+            NodeSystem system = context.node(host).system();
             List<String> stale = system.relayLeftovers(runId);
             if (!stale.isEmpty()) {
                 context.change(host.name(), "remove the relay credentials of earlier run(s) " + String.join(", ", stale)
                         + " (root's authorized_keys, " + Relay.RELAY_DIR + ")", () -> system.removeRelayLeftovers(runId));
             }
-        }
+            return null;
+        });
     }
 
     /** Releases every lock this run took, whatever happened (also after a failure). */
@@ -80,12 +86,22 @@ public final class TakeLock implements Phase {
             mine = List.copyOf(taken);
             taken.clear();
         }
-        for (String host : mine) {
-            try {
-                lock.release(context.node(host).system());
-            } catch (RuntimeException e) {
-                context.reporter().warn(host, "could not release the host lock (" + e.getMessage() + "); the next run of this operator "
-                        + "takes it over, others need --force-unlock");
+        // all at once: the order of releases does not matter, only that of takes. After Ctrl-C too: the
+        // interrupt is set aside while the locks are released (the wait for the hosts would end at once)
+        boolean interrupted = Thread.interrupted();
+        try {
+            context.hosts().parallel(mine, host -> host, host -> {
+                try {
+                    lock.release(context.node(host).system());
+                } catch (RuntimeException e) {
+                    context.reporter().warn(host, "could not release the host lock (" + e.getMessage() + "); the next run of this operator "
+                            + "takes it over, others need --force-unlock");
+                }
+                return null;
+            });
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -52,6 +52,9 @@ class InstallNodesTest {
                 for (BundleFiles.Placement p : BundleFiles.rke2Files(bundle.manifest(), run.inventory().cluster().cni())) {
                     assertEquals(p.file().sha256(), NodeFiles.sha256(node.fileAt(p.target()).orElseThrow().content()), host + " " + p.target());
                     assertEquals("0644", node.fileAt(p.target()).orElseThrow().mode());
+                    // recorded as placed and verified, so the next run's check need not hash it again (P3)
+                    assertEquals(p.file().sha256() + "\n", node.fileAt(NodeFiles.VERIFIED_DIR + "/" + p.target().replace('/', '_'))
+                            .orElseThrow(() -> new AssertionError(host + ": no record of " + p.target())).text(), host);
                 }
             }
             int changes = run.allChanges().size();
@@ -70,6 +73,8 @@ class InstallNodesTest {
             run.run(new UploadArtifacts(hosts(run)));
             int files = BundleFiles.rke2Files(bundle.manifest(), run.inventory().cluster().cni()).size();
             assertEquals(List.of(), run.node("s1").uploads());
+            assertTrue(run.node("s1").fileAt(NodeFiles.VERIFIED_DIR + "/" + (BundleFiles.ARTIFACTS + "/install.sh").replace('/', '_')).isEmpty(),
+                    "no record in a dry run");
             assertEquals(files, run.changes("a1").size());
             assertTrue(run.allChanges().stream().allMatch(c -> c.status() == PlannedChange.Status.PLANNED));
             assertEquals(BundleFiles.rke2Files(bundle.manifest(), run.inventory().cluster().cni()).stream()
