@@ -8,12 +8,13 @@ import java.util.Map;
 
 /**
  * The shell of preflight's reachability probes ({@link NodeProbes#startListeners},
- * {@link NodeProbes#connect}) and the parsing of what it prints.
+ * {@link NodeProbes#holdListeners}, {@link NodeProbes#connect}) and the parsing of what it prints.
  *
  * <p>A temporary listener runs as the login user (no root needed above 1024):
- * {@code setsid timeout N python3|socat}, so it dies on its own after N seconds even if
- * seed-bootstrap crashes or the link drops; it writes no file. It is killed by process group, only
- * after checking that the group leader's command line carries {@link #MARKER}.
+ * {@code setsid timeout N python3|socat}; it writes no file. It lives as long as the run: a hold
+ * command ({@link #holdScript}) kills it when its stdin ends, which is when the run releases it or
+ * when the run's SSH channel closes (crash, link lost); N is only a backstop. It is killed by
+ * process group, only after checking that the group leader's command line carries {@link #MARKER}.
  */
 final class PortProbes {
     static final String MARKER = "seed-bootstrap-preflight";
@@ -75,6 +76,14 @@ final class PortProbes {
                     .append(pid).append(" 2>/dev/null; fi\n");
         }
         return s.append("true\n").toString();
+    }
+
+    /**
+     * Waits for end of file on stdin (the run releases it, or its SSH channel closes because the
+     * run died), then stops the listeners as {@link #stopScript} does.
+     */
+    static String holdScript(List<Long> groups) {
+        return "cat >/dev/null\n" + stopScript(groups);
     }
 
     /**
