@@ -100,6 +100,36 @@ class ProbeScriptsTest {
         }
     }
 
+    /**
+     * A listener started for 60 s lives while the hold command's stdin is open and is gone once
+     * it closes (the run released it, or its SSH channel closed), long before its own timeout.
+     */
+    @Test
+    void aHeldListenerLivesUntilTheHoldsStdinEnds() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process start = new ProcessBuilder("bash", "-c", PortProbes.startScript("python3", List.of(port), 60)).redirectErrorStream(true).start();
+        String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, start.waitFor(), out);
+        NodeProbes.Started started = PortProbes.parseStarted(out).get(port);
+        assertTrue(started != null && started.bound(), out);
+        ProcessHandle listener = ProcessHandle.of(started.processGroup()).orElseThrow();
+        try {
+            Process hold = new ProcessBuilder("bash", "-c", PortProbes.holdScript(List.of(started.processGroup()))).start();
+            Thread.sleep(500);
+            assertTrue(hold.isAlive(), "the hold waits for its stdin to end");
+            assertTrue(listener.isAlive(), "the listener lives while held");
+            hold.getOutputStream().close();
+            assertTrue(hold.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the hold ends with its stdin");
+            listener.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(!listener.isAlive(), "the listener is stopped when the hold's stdin ends");
+        } finally {
+            listener.destroyForcibly();
+        }
+    }
+
     private static long tries(Path dir, int port) throws IOException {
         return Files.readAllLines(dir.resolve("tries-" + port)).size();
     }
