@@ -16,6 +16,9 @@
 #
 #   bash scripts/bench-scale.sh            # NS="2 5 10 20" SIZE_MIB=128
 #
+# 20 machines need ~160 inotify instances (up.sh says how to raise fs.inotify.max_user_instances)
+# and boot in minutes on a loaded 2-core machine (SEED_TESTVM_BOOT_TIMEOUT, here 600 s).
+#
 # Env: NS, SIZE_MIB, BENCH_DIR (/var/tmp/seed-bootstrap-bench-scale), VM_MEMORY (memory limit per
 # test machine, default 512m: 20 fit in a few GiB), KEEP_VM=1 (leave the last N's machines running).
 set -euo pipefail
@@ -62,7 +65,7 @@ for n in $NS; do
   cleanup
   vmdir=$DIR/vm-$n
   log "N=$n: starting $n test machines (1 server + $((n - 1)) agents, --memory $VM_MEMORY each)"
-  SEED_TESTVM_MEMORY=$VM_MEMORY bash test-vms/up.sh "$n" --servers 1 --image "$IMAGE" --replace --name-prefix "$PREFIX" \
+  SEED_TESTVM_MEMORY=$VM_MEMORY SEED_TESTVM_BOOT_TIMEOUT=${SEED_TESTVM_BOOT_TIMEOUT:-600} bash test-vms/up.sh "$n" --servers 1 --image "$IMAGE" --replace --name-prefix "$PREFIX" \
     --subnet 10.213.92.0/24 --dir "$vmdir" >/dev/null
   printf 'bundle:\n  path: %s\n  signingKeyFingerprint: "%s"\npki: {rsaKeyBits: 2048}\n' "$DIR/bundle" "$BUNDLE_FP" >> "$vmdir/inventory.yaml"
   seed pki init "$vmdir/inventory.yaml" >/dev/null 2>&1

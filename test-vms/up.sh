@@ -90,6 +90,15 @@ if [[ -n $existing ]] || docker network inspect "$NETWORK" >/dev/null 2>&1; then
   fi
 fi
 
+# Each machine's systemd, journald, udevd, logind and dbus hold ~7 inotify instances, counted
+# against the host's fs.inotify.max_user_instances (often 128): past it a machine's systemd
+# exits at boot (status 255, no log). Measured: 28 machines on one host need ~200.
+limit=$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 0)
+used=$({ find /proc/[0-9]*/fd -lname 'anon_inode:inotify' 2>/dev/null || true; } | wc -l)  # processes come and go
+if ((limit > 0 && used + 8 * N > limit)); then
+  die "$N more machines need ~$((8 * N)) inotify instances; $used of fs.inotify.max_user_instances=$limit are in use. Raise it: sysctl -w fs.inotify.max_user_instances=$(( (used + 8 * N + 255) / 256 * 256 ))"
+fi
+
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 chmod 0700 "$DIR"
