@@ -19,6 +19,8 @@ SIZE_MIB=${SIZE_MIB:-256}
 DIR=${BENCH_DIR:-/var/tmp/seed-bootstrap-bench-install}
 PREFIX=sbinst
 log() { printf 'bench: %s\n' "$*" >&2; }
+# shellcheck source=scripts/lib/bench.sh
+source scripts/lib/bench.sh
 command -v zstd >/dev/null || { log "needs zstd (apt-get install zstd)"; exit 2; }
 
 mvn -B -q package -DskipTests
@@ -29,22 +31,10 @@ bash test-vms/build-image.sh >/dev/null
 
 rm -rf "$DIR" && mkdir -p "$DIR"
 log "bundle: the double's artifacts, core image archive padded with $SIZE_MIB MiB"
-bash test-vms/rke2-double/make-artifacts.sh "$DIR/mirror" >/dev/null
-bash test-vms/rke2-double/make-demo-charts.sh "$DIR/mirror"
-core=rke2-images-core.linux-amd64.tar.zst
-zstd -q -d -c "$DIR/mirror/$core" > "$DIR/core.tar"
-openssl enc -aes-128-ctr -nosalt -pass pass:bench -in /dev/zero 2>/dev/null | head -c $((SIZE_MIB << 20)) > "$DIR/filler-layer.bin" || true
-tar -C "$DIR" -rf "$DIR/core.tar" filler-layer.bin
-zstd -q -1 -f "$DIR/core.tar" -o "$DIR/mirror/$core"
-sum=$(sha256sum < "$DIR/mirror/$core" | cut -c1-64)
-sed -i "s/^[0-9a-f]\{64\}  $core\$/$sum  $core/" "$DIR/mirror/sha256sum-amd64.txt"
-rm -f "$DIR/core.tar" "$DIR/filler-layer.bin"
-FP=$(seed bundle keygen --out "$DIR/key" 2>/dev/null | head -n1)
-seed bundle create --bom test-vms/rke2-double/bom.yaml --mirror "$DIR/mirror" --signing-key "$DIR/key/bundle-signing.key" \
-  --out "$DIR/bundle" >/dev/null 2>&1
-BUNDLE_BYTES=$(find "$DIR/bundle" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+bench_double_bundle "$DIR" "$SIZE_MIB"
+FP=$BUNDLE_FP
 
-json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$@"; }
+json() { bench_json "$@"; }
 results=()
 for n in $NS; do
   vmdir=$DIR/vm-$n

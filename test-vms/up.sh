@@ -15,6 +15,9 @@
 #   --dir DIR          output folder (default test-vms/.run)
 #   --image IMAGE      image to run (default: build/refresh with build-image.sh)
 #   --replace          remove machines/network of the same prefix first
+#   --memory M         memory limit per machine (docker run --memory, e.g. 512m; default: none, or
+#                      $SEED_TESTVM_MEMORY): an idle machine uses ~30 MiB, with the RKE2 double installed
+#                      ~100 MiB, so 20 fit in a few GiB
 #
 # Writes into DIR: id_ed25519(.pub) (a fresh key pair per run), known_hosts (the machines'
 # real host keys, read through `docker exec`, never trusted on first use), ssh_config,
@@ -28,7 +31,7 @@ usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -euo/d' -e
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 N="" PREFIX=vm SUBNET=10.213.7.0/24 FIRST=11 SERVERS=1 SUDO_PW=0 INTERNAL=0
-DIR=$HERE/.run IMAGE="" REPLACE=0 BOOT_TIMEOUT=${SEED_TESTVM_BOOT_TIMEOUT:-120}
+DIR=$HERE/.run IMAGE="" REPLACE=0 MEMORY=${SEED_TESTVM_MEMORY:-} BOOT_TIMEOUT=${SEED_TESTVM_BOOT_TIMEOUT:-120}
 while (($#)); do
   case $1 in
     --name-prefix) PREFIX=${2:?}; shift 2 ;;
@@ -40,6 +43,7 @@ while (($#)); do
     --dir) DIR=${2:?}; shift 2 ;;
     --image) IMAGE=${2:?}; shift 2 ;;
     --replace) REPLACE=1; shift ;;
+    --memory) MEMORY=${2:?}; shift 2 ;;
     -h|--help) usage ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) [[ -z $N ]] || die "N given twice"; N=$1; shift ;;
@@ -86,6 +90,15 @@ if [[ -n $existing ]] || docker network inspect "$NETWORK" >/dev/null 2>&1; then
   fi
 fi
 
+# Each machine's systemd, journald, udevd, logind and dbus hold ~7 inotify instances, counted
+# against the host's fs.inotify.max_user_instances (often 128): past it a machine's systemd
+# exits at boot (status 255, no log). Measured: 28 machines on one host need ~200.
+limit=$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 0)
+used=$({ find /proc/[0-9]*/fd -lname 'anon_inode:inotify' 2>/dev/null || true; } | wc -l)  # processes come and go
+if ((limit > 0 && used + 8 * N > limit)); then
+  die "$N more machines need ~$((8 * N)) inotify instances; $used of fs.inotify.max_user_instances=$limit are in use. Raise it: sysctl -w fs.inotify.max_user_instances=$(( (used + 8 * N + 255) / 256 * 256 ))"
+fi
+
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 chmod 0700 "$DIR"
@@ -116,7 +129,7 @@ for ((i = 0; i < N; i++)); do
       --network "$NETWORK" --ip "${IPS[i]}" --label "$LABEL" \
       --cap-add ALL --cap-drop SYS_RESOURCE --cap-drop SYS_TIME --cap-drop SYS_MODULE \
       --security-opt seccomp=unconfined --cgroupns private \
-      --tmpfs /run --tmpfs /run/lock "${run_env[@]}" "$IMAGE")") \
+      --tmpfs /run --tmpfs /run/lock ${MEMORY:+--memory "$MEMORY"} "${run_env[@]}" "$IMAGE")") \
     || die "docker run ${NAMES[i]} failed"
 done
 log "started ${NAMES[*]} from $IMAGE on $NETWORK ($SUBNET); waiting for systemd"

@@ -49,3 +49,28 @@ EOF
 
 # bench_median: the median of the numbers on stdin (space or newline separated).
 bench_median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# bench_double_bundle DIR SIZE_MIB: a signed bundle of the RKE2 contract double (a test double,
+# not RKE2) in DIR/bundle, its core image archive padded with SIZE_MIB MiB of random data so file
+# bytes, not command text, dominate (as with real multi-GiB image archives). Needs seed() and zstd.
+# Sets BUNDLE_FP (the signing key's fingerprint) and BUNDLE_BYTES. Used by bench-install.sh and
+# bench-scale.sh.
+bench_double_bundle() {
+  local dir=$1 size_mib=$2 core=rke2-images-core.linux-amd64.tar.zst sum
+  bash test-vms/rke2-double/make-artifacts.sh "$dir/mirror" >/dev/null
+  bash test-vms/rke2-double/make-demo-charts.sh "$dir/mirror"
+  zstd -q -d -c "$dir/mirror/$core" > "$dir/core.tar"
+  openssl enc -aes-128-ctr -nosalt -pass pass:bench -in /dev/zero 2>/dev/null | head -c $((size_mib << 20)) > "$dir/filler-layer.bin" || true
+  tar -C "$dir" -rf "$dir/core.tar" filler-layer.bin
+  zstd -q -1 -f "$dir/core.tar" -o "$dir/mirror/$core"
+  sum=$(sha256sum < "$dir/mirror/$core" | cut -c1-64)
+  sed -i "s/^[0-9a-f]\{64\}  $core\$/$sum  $core/" "$dir/mirror/sha256sum-amd64.txt"
+  rm -f "$dir/core.tar" "$dir/filler-layer.bin"
+  BUNDLE_FP=$(seed bundle keygen --out "$dir/key" 2>/dev/null | head -n1)
+  seed bundle create --bom test-vms/rke2-double/bom.yaml --mirror "$dir/mirror" --signing-key "$dir/key/bundle-signing.key" \
+    --out "$dir/bundle" >/dev/null 2>&1
+  BUNDLE_BYTES=$(find "$dir/bundle" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+}
+
+# bench_json FILE EXPR: EXPR evaluated in Python over the JSON document FILE, as d.
+bench_json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$@"; }

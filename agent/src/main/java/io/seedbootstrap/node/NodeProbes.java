@@ -45,6 +45,15 @@ public interface NodeProbes {
     /** Stops the temporary listeners of these process groups, each only while its leader is still ours. */
     void stopListeners(List<Long> processGroups);
 
+    /**
+     * Ties temporary listeners to this run: blocks, holding a command open on the host, until
+     * {@code release} is counted down, then the host stops them ({@link #stopListeners}'s rule).
+     * If the run dies first (crash, kill -9, link lost) the command's stdin reaches end of file
+     * when the SSH channel closes and the host stops them just the same, so their own
+     * {@code timeout} is only a backstop. Returns early only when the command cannot run.
+     */
+    void holdListeners(List<Long> processGroups, java.util.concurrent.CountDownLatch release, int backstopSeconds);
+
     /** Where to connect. */
     record Endpoint(String address, int port) {}
 

@@ -3,9 +3,13 @@ package io.seedbootstrap.node;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.ssh.RemoteCommand;
 import io.seedbootstrap.ssh.RemoteHost;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 /** {@link NodeProbes} over SSH. */
 final class SshProbes implements NodeProbes {
@@ -37,6 +41,30 @@ final class SshProbes implements NodeProbes {
     public void stopListeners(List<Long> processGroups) {
         remote.exec(RemoteCommand.shell(PortProbes.stopScript(processGroups), "stop temporary listeners (preflight)")
                 .timeout(Duration.ofSeconds(30)));
+    }
+
+    @Override
+    public void holdListeners(List<Long> processGroups, CountDownLatch release, int backstopSeconds) {
+        // stdin stays open while writeTo blocks; once it returns the channel's stdin is closed
+        RemoteCommand.Stdin untilReleased = new RemoteCommand.Stdin() {
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    // the link died (SshRemoteHost interrupts writers) or the run is ending
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("released by interrupt");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "nothing until preflight's probes are done";
+            }
+        };
+        remote.exec(RemoteCommand.shell(PortProbes.holdScript(processGroups), "hold temporary listeners " + processGroups
+                + " until preflight's probes are done").stdin(untilReleased).allowFailure().timeout(Duration.ofSeconds(backstopSeconds)));
     }
 
     @Override

@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
@@ -21,13 +25,17 @@ import java.util.stream.Collectors;
  * (from every other node: A.8 "all ↔ all"), tested from every host with a plain TCP connect.
  *
  * <p>Where a host already listens on a port (a converged cluster), the live service answers.
- * Where the port is free, a short-lived listener is started for the test
- * ({@link NodeProbes#startListeners}: it dies on its own within its lifetime), and stopped in a
- * {@code finally} as soon as the probes are done.
+ * Where the port is free, a temporary listener is started for the test on every host first
+ * ({@link NodeProbes#startListeners}), then every host probes. The listeners live exactly as long
+ * as the probes: a hold command per host ({@link NodeProbes#holdListeners}) stops them when the
+ * probes are done, or when this run's SSH connection closes if it dies first; they are stopped
+ * once more in a {@code finally}. (Before, they died after a fixed lifetime guessed from the
+ * number of hosts, which a slow start of many hosts could outlast: a false "refused".)
  *
- * <p>Work: one listener start and one probe command per host, hosts in parallel
- * ({@link Hosts#parallel}, bounded by {@code connections}); the kubelet check makes N·(N-1)
- * connects in all, a few dozen at a time from one host.
+ * <p>Work: one listener start, one hold and one probe command per host, hosts in parallel
+ * ({@link Hosts#parallel}, bounded by {@code connections}; the holds on their own threads, since
+ * each waits for the whole run); the kubelet check makes N·(N-1) connects in all, a few dozen at
+ * a time from one host.
  */
 final class Reachability {
     /** What every node needs on every server and through the registration address (contract A.8). */
@@ -42,6 +50,14 @@ final class Reachability {
     static final int PROBES_AT_ONCE = NodeProbes.CONNECTS_AT_ONCE;
     static final String MARKER = NodeProbes.LISTENER_MARKER;
     static final int CONNECT_TIMEOUT_SECONDS = NodeProbes.CONNECT_TIMEOUT_SECONDS;
+    /**
+     * A temporary listener's own {@code timeout}: only for a hold that could not start or a link
+     * lost without the host noticing; otherwise its life is the run's ({@link NodeProbes#holdListeners}).
+     * Not a bound on the run: the probes of many hosts may take longer than any fixed guess.
+     */
+    static final int LISTENER_BACKSTOP_SECONDS = 900;
+    /** How long the end of the run waits for the holds to stop their listeners before stopping them itself. */
+    static final int HOLD_STOP_SECONDS = 30;
 
     /** How a server's port was made testable. */
     enum PortState { LIVE, TEMPORARY, UNAVAILABLE }
@@ -90,17 +106,29 @@ final class Reachability {
             return List.of();
         }
         List<HostProbe> serverProbes = usable.stream().filter(p -> p.host().role() == Role.SERVER).toList();
-        int rounds = (usable.size() + hosts.limits().connections() - 1) / hosts.limits().connections();
-        int mostTargets = usable.size() + SERVER_PORTS.size() * serverProbes.size() + PORTS.size();
-        int waves = (mostTargets + PROBES_AT_ONCE - 1) / PROBES_AT_ONCE;
-        // long enough for every round of probes; short enough that a crash leaves nothing for long
-        int lifetime = Math.min(120, 15 + 2 * CONNECT_TIMEOUT_SECONDS * NodeProbes.CONNECT_ATTEMPTS * rounds * waves);
         Map<HostProbe, Started> started = new LinkedHashMap<>();
+        Set<String> stoppedByHold = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService holders = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "preflight-listener-hold");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             // registration probes may land on a server through the VIP: its ports must answer then too
             List<HostProbe> listening = kubelet ? usable : serverProbes;
             started.putAll(hosts.parallel(listening, HostProbe::name,
-                    p -> start(connected.get(p.name()), p, portsToAnswer(p, servers || registration, kubelet), lifetime)));
+                    p -> start(connected.get(p.name()), p, portsToAnswer(p, servers || registration, kubelet))));
+            // every host's listeners live until the last probe is done, however many hosts and rounds that takes
+            started.forEach((p, s) -> {
+                if (!s.groups().isEmpty()) {
+                    holders.execute(() -> {
+                        if (hold(connected.get(p.name()), p.name(), s.groups(), release)) {
+                            stoppedByHold.add(p.name());
+                        }
+                    });
+                }
+            });
             Map<String, Map<Integer, ServerPort>> portStates = new LinkedHashMap<>();
             started.forEach((p, s) -> portStates.put(p.name(), s.ports()));
             Map<HostProbe, List<Probe>> results = hosts.parallel(usable, HostProbe::name,
@@ -116,7 +144,31 @@ final class Reachability {
             }
             return rows;
         } finally {
+            release.countDown();
+            holders.shutdown();
+            try {
+                holders.awaitTermination(HOLD_STOP_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // a host whose hold ran its stop script needs no second command
+            started.keySet().removeIf(p -> stoppedByHold.contains(p.name()));
             stopAll(started, connected);
+        }
+    }
+
+    /**
+     * Holds {@code groups} on one host until {@code release}; true when the host then stopped them.
+     * A hold that fails leaves them to {@link #stopAll} and the backstop.
+     */
+    private boolean hold(NodeProbes remote, String host, List<Long> groups, CountDownLatch release) {
+        try {
+            remote.holdListeners(groups, release, LISTENER_BACKSTOP_SECONDS);
+            return true;
+        } catch (RuntimeException e) {
+            progress.accept(host, "could not tie the temporary listeners to this run (they end when preflight stops them, or after "
+                    + LISTENER_BACKSTOP_SECONDS + " s): " + e.getMessage());
+            return false;
         }
     }
 
@@ -164,7 +216,7 @@ final class Reachability {
     /** What was started on one server: ports → state, and the process groups to kill. */
     record Started(Map<Integer, ServerPort> ports, List<Long> groups) {}
 
-    private Started start(NodeProbes remote, HostProbe server, List<Integer> wanted, int lifetime) {
+    private Started start(NodeProbes remote, HostProbe server, List<Integer> wanted) {
         HostFacts f = server.facts();
         Set<Integer> listening = server.listeners() != null
                 ? server.listeners().stream().map(Listener::port).collect(Collectors.toSet())
@@ -188,7 +240,7 @@ final class Reachability {
             toStart.forEach(port -> ports.put(port, new ServerPort(PortState.UNAVAILABLE, why)));
             return new Started(ports, groups);
         }
-        remote.startListeners(tool, toStart, lifetime).forEach((port, listener) -> {
+        remote.startListeners(tool, toStart, LISTENER_BACKSTOP_SECONDS).forEach((port, listener) -> {
             groups.add(listener.processGroup());
             ports.put(port, listener.bound() ? new ServerPort(PortState.TEMPORARY, "temporary listener")
                     : new ServerPort(PortState.UNAVAILABLE, "the temporary listener did not bind " + port + " within 3 s"));
@@ -196,7 +248,7 @@ final class Reachability {
         for (int port : toStart) {
             ports.putIfAbsent(port, new ServerPort(PortState.UNAVAILABLE, "could not start a temporary listener"));
         }
-        progress.accept(server.name(), "temporary listeners on " + toStart + " (die within " + lifetime + " s)");
+        progress.accept(server.name(), "temporary listeners on " + toStart + " until the probes are done");
         return new Started(ports, groups);
     }
 

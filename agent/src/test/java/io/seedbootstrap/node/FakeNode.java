@@ -774,6 +774,9 @@ public final class FakeNode implements Node {
         public void stopListeners(List<Long> processGroups) {}
 
         @Override
+        public void holdListeners(List<Long> processGroups, java.util.concurrent.CountDownLatch release, int backstopSeconds) {}
+
+        @Override
         public List<Connect> connect(List<Endpoint> endpoints) {
             return endpoints.stream().map(e -> new Connect(0, "")).toList();
         }

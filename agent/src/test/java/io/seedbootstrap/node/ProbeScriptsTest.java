@@ -51,7 +51,7 @@ class ProbeScriptsTest {
         for (int i = 0; i < 70; i++) {
             targets.add(new NodeProbes.Endpoint("10.0.1." + i, 10250));
         }
-        String script = PortProbes.connectScript(targets);
+        String script = PortProbes.shellConnectScript(targets);
         List<String> lines = script.lines().toList();
         assertEquals(3, lines.stream().filter(l -> l.equals("wait")).count(), script);
         assertEquals("wait", lines.get(1 + 32 + 1), "a wait after the first 32 probes");
@@ -87,7 +87,7 @@ class ProbeScriptsTest {
             closing.close();
             List<NodeProbes.Endpoint> targets = List.of(new NodeProbes.Endpoint("127.0.0.1", open.getLocalPort()),
                     new NodeProbes.Endpoint("127.0.0.1", closed));
-            ProcessBuilder bash = new ProcessBuilder("bash", "-c", PortProbes.connectScript(targets)).redirectErrorStream(true);
+            ProcessBuilder bash = new ProcessBuilder("bash", "-c", PortProbes.shellConnectScript(targets)).redirectErrorStream(true);
             bash.environment().put("PATH", bin + ":" + System.getenv("PATH"));
             Process process = bash.start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -97,6 +97,90 @@ class ProbeScriptsTest {
             assertTrue(results.get(1).exitCode() != 0 && results.get(1).error().contains("refused"), out);
             assertEquals(2, tries(dir, open.getLocalPort()), "the open port's first try timed out, the second connected");
             assertEquals(2, tries(dir, closed), "the closed port's first try timed out, the second was refused and final");
+        }
+    }
+
+    /**
+     * A listener started for 60 s lives while the hold command's stdin is open and is gone once
+     * it closes (the run released it, or its SSH channel closed), long before its own timeout.
+     */
+    /**
+     * A server's five listeners are started first and awaited in one loop (3 s at most in all,
+     * where each port had its own 3 s wait before); each is reported bound, by its own pid.
+     */
+    @Test
+    void listenersAreStartedFirstAndAwaitedTogether() throws Exception {
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                ports.add(s.getLocalPort());
+            }
+        }
+        String script = PortProbes.startScript("python3", ports, 20);
+        assertEquals(1, script.lines().filter(l -> l.startsWith("while [")).count(), script);
+        assertTrue(script.lastIndexOf("setsid timeout") < script.indexOf("while ["), "every listener starts before the wait: " + script);
+        Process start = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+        String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, start.waitFor(), out);
+        Map<Integer, NodeProbes.Started> started = PortProbes.parseStarted(out);
+        try {
+            assertEquals(ports, List.copyOf(started.keySet()), out);
+            assertEquals(5, started.values().stream().filter(NodeProbes.Started::bound).count(), out);
+            assertEquals(5, started.values().stream().map(NodeProbes.Started::processGroup).distinct().count(), out);
+        } finally {
+            started.values().forEach(s -> ProcessHandle.of(s.processGroup()).ifPresent(ProcessHandle::destroyForcibly));
+        }
+    }
+
+    @Test
+    void aHeldListenerLivesUntilTheHoldsStdinEnds() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process start = new ProcessBuilder("bash", "-c", PortProbes.startScript("python3", List.of(port), 60)).redirectErrorStream(true).start();
+        String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, start.waitFor(), out);
+        NodeProbes.Started started = PortProbes.parseStarted(out).get(port);
+        assertTrue(started != null && started.bound(), out);
+        ProcessHandle listener = ProcessHandle.of(started.processGroup()).orElseThrow();
+        try {
+            Process hold = new ProcessBuilder("bash", "-c", PortProbes.holdScript(List.of(started.processGroup()))).start();
+            Thread.sleep(500);
+            assertTrue(hold.isAlive(), "the hold waits for its stdin to end");
+            assertTrue(listener.isAlive(), "the listener lives while held");
+            hold.getOutputStream().close();
+            assertTrue(hold.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the hold ends with its stdin");
+            listener.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(!listener.isAlive(), "the listener is stopped when the hold's stdin ends");
+        } finally {
+            listener.destroyForcibly();
+        }
+    }
+
+    /**
+     * With python3 on the host the connects run in one python process (the timeout covers the TCP
+     * connect, not starting a process per target): same lines as the shell's, an open port
+     * connects, a closed one is refused; without python3 the shell version runs.
+     */
+    @Test
+    void withPython3TheConnectsRunInOneProcessAndAnswerAsTheShellDoes() throws Exception {
+        try (ServerSocket open = new ServerSocket(0); ServerSocket closing = new ServerSocket(0)) {
+            int closed = closing.getLocalPort();
+            closing.close();
+            List<NodeProbes.Endpoint> targets = List.of(new NodeProbes.Endpoint("127.0.0.1", open.getLocalPort()),
+                    new NodeProbes.Endpoint("127.0.0.1", closed), new NodeProbes.Endpoint("127.0.0.1", open.getLocalPort()));
+            String script = PortProbes.connectScript(targets);
+            assertTrue(script.startsWith("export LC_ALL=C\nif command -v python3 >/dev/null 2>&1; then exec python3 -c "), script);
+            assertTrue(script.endsWith("fi\n" + PortProbes.shellConnectScript(targets)), "the shell version without python3: " + script);
+            Process process = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, process.waitFor(), out);
+            assertEquals(3, out.lines().count(), out);
+            List<NodeProbes.Connect> results = PortProbes.parseConnects(out, 3);
+            assertEquals(new NodeProbes.Connect(0, ""), results.get(0), out);
+            assertEquals(new NodeProbes.Connect(1, "Connection refused"), results.get(1), out);
+            assertEquals(new NodeProbes.Connect(0, ""), results.get(2), out);
         }
     }
 

@@ -334,6 +334,43 @@ class PreflightIT {
         assertEquals("active", s.sh("systemctl is-active rke2-server").stdout().trim(), "preflight disturbed rke2-server");
     }
 
+    /**
+     * A run that dies while its listeners are held (its SSH connection ends without releasing
+     * them) leaves no listener behind, long before their 900 s backstop: the hold's stdin ends
+     * with the channel and the host stops them.
+     */
+    @Test
+    @Order(10)
+    void listenersHeldByARunThatDiesStopWithItsConnection() throws Exception {
+        TestMachine m = machines.get(2);
+        Inventory inventory = new InventoryLoader(Environment.of(Map.of()), dir)
+                .loadOrThrow(writeInventory(inventoryYaml(null, null, null)), LoadOptions.defaults()).inventory();
+        RemoteHost remote = RemoteHost.connect(SshTarget.of(inventory.hosts().get(2), inventory.ssh()), SshOptions.defaults());
+        io.seedbootstrap.node.NodeProbes probes = io.seedbootstrap.node.NodeProbes.over(remote);
+        Map<Integer, io.seedbootstrap.node.NodeProbes.Started> started = probes.startListeners("python3", List.of(10250),
+                Reachability.LISTENER_BACKSTOP_SECONDS);
+        assertTrue(started.get(10250).bound(), started.toString());
+        Thread hold = new Thread(() -> {
+            try {
+                probes.holdListeners(List.of(started.get(10250).processGroup()), new java.util.concurrent.CountDownLatch(1),
+                        Reachability.LISTENER_BACKSTOP_SECONDS);
+            } catch (RuntimeException e) {
+                // the connection is closed under it: what a dying run looks like
+            }
+        });
+        hold.setDaemon(true);
+        hold.start();
+        String listening = "ss -ltnH 'sport = :10250'";
+        Thread.sleep(1000);
+        assertTrue(!m.sh(listening).stdout().isBlank(), "the held listener answers");
+        remote.close(); // never released
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!m.sh(listening).stdout().isBlank() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals("", m.sh(listening).stdout().trim(), "the listener outlived the run's connection on " + m.name());
+    }
+
     private static void installDoubleByHand(List<TestMachine> targets) throws Exception {
         Path script = TestMachines.findRepoFile("test-vms/rke2-double/make-artifacts.sh");
         assertTrue(script != null, "make-artifacts.sh not found");

@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,11 +32,12 @@ class ReachabilityTest {
      * A host that binds every listener it is asked for and answers connects as {@code refused}
      * says; it records the ports it listened on, the targets it probed and the listeners stopped.
      */
-    private static final class FakeHost implements NodeProbes {
+    private static class FakeHost implements NodeProbes {
         final Predicate<Reachability.Target> refused;
         final List<Integer> listened = Collections.synchronizedList(new ArrayList<>());
         final List<String> probed = Collections.synchronizedList(new ArrayList<>());
         final List<Long> stopped = Collections.synchronizedList(new ArrayList<>());
+        final List<Integer> lifetimes = Collections.synchronizedList(new ArrayList<>());
 
         FakeHost(Predicate<Reachability.Target> refused) {
             this.refused = refused;
@@ -52,6 +55,7 @@ class ReachabilityTest {
 
         @Override
         public Map<Integer, Started> startListeners(String tool, List<Integer> ports, int lifetimeSeconds) {
+            lifetimes.add(lifetimeSeconds);
             Map<Integer, Started> started = new LinkedHashMap<>();
             long pid = 100;
             for (int port : ports) {
@@ -63,6 +67,17 @@ class ReachabilityTest {
 
         @Override
         public void stopListeners(List<Long> processGroups) {
+            stopped.addAll(processGroups);
+        }
+
+        @Override
+        public void holdListeners(List<Long> processGroups, CountDownLatch release, int backstopSeconds) {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
             stopped.addAll(processGroups);
         }
 
@@ -87,12 +102,16 @@ class ReachabilityTest {
 
     /** Two servers and an agent (10.0.0.11-13, registration address 10.0.0.100) behind fake hosts. */
     private Run run(Predicate<Reachability.Target> refused, Set<Check> skip, Map<String, List<Listener>> listeners) {
+        return run(skip, listeners, h -> new FakeHost(refused));
+    }
+
+    private Run run(Set<Check> skip, Map<String, List<Listener>> listeners, java.util.function.Function<Host, FakeHost> fake) {
         Inventory inventory = Fakes.inventory(tmp, null, null);
         List<HostProbe> probes = new ArrayList<>();
         Map<String, FakeHost> fakes = new LinkedHashMap<>();
         for (Host h : inventory.hosts()) {
             probes.add(new HostProbe(h, null, Fakes.facts(h.name(), h.address()), null, null, listeners.getOrDefault(h.name(), List.of())));
-            fakes.put(h.name(), new FakeHost(refused));
+            fakes.put(h.name(), fake.apply(h));
         }
         List<CheckResult> rows = new Reachability(inventory, new Hosts(Hosts.Limits.defaults()), (h, m) -> { })
                 .run(probes, Map.copyOf(fakes), skip);
@@ -116,6 +135,70 @@ class ReachabilityTest {
             assertTrue(r.hosts().get(h).stopped.contains(100L), "listeners on " + h + " not stopped");
         }
         assertEquals("reached s1 10.0.0.11:10250, s2 10.0.0.12:10250", r.row("a1", Check.KUBELET_REACHABLE).detail());
+    }
+
+    /**
+     * Hosts on a fake clock where every probe command takes 20 s (a loaded host, many hosts in
+     * rounds): a temporary listener answers while it is held or within the lifetime it was started
+     * with. Before listeners were held for the run, they got a lifetime guessed from the number of
+     * hosts (27 s here) and the later probes found them gone: a false "refused".
+     */
+    @Test
+    void temporaryListenersAnswerUntilTheLastProbeHoweverLongTheProbesTake() {
+        AtomicLong clock = new AtomicLong();
+        Map<String, FakeHost> byAddress = new java.util.concurrent.ConcurrentHashMap<>();
+        class SlowHost extends FakeHost {
+            volatile long deadline;
+            volatile boolean held;
+
+            SlowHost() {
+                super(t -> false);
+            }
+
+            @Override
+            public Map<Integer, Started> startListeners(String tool, List<Integer> ports, int lifetimeSeconds) {
+                deadline = clock.get() + lifetimeSeconds;
+                return super.startListeners(tool, ports, lifetimeSeconds);
+            }
+
+            @Override
+            public void holdListeners(List<Long> processGroups, CountDownLatch release, int backstopSeconds) {
+                held = true;
+                super.holdListeners(processGroups, release, backstopSeconds);
+                held = false;
+            }
+
+            boolean answers() {
+                return stopped.isEmpty() && (held || clock.get() < deadline);
+            }
+
+            @Override
+            public List<Connect> connect(List<Endpoint> endpoints) {
+                List<Connect> results = new ArrayList<>();
+                for (Endpoint e : endpoints) {
+                    probed.add(e.address() + ":" + e.port());
+                    FakeHost target = byAddress.get(e.address());
+                    boolean up = target instanceof SlowHost slow && slow.answers();
+                    results.add(up ? new Connect(0, "") : new Connect(1, "bash: line 1: connect: Connection refused"));
+                }
+                clock.addAndGet(20);
+                return results;
+            }
+        }
+        Run r = run(EnumSet.of(Check.REGISTRATION_ADDRESS), Map.of(), h -> {
+            SlowHost host = new SlowHost();
+            byAddress.put(h.address(), host);
+            return host;
+        });
+        assertTrue(clock.get() >= 60, "the probes took " + clock.get() + " s of the fake clock");
+        for (String h : List.of("s1", "s2", "a1")) {
+            for (Check check : List.of(Check.SERVER_PORTS_REACHABLE, Check.KUBELET_REACHABLE)) {
+                CheckResult row = r.row(h, check);
+                assertEquals(Result.PASS, row.result(), h + " " + check.key() + ": " + row.detail());
+            }
+            // stopped once the probes were done, by the hold
+            assertTrue(r.hosts().get(h).stopped.contains(100L), "listeners on " + h + " not stopped");
+        }
     }
 
     @Test
