@@ -32,24 +32,11 @@ docker image inspect "$IMAGE" >/dev/null 2>&1 || IMAGE=$(bash test-vms/build-ima
 
 rm -rf "$DIR" && mkdir -p "$DIR"
 log "bundle: the double's artifacts, core image archive padded with $SIZE_MIB MiB"
-bash test-vms/rke2-double/make-artifacts.sh "$DIR/mirror" >/dev/null
-bash test-vms/rke2-double/make-demo-charts.sh "$DIR/mirror"
-core=rke2-images-core.linux-amd64.tar.zst
-zstd -q -d -c "$DIR/mirror/$core" > "$DIR/core.tar"
-openssl enc -aes-128-ctr -nosalt -pass pass:bench -in /dev/zero 2>/dev/null | head -c $((SIZE_MIB << 20)) > "$DIR/filler-layer.bin" || true
-tar -C "$DIR" -rf "$DIR/core.tar" filler-layer.bin
-zstd -q -1 -f "$DIR/core.tar" -o "$DIR/mirror/$core"
-sum=$(sha256sum < "$DIR/mirror/$core" | cut -c1-64)
-sed -i "s/^[0-9a-f]\{64\}  $core\$/$sum  $core/" "$DIR/mirror/sha256sum-amd64.txt"
-rm -f "$DIR/core.tar" "$DIR/filler-layer.bin"
-FP=$(seed bundle keygen --out "$DIR/key" 2>/dev/null | head -n1)
-seed bundle create --bom test-vms/rke2-double/bom.yaml --mirror "$DIR/mirror" --signing-key "$DIR/key/bundle-signing.key" \
-  --out "$DIR/bundle" >/dev/null 2>&1
+bench_double_bundle "$DIR" "$SIZE_MIB"
+FP=$BUNDLE_FP
 rm -rf "$DIR/mirror"
-BUNDLE_BYTES=$(find "$DIR/bundle" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
 find "$DIR/bundle" -type f -exec cat {} + >/dev/null # page cache warm for both alike
 
-json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$@"; }
 now() { date +%s.%N; }
 vmdir=$DIR/vm
 [[ ${KEEP_VM:-0} == 1 ]] || trap 'bash test-vms/down.sh --name-prefix "$PREFIX" --dir "$vmdir" >/dev/null 2>&1 || true' EXIT
@@ -63,7 +50,7 @@ for ((r = 1; r <= RUNS; r++)); do
   t0=$(now)
   seed install "$vmdir/inventory.yaml" -o json > "$vmdir/install.json" 2> "$vmdir/install.err" || { cat "$vmdir/install.err" >&2; exit 1; }
   t1=$(now)
-  INSTALL+=("$(printf '%.2f' "$(echo "$t1 - $t0" | bc)")"); BYTES+=("$(json "$vmdir/install.json" 'd["bytesSent"]')")
+  INSTALL+=("$(printf '%.2f' "$(echo "$t1 - $t0" | bc)")"); BYTES+=("$(bench_json "$vmdir/install.json" 'd["bytesSent"]')")
   # install's own phase timings (its log): the phase that uploads the bundle's files to the node
   UPLOAD+=("$(sed -n 's/.*Upload the RKE2 artifacts: done in \([0-9.]*\)s.*/\1/p' "$XDG_STATE_HOME"/seed-bootstrap/logs/install-*.log | tail -n1)")
 
