@@ -54,7 +54,7 @@ class WrapperScriptIT {
     }
 
     private static Path archive(Path cache) throws Exception {
-        try (Stream<Path> files = Files.list(cache)) {
+        try (Stream<Path> files = Files.walk(cache)) {
             List<Path> archives = files.filter(p -> p.getFileName().toString().endsWith(".jsa")).toList();
             assertEquals(1, archives.size(), archives.toString());
             return archives.get(0);
