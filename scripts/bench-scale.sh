@@ -34,12 +34,7 @@ source scripts/lib/bench.sh
 command -v zstd >/dev/null || { log "needs zstd (apt-get install zstd)"; exit 2; }
 [[ -x /usr/bin/time ]] || { log "needs GNU time for the peak RSS (apt-get install time)"; exit 2; }
 
-mvn -B -q package -DskipTests
-JAR=$PWD/agent/target/seed-bootstrap.jar
-seed() { java -jar "$JAR" "$@"; }
-bash test-vms/start-docker.sh
-IMAGE=${SEED_TESTVM_IMAGE:-seed-bootstrap-testvm:latest}
-docker image inspect "$IMAGE" >/dev/null 2>&1 || IMAGE=$(bash test-vms/build-image.sh)
+bench_jar_and_image
 
 rm -rf "$DIR" && mkdir -p "$DIR"
 log "bundle: the double's artifacts, core image archive padded with $SIZE_MIB MiB"

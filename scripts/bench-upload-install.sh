@@ -23,12 +23,7 @@ PREFIX=sbupin
 log() { printf 'bench: %s\n' "$*" >&2; }
 command -v zstd >/dev/null || { log "needs zstd (apt-get install zstd)"; exit 2; }
 
-mvn -B -q -o package -DskipTests 2>/dev/null || mvn -B -q package -DskipTests
-JAR=$PWD/agent/target/seed-bootstrap.jar
-seed() { java -jar "$JAR" "$@"; }
-bash test-vms/start-docker.sh
-IMAGE=${SEED_TESTVM_IMAGE:-seed-bootstrap-testvm:latest}
-docker image inspect "$IMAGE" >/dev/null 2>&1 || IMAGE=$(bash test-vms/build-image.sh)
+bench_jar_and_image
 
 rm -rf "$DIR" && mkdir -p "$DIR"
 log "bundle: the double's artifacts, core image archive padded with $SIZE_MIB MiB"

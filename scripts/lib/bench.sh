@@ -74,3 +74,15 @@ bench_double_bundle() {
 
 # bench_json FILE EXPR: EXPR evaluated in Python over the JSON document FILE, as d.
 bench_json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$@"; }
+
+# bench_jar_and_image: builds this checkout's jar (sets JAR, defines seed()), starts the Docker
+# engine and sets IMAGE to the test machine image (the one there, else built). Used by
+# bench-scale.sh and bench-upload-install.sh.
+bench_jar_and_image() {
+  mvn -B -q -o package -DskipTests 2>/dev/null || mvn -B -q package -DskipTests
+  JAR=$PWD/agent/target/seed-bootstrap.jar
+  seed() { java -jar "$JAR" "$@"; }
+  bash test-vms/start-docker.sh
+  IMAGE=${SEED_TESTVM_IMAGE:-seed-bootstrap-testvm:latest}
+  docker image inspect "$IMAGE" >/dev/null 2>&1 || IMAGE=$(bash test-vms/build-image.sh)
+}
