@@ -1,13 +1,14 @@
 package io.seedbootstrap.bundle;
 
-import io.seedbootstrap.support.PrivateFiles;
+import io.seedbootstrap.support.TabSeparatedFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -88,7 +89,7 @@ public final class VerifiedFiles {
 
     /** Records that {@code path} in state {@code state} hashed to {@code sha256}; saved by {@link #save}. */
     synchronized void remember(Path path, String sha256, State state) {
-        if (file != null && path.toString().indexOf('\n') < 0 && path.toString().indexOf('\t') < 0) {
+        if (file != null) {
             entries.remove(path.toString());
             entries.put(path.toString(), new Entry(sha256, state));
         }
@@ -104,34 +105,25 @@ public final class VerifiedFiles {
         if (file == null) {
             return;
         }
-        StringBuilder out = new StringBuilder();
-        entries.forEach((path, e) -> out.append(e.sha256()).append('\t').append(e.state().size()).append('\t')
-                .append(e.state().mtimeNanos()).append('\t').append(e.state().ctimeNanos()).append('\t').append(e.state().inode())
-                .append('\t').append(path).append('\n'));
+        List<List<String>> rows = new ArrayList<>();
+        entries.forEach((path, e) -> rows.add(List.of(e.sha256(), Long.toString(e.state().size()), Long.toString(e.state().mtimeNanos()),
+                Long.toString(e.state().ctimeNanos()), e.state().inode(), path)));
         try {
-            PrivateFiles.writeString(file, out.toString());
+            TabSeparatedFile.write(file, rows);
         } catch (IOException | UnsupportedOperationException e) {
             // only costs time
         }
     }
 
     private void load() {
-        if (file == null || !Files.isRegularFile(file)) {
-            return;
-        }
-        try {
-            for (String line : Files.readString(file, StandardCharsets.UTF_8).split("\n")) {
-                String[] f = line.split("\t", 6);
-                if (f.length == 6 && SHA256.matcher(f[0]).matches()) {
-                    try {
-                        entries.put(f[5], new Entry(f[0], new State(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), f[4])));
-                    } catch (NumberFormatException ignored) {
-                        // a damaged line is just not remembered
-                    }
+        for (String[] f : TabSeparatedFile.read(file, 6)) {
+            if (SHA256.matcher(f[0]).matches()) {
+                try {
+                    entries.put(f[5], new Entry(f[0], new State(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), f[4])));
+                } catch (NumberFormatException ignored) {
+                    // a damaged line is just not remembered
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            entries.clear(); // unreadable: hash everything
         }
     }
 }

@@ -1,19 +1,19 @@
 package io.seedbootstrap.ssh;
 
-import io.seedbootstrap.support.PrivateFiles;
+import io.seedbootstrap.support.TabSeparatedFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -122,22 +122,14 @@ public final class HashCache {
     }
 
     private void load() {
-        if (file == null || !Files.isRegularFile(file)) {
-            return;
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                String[] f = line.split("\t", 4);
-                if (f.length == 4 && f[0].matches("[0-9a-f]{64}")) {
-                    try {
-                        entries.put(new Key(f[3], Long.parseLong(f[1]), Long.parseLong(f[2])), f[0]);
-                    } catch (NumberFormatException ignored) {
-                        // a damaged line is just not cached
-                    }
+        for (String[] f : TabSeparatedFile.read(file, 4)) {
+            if (f[0].matches("[0-9a-f]{64}")) {
+                try {
+                    entries.put(new Key(f[3], Long.parseLong(f[1]), Long.parseLong(f[2])), f[0]);
+                } catch (NumberFormatException ignored) {
+                    // a damaged line is just not cached
                 }
             }
-        } catch (IOException ignored) {
-            // an unreadable cache only costs time
         }
     }
 
@@ -145,17 +137,10 @@ public final class HashCache {
         if (file == null) {
             return;
         }
-        StringBuilder out = new StringBuilder();
-        for (Map.Entry<Key, String> e : entries.entrySet()) {
-            String p = e.getKey().path();
-            if (p.indexOf('\n') >= 0 || p.indexOf('\t') >= 0) {
-                continue;
-            }
-            out.append(e.getValue()).append('\t').append(e.getKey().size()).append('\t')
-                    .append(e.getKey().mtimeNanos()).append('\t').append(p).append('\n');
-        }
+        List<List<String>> rows = new ArrayList<>();
+        entries.forEach((key, sha256) -> rows.add(List.of(sha256, Long.toString(key.size()), Long.toString(key.mtimeNanos()), key.path())));
         try {
-            PrivateFiles.writeString(file, out.toString());
+            TabSeparatedFile.write(file, rows);
         } catch (IOException ignored) {
             // not fatal: the next run hashes again
         }
