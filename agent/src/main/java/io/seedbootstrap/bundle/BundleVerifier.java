@@ -21,12 +21,10 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 
 /**
@@ -48,12 +46,6 @@ import java.util.regex.Pattern;
 public final class BundleVerifier {
     private static final Pattern OS_LITTER = Pattern.compile(
             "^(\\.DS_Store|\\._.*|\\.Trashes|\\.fseventsd|\\.Spotlight-V100|System Volume Information|\\$RECYCLE\\.BIN|desktop\\.ini|Thumbs\\.db)$");
-
-    /** Bytes read at a time per hashing thread (P4, scripts/bench-verify.sh: 256 KiB beat 1 MiB and 64 KiB). */
-    static final int READ_SIZE = 256 << 10;
-
-    /** How much the warm-up may hash at most (about 0.1 s of a core once compiled): C2 compiles the digest after some 5,000 4 KiB slices. */
-    static final long WARM_UP_BYTES = 48L << 20;
 
     private final int threads;
     private final Progress progress;
@@ -188,49 +180,65 @@ public final class BundleVerifier {
     public Report verify(Path directory, Trust trust) {
         long started = System.nanoTime();
         Path root = realDirectory(directory);
-        // the signature and manifest are checked on this thread; a second core compiles SHA-256 meanwhile
-        Thread warmUp = Sha256.warmUp(WARM_UP_BYTES);
-        try {
-            return verify(directory, root, trust, started, warmUp);
-        } finally {
-            warmUp.interrupt();
+        // the listing's problems count only once the signature is good: nothing is trusted before it
+        List<Problem> listingProblems = new ArrayList<>();
+        List<String> listingNotes = new ArrayList<>();
+        DiskListing disk = listDisk(root, listingProblems, listingNotes);
+        try (RangeHasher hasher = new RangeHasher(root, threads)) {
+            hasher.guess(guesses(root, disk)); // every core hashes while this thread checks the signature and manifest
+            return verify(directory, root, trust, started, disk, listingProblems, listingNotes, hasher);
         }
     }
 
-    private Report verify(Path directory, Path root, Trust trust, long started, Thread warmUp) {
+    private Report verify(Path directory, Path root, Trust trust, long started, DiskListing disk, List<Problem> listingProblems,
+            List<String> listingNotes, RangeHasher hasher) {
         List<Problem> problems = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
         Signed signed = checkSignature(root, trust, problems);
         if (signed == null) {
-            return new Report(directory, root, null, null, trust.isPinned(), problems, notes, 0, elapsed(started));
+            return new Report(directory, root, null, null, trust.isPinned(), problems, List.of(), 0, elapsed(started));
         }
         BundleManifest manifest;
         try {
             manifest = ManifestCodec.read(signed.manifestBytes());
         } catch (ManifestCodec.MalformedManifestException e) {
             problems.add(new Problem(SignatureFile.MANIFEST, e.getMessage()));
-            return new Report(directory, root, null, signed.fingerprint(), trust.isPinned(), problems, notes, 0, elapsed(started));
+            return new Report(directory, root, null, signed.fingerprint(), trust.isPinned(), problems, List.of(), 0, elapsed(started));
         }
         Map<String, ManifestFile.FilePart> expected = checkManifest(manifest, problems);
-        DiskListing disk = listDisk(root, problems, notes);
+        problems.addAll(listingProblems);
+        List<String> notes = new ArrayList<>(listingNotes);
         List<ManifestFile.FilePart> present = new ArrayList<>();
         for (ManifestFile.FilePart piece : expected.values()) {
-            if (disk.regularFiles().contains(piece.path())) {
+            if (disk.regularFiles().containsKey(piece.path())) {
                 present.add(piece);
             } else if (!disk.coveredByLinkProblem(piece.path())) {
                 problems.add(new Problem(piece.path(), "missing (the manifest lists " + piece.size() + " bytes)"));
             }
         }
-        for (String path : disk.regularFiles()) {
+        for (String path : disk.regularFiles().keySet()) {
             if (!expected.containsKey(path) && !ManifestCodec.isBundleMetadata(path)) {
                 problems.add(new Problem(path, "unexpected file: not in the signed manifest"));
             }
         }
-        warmUp.interrupt(); // the files keep the compiler's counters going; every core is theirs now
-        long hashed = hashAll(root, present, manifest.chunkBytes(), problems, notes);
+        long hashed = hashAll(root, present, manifest.chunkBytes(), problems, notes, hasher);
         problems.sort(Comparator.comparing(Problem::path).thenComparing(Problem::message));
         return new Report(directory, root, manifest, signed.fingerprint(), trust.isPinned(), List.copyOf(problems), List.copyOf(notes), hashed,
                 elapsed(started));
+    }
+
+    /**
+     * What to hash before the manifest is trusted: every listed file in the chunks bundle create makes, but not a
+     * file remembered as verified in its present state (install's re-runs hash nothing: P3).
+     */
+    private List<RangeHasher.Range> guesses(Path root, DiskListing disk) {
+        List<RangeHasher.Range> ranges = new ArrayList<>();
+        disk.regularFiles().forEach((path, size) -> {
+            if (!ManifestCodec.isBundleMetadata(path) && !(remembered.remembers()
+                    && VerifiedFiles.State.of(root.resolve(path)).map(state -> remembered.knows(root.resolve(path), state)).orElse(false))) {
+                ranges.addAll(RangeHasher.chunksOf(path, size, BundleManifest.DEFAULT_CHUNK_SIZE));
+            }
+        });
+        return ranges;
     }
 
     private record Signed(byte[] manifestBytes, String fingerprint) {}
@@ -353,8 +361,8 @@ public final class BundleVerifier {
         return expected;
     }
 
-    /** What is on disk: regular files by bundle path, and the symbolic links (all reported). */
-    private record DiskListing(Set<String> regularFiles, Set<String> links) {
+    /** What is on disk: regular files by bundle path with their sizes, and the symbolic links (all reported). */
+    private record DiskListing(Map<String, Long> regularFiles, Set<String> links) {
         boolean coveredByLinkProblem(String path) {
             for (String link : links) {
                 if (path.equals(link) || path.startsWith(link + "/")) {
@@ -366,7 +374,7 @@ public final class BundleVerifier {
     }
 
     private static DiskListing listDisk(Path root, List<Problem> problems, List<String> notes) {
-        Set<String> regular = new HashSet<>();
+        Map<String, Long> regular = new HashMap<>();
         Set<String> links = new HashSet<>();
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -390,7 +398,7 @@ public final class BundleVerifier {
                     } else if (OS_LITTER.matcher(file.getFileName().toString()).matches()) {
                         notes.add("ignored " + path + " (operating-system metadata)");
                     } else {
-                        regular.add(path);
+                        regular.put(path, attributes.size());
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -429,14 +437,16 @@ public final class BundleVerifier {
      * A range of a stored piece to hash and the sha256 it must have: a whole piece, or one chunk
      * of a piece whose manifest entry carries chunk hashes (format v2).
      */
-    private record Work(ManifestFile.FilePart piece, long offset, long length, String sha256, int chunk, int chunks) {}
+    private record Work(ManifestFile.FilePart piece, RangeHasher.Range range, String sha256, int chunk, int chunks) {}
 
     /**
-     * Hashes every piece on up to {@code threads} threads; returns the bytes read. A piece with
-     * chunk hashes is split into its chunks, so one large file keeps every thread busy (P4,
-     * scripts/bench-verify.sh); other pieces are hashed whole. Largest work first.
+     * Compares every piece's ranges with the manifest, on the hasher's threads; returns the bytes read. A piece
+     * with chunk hashes is compared chunk by chunk, so one large file keeps every thread busy (P4,
+     * scripts/bench-verify.sh); other pieces whole. The ranges guessed before the manifest was read are
+     * most of them, often hashed already.
      */
-    private long hashAll(Path root, List<ManifestFile.FilePart> pieces, long chunkSize, List<Problem> problems, List<String> notes) {
+    private long hashAll(Path root, List<ManifestFile.FilePart> pieces, long chunkSize, List<Problem> problems, List<String> notes,
+            RangeHasher hasher) {
         List<Work> work = new ArrayList<>();
         long total = 0;
         Map<ManifestFile.FilePart, VerifiedFiles.State> before = new HashMap<>();
@@ -466,35 +476,28 @@ public final class BundleVerifier {
             total += piece.size();
             int chunks = piece.chunks().size();
             if (chunks > 0 && chunks == ManifestFile.chunkCount(piece.size(), chunkSize)) {
+                List<RangeHasher.Range> ranges = RangeHasher.chunksOf(piece.path(), piece.size(), chunkSize);
                 for (int i = 0; i < chunks; i++) {
-                    long offset = i * chunkSize;
-                    work.add(new Work(piece, offset, Math.min(chunkSize, piece.size() - offset), piece.chunks().get(i), i, chunks));
+                    work.add(new Work(piece, ranges.get(i), piece.chunks().get(i), i, chunks));
                 }
             } else {
-                work.add(new Work(piece, 0, piece.size(), piece.sha256(), 0, 0));
+                work.add(new Work(piece, new RangeHasher.Range(piece.path(), 0, piece.size()), piece.sha256(), 0, 0));
             }
         }
-        work.sort(Comparator.comparingLong(Work::length).reversed()); // stable: a piece's chunks stay in order
-        ConcurrentLinkedQueue<Work> queue = new ConcurrentLinkedQueue<>(work);
-        List<Problem> found = Collections.synchronizedList(new ArrayList<>());
-        long[] hashed = new long[threads];
+        work.sort(Comparator.comparingLong((Work w) -> w.range().length()).reversed()); // stable: a piece's chunks stay in order
+        List<Future<RangeHasher.Digest>> digests = new ArrayList<>();
+        work.forEach(w -> digests.add(hasher.want(w.range())));
+        hasher.dropUnwanted();
         progress.begin("verifying", total, pieces.size());
-        List<Thread> workers = new ArrayList<>();
+        long read = 0;
+        List<Problem> found = new ArrayList<>();
         try {
-            for (int t = 0; t < Math.min(threads, Math.max(1, work.size())); t++) {
-                int slot = t;
-                Thread worker = new Thread(() -> hashed[slot] = work(root, queue, found), "bundle-verify-" + t);
-                worker.setDaemon(true);
-                workers.add(worker);
-                worker.start();
+            for (int i = 0; i < work.size(); i++) {
+                RangeHasher.Digest digest = RangeHasher.await(digests.get(i));
+                progress.advance(work.get(i).range().length());
+                read += Math.max(0, digest.bytesRead());
+                compare(work.get(i), digest).ifPresent(found::add);
             }
-            for (Thread worker : workers) {
-                worker.join();
-            }
-        } catch (InterruptedException e) {
-            workers.forEach(Thread::interrupt);
-            Thread.currentThread().interrupt();
-            throw new SeedException(ExitCode.INTERRUPTED, "bundle verification interrupted");
         } finally {
             progress.end();
         }
@@ -506,11 +509,7 @@ public final class BundleVerifier {
                         + " again (each is checked against the manifest's sha256 again when it is uploaded or read)");
             }
         }
-        long sum = 0;
-        for (long n : hashed) {
-            sum += n;
-        }
-        return sum;
+        return read;
     }
 
     /** Remembers the pieces that hashed right and did not change while they were hashed; forgets the others. */
@@ -528,47 +527,26 @@ public final class BundleVerifier {
         remembered.save();
     }
 
-    private long work(Path root, ConcurrentLinkedQueue<Work> queue, List<Problem> problems) {
-        // direct: the channel reads straight into it (a heap buffer is filled through a temporary direct one, a
-        // second copy); small: it stays in the core's cache between the kernel's copy and the hash. The digest
-        // takes it in 4 KiB slices (MessageDigestSpi), whose many calls get the SHA-256 intrinsic compiled early
-        ByteBuffer buffer = ByteBuffer.allocateDirect(READ_SIZE);
-        long read = 0;
-        Work w;
-        while ((w = queue.poll()) != null && !Thread.currentThread().isInterrupted()) {
-            ManifestFile.FilePart piece = w.piece();
-            Path file = root.resolve(piece.path());
-            try {
-                MessageDigest digest = Sha256.digest();
-                long n = 0;
-                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-                    int r;
-                    while (n < w.length() && (r = channel.read(buffer.clear().limit((int) Math.min(buffer.capacity(), w.length() - n)),
-                            w.offset() + n)) >= 0) {
-                        digest.update(buffer.flip());
-                        n += r;
-                        progress.advance(r);
-                    }
-                    if (n == w.length() && w.offset() + n == piece.size() && channel.size() != piece.size()) {
-                        n = -1; // grew while it was read
-                    }
-                }
-                read += Math.max(0, n);
-                String actual = Sha256.hex(digest);
-                String what = w.chunks() == 0 ? "" : "bytes " + w.offset() + "-" + (w.offset() + w.length() - 1) + " (chunk "
-                        + (w.chunk() + 1) + " of " + w.chunks() + ") ";
-                if (n != w.length()) {
-                    problems.add(new Problem(piece.path(), "changed while it was read (" + (n < 0 ? "it grew" : what + "ended after " + n
-                            + " bytes") + "; the manifest says " + piece.size() + " bytes)"));
-                } else if (!actual.equals(w.sha256())) {
-                    problems.add(new Problem(piece.path(), what + (what.isEmpty() ? "sha256 is " : "have sha256 ") + actual
-                            + ", the manifest says " + w.sha256() + " (the content was changed or damaged)"));
-                }
-            } catch (IOException e) {
-                problems.add(new Problem(piece.path(), "cannot be read (" + e.getMessage() + ")"));
-            }
+    /** The problem with one range, if any: unreadable, changed while it was read, or another sha256 than the manifest's. */
+    private static Optional<Problem> compare(Work w, RangeHasher.Digest digest) {
+        ManifestFile.FilePart piece = w.piece();
+        RangeHasher.Range range = w.range();
+        if (digest.error() != null) {
+            return Optional.of(new Problem(piece.path(), "cannot be read (" + digest.error() + ")"));
         }
-        return read;
+        String what = w.chunks() == 0 ? "" : "bytes " + range.offset() + "-" + (range.offset() + range.length() - 1) + " (chunk "
+                + (w.chunk() + 1) + " of " + w.chunks() + ") ";
+        boolean grew = digest.bytesRead() == range.length() && range.offset() + range.length() == piece.size()
+                && digest.sizeAfter() != piece.size();
+        if (grew || digest.bytesRead() != range.length()) {
+            return Optional.of(new Problem(piece.path(), "changed while it was read (" + (grew ? "it grew" : what + "ended after "
+                    + digest.bytesRead() + " bytes") + "; the manifest says " + piece.size() + " bytes)"));
+        }
+        if (!digest.sha256().equals(w.sha256())) {
+            return Optional.of(new Problem(piece.path(), what + (what.isEmpty() ? "sha256 is " : "have sha256 ") + digest.sha256()
+                    + ", the manifest says " + w.sha256() + " (the content was changed or damaged)"));
+        }
+        return Optional.empty();
     }
 
     private static final class NotRegularException extends IOException {

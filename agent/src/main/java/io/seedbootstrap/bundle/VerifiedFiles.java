@@ -87,6 +87,12 @@ public final class VerifiedFiles {
         return file != null && entry != null && entry.sha256().equals(sha256) && entry.state().equals(now);
     }
 
+    /** Whether {@code path} (a real path), as it is now on disk, hashed right before, to whatever sha256 was asked then. */
+    synchronized boolean knows(Path path, State now) {
+        Entry entry = entries.get(path.toString());
+        return file != null && entry != null && entry.state().equals(now);
+    }
+
     /** Records that {@code path} in state {@code state} hashed to {@code sha256}; saved by {@link #save}. */
     synchronized void remember(Path path, String sha256, State state) {
         if (file != null) {

@@ -88,7 +88,7 @@ class BundleChunksTest {
         BundleManifest manifest = build(BundleManifest.DEFAULT_CHUNK_SIZE);
         ManifestFile image = manifest.file(TestBundles.RANCHER_IMAGE_FILE).orElseThrow();
         Path file = dir.resolve("bundle").resolve(image.path());
-        TestBundles.flipByte(file, MIB + BundleVerifier.READ_SIZE - 1); // the last byte of chunk 2's first read
+        TestBundles.flipByte(file, MIB + RangeHasher.READ_SIZE - 1); // the last byte of chunk 2's first read
         TestBundles.flipByte(file, BIG - 1); // the last byte of the file, in its last chunk (half a chunk)
         List<String> found = problems();
         assertEquals(2, found.size(), found.toString());
