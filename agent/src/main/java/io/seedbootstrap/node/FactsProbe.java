@@ -28,6 +28,9 @@ final class FactsProbe {
     /** Helper programs preflight's cross-host probe may use. */
     public static final List<String> TOOLS = List.of("python3", "socat", "bash", "timeout", "ss");
 
+    /** Marks the lines of {@code ss -ltnp}'s output in the probe's, apart from the key=value facts. */
+    static final String LISTENER_LINE = "ss-ltnp: ";
+
     static final String SCRIPT = String.join("\n",
             "export LC_ALL=C",
             "echo \"hostname=$(hostname -s 2>/dev/null || hostname)\"",
@@ -59,7 +62,10 @@ final class FactsProbe {
             // RKE2 takes the default route's interface address as node IP when none is set (A.2)
             "dev=$(ip -4 route show default 2>/dev/null | awk '{for(i=1;i<NF;i++) if($i==\"dev\"){print $(i+1); exit}}')",
             "if [ -n \"$dev\" ]; then echo \"default_ipv4=$(ip -o -4 addr show dev \"$dev\" 2>/dev/null | awk '{split($4,a,\"/\"); print a[1]; exit}')\"; else echo default_ipv4=; fi",
-            "echo \"tcp_listen=$(ss -ltn 2>/dev/null | awk 'NR>1{printf \"%s \", $4}')\"",
+            // with owners (-p: root sees every process): preflight's root probe comes with the facts (RootProbe)
+            "ssout=$(" + RootProbe.SCRIPT + " 2>/dev/null); echo \"ss_exit=$?\"",
+            "echo \"tcp_listen=$(printf '%s\\n' \"$ssout\" | awk 'NR>1{printf \"%s \", $4}')\"",
+            "printf '%s\\n' \"$ssout\" | sed 's/^/" + LISTENER_LINE + "/'",
             // loaded, built in, loadable by modprobe (listed in modules.dep), or absent; without
             // /lib/modules for the running kernel (containers) nothing can be said
             "k=$(uname -r); for m in " + String.join(" ", HostFacts.KERNEL_MODULES) + "; do"
@@ -74,15 +80,35 @@ final class FactsProbe {
             "t=''; for c in " + String.join(" ", TOOLS) + "; do if command -v \"$c\" >/dev/null 2>&1; then t=\"$t $c\"; fi; done; echo \"tools=$t\"",
             "");
 
+    /**
+     * The facts and, from the same root command, the listening sockets with their owners (null
+     * when ss failed there: the root probe then runs on its own and reports why).
+     */
+    record Gathered(HostFacts facts, List<Listener> listeners) {}
+
     private FactsProbe() {}
 
-    static HostFacts gather(RemoteHost host) {
+    static Gathered gather(RemoteHost host) {
         long before = System.currentTimeMillis();
         // as root: what root may do (write /usr/local, read units) is what install will find
         ExecResult result = host.exec(RemoteCommand.shell(SCRIPT, "gather facts (read-only)").asRoot());
         long after = System.currentTimeMillis();
         // the host read its clock somewhere inside the round trip: the middle is off by at most half of it
-        return parse(host.name(), result.stdout(), Instant.ofEpochMilli(before + (after - before) / 2));
+        HostFacts facts = parse(host.name(), result.stdout(), Instant.ofEpochMilli(before + (after - before) / 2));
+        return new Gathered(facts, listeners(result.stdout()));
+    }
+
+    /** The {@code ss -ltnp} part of the probe's output, parsed as the root probe's; null unless ss exited 0. */
+    static List<Listener> listeners(String output) {
+        StringBuilder ss = new StringBuilder();
+        boolean ran = false;
+        for (String line : output.split("\n")) {
+            ran |= line.equals("ss_exit=0");
+            if (line.startsWith(LISTENER_LINE)) {
+                ss.append(line, LISTENER_LINE.length(), line.length()).append('\n');
+            }
+        }
+        return ran ? RootProbe.parse(ss.toString()) : null;
     }
 
     /** Parses output as if the operator's clock agreed with the host's. */
@@ -95,7 +121,7 @@ final class FactsProbe {
         Map<String, String> values = new HashMap<>();
         for (String line : output.split("\n")) {
             int eq = line.indexOf('=');
-            if (eq > 0) {
+            if (eq > 0 && !line.startsWith(LISTENER_LINE)) {
                 values.put(line.substring(0, eq), line.substring(eq + 1).strip());
             }
         }

@@ -59,6 +59,21 @@ class FactsProbeTest {
     }
 
     @Test
+    void theRootProbesListenersComeWithTheFactsWhenSsRanThere() {
+        // the ss lines hold '=' (pid=812): they are listeners, not facts
+        String output = OUTPUT + String.join("\n", "ss_exit=0",
+                FactsProbe.LISTENER_LINE + "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process",
+                FactsProbe.LISTENER_LINE + "LISTEN 0      4096         0.0.0.0:9345      0.0.0.0:*    users:((\"rke2\",pid=812,fd=7))",
+                FactsProbe.LISTENER_LINE + "LISTEN 0      128             [::]:22           [::]:*", "");
+        assertEquals(List.of(new Listener("0.0.0.0", 9345, "rke2", 812), new Listener("[::]", 22, "", 0)), FactsProbe.listeners(output));
+        assertEquals(FactsProbe.parse("seed-1", OUTPUT), FactsProbe.parse("seed-1", output));
+        // ss failed or missing on the host: no listeners from the facts, the root probe runs on its own and says why
+        assertEquals(null, FactsProbe.listeners(output.replace("ss_exit=0", "ss_exit=127")));
+        assertEquals(null, FactsProbe.listeners(OUTPUT));
+        assertTrue(FactsProbe.SCRIPT.contains(RootProbe.SCRIPT), "the same command as the root probe");
+    }
+
+    @Test
     void anInstalledRke2KeepsItsPrefix() {
         HostFacts facts = FactsProbe.parse("seed-1", OUTPUT.replace("rke2_prefix=\n", "rke2_prefix=/usr/local\n"));
         assertEquals("/usr/local", facts.tarPrefix());

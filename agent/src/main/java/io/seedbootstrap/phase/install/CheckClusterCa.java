@@ -39,9 +39,11 @@ public final class CheckClusterCa implements Phase {
 
     /** The host's datastore exists and its server-ca.crt is not the PKI's (read-only; WriteClusterCa asks again). */
     static boolean runsAnotherCa(NodeFiles files, ClusterMaterial material) {
-        if (!files.exists(Rke2Paths.ETCD_DATA)) {
-            return false;
-        }
+        return files.exists(Rke2Paths.ETCD_DATA) && datastoreRunsAnotherCa(files, material);
+    }
+
+    /** As {@link #runsAnotherCa}, for a host whose datastore is known to exist (one command fewer). */
+    static boolean datastoreRunsAnotherCa(NodeFiles files, ClusterMaterial material) {
         var theirs = files.state(Rke2Paths.SERVER_TLS + "/server-ca.crt");
         var ours = material.file("server-ca.crt").map(f -> NodeFiles.sha256(f.content()));
         return theirs.isPresent() && ours.isPresent() && !theirs.get().sha256().equals(ours.get());
