@@ -30,6 +30,11 @@ final class FactsProbe {
 
     /** Marks the lines of {@code ss -ltnp}'s output in the probe's, apart from the key=value facts. */
     static final String LISTENER_LINE = "ss-ltnp: ";
+    /** Marks the lines of a {@link NodeProbes.Look}'s file states, as {@link NodeFiles#states} prints them. */
+    static final String STATE_LINE = "look-state: ";
+    /** Marks the lines of a {@link NodeProbes.Look}'s existing paths. */
+    static final String EXISTS_LINE = "look-exists: ";
+    private static final List<String> SECTIONS = List.of(LISTENER_LINE, STATE_LINE, EXISTS_LINE);
 
     static final String SCRIPT = String.join("\n",
             "export LC_ALL=C",
@@ -84,31 +89,49 @@ final class FactsProbe {
      * The facts and, from the same root command, the listening sockets with their owners (null
      * when ss failed there: the root probe then runs on its own and reports why).
      */
-    record Gathered(HostFacts facts, List<Listener> listeners) {}
+    record Gathered(NodeProbes.Looked looked, List<Listener> listeners) {}
 
     private FactsProbe() {}
 
-    static Gathered gather(RemoteHost host) {
+    static Gathered gather(RemoteHost host, NodeProbes.Look look) {
         long before = System.currentTimeMillis();
         // as root: what root may do (write /usr/local, read units) is what install will find
-        ExecResult result = host.exec(RemoteCommand.shell(SCRIPT, "gather facts (read-only)").asRoot());
+        ExecResult result = host.exec(RemoteCommand.shell(script(look), "gather facts (read-only)"
+                + (look.equals(NodeProbes.Look.NOTHING) ? "" : ", look at " + (look.states().size() + look.existing().size()) + " path(s)"))
+                .asRoot());
         long after = System.currentTimeMillis();
         // the host read its clock somewhere inside the round trip: the middle is off by at most half of it
         HostFacts facts = parse(host.name(), result.stdout(), Instant.ofEpochMilli(before + (after - before) / 2));
-        return new Gathered(facts, listeners(result.stdout()));
+        return new Gathered(looked(facts, look, result.stdout()), listeners(result.stdout()));
+    }
+
+    /** The facts script, then the look's read-only file scripts (NodeFiles#states, #existing), each line marked with its section. */
+    static String script(NodeProbes.Look look) {
+        StringBuilder script = new StringBuilder(SCRIPT);
+        if (!look.states().isEmpty()) {
+            script.append("(\n").append(SshFiles.statesScript(look.states())).append("\n) | sed 's/^/").append(STATE_LINE).append("/'\n");
+        }
+        if (!look.existing().isEmpty()) {
+            script.append("(\n").append(SshFiles.existingScript(look.existing())).append("\n) | sed 's/^/").append(EXISTS_LINE).append("/'\n");
+        }
+        return script.toString();
+    }
+
+    static NodeProbes.Looked looked(HostFacts facts, NodeProbes.Look look, String output) {
+        return new NodeProbes.Looked(facts, look, SshFiles.parseStates(section(output, STATE_LINE)),
+                SshFiles.parseExisting(section(output, EXISTS_LINE)));
     }
 
     /** The {@code ss -ltnp} part of the probe's output, parsed as the root probe's; null unless ss exited 0. */
     static List<Listener> listeners(String output) {
-        StringBuilder ss = new StringBuilder();
-        boolean ran = false;
-        for (String line : output.split("\n")) {
-            ran |= line.equals("ss_exit=0");
-            if (line.startsWith(LISTENER_LINE)) {
-                ss.append(line, LISTENER_LINE.length(), line.length()).append('\n');
-            }
-        }
-        return ran ? RootProbe.parse(ss.toString()) : null;
+        return output.lines().anyMatch("ss_exit=0"::equals) ? RootProbe.parse(section(output, LISTENER_LINE)) : null;
+    }
+
+    /** The lines of one section, without their mark. */
+    private static String section(String output, String mark) {
+        StringBuilder text = new StringBuilder();
+        output.lines().filter(l -> l.startsWith(mark)).forEach(l -> text.append(l, mark.length(), l.length()).append('\n'));
+        return text.toString();
     }
 
     /** Parses output as if the operator's clock agreed with the host's. */
@@ -121,7 +144,7 @@ final class FactsProbe {
         Map<String, String> values = new HashMap<>();
         for (String line : output.split("\n")) {
             int eq = line.indexOf('=');
-            if (eq > 0 && !line.startsWith(LISTENER_LINE)) {
+            if (eq > 0 && SECTIONS.stream().noneMatch(line::startsWith)) {
                 values.put(line.substring(0, eq), line.substring(eq + 1).strip());
             }
         }

@@ -40,6 +40,12 @@ final class SshFiles implements NodeFiles {
         if (paths.isEmpty()) {
             return Map.of();
         }
+        String out = remote.exec(RemoteCommand.shell(statesScript(paths), "check " + paths.size() + " file(s)").asRoot()).stdout();
+        return parseStates(out);
+    }
+
+    /** The read-only script of {@link #states}: one {@code sha256 mode path} line per regular file. */
+    static String statesScript(Collection<String> paths) {
         // a file rememberVerified recorded and untouched since is not read: a converged re-run would
         // otherwise hash every artifact (GiBs of image archives) on every host (issue 22, P3); the
         // others are hashed, with openssl when present (SHA-NI, ~4x coreutils)
@@ -51,7 +57,10 @@ final class SshFiles implements NodeFiles {
                 + " if [ -f \"$r\" ]; then { read -r rs; read -r rk; } < \"$r\"; [ \"$rk\" != \"$k\" ] || sum=$rs; fi;"
                 + " [ -n \"$sum\" ] || sum=$(h < \"$f\");"
                 + " printf '%s %s %s\\n' \"$sum\" \"$(stat -c %a \"$f\")\" \"$f\"; fi; done");
-        String out = remote.exec(RemoteCommand.shell(script.toString(), "check " + paths.size() + " file(s)").asRoot()).stdout();
+        return script.toString();
+    }
+
+    static Map<String, State> parseStates(String out) {
         Map<String, State> states = new LinkedHashMap<>();
         for (String line : out.split("\n")) {
             String[] fields = line.split(" ", 3);
@@ -93,11 +102,19 @@ final class SshFiles implements NodeFiles {
 
     @Override
     public List<String> existing(Collection<String> paths) {
+        return parseExisting(remote.exec(RemoteCommand.shell(existingScript(paths), "which of " + paths.size() + " path(s) exist").asRoot())
+                .stdout());
+    }
+
+    /** The read-only script of {@link #existing}: the paths that exist, one a line. */
+    static String existingScript(Collection<String> paths) {
         StringBuilder probe = new StringBuilder("for p in");
         paths.forEach(p -> probe.append(' ').append(quote(p)));
-        probe.append("; do [ -e \"$p\" ] && echo \"$p\"; done; true");
-        return remote.exec(RemoteCommand.shell(probe.toString(), "which of " + paths.size() + " path(s) exist").asRoot()).stdout().lines()
-                .filter(l -> !l.isBlank()).toList();
+        return probe.append("; do [ -e \"$p\" ] && echo \"$p\"; done; true").toString();
+    }
+
+    static List<String> parseExisting(String out) {
+        return out.lines().filter(l -> !l.isBlank()).toList();
     }
 
     @Override

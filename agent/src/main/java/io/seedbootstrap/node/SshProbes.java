@@ -23,9 +23,14 @@ final class SshProbes implements NodeProbes {
 
     @Override
     public HostFacts facts() {
-        FactsProbe.Gathered gathered = FactsProbe.gather(remote);
+        return facts(Look.NOTHING).facts();
+    }
+
+    @Override
+    public Looked facts(Look look) {
+        FactsProbe.Gathered gathered = FactsProbe.gather(remote, look);
         listenersWithFacts.set(gathered.listeners());
-        return gathered.facts();
+        return gathered.looked();
     }
 
     /**

@@ -74,6 +74,28 @@ class FactsProbeTest {
     }
 
     @Test
+    void aLookRidesInTheFactsCommandAndAnswersOnlyForThePathsLookedAt() {
+        NodeProbes.Look look = new NodeProbes.Look(List.of("/etc/rancher/rke2/config.yaml", "/etc/rancher/rke2/token"),
+                List.of("/etc/rancher/node/password", "/var/lib/rancher/rke2/server/db/etcd"));
+        String script = FactsProbe.script(look);
+        assertTrue(script.startsWith(FactsProbe.SCRIPT), script);
+        assertTrue(script.contains(SshFiles.statesScript(look.states())) && script.contains(SshFiles.existingScript(look.existing())), script);
+        String sum = "a".repeat(64);
+        String output = OUTPUT + String.join("\n", FactsProbe.STATE_LINE + sum + " 600 /etc/rancher/rke2/config.yaml",
+                FactsProbe.EXISTS_LINE + "/var/lib/rancher/rke2/server/db/etcd", "");
+        NodeProbes.Looked looked = FactsProbe.looked(FactsProbe.parse("seed-1", OUTPUT), look, output);
+        assertEquals(FactsProbe.parse("seed-1", OUTPUT), FactsProbe.parse("seed-1", output), "the look's lines are no facts");
+        // the token is missing on the host; the config is there
+        assertEquals(java.util.Map.of("/etc/rancher/rke2/config.yaml", new NodeFiles.State(sum, "0600")),
+                looked.states(look.states()).orElseThrow());
+        assertEquals(List.of("/var/lib/rancher/rke2/server/db/etcd"), looked.existing(look.existing()).orElseThrow());
+        // a path not looked at: the caller must ask the host
+        assertTrue(looked.states(List.of("/etc/rancher/rke2/config.yaml", "/etc/rancher/rke2/registries.yaml")).isEmpty());
+        assertTrue(looked.existing(List.of("/etc/passwd")).isEmpty());
+        assertEquals(FactsProbe.SCRIPT, FactsProbe.script(NodeProbes.Look.NOTHING), "no look, the facts alone");
+    }
+
+    @Test
     void anInstalledRke2KeepsItsPrefix() {
         HostFacts facts = FactsProbe.parse("seed-1", OUTPUT.replace("rke2_prefix=\n", "rke2_prefix=/usr/local\n"));
         assertEquals("/usr/local", facts.tarPrefix());
