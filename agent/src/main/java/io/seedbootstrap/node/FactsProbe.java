@@ -30,11 +30,17 @@ final class FactsProbe {
 
     /** Marks the lines of {@code ss -ltnp}'s output in the probe's, apart from the key=value facts. */
     static final String LISTENER_LINE = "ss-ltnp: ";
-    /** Marks the lines of a {@link NodeProbes.Look}'s file states, as {@link NodeFiles#states} prints them. */
-    static final String STATE_LINE = "look-state: ";
+    /** Marks the sha256 lines of the look (sha256sum's output). */
+    static final String SHA256_LINE = "look-sha256: ";
+    /** Marks the type lines of the look ({@code stat -L -c '%F|%n'}: what {@code [ -f ]} follows). */
+    static final String TYPE_LINE = "look-type: ";
+    /** Marks the mode lines of the look ({@code stat -c '%a|%n'}, as NodeFiles#states reads it). */
+    static final String MODE_LINE = "look-mode: ";
     /** Marks the lines of a {@link NodeProbes.Look}'s existing paths. */
     static final String EXISTS_LINE = "look-exists: ";
-    private static final List<String> SECTIONS = List.of(LISTENER_LINE, STATE_LINE, EXISTS_LINE);
+    private static final List<String> SECTIONS = List.of(LISTENER_LINE, SHA256_LINE, TYPE_LINE, MODE_LINE, EXISTS_LINE);
+    /** Paths sha256sum and stat print as they are (others would be escaped): only these are looked at here. */
+    private static final java.util.regex.Pattern PLAIN_PATH = java.util.regex.Pattern.compile("/[A-Za-z0-9._/:+@-]*");
 
     static final String SCRIPT = String.join("\n",
             "export LC_ALL=C",
@@ -93,7 +99,8 @@ final class FactsProbe {
 
     private FactsProbe() {}
 
-    static Gathered gather(RemoteHost host, NodeProbes.Look look) {
+    static Gathered gather(RemoteHost host, NodeProbes.Look requested) {
+        NodeProbes.Look look = plain(requested);
         long before = System.currentTimeMillis();
         // as root: what root may do (write /usr/local, read units) is what install will find
         ExecResult result = host.exec(RemoteCommand.shell(script(look), "gather facts (read-only)"
@@ -109,7 +116,12 @@ final class FactsProbe {
     static String script(NodeProbes.Look look) {
         StringBuilder script = new StringBuilder(SCRIPT);
         if (!look.states().isEmpty()) {
-            script.append("(\n").append(SshFiles.statesScript(look.states())).append("\n) | sed 's/^/").append(STATE_LINE).append("/'\n");
+            // small files (configuration, tokens, a CA): one sha256sum and two stats for all of them, not
+            // NodeFiles#states' records and a hash process per file (those are for multi-GiB artifacts)
+            String paths = String.join(" ", plain(look).states().stream().map(io.seedbootstrap.support.ShellQuote::quote).toList());
+            script.append("sha256sum -- ").append(paths).append(" 2>/dev/null | sed 's/^/").append(SHA256_LINE).append("/'\n")
+                    .append("stat -L -c '%F|%n' -- ").append(paths).append(" 2>/dev/null | sed 's/^/").append(TYPE_LINE).append("/'\n")
+                    .append("stat -c '%a|%n' -- ").append(paths).append(" 2>/dev/null | sed 's/^/").append(MODE_LINE).append("/'\n");
         }
         if (!look.existing().isEmpty()) {
             script.append("(\n").append(SshFiles.existingScript(look.existing())).append("\n) | sed 's/^/").append(EXISTS_LINE).append("/'\n");
@@ -118,8 +130,38 @@ final class FactsProbe {
     }
 
     static NodeProbes.Looked looked(HostFacts facts, NodeProbes.Look look, String output) {
-        return new NodeProbes.Looked(facts, look, SshFiles.parseStates(section(output, STATE_LINE)),
-                SshFiles.parseExisting(section(output, EXISTS_LINE)));
+        return new NodeProbes.Looked(facts, plain(look), states(output), SshFiles.parseExisting(section(output, EXISTS_LINE)));
+    }
+
+    /** The look without the paths it cannot print plainly (those are asked for later, as without a look). */
+    static NodeProbes.Look plain(NodeProbes.Look look) {
+        return new NodeProbes.Look(look.states().stream().filter(p -> PLAIN_PATH.matcher(p).matches()).toList(), look.existing());
+    }
+
+    /** As NodeFiles#states: sha256 and mode of the paths that are regular files (after symlinks, as {@code [ -f ]}). */
+    private static Map<String, NodeFiles.State> states(String output) {
+        Map<String, String> sums = new HashMap<>();
+        section(output, SHA256_LINE).lines().forEach(l -> {
+            if (l.length() > 66 && l.substring(0, 64).matches("[0-9a-f]{64}") && l.startsWith("  ", 64)) {
+                sums.put(l.substring(66), l.substring(0, 64));
+            }
+        });
+        Set<String> regular = new java.util.HashSet<>();
+        section(output, TYPE_LINE).lines().forEach(l -> {
+            int bar = l.indexOf('|');
+            if (bar > 0 && l.startsWith("regular")) {
+                regular.add(l.substring(bar + 1));
+            }
+        });
+        Map<String, NodeFiles.State> states = new java.util.LinkedHashMap<>();
+        section(output, MODE_LINE).lines().forEach(l -> {
+            int bar = l.indexOf('|');
+            String path = bar > 0 ? l.substring(bar + 1) : "";
+            if (regular.contains(path) && sums.containsKey(path)) {
+                states.put(path, new NodeFiles.State(sums.get(path), NodeFiles.normalMode(l.substring(0, bar))));
+            }
+        });
+        return states;
     }
 
     /** The {@code ss -ltnp} part of the probe's output, parsed as the root probe's; null unless ss exited 0. */

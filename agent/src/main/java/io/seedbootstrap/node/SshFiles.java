@@ -40,12 +40,6 @@ final class SshFiles implements NodeFiles {
         if (paths.isEmpty()) {
             return Map.of();
         }
-        String out = remote.exec(RemoteCommand.shell(statesScript(paths), "check " + paths.size() + " file(s)").asRoot()).stdout();
-        return parseStates(out);
-    }
-
-    /** The read-only script of {@link #states}: one {@code sha256 mode path} line per regular file. */
-    static String statesScript(Collection<String> paths) {
         // a file rememberVerified recorded and untouched since is not read: a converged re-run would
         // otherwise hash every artifact (GiBs of image archives) on every host (issue 22, P3); the
         // others are hashed, with openssl when present (SHA-NI, ~4x coreutils)
@@ -57,10 +51,7 @@ final class SshFiles implements NodeFiles {
                 + " if [ -f \"$r\" ]; then { read -r rs; read -r rk; } < \"$r\"; [ \"$rk\" != \"$k\" ] || sum=$rs; fi;"
                 + " [ -n \"$sum\" ] || sum=$(h < \"$f\");"
                 + " printf '%s %s %s\\n' \"$sum\" \"$(stat -c %a \"$f\")\" \"$f\"; fi; done");
-        return script.toString();
-    }
-
-    static Map<String, State> parseStates(String out) {
+        String out = remote.exec(RemoteCommand.shell(script.toString(), "check " + paths.size() + " file(s)").asRoot()).stdout();
         Map<String, State> states = new LinkedHashMap<>();
         for (String line : out.split("\n")) {
             String[] fields = line.split(" ", 3);

@@ -75,22 +75,33 @@ class FactsProbeTest {
 
     @Test
     void aLookRidesInTheFactsCommandAndAnswersOnlyForThePathsLookedAt() {
-        NodeProbes.Look look = new NodeProbes.Look(List.of("/etc/rancher/rke2/config.yaml", "/etc/rancher/rke2/token"),
+        NodeProbes.Look look = new NodeProbes.Look(List.of("/etc/rancher/rke2/config.yaml", "/etc/rancher/rke2/token",
+                "/etc/rancher/rke2/link.yaml", "/var/lib/rancher/rke2/server/db", "/etc/odd name.yaml"),
                 List.of("/etc/rancher/node/password", "/var/lib/rancher/rke2/server/db/etcd"));
         String script = FactsProbe.script(look);
         assertTrue(script.startsWith(FactsProbe.SCRIPT), script);
-        assertTrue(script.contains(SshFiles.statesScript(look.states())) && script.contains(SshFiles.existingScript(look.existing())), script);
+        assertTrue(script.contains("sha256sum -- /etc/rancher/rke2/config.yaml /etc/rancher/rke2/token ") && !script.contains("odd name"), script);
+        assertTrue(script.contains(SshFiles.existingScript(look.existing())), script);
         String sum = "a".repeat(64);
-        String output = OUTPUT + String.join("\n", FactsProbe.STATE_LINE + sum + " 600 /etc/rancher/rke2/config.yaml",
+        String link = "b".repeat(64);
+        // the token is missing; link.yaml is a symlink to a regular file ([ -f ] follows it, its own mode is shown); db is a folder
+        String output = OUTPUT + String.join("\n",
+                FactsProbe.SHA256_LINE + sum + "  /etc/rancher/rke2/config.yaml", FactsProbe.SHA256_LINE + link + "  /etc/rancher/rke2/link.yaml",
+                FactsProbe.TYPE_LINE + "regular file|/etc/rancher/rke2/config.yaml", FactsProbe.TYPE_LINE + "regular empty file|/etc/rancher/rke2/link.yaml",
+                FactsProbe.TYPE_LINE + "directory|/var/lib/rancher/rke2/server/db",
+                FactsProbe.MODE_LINE + "600|/etc/rancher/rke2/config.yaml", FactsProbe.MODE_LINE + "777|/etc/rancher/rke2/link.yaml",
+                FactsProbe.MODE_LINE + "755|/var/lib/rancher/rke2/server/db",
                 FactsProbe.EXISTS_LINE + "/var/lib/rancher/rke2/server/db/etcd", "");
         NodeProbes.Looked looked = FactsProbe.looked(FactsProbe.parse("seed-1", OUTPUT), look, output);
         assertEquals(FactsProbe.parse("seed-1", OUTPUT), FactsProbe.parse("seed-1", output), "the look's lines are no facts");
-        // the token is missing on the host; the config is there
-        assertEquals(java.util.Map.of("/etc/rancher/rke2/config.yaml", new NodeFiles.State(sum, "0600")),
-                looked.states(look.states()).orElseThrow());
+        assertEquals(java.util.Map.of("/etc/rancher/rke2/config.yaml", new NodeFiles.State(sum, "0600"),
+                "/etc/rancher/rke2/link.yaml", new NodeFiles.State(link, "0777")),
+                looked.states(List.of("/etc/rancher/rke2/config.yaml", "/etc/rancher/rke2/token", "/etc/rancher/rke2/link.yaml",
+                        "/var/lib/rancher/rke2/server/db")).orElseThrow());
         assertEquals(List.of("/var/lib/rancher/rke2/server/db/etcd"), looked.existing(look.existing()).orElseThrow());
-        // a path not looked at: the caller must ask the host
-        assertTrue(looked.states(List.of("/etc/rancher/rke2/config.yaml", "/etc/rancher/rke2/registries.yaml")).isEmpty());
+        // a path not looked at (or not printable plainly): the caller must ask the host
+        assertTrue(looked.states(List.of("/etc/odd name.yaml")).isEmpty());
+        assertTrue(looked.states(List.of("/etc/rancher/rke2/registries.yaml")).isEmpty());
         assertTrue(looked.existing(List.of("/etc/passwd")).isEmpty());
         assertEquals(FactsProbe.SCRIPT, FactsProbe.script(NodeProbes.Look.NOTHING), "no look, the facts alone");
     }
