@@ -98,7 +98,9 @@ public final class InstallAction {
                         io.seedbootstrap.bundle.Progress.none()).remembering(request.verifiedFiles())),
                 new CheckSeedApps(inventory.pki().dir()),
                 new Connect(hosts, request.ssh()),
-                new GatherFacts(hosts),
+                // the read-only checks' files looked at in the facts command: one round trip, not one per check
+                new GatherFacts(hosts, host -> CheckConfigDrift.look(inventory, host, request.cluster())
+                        .and(CheckClusterCa.look(bootstrap, host))),
                 new RunPreflight(hosts),
                 new CheckHosts(hosts),
                 new CheckClusterCa(bootstrap, request.cluster()),

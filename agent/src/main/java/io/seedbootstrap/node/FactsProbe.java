@@ -28,6 +28,20 @@ final class FactsProbe {
     /** Helper programs preflight's cross-host probe may use. */
     public static final List<String> TOOLS = List.of("python3", "socat", "bash", "timeout", "ss");
 
+    /** Marks the lines of {@code ss -ltnp}'s output in the probe's, apart from the key=value facts. */
+    static final String LISTENER_LINE = "ss-ltnp: ";
+    /** Marks the sha256 lines of the look (sha256sum's output). */
+    static final String SHA256_LINE = "look-sha256: ";
+    /** Marks the type lines of the look ({@code stat -L -c '%F|%n'}: what {@code [ -f ]} follows). */
+    static final String TYPE_LINE = "look-type: ";
+    /** Marks the mode lines of the look ({@code stat -c '%a|%n'}, as NodeFiles#states reads it). */
+    static final String MODE_LINE = "look-mode: ";
+    /** Marks the lines of a {@link NodeProbes.Look}'s existing paths. */
+    static final String EXISTS_LINE = "look-exists: ";
+    private static final List<String> SECTIONS = List.of(LISTENER_LINE, SHA256_LINE, TYPE_LINE, MODE_LINE, EXISTS_LINE);
+    /** Paths sha256sum and stat print as they are (others would be escaped): only these are looked at here. */
+    private static final java.util.regex.Pattern PLAIN_PATH = java.util.regex.Pattern.compile("/[A-Za-z0-9._/:+@-]*");
+
     static final String SCRIPT = String.join("\n",
             "export LC_ALL=C",
             "echo \"hostname=$(hostname -s 2>/dev/null || hostname)\"",
@@ -59,7 +73,10 @@ final class FactsProbe {
             // RKE2 takes the default route's interface address as node IP when none is set (A.2)
             "dev=$(ip -4 route show default 2>/dev/null | awk '{for(i=1;i<NF;i++) if($i==\"dev\"){print $(i+1); exit}}')",
             "if [ -n \"$dev\" ]; then echo \"default_ipv4=$(ip -o -4 addr show dev \"$dev\" 2>/dev/null | awk '{split($4,a,\"/\"); print a[1]; exit}')\"; else echo default_ipv4=; fi",
-            "echo \"tcp_listen=$(ss -ltn 2>/dev/null | awk 'NR>1{printf \"%s \", $4}')\"",
+            // with owners (-p: root sees every process): preflight's root probe comes with the facts (RootProbe)
+            "ssout=$(" + RootProbe.SCRIPT + " 2>/dev/null); echo \"ss_exit=$?\"",
+            "echo \"tcp_listen=$(printf '%s\\n' \"$ssout\" | awk 'NR>1{printf \"%s \", $4}')\"",
+            "printf '%s\\n' \"$ssout\" | sed 's/^/" + LISTENER_LINE + "/'",
             // loaded, built in, loadable by modprobe (listed in modules.dep), or absent; without
             // /lib/modules for the running kernel (containers) nothing can be said
             "k=$(uname -r); for m in " + String.join(" ", HostFacts.KERNEL_MODULES) + "; do"
@@ -74,15 +91,89 @@ final class FactsProbe {
             "t=''; for c in " + String.join(" ", TOOLS) + "; do if command -v \"$c\" >/dev/null 2>&1; then t=\"$t $c\"; fi; done; echo \"tools=$t\"",
             "");
 
+    /**
+     * The facts and, from the same root command, the listening sockets with their owners (null
+     * when ss failed there: the root probe then runs on its own and reports why).
+     */
+    record Gathered(NodeProbes.Looked looked, List<Listener> listeners) {}
+
     private FactsProbe() {}
 
-    static HostFacts gather(RemoteHost host) {
+    static Gathered gather(RemoteHost host, NodeProbes.Look requested) {
+        NodeProbes.Look look = plain(requested);
         long before = System.currentTimeMillis();
         // as root: what root may do (write /usr/local, read units) is what install will find
-        ExecResult result = host.exec(RemoteCommand.shell(SCRIPT, "gather facts (read-only)").asRoot());
+        ExecResult result = host.exec(RemoteCommand.shell(script(look), "gather facts (read-only)"
+                + (look.equals(NodeProbes.Look.NOTHING) ? "" : ", look at " + (look.states().size() + look.existing().size()) + " path(s)"))
+                .asRoot());
         long after = System.currentTimeMillis();
         // the host read its clock somewhere inside the round trip: the middle is off by at most half of it
-        return parse(host.name(), result.stdout(), Instant.ofEpochMilli(before + (after - before) / 2));
+        HostFacts facts = parse(host.name(), result.stdout(), Instant.ofEpochMilli(before + (after - before) / 2));
+        return new Gathered(looked(facts, look, result.stdout()), listeners(result.stdout()));
+    }
+
+    /** The facts script, then the look's read-only file scripts (NodeFiles#states, #existing), each line marked with its section. */
+    static String script(NodeProbes.Look look) {
+        StringBuilder script = new StringBuilder(SCRIPT);
+        if (!look.states().isEmpty()) {
+            // small files (configuration, tokens, a CA): one sha256sum and two stats for all of them, not
+            // NodeFiles#states' records and a hash process per file (those are for multi-GiB artifacts)
+            String paths = String.join(" ", plain(look).states().stream().map(io.seedbootstrap.support.ShellQuote::quote).toList());
+            script.append("sha256sum -- ").append(paths).append(" 2>/dev/null | sed 's/^/").append(SHA256_LINE).append("/'\n")
+                    .append("stat -L -c '%F|%n' -- ").append(paths).append(" 2>/dev/null | sed 's/^/").append(TYPE_LINE).append("/'\n")
+                    .append("stat -c '%a|%n' -- ").append(paths).append(" 2>/dev/null | sed 's/^/").append(MODE_LINE).append("/'\n");
+        }
+        if (!look.existing().isEmpty()) {
+            script.append("(\n").append(SshFiles.existingScript(look.existing())).append("\n) | sed 's/^/").append(EXISTS_LINE).append("/'\n");
+        }
+        return script.toString();
+    }
+
+    static NodeProbes.Looked looked(HostFacts facts, NodeProbes.Look look, String output) {
+        return new NodeProbes.Looked(facts, plain(look), states(output), SshFiles.parseExisting(section(output, EXISTS_LINE)));
+    }
+
+    /** The look without the paths it cannot print plainly (those are asked for later, as without a look). */
+    static NodeProbes.Look plain(NodeProbes.Look look) {
+        return new NodeProbes.Look(look.states().stream().filter(p -> PLAIN_PATH.matcher(p).matches()).toList(), look.existing());
+    }
+
+    /** As NodeFiles#states: sha256 and mode of the paths that are regular files (after symlinks, as {@code [ -f ]}). */
+    private static Map<String, NodeFiles.State> states(String output) {
+        Map<String, String> sums = new HashMap<>();
+        section(output, SHA256_LINE).lines().forEach(l -> {
+            if (l.length() > 66 && l.substring(0, 64).matches("[0-9a-f]{64}") && l.startsWith("  ", 64)) {
+                sums.put(l.substring(66), l.substring(0, 64));
+            }
+        });
+        Set<String> regular = new java.util.HashSet<>();
+        section(output, TYPE_LINE).lines().forEach(l -> {
+            int bar = l.indexOf('|');
+            if (bar > 0 && l.startsWith("regular")) {
+                regular.add(l.substring(bar + 1));
+            }
+        });
+        Map<String, NodeFiles.State> states = new java.util.LinkedHashMap<>();
+        section(output, MODE_LINE).lines().forEach(l -> {
+            int bar = l.indexOf('|');
+            String path = bar > 0 ? l.substring(bar + 1) : "";
+            if (regular.contains(path) && sums.containsKey(path)) {
+                states.put(path, new NodeFiles.State(sums.get(path), NodeFiles.normalMode(l.substring(0, bar))));
+            }
+        });
+        return states;
+    }
+
+    /** The {@code ss -ltnp} part of the probe's output, parsed as the root probe's; null unless ss exited 0. */
+    static List<Listener> listeners(String output) {
+        return output.lines().anyMatch("ss_exit=0"::equals) ? RootProbe.parse(section(output, LISTENER_LINE)) : null;
+    }
+
+    /** The lines of one section, without their mark. */
+    private static String section(String output, String mark) {
+        StringBuilder text = new StringBuilder();
+        output.lines().filter(l -> l.startsWith(mark)).forEach(l -> text.append(l, mark.length(), l.length()).append('\n'));
+        return text.toString();
     }
 
     /** Parses output as if the operator's clock agreed with the host's. */
@@ -95,7 +186,7 @@ final class FactsProbe {
         Map<String, String> values = new HashMap<>();
         for (String line : output.split("\n")) {
             int eq = line.indexOf('=');
-            if (eq > 0) {
+            if (eq > 0 && SECTIONS.stream().noneMatch(line::startsWith)) {
                 values.put(line.substring(0, eq), line.substring(eq + 1).strip());
             }
         }

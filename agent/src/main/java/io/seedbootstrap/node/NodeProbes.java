@@ -26,6 +26,64 @@ public interface NodeProbes {
     HostFacts facts();
 
     /**
+     * Paths later read-only checks will ask about, looked at inside the facts command instead of
+     * one command each later (issue 22, P3).
+     *
+     * @param states   files whose {@link NodeFiles#states} are wanted
+     * @param existing paths whose {@link NodeFiles#existing} is wanted
+     */
+    record Look(List<String> states, List<String> existing) {
+        public static final Look NOTHING = new Look(List.of(), List.of());
+
+        public Look {
+            states = List.copyOf(states);
+            existing = List.copyOf(existing);
+        }
+
+        /** Both looks in one. */
+        public Look and(Look other) {
+            return new Look(java.util.stream.Stream.concat(states.stream(), other.states.stream()).distinct().toList(),
+                    java.util.stream.Stream.concat(existing.stream(), other.existing.stream()).distinct().toList());
+        }
+    }
+
+    /**
+     * The facts and what a {@link Look} found, read in the same command: answers only for the
+     * paths looked at, so a caller asking for more asks the host.
+     */
+    record Looked(HostFacts facts, Look look, Map<String, NodeFiles.State> states, List<String> existing) {
+        public Looked {
+            states = Map.copyOf(states);
+            existing = List.copyOf(existing);
+        }
+
+        /** As {@link NodeFiles#states} when every path was looked at. */
+        public java.util.Optional<Map<String, NodeFiles.State>> states(java.util.Collection<String> paths) {
+            if (!look.states().containsAll(paths)) {
+                return java.util.Optional.empty();
+            }
+            Map<String, NodeFiles.State> found = new java.util.LinkedHashMap<>();
+            paths.forEach(p -> {
+                if (states.containsKey(p)) {
+                    found.put(p, states.get(p));
+                }
+            });
+            return java.util.Optional.of(found);
+        }
+
+        /** As {@link NodeFiles#existing} when every path was looked at. */
+        public java.util.Optional<List<String>> existing(java.util.Collection<String> paths) {
+            return look.existing().containsAll(paths) ? java.util.Optional.of(paths.stream().filter(existing::contains).toList())
+                    : java.util.Optional.empty();
+        }
+    }
+
+    /** {@link #facts()} with a {@link Look}, in one command where the node can (here: the facts alone, nothing looked at). */
+    default Looked facts(Look look) {
+        return new Looked(facts(), Look.NOTHING, Map.of(), List.of());
+    }
+
+    /**
      * Listening TCP sockets with the processes that hold them ({@code ss -ltnp}, as root: without
      * root ss hides other users' processes). That it runs at all is the sudo check.
      */

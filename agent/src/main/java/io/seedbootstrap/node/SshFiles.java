@@ -93,11 +93,19 @@ final class SshFiles implements NodeFiles {
 
     @Override
     public List<String> existing(Collection<String> paths) {
+        return parseExisting(remote.exec(RemoteCommand.shell(existingScript(paths), "which of " + paths.size() + " path(s) exist").asRoot())
+                .stdout());
+    }
+
+    /** The read-only script of {@link #existing}: the paths that exist, one a line. */
+    static String existingScript(Collection<String> paths) {
         StringBuilder probe = new StringBuilder("for p in");
         paths.forEach(p -> probe.append(' ').append(quote(p)));
-        probe.append("; do [ -e \"$p\" ] && echo \"$p\"; done; true");
-        return remote.exec(RemoteCommand.shell(probe.toString(), "which of " + paths.size() + " path(s) exist").asRoot()).stdout().lines()
-                .filter(l -> !l.isBlank()).toList();
+        return probe.append("; do [ -e \"$p\" ] && echo \"$p\"; done; true").toString();
+    }
+
+    static List<String> parseExisting(String out) {
+        return out.lines().filter(l -> !l.isBlank()).toList();
     }
 
     @Override

@@ -14,6 +14,8 @@ import java.util.concurrent.CountDownLatch;
 /** {@link NodeProbes} over SSH. */
 final class SshProbes implements NodeProbes {
     private final RemoteHost remote;
+    /** The listeners the last facts probe read, until {@link #listeners} takes them. */
+    private final java.util.concurrent.atomic.AtomicReference<List<Listener>> listenersWithFacts = new java.util.concurrent.atomic.AtomicReference<>();
 
     SshProbes(RemoteHost remote) {
         this.remote = remote;
@@ -21,12 +23,26 @@ final class SshProbes implements NodeProbes {
 
     @Override
     public HostFacts facts() {
-        return FactsProbe.gather(remote);
+        return facts(Look.NOTHING).facts();
     }
 
     @Override
+    public Looked facts(Look look) {
+        FactsProbe.Gathered gathered = FactsProbe.gather(remote, look);
+        listenersWithFacts.set(gathered.listeners());
+        return gathered.looked();
+    }
+
+    /**
+     * Right after {@link #facts}: the {@code ss -ltnp} that ran as root inside the facts command
+     * (that it ran at all is the sudo check), once; preflight then needs no second root command
+     * per host (issue 22, P3). Otherwise (ss failed there, no facts yet, or a second call) the
+     * root probe runs.
+     */
+    @Override
     public List<Listener> listeners() {
-        return RootProbe.run(remote);
+        List<Listener> known = listenersWithFacts.getAndSet(null);
+        return known != null ? known : RootProbe.run(remote);
     }
 
     @Override

@@ -59,6 +59,54 @@ class FactsProbeTest {
     }
 
     @Test
+    void theRootProbesListenersComeWithTheFactsWhenSsRanThere() {
+        // the ss lines hold '=' (pid=812): they are listeners, not facts
+        String output = OUTPUT + String.join("\n", "ss_exit=0",
+                FactsProbe.LISTENER_LINE + "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process",
+                FactsProbe.LISTENER_LINE + "LISTEN 0      4096         0.0.0.0:9345      0.0.0.0:*    users:((\"rke2\",pid=812,fd=7))",
+                FactsProbe.LISTENER_LINE + "LISTEN 0      128             [::]:22           [::]:*", "");
+        assertEquals(List.of(new Listener("0.0.0.0", 9345, "rke2", 812), new Listener("[::]", 22, "", 0)), FactsProbe.listeners(output));
+        assertEquals(FactsProbe.parse("seed-1", OUTPUT), FactsProbe.parse("seed-1", output));
+        // ss failed or missing on the host: no listeners from the facts, the root probe runs on its own and says why
+        assertEquals(null, FactsProbe.listeners(output.replace("ss_exit=0", "ss_exit=127")));
+        assertEquals(null, FactsProbe.listeners(OUTPUT));
+        assertTrue(FactsProbe.SCRIPT.contains(RootProbe.SCRIPT), "the same command as the root probe");
+    }
+
+    @Test
+    void aLookRidesInTheFactsCommandAndAnswersOnlyForThePathsLookedAt() {
+        NodeProbes.Look look = new NodeProbes.Look(List.of("/etc/rancher/rke2/config.yaml", "/etc/rancher/rke2/token",
+                "/etc/rancher/rke2/link.yaml", "/var/lib/rancher/rke2/server/db", "/etc/odd name.yaml"),
+                List.of("/etc/rancher/node/password", "/var/lib/rancher/rke2/server/db/etcd"));
+        String script = FactsProbe.script(look);
+        assertTrue(script.startsWith(FactsProbe.SCRIPT), script);
+        assertTrue(script.contains("sha256sum -- /etc/rancher/rke2/config.yaml /etc/rancher/rke2/token ") && !script.contains("odd name"), script);
+        assertTrue(script.contains(SshFiles.existingScript(look.existing())), script);
+        String sum = "a".repeat(64);
+        String link = "b".repeat(64);
+        // the token is missing; link.yaml is a symlink to a regular file ([ -f ] follows it, its own mode is shown); db is a folder
+        String output = OUTPUT + String.join("\n",
+                FactsProbe.SHA256_LINE + sum + "  /etc/rancher/rke2/config.yaml", FactsProbe.SHA256_LINE + link + "  /etc/rancher/rke2/link.yaml",
+                FactsProbe.TYPE_LINE + "regular file|/etc/rancher/rke2/config.yaml", FactsProbe.TYPE_LINE + "regular empty file|/etc/rancher/rke2/link.yaml",
+                FactsProbe.TYPE_LINE + "directory|/var/lib/rancher/rke2/server/db",
+                FactsProbe.MODE_LINE + "600|/etc/rancher/rke2/config.yaml", FactsProbe.MODE_LINE + "777|/etc/rancher/rke2/link.yaml",
+                FactsProbe.MODE_LINE + "755|/var/lib/rancher/rke2/server/db",
+                FactsProbe.EXISTS_LINE + "/var/lib/rancher/rke2/server/db/etcd", "");
+        NodeProbes.Looked looked = FactsProbe.looked(FactsProbe.parse("seed-1", OUTPUT), look, output);
+        assertEquals(FactsProbe.parse("seed-1", OUTPUT), FactsProbe.parse("seed-1", output), "the look's lines are no facts");
+        assertEquals(java.util.Map.of("/etc/rancher/rke2/config.yaml", new NodeFiles.State(sum, "0600"),
+                "/etc/rancher/rke2/link.yaml", new NodeFiles.State(link, "0777")),
+                looked.states(List.of("/etc/rancher/rke2/config.yaml", "/etc/rancher/rke2/token", "/etc/rancher/rke2/link.yaml",
+                        "/var/lib/rancher/rke2/server/db")).orElseThrow());
+        assertEquals(List.of("/var/lib/rancher/rke2/server/db/etcd"), looked.existing(look.existing()).orElseThrow());
+        // a path not looked at (or not printable plainly): the caller must ask the host
+        assertTrue(looked.states(List.of("/etc/odd name.yaml")).isEmpty());
+        assertTrue(looked.states(List.of("/etc/rancher/rke2/registries.yaml")).isEmpty());
+        assertTrue(looked.existing(List.of("/etc/passwd")).isEmpty());
+        assertEquals(FactsProbe.SCRIPT, FactsProbe.script(NodeProbes.Look.NOTHING), "no look, the facts alone");
+    }
+
+    @Test
     void anInstalledRke2KeepsItsPrefix() {
         HostFacts facts = FactsProbe.parse("seed-1", OUTPUT.replace("rke2_prefix=\n", "rke2_prefix=/usr/local\n"));
         assertEquals("/usr/local", facts.tarPrefix());

@@ -759,6 +759,11 @@ public final class FakeNode implements Node {
         }
 
         @Override
+        public Looked facts(Look look) {
+            return new Looked(facts, look, fileOps.states(look.states()), fileOps.existing(look.existing()));
+        }
+
+        @Override
         public List<Listener> listeners() {
             return List.of(new Listener("0.0.0.0", 22, "sshd", 1));
         }

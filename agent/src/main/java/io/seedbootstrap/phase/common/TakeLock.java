@@ -12,9 +12,12 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Takes the host lock on every host, one host after the other in name order: two runs against
- * overlapping hosts then meet on the same first host instead of each holding half. A refusal
- * releases what this run took (cleanUp) and names the holder.
+ * Takes the host lock on every host: the first host in name order alone, then all the others at
+ * once. Taking never waits (a held lock refuses at once), so no order can deadlock; the first host
+ * alone makes two runs of the same hosts meet there, so one of them gets every lock instead of each
+ * holding half and both refusing. (Runs whose host sets only overlap may then both refuse, as
+ * they may without it; neither waits.) A refusal releases what this run took (cleanUp) and
+ * names the holder. Two rounds of lock commands instead of one per host (issue 22, P3).
  *
  * <p>Holding the lock, it removes relay credentials earlier runs left on the host (a line in
  * root's authorized_keys and one-hop keys: {@link Relay#leftovers}), on every host of every run
@@ -40,32 +43,15 @@ public final class TakeLock implements Phase {
 
     @Override
     public void run(RunContext context) {
-        for (Host host : hosts) {
-            NodeSystem system = context.node(host).system();
-            if (context.dryRun()) {
-                HostLock.read(system).ifPresent(holder -> context.reporter().warn(host.name(),
-                        "locked by " + holder.describe() + "; a real run would " + (forceUnlock ? "force it" : "stop here")));
-            }
-            context.bookkeeping(host.name(), "take the host lock " + HostLock.FILE, () -> {
-                try {
-                    HostLock.Outcome outcome = lock.take(system, forceUnlock);
-                    synchronized (taken) {
-                        taken.add(host.name());
-                    }
-                    switch (outcome) {
-                        case TAKEN_OVER_DEAD -> context.reporter().warn(host.name(),
-                                "took over the lock of an earlier run of this operator whose process is gone");
-                        case FORCED -> context.reporter().warn(host.name(), "--force-unlock: took the lock from its holder");
-                        default -> { }
-                    }
-                } catch (HostLock.HeldException e) {
-                    throw new SeedException(ExitCode.UNEXPECTED_STATE, host.name() + ": locked by " + e.holder().describe()
-                            + ". Wait for that run to end; if it is dead, re-run with --force-unlock");
-                }
-            });
+        if (hosts.isEmpty()) {
+            return;
         }
-        // the locks one host after the other (above), the rest on every host at once: a converged re-run
-        // then waits one round trip here, not one per host (issue 22, P3)
+        take(context, hosts.get(0));
+        context.hosts().parallel(hosts.subList(1, hosts.size()), Host::name, host -> {
+            take(context, host);
+            return null;
+        });
+        // holding every lock: one round on every host at once
         String runId = context.options().runId();
         context.hosts().parallel(hosts, Host::name, host -> {
             NodeSystem system = context.node(host).system();
@@ -75,6 +61,31 @@ public final class TakeLock implements Phase {
                         + " (root's authorized_keys, " + Relay.RELAY_DIR + ")", () -> system.removeRelayLeftovers(runId));
             }
             return null;
+        });
+    }
+
+    private void take(RunContext context, Host host) {
+        NodeSystem system = context.node(host).system();
+        if (context.dryRun()) {
+            HostLock.read(system).ifPresent(holder -> context.reporter().warn(host.name(),
+                    "locked by " + holder.describe() + "; a real run would " + (forceUnlock ? "force it" : "stop here")));
+        }
+        context.bookkeeping(host.name(), "take the host lock " + HostLock.FILE, () -> {
+            try {
+                HostLock.Outcome outcome = lock.take(system, forceUnlock);
+                synchronized (taken) {
+                    taken.add(host.name());
+                }
+                switch (outcome) {
+                    case TAKEN_OVER_DEAD -> context.reporter().warn(host.name(),
+                            "took over the lock of an earlier run of this operator whose process is gone");
+                    case FORCED -> context.reporter().warn(host.name(), "--force-unlock: took the lock from its holder");
+                    default -> { }
+                }
+            } catch (HostLock.HeldException e) {
+                throw new SeedException(ExitCode.UNEXPECTED_STATE, host.name() + ": locked by " + e.holder().describe()
+                        + ". Wait for that run to end; if it is dead, re-run with --force-unlock");
+            }
         });
     }
 

@@ -2,7 +2,9 @@ package io.seedbootstrap.phase.install;
 
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.node.NodeFiles;
+import io.seedbootstrap.node.NodeProbes;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.RunState;
@@ -18,7 +20,10 @@ import java.util.List;
  * password or etcd data behind: stopped, failed or crash-looping counts too) and has another
  * configuration than the inventory gives is shown as a diff and refused, unless the operator
  * asks for the change (--apply-config-changes); the CNI, the critical values and the tokens never
- * change on such a node (contract A.5), flag or not. Read-only.
+ * change on such a node (contract A.5), flag or not. Read-only: it compares with what the facts
+ * command looked at ({@link #look}: sha256 and mode of every file WriteNodeConfig would write, and
+ * the node password and etcd data), as fresh as the facts; WriteNodeConfig reads them again
+ * holding the host lock before it writes.
  */
 public final class CheckConfigDrift implements Phase {
     /** Hosts whose running RKE2 gets a new configuration in this run (restarted by RestartReconfiguredNodes). */
@@ -27,6 +32,8 @@ public final class CheckConfigDrift implements Phase {
     public static final RunState.Key<Boolean> INITIALISED = RunState.Key.of("initialised", Boolean.class);
     /** A.4/B.1: left by a node's first registration, and by a server's first start. */
     private static final String NODE_PASSWORD = "/etc/rancher/node/password";
+    /** Either left behind means the node joined a cluster once. */
+    private static final List<String> LEFT_BY_A_CLUSTER = List.of(NODE_PASSWORD, Rke2Paths.ETCD_DATA);
 
     private final List<Host> hosts;
     private final ClusterMaterial material;
@@ -48,12 +55,25 @@ public final class CheckConfigDrift implements Phase {
         return hosts.stream().anyMatch(h -> context.state().get(h.name(), GatherFacts.FACTS).rke2Installed());
     }
 
+    /**
+     * What {@link #run} reads on {@code host}, for the facts command to look at (GatherFacts#LOOKED):
+     * the node's RKE2 files and what a joined node leaves behind.
+     */
+    public static NodeProbes.Look look(Inventory inventory, Host host, ClusterMaterial material) {
+        return new NodeProbes.Look(paths(DesiredFiles.of(inventory, host, material)), LEFT_BY_A_CLUSTER);
+    }
+
+    private static List<String> paths(List<DesiredFiles.DesiredFile> desired) {
+        return desired.stream().map(DesiredFiles.DesiredFile::path).toList();
+    }
+
     private static boolean initialised(RunContext context, Host host) {
         HostFacts facts = context.state().get(host.name(), GatherFacts.FACTS);
         if (facts.unitActive("rke2-server") || facts.unitActive("rke2-agent")) {
             return true;
         }
-        return facts.rke2Installed() && !context.node(host).files().existing(List.of(NODE_PASSWORD, Rke2Paths.ETCD_DATA)).isEmpty();
+        return facts.rke2Installed() && !GatherFacts.lookedExisting(context, host, LEFT_BY_A_CLUSTER)
+                .orElseGet(() -> context.node(host).files().existing(LEFT_BY_A_CLUSTER)).isEmpty();
     }
 
     @Override
@@ -65,7 +85,7 @@ public final class CheckConfigDrift implements Phase {
             context.state().put(host.name(), INITIALISED, true);
             NodeFiles files = context.node(host).files();
             List<DesiredFiles.DesiredFile> desired = DesiredFiles.of(context.inventory(), host, material);
-            var present = DesiredFiles.present(files, desired);
+            var present = GatherFacts.lookedStates(context, host, paths(desired)).orElseGet(() -> DesiredFiles.present(files, desired));
             List<DesiredFiles.DesiredFile> differing = DesiredFiles.differing(desired, present);
             if (differing.isEmpty()) {
                 return null;

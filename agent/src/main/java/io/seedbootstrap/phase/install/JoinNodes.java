@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -55,11 +57,17 @@ public final class JoinNodes implements Phase {
         Node first = context.node(bootstrap);
         List<Host> joining = new ArrayList<>(servers);
         joining.addAll(agents);
-        // what is joined already, in one look: every unit at once, the cluster's nodes once (a
-        // converged re-run then costs two round trips here, not two per node in sequence; P3)
+        // what is joined already, in one look: every unit and the cluster's nodes at once (a converged
+        // re-run then costs one round trip here, not two per node in sequence; P3)
+        CompletableFuture<Set<String>> readyNodes = CompletableFuture.supplyAsync(() -> first.kubectl().nodes().orElse(List.<NodeStatus>of())
+                .stream().filter(NodeStatus::ready).map(NodeStatus::name).collect(Collectors.toSet()));
         Map<Host, Boolean> active = context.hosts().parallel(joining, Host::name, host -> context.node(host).rke2().active());
-        Set<String> ready = first.kubectl().nodes().orElse(List.of()).stream().filter(NodeStatus::ready).map(NodeStatus::name)
-                .collect(Collectors.toSet());
+        Set<String> ready;
+        try {
+            ready = readyNodes.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         Predicate<Host> joined = host -> active.get(host) && ready.contains(host.effectiveNodeName());
         for (Host server : servers) {
             if (join(context, first, context.node(server), joined.test(server)) && !context.dryRun()) {

@@ -36,7 +36,7 @@ public final class WriteClusterCa implements Phase {
     public void run(RunContext context) {
         NodeFiles files = context.node(bootstrap).files();
         if (files.exists(Rke2Paths.ETCD_DATA)) {
-            if (CheckClusterCa.runsAnotherCa(files, material)) {
+            if (CheckClusterCa.datastoreRunsAnotherCa(files, material)) {
                 // CheckClusterCa refused this before any change; reaching it means the host changed under us
                 throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": its cluster CA changed during this run; re-run");
             }

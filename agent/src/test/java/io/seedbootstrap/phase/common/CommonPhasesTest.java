@@ -137,16 +137,32 @@ class CommonPhasesTest {
     void takeLockRefusesAHostLockedByALiveRunAndReleasesWhatItTook() {
         try (FakeRun run = FakeRun.of(dir, false)) {
             run.node("s1").file(NodeSystem.LOCK_FILE, "run=other\noperator=desk\npid=7\nstarted=2026-11-27T09:00:00Z\ncommand=backup\n", "0600");
+            run.node("s2").relayLeftover("20261126T080000.0a0b0c");
             TakeLock take = new TakeLock(run.inventory().hosts(), lock("mine", "laptop", true), false);
             SeedException e = assertThrows(SeedException.class, () -> run.run(take));
             assertEquals(ExitCode.UNEXPECTED_STATE, e.exitCode());
-            assertTrue(e.getMessage().startsWith("s1: locked by run other (backup) from desk, pid 7"), e.getMessage());
+            assertTrue(e.getMessage().contains("s1: locked by run other (backup) from desk, pid 7"), e.getMessage());
             FakeNode a1 = run.node("a1");
-            assertTrue(a1.fileAt(NodeSystem.LOCK_FILE).isPresent(), "hosts go in name order: a1 was locked first");
-            assertTrue(run.node("s2").fileAt(NodeSystem.LOCK_FILE).isEmpty(), "nothing after the refusal");
+            assertTrue(a1.fileAt(NodeSystem.LOCK_FILE).isPresent(), "a1, first in name order, was locked first");
+            assertTrue(run.node("s2").fileAt(NodeSystem.LOCK_FILE).isPresent(), "the hosts after the first are taken at once, s2 too");
+            assertEquals(List.of("20261126T080000.0a0b0c"), run.node("s2").relayLeftovers(), "no sweep without every lock");
             take.cleanUp(run.context());
             assertTrue(a1.fileAt(NodeSystem.LOCK_FILE).isEmpty());
+            assertTrue(run.node("s2").fileAt(NodeSystem.LOCK_FILE).isEmpty(), "what this run took is released");
             assertTrue(run.node("s1").fileAt(NodeSystem.LOCK_FILE).orElseThrow().text().startsWith("run=other"), "the other run's lock stays");
+        }
+    }
+
+    @Test
+    void takeLockRefusedOnTheFirstHostTakesNoOther() {
+        // two runs of the same hosts meet on the first one: the one refused there holds nothing
+        try (FakeRun run = FakeRun.of(dir, false)) {
+            run.node("a1").file(NodeSystem.LOCK_FILE, "run=other\noperator=desk\npid=7\nstarted=x\ncommand=install\n", "0600");
+            TakeLock take = new TakeLock(run.inventory().hosts(), lock("mine", "laptop", true), false);
+            SeedException e = assertThrows(SeedException.class, () -> run.run(take));
+            assertTrue(e.getMessage().startsWith("a1: locked by run other (install) from desk"), e.getMessage());
+            assertTrue(run.node("s1").fileAt(NodeSystem.LOCK_FILE).isEmpty());
+            assertTrue(run.node("s2").fileAt(NodeSystem.LOCK_FILE).isEmpty());
         }
     }
 

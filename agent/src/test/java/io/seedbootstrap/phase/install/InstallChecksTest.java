@@ -146,6 +146,42 @@ class InstallChecksTest {
         }
     }
 
+    /** Issue 22 (P3): the facts command's look at the node's files answers as asking the host would. */
+    @Test
+    void checkConfigDriftAndCheckClusterCaDecideTheSameFromTheFactsCommandsLook() {
+        try (FakeRun same = FakeRun.of(dir, false); FakeRun changed = FakeRun.of(dir, false, "rke2: {snapshots: {retention: 12}}");
+                FakeRun otherCa = FakeRun.of(dir, false)) {
+            joined(same, "s2", material);
+            joined(otherCa, "s2", material);
+            // joined with the inventory before its change
+            same.node("s2").allFiles().forEach((path, file) -> changed.node("s2").file(path, file.text(), file.mode()));
+            changed.facts("s2", FakeRun.runningRke2(changed.host("s2"), "v1.35.7+rke2r1"));
+            for (FakeRun run : List.of(same, changed, otherCa)) {
+                run.node("s1").folder(Rke2Paths.ETCD_DATA).file(Rke2Paths.SERVER_TLS + "/server-ca.crt", run == otherCa
+                        ? "-----BEGIN CERTIFICATE-----\nanother\n" : new String(material.file("server-ca.crt").orElseThrow().content(),
+                                StandardCharsets.UTF_8), "0644");
+                run.run(new io.seedbootstrap.phase.common.GatherFacts(run.inventory().hosts(),
+                        host -> CheckConfigDrift.look(run.inventory(), host, material).and(CheckClusterCa.look(run.host("s1"), host))));
+                assertTrue(io.seedbootstrap.phase.common.GatherFacts.lookedStates(run.context(), run.host("s2"),
+                        List.of(Rke2Paths.CONFIG)).orElseThrow().containsKey(Rke2Paths.CONFIG), "looked at");
+            }
+            assertTrue(same.run(new CheckConfigDrift(same.inventory().hosts(), material, false)));
+            assertTrue(same.context().state().find("s2", CheckConfigDrift.INITIALISED).orElse(false), "s2 joined");
+            assertFalse(same.context().state().find("a1", CheckConfigDrift.INITIALISED).orElse(false), "a1 never joined");
+            same.run(new CheckClusterCa(same.host("s1"), material));
+
+            SeedException drift = assertThrows(SeedException.class,
+                    () -> changed.run(new CheckConfigDrift(changed.inventory().hosts(), material, false)));
+            assertTrue(drift.getMessage().contains("- etcd-snapshot-retention: 10") && drift.getMessage().contains("+ etcd-snapshot-retention: 12"),
+                    drift.getMessage());
+            SeedException ca = assertThrows(SeedException.class, () -> otherCa.run(new CheckClusterCa(otherCa.host("s1"), material)));
+            assertTrue(ca.getMessage().startsWith("s1: the cluster on this host was created with another CA"), ca.getMessage());
+            for (FakeRun run : List.of(same, changed, otherCa)) {
+                assertTrue(run.allChanges().isEmpty(), "read-only");
+            }
+        }
+    }
+
     @Test
     void checkConfigDriftHasNothingToCompareOnNewHosts() {
         try (FakeRun run = FakeRun.of(dir, false)) {
