@@ -94,8 +94,10 @@ final class SshClients {
      * transfer. Until C2 compiles them (after thousands of calls: the first ~300 MB of a transfer
      * in 32 KiB packets), GCM runs several times slower, which made a new JVM upload 1 GiB 1.5 s
      * slower than a warm one. Many small packets reach the thresholds with little data: ~20 MB
-     * in small packets, on a daemon thread, while the connection is set up. Once per JVM
-     * (class initialisation), nothing to reset.
+     * in small packets, on a daemon thread, from the first upload large enough to gain from it
+     * ({@link Uploader#WARM_UP_FROM}): a run that sends only commands and small files (a converged
+     * re-run: P3) would spend ~1.5 CPU-s of a 2-core machine on it and on C2 compiling for nothing.
+     * Once per JVM (class initialisation), nothing to reset.
      */
     private static final class CipherWarmUp {
         static {

@@ -110,7 +110,6 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
     }
 
     static SshRemoteHost connect(SshTarget target, SshOptions options) {
-        SshClients.warmUpCiphers(); // runs beside the handshake; see SshClients.CipherWarmUp
         SshRemoteHost host = new SshRemoteHost(target, options);
         try {
             host.reconnect();

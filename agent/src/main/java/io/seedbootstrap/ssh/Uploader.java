@@ -49,15 +49,20 @@ final class Uploader {
     private record Probe(long targetSize, String targetMode, String targetOwner, String targetSha,
             long stagedSize, String stagedSha) {}
 
+    /** Uploads from this size on start the AES-GCM warm-up (SshClients.CipherWarmUp): smaller ones end before it pays back. */
+    static final long WARM_UP_FROM = 64L << 20;
+
     /** Where an upload to {@code target} is staged: named by the target, so a retry finds it. */
     static String stagedPath(String target) {
         return StagedFiles.stagedPath(target);
     }
 
     UploadResult upload(Upload u) {
-        SshClients.warmUpCiphers();
         long t0 = System.nanoTime();
         Local local = local(u.source());
+        if (local.size() >= WARM_UP_FROM) {
+            SshClients.warmUpCiphers();
+        }
         if (u.expectedSha256() != null && local.size() != u.expectedSize()) {
             throw new SshFailure(SshFailure.Kind.SOURCE_CHANGED, host.name() + ": refusing " + local.path() + " for " + u.target()
                     + ": it changed after it was verified: it has " + local.size() + " bytes, the verified content "
