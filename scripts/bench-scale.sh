@@ -20,7 +20,8 @@
 # and boot in minutes on a loaded 2-core machine (SEED_TESTVM_BOOT_TIMEOUT, here 600 s).
 #
 # Env: NS, SIZE_MIB, BENCH_DIR (/var/tmp/seed-bootstrap-bench-scale), VM_MEMORY (memory limit per
-# test machine, default 512m: 20 fit in a few GiB), KEEP_VM=1 (leave the last N's machines running).
+# test machine, default 512m: 20 fit in a few GiB), KEEP_VM=1 (leave the last N's machines running),
+# INSTALL_FLAGS (added to the first install, e.g. -v: every phase's and command's time in VMDIR/first.err).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NS=${NS:-"2 5 10 20"}
@@ -67,7 +68,7 @@ for n in $NS; do
   export XDG_STATE_HOME=$DIR/state-$n XDG_CACHE_HOME=$DIR/cache
   timed preflight "$vmdir" preflight "$vmdir/inventory.yaml" -o json || { log "preflight failed:"; cat "$vmdir/preflight.json" "$vmdir/preflight.err" >&2; exit 1; }
   load_pre=$(cut -d' ' -f1 /proc/loadavg)
-  timed first "$vmdir" install "$vmdir/inventory.yaml" -o json || { cat "$vmdir/first.err" >&2; exit 1; }
+  timed first "$vmdir" install "$vmdir/inventory.yaml" -o json ${INSTALL_FLAGS:-} || { cat "$vmdir/first.err" >&2; exit 1; }
   load_first=$(cut -d' ' -f1 /proc/loadavg)
   timed again "$vmdir" install "$vmdir/inventory.yaml" -o json || { cat "$vmdir/again.err" >&2; exit 1; }
   load_again=$(cut -d' ' -f1 /proc/loadavg)

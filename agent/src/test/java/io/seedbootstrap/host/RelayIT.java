@@ -154,7 +154,7 @@ class RelayIT {
         assertEquals(1.0, r.operatorSends());
         // everything the installer wrote into any channel: the file once plus a few KB of scripts
         assertTrue(traffic.sent() >= SIZE && traffic.sent() < SIZE + (256 << 10), "sent " + traffic.sent());
-        assertEquals(sha, r.sha256());
+        assertEquals(sha, r.items().get(0).sha256());
         assertEquals(Map.of("vm1", Relay.Source.OPERATOR, "vm2", Relay.Source.HOST, "vm3", Relay.Source.HOST), r.sources());
         // binomial: vm1 -> vm2 in round 1, then vm1 -> vm3 (vm2 waits: nobody left)
         assertEquals(List.of("vm1->vm2", "vm1->vm3"), hops);
