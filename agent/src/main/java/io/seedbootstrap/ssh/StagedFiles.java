@@ -109,9 +109,12 @@ public final class StagedFiles {
      * relay carries a whole batch.
      */
     public static String receiveEachScript(List<Expected> files) {
-        StringBuilder script = new StringBuilder();
+        // one function, one call per file: the script's size hardly grows with the batch
+        StringBuilder script = new StringBuilder("umask 077\n").append(HASH_FN).append("mkdir -p " + STAGING + "\n")
+                .append("put() {\ns=$1\n").append(receiveInto(false, "\"$2\"")).append("}\n");
         for (Expected f : files) {
-            script.append(receive(stagedPath(f.target()), false, f.size())).append("[ \"$rc\" = 0 ] || exit \"$rc\"\n");
+            script.append("put ").append(quote(stagedPath(f.target()))).append(' ').append(f.size())
+                    .append("; [ \"$rc\" = 0 ] || exit \"$rc\"\n");
         }
         return script.append("exit 0\n").toString();
     }
@@ -123,16 +126,21 @@ public final class StagedFiles {
     private static String receive(String staged, boolean append, long limit) {
         return "umask 077\ns=" + quote(staged) + "\n" + HASH_FN
                 + "mkdir -p " + STAGING + "\n"
-                + "rm -f -- \"$s.sha256\" \"$s.sha256.tmp\"\n"
+                + receiveInto(append, limit >= 0 ? String.valueOf(limit) : null);
+    }
+
+    /** {@link #receive} into {@code $s} ({@code h} defined); {@code limit}: a shell word, or null for all of stdin. */
+    private static String receiveInto(boolean append, String limit) {
+        return "rm -f -- \"$s.sha256\" \"$s.sha256.tmp\"\n"
                 + (append ? "" : ": > \"$s\"\n")
                 + "rc=0\n"
                 + "if python3 -c 'import hashlib, os' >/dev/null 2>&1; then\n"
-                + "  python3 -c " + quote(PY_RECEIVE) + " \"$s\"" + (limit >= 0 ? " " + limit : "") + " > \"$s.sha256.tmp\" || rc=$?\n"
+                + "  python3 -c " + quote(PY_RECEIVE) + " \"$s\"" + (limit != null ? " " + limit : "") + " > \"$s.sha256.tmp\" || rc=$?\n"
                 + "  if [ \"$rc\" = 0 ]; then mv -f -- \"$s.sha256.tmp\" \"$s.sha256\"; fi\n"
                 + "else\n"
                 + "  exec 3<&0\n"
                 // GNU head -c reads no more than it writes: the rest stays on stdin
-                + "  " + (limit >= 0 ? "head -c " + limit : "cat") + " <&3 >> \"$s\" &\n"
+                + "  " + (limit != null ? "head -c " + limit : "cat") + " <&3 >> \"$s\" &\n"
                 + "  c=$!\n"
                 + "  exec 3<&-\n"
                 + "  t=\n"
@@ -153,7 +161,7 @@ public final class StagedFiles {
      */
     public static RemoteCommand finish(String target, String staged, String sha, long size, String mode, String owner) {
         String script = "set -eu\numask 077\ns=" + quote(staged) + "\n" + HASH_FN
-                + finishScript(target, sha, size, mode, owner);
+                + finishScript(quote(target), sha, String.valueOf(size), mode, owner != null ? quote(owner) : null);
         return RemoteCommand.shell(script, "verify sha256 " + sha + " of " + staged
                 + ", chmod " + mode + (owner != null ? ", chown " + owner : "") + ", mv to " + target)
                 .asRoot().allowFailure();
@@ -175,7 +183,7 @@ public final class StagedFiles {
                 + "if [ \"$n\" -lt " + size + " ]; then echo \"the staged file has $n of " + size
                 + " bytes: the stream ended early\" >&2; exit " + EXIT_INCOMPLETE + "; fi\n"
                 + "set -eu\n"
-                + finishScript(target, sha, size, mode, owner);
+                + finishScript(quote(target), sha, String.valueOf(size), mode, owner != null ? quote(owner) : null);
         return RemoteCommand.shell(script, "receive " + target + " into " + staged + (append ? " (resumed)" : "")
                 + ", verify sha256 " + sha + ", chmod " + mode + (owner != null ? ", chown " + owner : "")
                 + ", mv to " + target).asRoot().allowFailure().timeout(timeout);
@@ -188,14 +196,17 @@ public final class StagedFiles {
      * failure's exit code (0 when all are in place).
      */
     public static RemoteCommand finishEach(List<Expected> files) {
-        StringBuilder script = new StringBuilder("umask 077\n").append(HASH_FN).append("rc=0\n");
+        // fin: one file's check in a subshell (its set -e and exit end that file's only); k: its
+        // exit code into rc and a "bad <index>" line
+        StringBuilder script = new StringBuilder("umask 077\n").append(HASH_FN).append("rc=0\n")
+                .append("fin() (\nset -eu\ns=$1\n").append(finishScript("\"$2\"", "$3", "$4", "$5", "\"$6\"")).append(")\n")
+                .append("k() { if [ \"$1\" = ").append(EXIT_CHECKSUM).append(" ]; then echo \"bad $2\"; rc=").append(EXIT_CHECKSUM)
+                .append("; elif [ \"$1\" != 0 ] && [ $rc = 0 ]; then rc=$1; fi; }\n");
         for (int i = 0; i < files.size(); i++) {
             Expected f = files.get(i);
-            // a subshell per file: its set -e and exit end that file's check only
-            script.append("( set -eu; s=").append(quote(stagedPath(f.target()))).append('\n')
-                    .append(finishScript(f.target(), f.sha256(), f.size(), f.mode(), f.owner())).append(")\n")
-                    .append("r=$?; if [ $r = ").append(EXIT_CHECKSUM).append(" ]; then echo \"bad ").append(i).append("\"; rc=")
-                    .append(EXIT_CHECKSUM).append("; elif [ $r != 0 ] && [ $rc = 0 ]; then rc=$r; fi\n");
+            script.append("fin ").append(quote(stagedPath(f.target()))).append(' ').append(quote(f.target())).append(' ')
+                    .append(f.sha256()).append(' ').append(f.size()).append(' ').append(f.mode()).append(' ')
+                    .append(f.owner() != null ? quote(f.owner()) : "''").append("; k $? ").append(i).append('\n');
         }
         return RemoteCommand.shell(script.append("exit $rc\n").toString(),
                 "verify sha256, chmod and mv into place: " + files.size() + " staged file(s)").asRoot().allowFailure();
@@ -226,10 +237,13 @@ public final class StagedFiles {
         return hashes;
     }
 
-    /** The check-and-rename part shared by {@link #finish} and {@link #receiveAndFinish} ({@code $s}, {@code h} set). */
-    private static String finishScript(String target, String sha, long size, String mode, String owner) {
+    /**
+     * The check-and-rename part shared by {@link #finish}, {@link #receiveAndFinish} and {@link #finishEach} ({@code $s}, {@code h} set); each argument a shell word (a quoted
+     * value or a parameter); {@code owner} null, or a word that may be empty, for no chown.
+     */
+    private static String finishScript(String target, String sha, String size, String mode, String owner) {
         StringBuilder script = new StringBuilder()
-                .append("t=").append(quote(target)).append("; want=").append(sha).append('\n')
+                .append("t=").append(target).append("; want=").append(sha).append('\n')
                 .append("[ -f \"$s\" ] || { echo \"staged file $s is missing\" >&2; exit 66; }\n")
                 .append("got=\n")
                 .append("if [ -s \"$s.sha256\" ] && [ \"$(stat -c %s -- \"$s\")\" = ").append(size).append(" ]; then got=$(cat -- \"$s.sha256\"); fi\n")
@@ -241,7 +255,7 @@ public final class StagedFiles {
                 .append("if [ -d \"$t\" ]; then echo \"$t is a directory\" >&2; exit 66; fi\n")
                 .append("chmod ").append(mode).append(" -- \"$s\"\n");
         if (owner != null) {
-            script.append("chown ").append(quote(owner)).append(" -- \"$s\"\n");
+            script.append("o=").append(owner).append("; [ -z \"$o\" ] || chown \"$o\" -- \"$s\"\n");
         }
         script.append("d=$(dirname -- \"$t\")\n")
                 .append("[ -d \"$d\" ] || (umask 022 && mkdir -p -- \"$d\")\n")
