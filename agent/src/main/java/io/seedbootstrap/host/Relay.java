@@ -288,14 +288,13 @@ public final class Relay {
      * verifies each); true when any bytes were sent.
      */
     private boolean uploadAll(Peer peer, List<Item> batch, AtomicLong operatorBytes) {
-        boolean sent = false;
-        for (Item i : batch) {
-            UploadResult r = peer.host().upload(Upload.of(i.file(), i.target()).mode(i.mode()).owner(i.owner())
-                    .gate(hosts.uploadSlots()).expecting(i.sha256(), i.size()));
-            operatorBytes.addAndGet(r.bytesSent());
-            sent |= r.status() != UploadResult.Status.SKIPPED;
-        }
-        return sent;
+        // the files side by side (each its own channel; the run's upload slots bound the streams):
+        // a small file's probe and receive need not wait for the others'
+        Map<Item, UploadResult> results = hosts.parallel(batch, i -> peer.name() + " " + i.target(),
+                i -> peer.host().upload(Upload.of(i.file(), i.target()).mode(i.mode()).owner(i.owner())
+                        .gate(hosts.uploadSlots()).expecting(i.sha256(), i.size())));
+        results.values().forEach(r -> operatorBytes.addAndGet(r.bytesSent()));
+        return results.values().stream().anyMatch(r -> r.status() != UploadResult.Status.SKIPPED);
     }
 
     /** One command: does {@code peer} have every file with its size and sha256? */
@@ -394,8 +393,11 @@ public final class Relay {
             log.warn("relay {}: {} -> {} failed ({}); the operator sends {} to {} instead", name, from.name(), to.name(),
                     detail, what, to.name());
         } finally {
-            cleanUp(from, senderCleanUp, name, null);
-            cleanUp(to, receiverCleanUp, name, null);
+            // both sides at once (cleanUp never throws)
+            hosts.parallel(List.of(from, to), Peer::name, p -> {
+                cleanUp(p, p == from ? senderCleanUp : receiverCleanUp, name, null);
+                return null;
+            });
             try {
                 Runtime.getRuntime().removeShutdownHook(onExit);
             } catch (IllegalStateException exiting) {
