@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -290,9 +291,22 @@ public final class Relay {
     private boolean uploadAll(Peer peer, List<Item> batch, AtomicLong operatorBytes) {
         // the files side by side (each its own channel; the run's upload slots bound the streams):
         // a small file's probe and receive need not wait for the others'
-        Map<Item, UploadResult> results = hosts.parallel(batch, i -> peer.name() + " " + i.target(),
-                i -> peer.host().upload(Upload.of(i.file(), i.target()).mode(i.mode()).owner(i.owner())
-                        .gate(hosts.uploadSlots()).expecting(i.sha256(), i.size())));
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Map<Item, UploadResult> results;
+        try {
+            results = hosts.parallel(batch, i -> peer.name() + " " + i.target(), i -> {
+                try {
+                    return peer.host().upload(Upload.of(i.file(), i.target()).mode(i.mode()).owner(i.owner())
+                            .gate(hosts.uploadSlots()).expecting(i.sha256(), i.size()));
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                    throw e;
+                }
+            });
+        } catch (SeedException e) {
+            // the upload's own failure (e.g. SshFailure SOURCE_CHANGED), not the summary of the parallel run
+            throw failure.get() != null ? failure.get() : e;
+        }
         results.values().forEach(r -> operatorBytes.addAndGet(r.bytesSent()));
         return results.values().stream().anyMatch(r -> r.status() != UploadResult.Status.SKIPPED);
     }

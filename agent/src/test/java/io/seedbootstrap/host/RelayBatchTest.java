@@ -29,7 +29,7 @@ class RelayBatchTest {
     private static final Pattern MARKER = Pattern.compile("-C '(seed-bootstrap-relay [^']+)'");
 
     /** Answers the relay's commands as a host that has none of the files and where every hop works. */
-    private static final class Fake implements RemoteHost { // identity equality: peers are map keys
+    private static class Fake implements RemoteHost { // identity equality: peers are map keys
         private final String name;
         private final String ip;
         private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
@@ -76,6 +76,30 @@ class RelayBatchTest {
                 return commands.stream().filter(c -> c.contains(displayPart)).count();
             }
         }
+    }
+
+    @Test
+    void aFailedUploadOfTheBatchReachesTheCallerAsItself() {
+        io.seedbootstrap.ssh.SshFailure refused = new io.seedbootstrap.ssh.SshFailure(io.seedbootstrap.ssh.SshFailure.Kind.SOURCE_CHANGED,
+                "h1: refusing /bundle/b: it changed after it was verified");
+        Fake h1 = new Fake("h1", "10.0.0.1") {
+            @Override
+            public UploadResult upload(Upload upload) {
+                if (upload.target().endsWith("/b")) {
+                    throw refused;
+                }
+                return super.upload(upload);
+            }
+        };
+        Fake h2 = new Fake("h2", "10.0.0.2");
+        Relay relay = new Relay("run2", new Hosts(Hosts.Limits.defaults()), Relay.Listener.NONE, Duration.ofMinutes(1));
+
+        RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> relay.distribute(List.of(item("a", 10), item("b", 10), item("c", 10)), List.of(new Relay.Peer(h1, "10.0.0.1", 22),
+                        new Relay.Peer(h2, "10.0.0.2", 22))));
+
+        assertEquals(refused, e, "the caller sees the upload's own failure (its kind), not a summary");
+        assertEquals(0, h1.count("key pair") + h2.count("allow"), "no hop starts");
     }
 
     private static Relay.Item item(String name, long size) {
