@@ -10,6 +10,7 @@ import io.seedbootstrap.ssh.Upload;
 import io.seedbootstrap.ssh.UploadResult;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
+import io.seedbootstrap.support.ShellQuote;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,31 +107,57 @@ public final class Relay {
     public interface Listener {
         Listener NONE = new Listener() {};
 
-        /** Before S sends to R (S's copy has been verified by then). */
-        default void hopStarting(String from, String to, String target) {}
+        /**
+         * Before S sends to R (S's copies have been verified by then); {@code what}: the target
+         * of a one-file distribution, else "N files".
+         */
+        default void hopStarting(String from, String to, String what) {}
 
         /** After the hop; {@code ok} false: {@code detail} says why, and the operator sends to {@code to}. */
-        default void hopFinished(String from, String to, String target, boolean ok, String detail) {}
+        default void hopFinished(String from, String to, String what, boolean ok, String detail) {}
     }
 
-    /** How one host got the file. */
+    /** How one host got the files. */
     public enum Source { OPERATOR, HOST, ALREADY_THERE }
+
+    /**
+     * One file of a distribution: the operator's copy, the content every receiver's copy must
+     * have (a bundle file's sha256 and size, from its signed manifest), where it goes, its mode
+     * and owner (null: root's).
+     */
+    public record Item(Path file, String sha256, long size, String target, String mode, String owner) {
+        public Item {
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(sha256, "sha256");
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(mode, "mode");
+        }
+
+        StagedFiles.Expected expected() {
+            return new StagedFiles.Expected(target, sha256, size, mode, owner);
+        }
+    }
 
     /**
      * What a distribution did.
      *
      * @param operatorBytes file bytes the operator sent (over every upload, re-sends included)
-     * @param servedBy      receiver name to the host that sent it its copy (relayed hosts only)
-     * @param resent        receivers the operator sent the file to after a relay hop failed or
+     * @param servedBy      receiver name to the host that sent it its copies (relayed hosts only)
+     * @param resent        receivers the operator sent the files to after a relay hop failed or
      *                      served a bad copy
      * @param badSources    hosts that served a copy that did not verify
      */
-    public record Result(String target, String sha256, long size, long operatorBytes, Map<String, Source> sources,
+    public record Result(List<Item> items, long operatorBytes, Map<String, Source> sources,
             Map<String, String> servedBy, List<String> resent, List<String> badSources, int rounds, Duration duration) {
 
-        /** operatorBytes / size: 1.0 when the file crossed the operator's link once. */
+        /** The bytes of all items (one receiver's share). */
+        public long size() {
+            return items.stream().mapToLong(Item::size).sum();
+        }
+
+        /** operatorBytes / size: 1.0 when the files crossed the operator's link once. */
         public double operatorSends() {
-            return size == 0 ? 0 : (double) operatorBytes / size;
+            return size() == 0 ? 0 : (double) operatorBytes / size();
         }
     }
 
@@ -160,39 +189,48 @@ public final class Relay {
 
     // --- distribute ------------------------------------------------------------------------
 
-    /**
-     * Puts {@code file} at {@code target} (mode, owner: as {@link Upload}) on every receiver,
-     * whose copy must be {@code size} bytes with {@code sha256}: the operator's uploads and
-     * every hop check that value, not what the file on disk hashes to now. Hosts that already
-     * have it are not sent anything and serve as sources.
-     */
+    /** {@link #distribute(List, List)} of one file. */
     public Result distribute(Path file, String sha256, long size, String target, String mode, String owner, List<Peer> receivers) {
+        return distribute(List.of(new Item(file, sha256, size, target, mode, owner)), receivers);
+    }
+
+    /**
+     * Puts every item on every receiver as one batch: each hop carries all the files in one
+     * stream under one set of hop credentials, so a distribution costs ceil(log2 N) rounds of
+     * fixed costs (key pair, forced-command key, ssh, clean-up) however many files it has. The
+     * operator's uploads and every hop check each item's sha256 and size, not what the file on
+     * disk hashes to now. Hosts that already have all the items are not sent anything and serve
+     * as sources; a host missing any gets them all (the callers batch files the same hosts lack).
+     */
+    public Result distribute(List<Item> items, List<Peer> receivers) {
         if (receivers.isEmpty()) {
             throw new IllegalArgumentException("no receivers");
         }
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException("no files");
+        }
         long t0 = System.nanoTime();
+        List<Item> batch = List.copyOf(items);
+        List<StagedFiles.Expected> expected = batch.stream().map(Item::expected).toList();
+        String what = batch.size() == 1 ? batch.get(0).target() : batch.size() + " files";
         sweep(receivers.stream().map(Peer::host).toList());
-        Upload base = Upload.of(file, target).mode(mode).owner(owner).gate(hosts.uploadSlots()).expecting(sha256, size);
         AtomicLong operatorBytes = new AtomicLong();
         Map<String, Source> sources = new ConcurrentHashMap<>();
 
-        // The first receiver gets it from the operator (the uploader skips when it is there). When
+        // The first receiver gets them from the operator (the uploader skips what is there). When
         // seed-bootstrap runs on one of the receivers (connection: local), that one is first: its
-        // copy is a local one off the bundle, and every other host gets the file from the hosts.
+        // copies are local ones off the bundle, and every other host gets the files from the hosts.
         List<Peer> order = localFirst(receivers);
         Peer first = order.get(0);
-        UploadResult r0 = first.host().upload(base);
-        operatorBytes.addAndGet(r0.bytesSent());
-        sources.put(first.name(), r0.status() == UploadResult.Status.SKIPPED ? Source.ALREADY_THERE : Source.OPERATOR);
-        String sha = sha256;
+        boolean sent = uploadAll(first, batch, operatorBytes);
+        sources.put(first.name(), sent ? Source.OPERATOR : Source.ALREADY_THERE);
 
         List<Peer> rest = order.subList(1, order.size());
-        Map<Peer, String> have = hosts.parallel(rest, Peer::name,
-                p -> Objects.requireNonNullElse(StagedFiles.parseHash(p.host().exec(StagedFiles.hashIfSize(target, size))), ""));
+        Map<Peer, Boolean> have = hosts.parallel(rest, Peer::name, p -> hasAll(p, expected));
         List<Peer> holders = new ArrayList<>(List.of(first));
         List<Peer> pending = new ArrayList<>();
         for (Peer p : rest) {
-            if (have.get(p).equals(sha)) {
+            if (have.get(p)) {
                 holders.add(p);
                 sources.put(p.name(), Source.ALREADY_THERE);
             } else {
@@ -200,15 +238,17 @@ public final class Relay {
             }
         }
         // fix mode/owner on hosts that had the content (the uploader does the same when it skips)
+        String fixModes = batch.stream().map(i -> "chmod " + i.mode() + " -- " + quote(i.target())
+                + (i.owner() != null ? " && chown " + quote(i.owner()) + " -- " + quote(i.target()) : "")).collect(Collectors.joining("\n"));
         hosts.parallel(holders.subList(1, holders.size()), Peer::name,
-                p -> p.host().exec(RemoteCommand.shell("chmod " + mode + " -- " + quote(target)
-                        + (owner != null ? " && chown " + quote(owner) + " -- " + quote(target) : "")).asRoot()));
+                p -> p.host().exec(RemoteCommand.shell("set -e\n" + fixModes + "\n", "chmod/chown " + what).asRoot()));
 
+        long bytes = batch.stream().mapToLong(Item::size).sum();
         RelaySchedule.Plan<Peer> plan = new RelaySchedule<Peer>().run(holders, pending, new RelaySchedule.Transfers<>() {
             @Override
             public Map<Peer, RelaySchedule.Outcome> round(Map<Peer, Peer> round) {
                 Map<Peer, RelaySchedule.Outcome> out = new LinkedHashMap<>();
-                hosts.parallel(round.keySet(), Peer::name, from -> hop(from, round.get(from), target, sha, size, mode, owner))
+                hosts.parallel(round.keySet(), Peer::name, from -> hop(from, round.get(from), batch, what, bytes))
                         .forEach((from, outcome) -> out.put(round.get(from), outcome));
                 return out;
             }
@@ -216,17 +256,15 @@ public final class Relay {
             @Override
             public void direct(List<Peer> peers) {
                 hosts.parallel(peers, Peer::name, p -> {
-                    UploadResult r = p.host().upload(base); // refuses a file that no longer has sha256
-                    operatorBytes.addAndGet(r.bytesSent());
+                    uploadAll(p, batch, operatorBytes); // refuses a file that no longer has its sha256
                     sources.put(p.name(), Source.OPERATOR);
-                    return r;
+                    return null;
                 });
             }
 
             @Override
             public Map<Peer, Boolean> recheck(List<Peer> peers) {
-                return hosts.parallel(peers, Peer::name,
-                        p -> sha.equals(StagedFiles.parseHash(p.host().exec(StagedFiles.hashIfSize(target, size)))));
+                return hosts.parallel(peers, Peer::name, p -> hasAll(p, expected));
             }
         });
         Map<String, String> servedBy = new LinkedHashMap<>();
@@ -236,14 +274,52 @@ public final class Relay {
         });
         Map<String, Source> ordered = new LinkedHashMap<>();
         receivers.forEach(p -> ordered.put(p.name(), sources.get(p.name())));
-        Result result = new Result(target, sha, size, operatorBytes.get(), ordered, servedBy,
+        Result result = new Result(batch, operatorBytes.get(), ordered, servedBy,
                 plan.direct().stream().map(Peer::name).toList(), plan.suspects().stream().map(Peer::name).toList(),
                 plan.rounds(), Duration.ofNanos(System.nanoTime() - t0));
-        log.info("relay {}: {} host(s), {} relayed in {} round(s), operator sent {} bytes ({}x the file){}", target,
+        log.info("relay {}: {} host(s), {} relayed in {} round(s), operator sent {} bytes ({}x the files){}", what,
                 receivers.size(), servedBy.size(), plan.rounds(), result.operatorBytes(),
                 String.format(java.util.Locale.ROOT, "%.2f", result.operatorSends()),
                 result.resent().isEmpty() ? "" : ", re-sent directly to " + String.join(", ", result.resent()));
         return result;
+    }
+
+    /**
+     * The operator's uploads of every item to {@code peer} (the uploader skips, resumes and
+     * verifies each); true when any bytes were sent.
+     */
+    private boolean uploadAll(Peer peer, List<Item> batch, AtomicLong operatorBytes) {
+        // the files side by side (each its own channel; the run's upload slots bound the streams):
+        // a small file's probe and receive need not wait for the others'
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Map<Item, UploadResult> results;
+        try {
+            results = hosts.parallel(batch, i -> peer.name() + " " + i.target(), i -> {
+                try {
+                    return peer.host().upload(Upload.of(i.file(), i.target()).mode(i.mode()).owner(i.owner())
+                            .gate(hosts.uploadSlots()).expecting(i.sha256(), i.size()));
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                    throw e;
+                }
+            });
+        } catch (SeedException e) {
+            // the upload's own failure (e.g. SshFailure SOURCE_CHANGED), not the summary of the parallel run
+            throw failure.get() != null ? failure.get() : e;
+        }
+        results.values().forEach(r -> operatorBytes.addAndGet(r.bytesSent()));
+        return results.values().stream().anyMatch(r -> r.status() != UploadResult.Status.SKIPPED);
+    }
+
+    /** One command: does {@code peer} have every file with its size and sha256? */
+    private static boolean hasAll(Peer peer, List<StagedFiles.Expected> expected) {
+        Map<Integer, String> hashes = StagedFiles.parseHashes(peer.host().exec(StagedFiles.hashesIfSize(expected)));
+        for (int i = 0; i < expected.size(); i++) {
+            if (!expected.get(i).sha256().equals(hashes.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The receivers with the local one (if any) moved to the front, the others in their order. */
@@ -256,7 +332,7 @@ public final class Relay {
 
     // --- one hop ---------------------------------------------------------------------------
 
-    private RelaySchedule.Outcome hop(Peer from, Peer to, String target, String sha, long size, String mode, String owner) {
+    private RelaySchedule.Outcome hop(Peer from, Peer to, List<Item> batch, String what, long size) {
         String name = runId + "-" + hops.incrementAndGet();
         String key = RELAY_DIR + "/" + name + ".key";
         String knownHosts = RELAY_DIR + "/" + name + ".known_hosts";
@@ -268,7 +344,7 @@ public final class Relay {
         // Ctrl-C or kill (not -9) while the credentials exist: the JVM runs this before it exits
         Thread onExit = new Thread(() -> removeOnExit(from, senderCleanUp, to, receiverCleanUp, name), "relay-" + name + "-on-exit");
         Runtime.getRuntime().addShutdownHook(onExit);
-        listener.hopStarting(from.name(), to.name(), target);
+        listener.hopStarting(from.name(), to.name(), what);
         RelaySchedule.Outcome outcome = RelaySchedule.Outcome.FAILED;
         String detail = "";
         try {
@@ -295,30 +371,32 @@ public final class Relay {
                 throw new SeedException(ExitCode.FAILED, from.name() + ": ssh-keygen printed no usable public key");
             }
             // 2. the receiver: the receive script, and the restricted key in root's authorized_keys
-            String staged = StagedFiles.stagedPath(target);
+            List<StagedFiles.Expected> expected = batch.stream().map(Item::expected).toList();
+            String staged = batch.size() == 1 ? StagedFiles.stagedPath(batch.get(0).target()) : batch.size() + " staged files";
             String line = "restrict,from=\"" + src + "\",command=\"/bin/sh " + recv + "\" " + pub;
             ExecResult a = to.host().exec(RemoteCommand.shell(authorizeScript(recv, line, src),
                     "relay " + name + ": allow " + from.name() + " (" + src + ") to write " + staged)
                     .asRoot().allowFailure()
-                    .stdin(RemoteCommand.Stdin.of(StagedFiles.receiveScript(staged, false))));
+                    .stdin(RemoteCommand.Stdin.of(StagedFiles.receiveEachScript(expected))));
             if (a.exitCode() == EXIT_NO_ROOT_LOGIN) {
                 throw new SeedException(ExitCode.FAILED, to.name() + ": " + a.stderrTail(1));
             }
             a.orThrow();
-            // 3. the sender streams its verified copy into the receiver's forced command
-            ExecResult send = from.host().exec(RemoteCommand.shell(sendScript(key, knownHosts, hostKey, to, target),
-                    "relay " + name + ": send " + target + " to " + to.name() + " (" + to.address() + ")")
+            // 3. the sender streams its verified copies, one after the other, into the receiver's forced command
+            ExecResult send = from.host().exec(RemoteCommand.shell(sendScript(key, knownHosts, hostKey, to,
+                    batch.stream().map(Item::target).toList()), "relay " + name + ": send " + what + " to " + to.name() + " (" + to.address() + ")")
                     .asRoot().allowFailure().timeout(hopTimeout.plusSeconds(size / 1_000_000)));
             if (!send.ok()) {
                 throw new SeedException(ExitCode.FAILED, from.name() + ": ssh to " + to.name() + " (" + to.address()
                         + ") exited " + send.exitCode() + ": " + send.stderrTail(3));
             }
-            // 4. the receiver checks the sha256 the operator computed and renames into place
-            ExecResult f = to.host().exec(StagedFiles.finish(target, staged, sha, size, mode, owner));
+            // 4. the receiver checks the sha256s the operator gave and renames into place
+            ExecResult f = to.host().exec(StagedFiles.finishEach(expected));
             if (f.exitCode() == StagedFiles.EXIT_CHECKSUM) {
                 outcome = RelaySchedule.Outcome.CORRUPT;
-                detail = "the copy from " + from.name() + " arrived with " + f.stderrTail(1).replace("sha256 mismatch on the host: got ", "sha256 ")
-                        + " instead of " + sha;
+                Item bad = batch.get(Integer.parseInt(field(f, "bad")));
+                detail = "the copy of " + bad.target() + " from " + from.name() + " arrived with "
+                        + f.stderrTail(1).replace("sha256 mismatch on the host: got ", "sha256 ") + " instead of " + bad.sha256();
                 log.warn("relay {}: {}: {}; the operator sends it instead", name, to.name(), detail);
             } else {
                 f.orThrow();
@@ -327,17 +405,20 @@ public final class Relay {
         } catch (RuntimeException e) {
             detail = e.getMessage();
             log.warn("relay {}: {} -> {} failed ({}); the operator sends {} to {} instead", name, from.name(), to.name(),
-                    detail, target, to.name());
+                    detail, what, to.name());
         } finally {
-            cleanUp(from, senderCleanUp, name, null);
-            cleanUp(to, receiverCleanUp, name, null);
+            // both sides at once (cleanUp never throws)
+            hosts.parallel(List.of(from, to), Peer::name, p -> {
+                cleanUp(p, p == from ? senderCleanUp : receiverCleanUp, name, null);
+                return null;
+            });
             try {
                 Runtime.getRuntime().removeShutdownHook(onExit);
             } catch (IllegalStateException exiting) {
                 // the JVM is exiting: the hook runs (or ran) the same idempotent clean-up
             }
         }
-        listener.hopFinished(from.name(), to.name(), target, outcome == RelaySchedule.Outcome.OK, detail);
+        listener.hopFinished(from.name(), to.name(), what, outcome == RelaySchedule.Outcome.OK, detail);
         return outcome;
     }
 
@@ -385,19 +466,24 @@ public final class Relay {
                 + "printf '%s\\n' " + quote(line) + " >> \"$f\"\n";
     }
 
-    private static String sendScript(String key, String knownHosts, String hostKey, Peer to, String target) {
+    /** One ssh session carrying {@code targets}' contents back to back (the receiver splits them by size). */
+    private static String sendScript(String key, String knownHosts, String hostKey, Peer to, List<String> targets) {
         String type = hostKey.substring(0, hostKey.indexOf(' '));
         String algorithms = type.equals("ssh-rsa") ? "rsa-sha2-512,rsa-sha2-256" : type;
         // -F /dev/null: root's own ssh config (proxies, other keys) must not change this hop;
         // StrictHostKeyChecking=yes against a known_hosts holding only the key the operator verified
-        return "exec ssh -F /dev/null -T -i " + quote(key)
+        // one file: ssh reads it directly; several: cat joins them (a sender missing one sends a
+        // short stream, which the receiver's size and sha256 checks refuse)
+        String files = targets.stream().map(ShellQuote::quote).collect(Collectors.joining(" "));
+        return (targets.size() == 1 ? "exec " : "cat -- " + files + " | ")
+                + "ssh -F /dev/null -T -i " + quote(key)
                 + " -o IdentitiesOnly=yes -o IdentityAgent=none -o BatchMode=yes -o PasswordAuthentication=no"
                 + " -o KbdInteractiveAuthentication=no -o StrictHostKeyChecking=yes -o UserKnownHostsFile=" + quote(knownHosts)
                 + " -o GlobalKnownHostsFile=/dev/null -o HostKeyAlias=" + PEER_ALIAS + " -o CheckHostIP=no -o UpdateHostKeys=no"
                 + " -o HostKeyAlgorithms=" + algorithms
                 + " -o Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr"
                 + " -o ConnectTimeout=15 -o ServerAliveInterval=5 -o ServerAliveCountMax=3 -o LogLevel=ERROR"
-                + " -p " + to.port() + " root@" + quote(to.address()) + " < " + quote(target) + "\n";
+                + " -p " + to.port() + " root@" + quote(to.address()) + (targets.size() == 1 ? " < " + files : "") + "\n";
     }
 
     /** Shell that rewrites root's authorized_keys files through awk (with {@code m} set), keeping mode and owner. */

@@ -525,8 +525,9 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
             Future<byte[]> out = pumps.submit(() -> CommandOutput.read(cmd.getInputStream(), sink, () -> closeQuietly(s)));
 
             boolean stdinOpen = true;
-            options.traffic().add(wire.getBytes(StandardCharsets.UTF_8).length);
-            OutputStream in = new Counting(cmd.getOutputStream(), options.traffic());
+            int wireBytes = wire.getBytes(StandardCharsets.UTF_8).length;
+            options.traffic().add(wireBytes);
+            Counting in = new Counting(cmd.getOutputStream(), options.traffic());
             Writer writer = new Writer();
             writers.add(writer);
             try {
@@ -572,7 +573,8 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
             ExecResult r = new ExecResult(target.name(), shown, exit,
                     redactor.redact(new String(stdout, StandardCharsets.UTF_8)), redactor.redact(err.text()),
                     Duration.ofNanos(System.nanoTime() - t0));
-            log.debug("{}: exit {} after {} ms: {}", target.name(), exit, r.duration().toMillis(), shown);
+            log.debug("{}: exit {} after {} ms, sent {}+{} bytes: {}", target.name(), exit, r.duration().toMillis(),
+                    wireBytes, in.count, shown);
             if (command.check() && !r.ok()) {
                 throw r.failure();
             }
@@ -642,9 +644,10 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
                 + limit.toSeconds() + " s and was stopped");
     }
 
-    /** Counts what goes into a channel's stdin (see {@link TrafficCounter}). */
+    /** Counts what goes into a channel's stdin (see {@link TrafficCounter}), also per channel for the debug log. */
     private static final class Counting extends java.io.FilterOutputStream {
         private final TrafficCounter counter;
+        private long count;
 
         Counting(OutputStream out, TrafficCounter counter) {
             super(out);
@@ -655,12 +658,14 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
         public void write(int b) throws IOException {
             out.write(b);
             counter.add(1);
+            count++;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
             counter.add(len);
+            count += len;
         }
     }
 

@@ -4,7 +4,10 @@ import static io.seedbootstrap.support.ShellQuote.quote;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The host side of a verified file transfer, shared by {@link Uploader} (bytes from the
@@ -24,6 +27,9 @@ public final class StagedFiles {
 
     private StagedFiles() {}
 
+    /** A file a host must end up with: at {@code target}, {@code size} bytes with {@code sha256}, mode and owner (null: root's). */
+    public record Expected(String target, String sha256, long size, String mode, String owner) {}
+
     /** Where a transfer to {@code target} is staged: named by the target, so a retry finds it. */
     public static String stagedPath(String target) {
         return STAGING + "/" + HexFormat.of().formatHex(
@@ -37,7 +43,8 @@ public final class StagedFiles {
     public static final int EXIT_INCOMPLETE = 67;
 
     /**
-     * Python 3 (when the host has it): appends stdin to argv[1] in reads of up to 1 MiB and
+     * Python 3 (when the host has it): appends stdin to argv[1] in reads of up to 1 MiB (at most
+     * argv[2] bytes when given, so the next file of a stream is left on stdin for the next reader) and
      * hashes the same buffers on a second thread (hashlib is OpenSSL's SHA-256, SHA-NI where the
      * CPU has it, and releases the GIL), so writing and hashing overlap on a multi-core host;
      * prints the sha256 of the whole file, a resumed prefix included. One process instead of
@@ -48,6 +55,7 @@ public final class StagedFiles {
             "import hashlib, os, queue, sys, threading",
             "h = hashlib.sha256()",
             "fd = os.open(sys.argv[1], os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)",
+            "left = int(sys.argv[2]) if len(sys.argv) > 2 else -1",
             "b = bytearray(1 << 20)",
             "while True:",
             "    n = os.readv(fd, [b])",
@@ -70,8 +78,10 @@ public final class StagedFiles {
             "t.start()",
             "while True:",
             "    b = free.get()",
-            "    n = os.readv(0, [b])",
+            "    want = len(b) if left < 0 else min(len(b), left)",
+            "    n = os.readv(0, [memoryview(b)[:want]]) if want else 0",
             "    if not n: break",
+            "    if left > 0: left -= n",
             "    work.put((b, n))",
             "    m = memoryview(b)",
             "    o = 0",
@@ -89,22 +99,48 @@ public final class StagedFiles {
      * {@link #finish} uses that hash only when the staged file has exactly the expected length.
      */
     public static String receiveScript(String staged, boolean append) {
-        return receive(staged, append) + "exit $rc\n";
+        return receive(staged, append, -1) + "exit $rc\n";
     }
 
-    /** The receive part: sets {@code rc} (the writer's exit code) and, when it is 0, {@code $s.sha256}. */
-    private static String receive(String staged, boolean append) {
+    /**
+     * Shell text that splits stdin into the staged files of {@code files}, in order, each exactly
+     * its size (the sender concatenates them), each hashed as it lands as {@link #receiveScript}
+     * does; {@link #finishEach} checks and renames them. One stream for many files: one hop of the
+     * relay carries a whole batch.
+     */
+    public static String receiveEachScript(List<Expected> files) {
+        // one function, one call per file: the script's size hardly grows with the batch
+        StringBuilder script = new StringBuilder("umask 077\n").append(HASH_FN).append("mkdir -p " + STAGING + "\n")
+                .append("put() {\ns=$1\n").append(receiveInto(false, "\"$2\"")).append("}\n");
+        for (Expected f : files) {
+            script.append("put ").append(quote(stagedPath(f.target()))).append(' ').append(f.size())
+                    .append("; [ \"$rc\" = 0 ] || exit \"$rc\"\n");
+        }
+        return script.append("exit 0\n").toString();
+    }
+
+    /**
+     * The receive part: sets {@code rc} (the writer's exit code) and, when it is 0, {@code $s.sha256}.
+     * {@code limit} >= 0: reads that many bytes of stdin at most, else to its end.
+     */
+    private static String receive(String staged, boolean append, long limit) {
         return "umask 077\ns=" + quote(staged) + "\n" + HASH_FN
                 + "mkdir -p " + STAGING + "\n"
-                + "rm -f -- \"$s.sha256\" \"$s.sha256.tmp\"\n"
+                + receiveInto(append, limit >= 0 ? String.valueOf(limit) : null);
+    }
+
+    /** {@link #receive} into {@code $s} ({@code h} defined); {@code limit}: a shell word, or null for all of stdin. */
+    private static String receiveInto(boolean append, String limit) {
+        return "rm -f -- \"$s.sha256\" \"$s.sha256.tmp\"\n"
                 + (append ? "" : ": > \"$s\"\n")
                 + "rc=0\n"
                 + "if python3 -c 'import hashlib, os' >/dev/null 2>&1; then\n"
-                + "  python3 -c " + quote(PY_RECEIVE) + " \"$s\" > \"$s.sha256.tmp\" || rc=$?\n"
+                + "  python3 -c " + quote(PY_RECEIVE) + " \"$s\"" + (limit != null ? " " + limit : "") + " > \"$s.sha256.tmp\" || rc=$?\n"
                 + "  if [ \"$rc\" = 0 ]; then mv -f -- \"$s.sha256.tmp\" \"$s.sha256\"; fi\n"
                 + "else\n"
                 + "  exec 3<&0\n"
-                + "  cat <&3 >> \"$s\" &\n"
+                // GNU head -c reads no more than it writes: the rest stays on stdin
+                + "  " + (limit != null ? "head -c " + limit : "cat") + " <&3 >> \"$s\" &\n"
                 + "  c=$!\n"
                 + "  exec 3<&-\n"
                 + "  t=\n"
@@ -125,7 +161,7 @@ public final class StagedFiles {
      */
     public static RemoteCommand finish(String target, String staged, String sha, long size, String mode, String owner) {
         String script = "set -eu\numask 077\ns=" + quote(staged) + "\n" + HASH_FN
-                + finishScript(target, sha, size, mode, owner);
+                + finishScript(quote(target), sha, String.valueOf(size), mode, owner != null ? quote(owner) : null);
         return RemoteCommand.shell(script, "verify sha256 " + sha + " of " + staged
                 + ", chmod " + mode + (owner != null ? ", chown " + owner : "") + ", mv to " + target)
                 .asRoot().allowFailure();
@@ -141,22 +177,73 @@ public final class StagedFiles {
      */
     public static RemoteCommand receiveAndFinish(String target, String staged, boolean append, String sha, long size,
             String mode, String owner, Duration timeout) {
-        String script = receive(staged, append)
+        String script = receive(staged, append, -1)
                 + "[ \"$rc\" = 0 ] || exit \"$rc\"\n"
                 + "n=$(stat -c %s -- \"$s\")\n"
                 + "if [ \"$n\" -lt " + size + " ]; then echo \"the staged file has $n of " + size
                 + " bytes: the stream ended early\" >&2; exit " + EXIT_INCOMPLETE + "; fi\n"
                 + "set -eu\n"
-                + finishScript(target, sha, size, mode, owner);
+                + finishScript(quote(target), sha, String.valueOf(size), mode, owner != null ? quote(owner) : null);
         return RemoteCommand.shell(script, "receive " + target + " into " + staged + (append ? " (resumed)" : "")
                 + ", verify sha256 " + sha + ", chmod " + mode + (owner != null ? ", chown " + owner : "")
                 + ", mv to " + target).asRoot().allowFailure().timeout(timeout);
     }
 
-    /** The check-and-rename part shared by {@link #finish} and {@link #receiveAndFinish} ({@code $s}, {@code h} set). */
-    private static String finishScript(String target, String sha, long size, String mode, String owner) {
+    /**
+     * {@link #finish} for each of {@code files} in one command: every file is checked and renamed
+     * (or deleted when its sha256 differs) on its own; prints {@code bad <index>} for each file
+     * that did not match and exits {@value #EXIT_CHECKSUM} when any did, else the first other
+     * failure's exit code (0 when all are in place).
+     */
+    public static RemoteCommand finishEach(List<Expected> files) {
+        // fin: one file's check in a subshell (its set -e and exit end that file's only); k: its
+        // exit code into rc and a "bad <index>" line
+        StringBuilder script = new StringBuilder("umask 077\n").append(HASH_FN).append("rc=0\n")
+                .append("fin() (\nset -eu\ns=$1\n").append(finishScript("\"$2\"", "$3", "$4", "$5", "\"$6\"")).append(")\n")
+                .append("k() { if [ \"$1\" = ").append(EXIT_CHECKSUM).append(" ]; then echo \"bad $2\"; rc=").append(EXIT_CHECKSUM)
+                .append("; elif [ \"$1\" != 0 ] && [ $rc = 0 ]; then rc=$1; fi; }\n");
+        for (int i = 0; i < files.size(); i++) {
+            Expected f = files.get(i);
+            script.append("fin ").append(quote(stagedPath(f.target()))).append(' ').append(quote(f.target())).append(' ')
+                    .append(f.sha256()).append(' ').append(f.size()).append(' ').append(f.mode()).append(' ')
+                    .append(f.owner() != null ? quote(f.owner()) : "''").append("; k $? ").append(i).append('\n');
+        }
+        return RemoteCommand.shell(script.append("exit $rc\n").toString(),
+                "verify sha256, chmod and mv into place: " + files.size() + " staged file(s)").asRoot().allowFailure();
+    }
+
+    /**
+     * One command for many files: prints {@code <index> <sha256>} for each of {@code files}
+     * whose target is a regular file of its size: which files a host already has; see {@link #parseHashes}.
+     */
+    public static RemoteCommand hashesIfSize(List<Expected> files) {
+        StringBuilder script = new StringBuilder(HASH_FN).append("c() { if [ -f \"$2\" ] && [ \"$(stat -c %s -- \"$2\")\" = \"$3\" ];"
+                + " then echo \"$1 $(h < \"$2\")\"; fi; }\n");
+        for (int i = 0; i < files.size(); i++) {
+            script.append("c ").append(i).append(' ').append(quote(files.get(i).target())).append(' ').append(files.get(i).size()).append('\n');
+        }
+        return RemoteCommand.shell(script.toString(), "sha256 of " + files.size() + " file(s) that have their size").asRoot();
+    }
+
+    /** What {@link #hashesIfSize} printed: index to sha256 (files without a line are absent or of another size). */
+    public static Map<Integer, String> parseHashes(ExecResult r) {
+        Map<Integer, String> hashes = new HashMap<>();
+        for (String line : r.stdout().split("\n")) {
+            String[] f = line.strip().split(" ");
+            if (f.length == 2 && f[0].matches("[0-9]{1,6}")) {
+                hashes.put(Integer.parseInt(f[0]), f[1]);
+            }
+        }
+        return hashes;
+    }
+
+    /**
+     * The check-and-rename part shared by {@link #finish}, {@link #receiveAndFinish} and {@link #finishEach} ({@code $s}, {@code h} set); each argument a shell word (a quoted
+     * value or a parameter); {@code owner} null, or a word that may be empty, for no chown.
+     */
+    private static String finishScript(String target, String sha, String size, String mode, String owner) {
         StringBuilder script = new StringBuilder()
-                .append("t=").append(quote(target)).append("; want=").append(sha).append('\n')
+                .append("t=").append(target).append("; want=").append(sha).append('\n')
                 .append("[ -f \"$s\" ] || { echo \"staged file $s is missing\" >&2; exit 66; }\n")
                 .append("got=\n")
                 .append("if [ -s \"$s.sha256\" ] && [ \"$(stat -c %s -- \"$s\")\" = ").append(size).append(" ]; then got=$(cat -- \"$s.sha256\"); fi\n")
@@ -168,7 +255,7 @@ public final class StagedFiles {
                 .append("if [ -d \"$t\" ]; then echo \"$t is a directory\" >&2; exit 66; fi\n")
                 .append("chmod ").append(mode).append(" -- \"$s\"\n");
         if (owner != null) {
-            script.append("chown ").append(quote(owner)).append(" -- \"$s\"\n");
+            script.append("o=").append(owner).append("; [ -z \"$o\" ] || chown \"$o\" -- \"$s\"\n");
         }
         script.append("d=$(dirname -- \"$t\")\n")
                 .append("[ -d \"$d\" ] || (umask 022 && mkdir -p -- \"$d\")\n")
@@ -188,23 +275,4 @@ public final class StagedFiles {
         return r.stderrTail(1).replace("sha256 mismatch on the host: got ", "sha256 ");
     }
 
-    /**
-     * A command printing {@code sha256 <hex>} when {@code path} is a regular file of
-     * {@code size} bytes (nothing otherwise): whether a host already has a file.
-     */
-    public static RemoteCommand hashIfSize(String path, long size) {
-        return RemoteCommand.shell(HASH_FN + "f=" + quote(path) + "\n"
-                + "if [ -f \"$f\" ] && [ \"$(stat -c %s -- \"$f\")\" = " + size + " ]; then echo \"sha256 $(h < \"$f\")\"; fi\n",
-                "sha256 of " + path + " if it has " + size + " bytes").asRoot();
-    }
-
-    /** The hash {@link #hashIfSize} printed, or null. */
-    public static String parseHash(ExecResult r) {
-        for (String line : r.stdout().split("\n")) {
-            if (line.startsWith("sha256 ")) {
-                return line.substring(7).trim();
-            }
-        }
-        return null;
-    }
 }

@@ -56,7 +56,7 @@ public final class RelayBench {
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.println(String.format(Locale.ROOT,
                     "seconds %.3f operator_bytes %d wire_bytes %d size %d rounds %d resent %d sha256 %s", s,
-                    r.operatorBytes(), traffic.sent(), r.size(), r.rounds(), r.resent().size(), r.sha256()));
+                    r.operatorBytes(), traffic.sent(), r.size(), r.rounds(), r.resent().size(), r.items().get(0).sha256()));
         } finally {
             open.forEach(RemoteHost::close);
         }

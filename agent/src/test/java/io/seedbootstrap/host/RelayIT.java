@@ -154,7 +154,7 @@ class RelayIT {
         assertEquals(1.0, r.operatorSends());
         // everything the installer wrote into any channel: the file once plus a few KB of scripts
         assertTrue(traffic.sent() >= SIZE && traffic.sent() < SIZE + (256 << 10), "sent " + traffic.sent());
-        assertEquals(sha, r.sha256());
+        assertEquals(sha, r.items().get(0).sha256());
         assertEquals(Map.of("vm1", Relay.Source.OPERATOR, "vm2", Relay.Source.HOST, "vm3", Relay.Source.HOST), r.sources());
         // binomial: vm1 -> vm2 in round 1, then vm1 -> vm3 (vm2 waits: nobody left)
         assertEquals(List.of("vm1->vm2", "vm1->vm3"), hops);
@@ -174,6 +174,39 @@ class RelayIT {
         assertEquals(Map.of("vm1", Relay.Source.ALREADY_THERE, "vm2", Relay.Source.ALREADY_THERE,
                 "vm3", Relay.Source.ALREADY_THERE), again.sources());
         assertTrue(traffic.sent() - before < 64 << 10, "only commands: " + (traffic.sent() - before));
+        assertNoRelayCredentialsLeft();
+    }
+
+    @Test
+    void aBatchOfFilesCrossesEachHopInOneStreamAndEveryFileLandsVerified() throws IOException {
+        Path big = file("core.tar.zst");
+        Path small = tmp.resolve("sha256sum.txt");
+        Files.writeString(small, "a small file of the batch\n");
+        Path canal = tmp.resolve("canal.tar.zst");
+        Files.write(canal, new byte[330]);
+        HashCache hashes = HashCache.inMemory();
+        List<Relay.Item> items = List.of(
+                new Relay.Item(small, hashes.sha256(small), Files.size(small), "/opt/batch/sha256sum.txt", "0644", null),
+                new Relay.Item(big, hashes.sha256(big), SIZE, "/opt/batch/images/core.tar.zst", "0640", "admin:admin"),
+                new Relay.Item(canal, hashes.sha256(canal), 330, "/opt/batch/images/canal.tar.zst", "0600", null));
+        List<String> hops = new ArrayList<>();
+        Relay.Listener listener = new Relay.Listener() {
+            @Override
+            public void hopFinished(String from, String to, String what, boolean ok, String detail) {
+                synchronized (hops) {
+                    hops.add(from + "->" + to + " " + what + (ok ? "" : " failed: " + detail));
+                }
+            }
+        };
+
+        Relay.Result r = relay("run7", listener).distribute(items, peers());
+
+        assertEquals(SIZE + Files.size(small) + 330, r.operatorBytes(), "each file crosses the operator's link once");
+        assertEquals(List.of("vm1->vm2 3 files", "vm1->vm3 3 files"), hops);
+        assertEquals(List.of(), r.resent());
+        assertEveryHostHas("/opt/batch/sha256sum.txt", items.get(0).sha256(), "644 root:root");
+        assertEveryHostHas("/opt/batch/images/core.tar.zst", items.get(1).sha256(), "640 admin:admin");
+        assertEveryHostHas("/opt/batch/images/canal.tar.zst", items.get(2).sha256(), "600 root:root");
         assertNoRelayCredentialsLeft();
     }
 

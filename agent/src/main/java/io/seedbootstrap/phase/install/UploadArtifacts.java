@@ -10,9 +10,11 @@ import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.phase.common.VerifyBundle;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Puts on every node the RKE2 files its role needs. What a host already has with the right
@@ -43,7 +45,9 @@ public final class UploadArtifacts implements Phase {
 
     /**
      * Sends each placement to the hosts that lack it (by sha256): relayed between them when
-     * several need it and can relay, else one upload each. Shared with UploadAppImages.
+     * several need it and can relay, else one upload each. Placements lacked by the same hosts
+     * go as one batch ({@link Relay#distribute(List, List)}: one set of hop credentials and one
+     * round per hop for all of them, not per file). Shared with UploadAppImages.
      */
     static void distribute(RunContext context, List<Host> hosts, VerifiedBundle bundle, List<BundleFiles.Placement> placements) {
         List<String> targets = placements.stream().map(BundleFiles.Placement::target).toList();
@@ -51,14 +55,16 @@ public final class UploadArtifacts implements Phase {
                 host -> context.node(host).files().states(targets));
         Relay relay = new Relay(context.options().runId(), context.hosts(), new Relay.Listener() {
             @Override
-            public void hopFinished(String from, String to, String target, boolean ok, String detail) {
+            public void hopFinished(String from, String to, String what, boolean ok, String detail) {
                 if (ok) {
-                    context.reporter().debug(to, "got " + target + " from " + from);
+                    context.reporter().debug(to, "got " + what + " from " + from);
                 } else {
-                    context.reporter().warn(to, "copy of " + target + " from " + from + " failed (" + detail + "); sent by the operator instead");
+                    context.reporter().warn(to, "copy of " + what + " from " + from + " failed (" + detail + "); sent by the operator instead");
                 }
             }
         }, Duration.ofMinutes(2));
+        // receivers (one Node instance per host, so lists compare by host) -> what they all lack
+        Map<List<Node>, List<BundleFiles.Placement>> relayed = new LinkedHashMap<>();
         for (BundleFiles.Placement placement : placements) {
             List<Node> receivers = new ArrayList<>();
             for (Host host : hosts) {
@@ -71,8 +77,8 @@ public final class UploadArtifacts implements Phase {
                 continue;
             }
             NodeFiles.Copy copy = placement.copy(bundle);
-            List<Relay.Peer> peers = receivers.stream().map(Node::relayPeer).flatMap(Optional::stream).toList();
-            if (receivers.size() == 1 || copy.split() || peers.size() < receivers.size()) {
+            long relayable = receivers.stream().map(Node::relayPeer).flatMap(Optional::stream).count();
+            if (receivers.size() == 1 || copy.split() || relayable < receivers.size()) {
                 // one receiver, or a file stored as parts (joined on each host): straight from the operator
                 context.hosts().parallel(receivers, Node::name, node -> {
                     context.change(node.name(), placement.describe(), () -> {
@@ -83,15 +89,25 @@ public final class UploadArtifacts implements Phase {
                 });
                 continue;
             }
-            context.change(receivers.stream().map(Node::name).toList(), placement.describe() + " (sent once, relayed between the hosts)", () -> {
-                Relay.Result result = relay.distribute(copy.source(), copy.sha256(), copy.size(), copy.target(), copy.mode(), null, peers);
-                context.reporter().debug(null, placement.target() + ": operator sent " + result.operatorBytes() + " bytes for "
+            relayed.computeIfAbsent(receivers, r -> new ArrayList<>()).add(placement);
+        }
+        relayed.forEach((receivers, batch) -> {
+            List<NodeFiles.Copy> copies = batch.stream().map(p -> p.copy(bundle)).toList();
+            List<Relay.Peer> peers = receivers.stream().map(Node::relayPeer).flatMap(Optional::stream).toList();
+            List<Relay.Item> items = copies.stream()
+                    .map(c -> new Relay.Item(c.source(), c.sha256(), c.size(), c.target(), c.mode(), null)).toList();
+            String describe = batch.stream().map(BundleFiles.Placement::describe).collect(Collectors.joining(", "));
+            context.change(receivers.stream().map(Node::name).toList(), describe + " (sent once, relayed between the hosts)", () -> {
+                Relay.Result result = relay.distribute(items, peers);
+                context.reporter().debug(null, copies.size() + " file(s): operator sent " + result.operatorBytes() + " bytes for "
                         + receivers.size() + " hosts in " + result.rounds() + " relay round(s)");
+                Map<String, String> verified = new LinkedHashMap<>();
+                copies.forEach(c -> verified.put(c.target(), c.sha256()));
                 context.hosts().parallel(receivers, Node::name, node -> {
-                    node.files().rememberVerified(Map.of(copy.target(), copy.sha256()));
+                    node.files().rememberVerified(verified);
                     return null;
                 });
             });
-        }
+        });
     }
 }
