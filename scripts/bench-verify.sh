@@ -9,11 +9,9 @@
 #   openssl dgst    over every file of the bundle (one process, one core)
 #   sha256sum       the same with coreutils (for information; no SHA-NI in Debian 12's build)
 #   bundle verify   signature + every file's size and sha256 (per 64 MiB chunk with a v2 manifest)
-#                   on $(nproc) threads, JVM start included: `java -jar seed-bootstrap.jar`, and
-#                   through scripts/seed-bootstrap (the launcher, with its class data sharing
-#                   archive; the stick's seed-bootstrap.sh starts the same way)
-# Median of --runs runs (default 3), the commands interleaved in each run. Prints the ratios
-# openssl time / verify time for both: the target is >= 1.8x on 2 cores. It also prints verify's peak RSS
+#                   on $(nproc) threads, JVM start included
+# Median of --runs runs (default 3), the commands interleaved in each run. Prints the ratio
+# openssl time / verify time: the target is >= 1.8x on 2 cores. It also prints verify's peak RSS
 # (/usr/bin/time -v), which P4 bounds at 128 MiB.
 # Needs: java 17, maven (builds the jar), python3, zstd, openssl (fast random data), GNU time.
 set -euo pipefail
@@ -63,42 +61,33 @@ report() { # label, times (one per line) -> prints a line on stderr, the median 
 ossl_serial() { bundle_files | xargs -0 openssl dgst -sha256; }
 sha_serial() { bundle_files | xargs -0 sha256sum; }
 verify() { java -jar "$jar" bundle verify "$dir/bundle" --signing-key-fingerprint "$fingerprint"; }
-# its own cache directory: the class data sharing archive is made once, by the untimed first run below
-launcher() { SEED_BOOTSTRAP_JAR=$jar SEED_BOOTSTRAP_CACHE=$dir/launcher-cache "$repo/scripts/seed-bootstrap" bundle verify "$dir/bundle" \
-    --signing-key-fingerprint "$fingerprint"; }
 
 # verify must succeed, or the timing is meaningless
 verify >/dev/null
 
 echo "== $(( bytes / 1024 / 1024 )) MiB in $(bundle_files | tr -cd '\0' | wc -c) files, $cores cores, $(java -version 2>&1 | head -1)" >&2
 # runs interleave the three commands, so load from other processes on the machine hits all alike
-rm -rf "$dir/launcher-cache"
-ossl_serial >/dev/null; sha_serial >/dev/null; verify >/dev/null 2>&1; launcher >/dev/null 2>&1   # warm page cache, binaries, CDS archive
-times_ossl="" times_sha="" times_verify="" times_launcher=""
+ossl_serial >/dev/null; sha_serial >/dev/null; verify >/dev/null 2>&1   # warm page cache and binaries
+times_ossl="" times_sha="" times_verify=""
 echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for _ in $(seq 1 "$runs"); do
     times_ossl="$times_ossl$(time_once ossl_serial)"$'\n'
     times_sha="$times_sha$(time_once sha_serial)"$'\n'
     times_verify="$times_verify$(time_once verify)"$'\n'
-    times_launcher="$times_launcher$(time_once launcher)"$'\n'
 done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 t_ossl=$(report "openssl dgst" "$times_ossl")
 t_sha=$(report "sha256sum" "$times_sha")
 t_verify=$(report "bundle verify" "$times_verify")
-t_launcher=$(report "  (launcher)" "$times_launcher")
 rss_run=$(/usr/bin/time -v java -jar "$jar" bundle verify "$dir/bundle" --signing-key-fingerprint "$fingerprint" 2>&1 >/dev/null)
 rss_kib=$(printf '%s\n' "$rss_run" | awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}')
 # verify's own progress line: the hashing alone, without JVM start, signature and manifest (information)
 hashing=$(printf '%s\n' "$rss_run" | sed -n 's/^verifying: .* in \([0-9.]*\) s.*/\1/p' | tail -1)
 
 ratio=$(calc "$t_ossl / $t_verify")
-ratio_launcher=$(calc "$t_ossl / $t_launcher")
 ratio_sha=$(calc "$t_sha / $t_verify")
 printf 'P4 ratio (openssl dgst -sha256 time / bundle verify time): %.2fx  (target >= 1.8x on %s cores: %s)\n' "$ratio" "$cores" \
     "$(awk "BEGIN { print ($ratio >= 1.8) ? \"PASS\" : \"FAIL\" }")"
-printf 'P4 ratio through scripts/seed-bootstrap (class data sharing): %.2fx  (target >= 1.8x: %s)\n' "$ratio_launcher" \
-    "$(awk "BEGIN { print ($ratio_launcher >= 1.8) ? \"PASS\" : \"FAIL\" }")"
 printf '   vs sha256sum: %.2fx (information)\n' "$ratio_sha"
 [ -z "$hashing" ] || printf '   verify hashing alone (its own "verifying:" line, one more run, no JVM start): %s s, openssl time / that: %.2fx (information)\n' \
     "$hashing" "$(calc "$t_ossl / $hashing")"
