@@ -445,8 +445,7 @@ public final class BundleBuilder {
         return problems;
     }
 
-    /** Writes {@code manifest} and its signature by {@code key} into {@code out} (bundle create; the launchers' training bundle). */
-    public static void writeSigned(Path out, BundleManifest manifest, BundleSigningKey key) {
+    private static void writeSigned(Path out, BundleManifest manifest, BundleSigningKey key) {
         byte[] bytes = ManifestCodec.write(manifest);
 
         byte[] signature = Signatures.sign(key.privateKey(), bytes);

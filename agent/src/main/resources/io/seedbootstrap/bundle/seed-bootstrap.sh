@@ -121,21 +121,33 @@ fi
 # Class data sharing (docs/formats.md "Class data sharing"): the classes that short commands load,
 # parsed and verified once into an archive in the cache that every later start maps (the linked
 # runtime has no archive of its own). Made once per runtime and jar from the classes --help,
-# --version, `inventory validate` and `bundle verify` load (cli/StartupTraining); a failure
-# costs only the speed-up (a marker stops it being retried on every run). The JVM checks the
-# archive against the runtime and the jar's path, size and time, and ignores one that does not
-# match. scripts/seed-bootstrap does the same.
+# --version and `inventory validate` load; a failure costs only the speed-up (a marker stops it
+# being retried on every run). The JVM checks the archive against the runtime and the jar's path,
+# size and time, and ignores one that does not match. scripts/seed-bootstrap does the same.
 cds=$cache/cds-$runtime_sha-$jar_sha.jsa
 if [ ! -f "$cds" ] && [ ! -f "$cds.failed" ]; then
     printf 'seed-bootstrap.sh: preparing class data sharing for faster starts (once)\n' >&2
     work=$(mktemp -d "$cache/.cds.XXXXXX") || die 1 "cannot create a directory in $cache"
     trap 'rm -rf -- "$work"' EXIT
     trap 'exit 130' INT TERM
-    # one JVM runs --help, --version, `inventory validate` and `bundle verify` of a tiny bundle of its own
-    # (cli/StartupTraining); awk drops repeated lines: JDK 17's dump crashes on a lambda listed twice
-    if { "$runtime/bin/java" "-XX:DumpLoadedClassList=$work/listed.classes" "-XX:ErrorFile=$work/hs_err_%p.log" -cp "$jar" \
-            io.seedbootstrap.cli.StartupTraining "$work" &&
-        awk '!seen[$0]++' "$work/listed.classes" >"$work/all.classes" &&
+    cat >"$work/inventory.yaml" <<'EOF'
+apiVersion: seed-bootstrap/v1
+cluster: {name: cds-training, rke2Version: v1.35.7+rke2r1}
+ssh: {user: admin}
+bundle: {path: ./bundle, signingKeyFingerprint: "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"}
+pki: {dir: ./pki}
+apps: {rancher: {enabled: false}}
+hosts: [{name: node-1, address: 192.0.2.10, role: server}]
+EOF
+    train() {
+        list=$1
+        shift
+        "$runtime/bin/java" "-XX:DumpLoadedClassList=$work/$list" "-XX:ErrorFile=$work/hs_err_%p.log" -jar "$jar" "$@"
+    }
+    # awk drops repeated lines: JDK 17's dump crashes on a lambda listed twice
+    if { train help.classes --help && train version.classes --version &&
+        train validate.classes inventory validate "$work/inventory.yaml" &&
+        awk '!seen[$0]++' "$work/help.classes" "$work/version.classes" "$work/validate.classes" >"$work/all.classes" &&
         "$runtime/bin/java" -Xshare:dump "-XX:SharedClassListFile=$work/all.classes" "-XX:SharedArchiveFile=$work/cds.jsa" \
             "-XX:ErrorFile=$work/hs_err_%p.log" -cp "$jar"; } >"$work/log" 2>&1; then
         mv -f -- "$work/cds.jsa" "$cds" || : >"$cds.failed"
