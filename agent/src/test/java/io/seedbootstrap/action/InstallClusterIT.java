@@ -67,11 +67,14 @@ class InstallClusterIT {
         assertFalse(a1.sh("test -e /etc/rancher/rke2/seed-bootstrap-agent-token").ok());
         assertTrue(a1.sh("systemctl is-active rke2-agent").ok());
 
-        // the relay: the tarball left the operator once for three hosts, and no temporary key stayed behind
-        long size = Files.size(cluster.bundle().resolve("rke2/rke2.linux-amd64.tar.gz"));
+        // the relay: the RKE2 files left the operator once, as one batch for the five hosts, and no temporary key stayed behind
+        long tarball = Files.size(cluster.bundle().resolve("rke2/rke2.linux-amd64.tar.gz"));
         String log = cluster.runLogText();
-        assertTrue(log.contains("/var/lib/seed-bootstrap/artifacts/rke2/rke2.linux-amd64.tar.gz: operator sent " + size + " bytes for 5 hosts"),
-                log);
+        java.util.regex.Matcher batch = java.util.regex.Pattern.compile("\\d+ file\\(s\\) of (\\d+) bytes: operator sent (\\d+) bytes for 5 hosts")
+                .matcher(log);
+        assertTrue(batch.find(), log);
+        assertEquals(batch.group(1), batch.group(2), "each file of the batch crossed the operator's link once");
+        assertTrue(Long.parseLong(batch.group(1)) >= tarball, "the batch holds the tarball: " + batch.group());
         for (TestMachine m : cluster.machines()) {
             assertFalse(m.sh("grep -q seed-bootstrap-relay /root/.ssh/authorized_keys").ok(), m.name());
             assertEquals(Files.readString(cluster.bundle().resolve("rke2/sha256sum-amd64.txt")),

@@ -181,20 +181,26 @@ class SeedNodeIT {
         assertTrue(install.stdout().contains("exit=0"), install.stdout());
         assertFalse(install.stdout().contains("checking and unpacking"), "the runtime unpacked by the first run is used again");
         assertThreeReadyNodes();
-        // the stick's files were read once: the node made the first copy and relayed it to the others
+        // the stick's files were read once: the node made the first copy and relayed them to the others, as one batch
         long size = Files.size(cluster.bundle().resolve("rke2/rke2.linux-amd64.tar.gz"));
         String log = runLogs();
-        assertTrue(log.contains("/var/lib/seed-bootstrap/artifacts/rke2/rke2.linux-amd64.tar.gz: operator sent " + size + " bytes for 3 hosts"),
-                log);
+        Matcher batch = Pattern.compile("(\\d+) file\\(s\\) of (\\d+) bytes: operator sent (\\d+) bytes for 3 hosts").matcher(log);
+        assertTrue(batch.find(), log);
+        assertEquals(batch.group(2), batch.group(3), "each file of the batch was read off the stick once: " + batch.group());
+        assertTrue(Long.parseLong(batch.group(2)) >= size, "the batch holds the tarball: " + batch.group());
         assertTrue(install.stdout().contains(vm1().name() + ": run locally "), "vm1 was not reached by the local transport");
-        assertTrue(install.stdout().contains("relay /var/lib/seed-bootstrap/artifacts/rke2/rke2.linux-amd64.tar.gz: 3 host(s), 2 relayed in 2 round(s), "
-                + "operator sent " + size + " bytes (1.00x the file)"), "the tarball was not read once and relayed");
         // P2 on the seed node: every file several hosts need was read off the stick once (1.00x) and
         // relayed by the nodes, so the node's SSH links to vm2 and vm3 carried commands, not bundle
         // files (one copy of the padded 96 MiB archive alone would be more than 16 MiB)
-        List<String> relays = install.stdout().lines().filter(l -> l.contains("relay /") && l.contains("x the file)")).toList();
-        assertTrue(relays.size() >= 3, "every file all nodes need is relayed:\n" + install.stdout());
-        relays.forEach(l -> assertTrue(l.contains("(1.00x the file)"), l));
+        List<String> relays = install.stdout().lines().filter(l -> l.contains("relay ") && l.contains("x the files)")).toList();
+        assertFalse(relays.isEmpty(), "nothing was relayed:\n" + install.stdout());
+        relays.forEach(l -> assertTrue(l.contains("(1.00x the files)"), l));
+        assertTrue(relays.stream().anyMatch(l -> l.contains(": 3 host(s), 2 relayed in 2 round(s)")), "not relayed to both other nodes:\n"
+                + String.join("\n", relays));
+        assertTrue(relays.stream().mapToInt(l -> {
+            Matcher files = Pattern.compile("relay (\\d+) files").matcher(l);
+            return files.find() ? Integer.parseInt(files.group(1)) : 1;
+        }).sum() >= 3, "every file all nodes need is relayed:\n" + install.stdout());
         Matcher sent = Pattern.compile("change\\(s\\) made, ([0-9.]+) MiB sent to the hosts").matcher(install.stdout());
         assertTrue(sent.find(), install.stdout());
         assertTrue(Double.parseDouble(sent.group(1)) < 16, "bundle files crossed the node's SSH links: " + sent.group());
