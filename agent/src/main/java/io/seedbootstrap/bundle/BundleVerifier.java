@@ -180,18 +180,14 @@ public final class BundleVerifier {
     public Report verify(Path directory, Trust trust) {
         long started = System.nanoTime();
         Path root = realDirectory(directory);
-        // the listing's problems count only once the signature is good: nothing is trusted before it
-        List<Problem> listingProblems = new ArrayList<>();
-        List<String> listingNotes = new ArrayList<>();
-        DiskListing disk = listDisk(root, listingProblems, listingNotes);
+        DiskListing disk = listDisk(root);
         try (RangeHasher hasher = new RangeHasher(root, threads)) {
             hasher.guess(guesses(root, disk)); // every core hashes while this thread checks the signature and manifest
-            return verify(directory, root, trust, started, disk, listingProblems, listingNotes, hasher);
+            return verify(directory, root, trust, started, disk, hasher);
         }
     }
 
-    private Report verify(Path directory, Path root, Trust trust, long started, DiskListing disk, List<Problem> listingProblems,
-            List<String> listingNotes, RangeHasher hasher) {
+    private Report verify(Path directory, Path root, Trust trust, long started, DiskListing disk, RangeHasher hasher) {
         List<Problem> problems = new ArrayList<>();
         Signed signed = checkSignature(root, trust, problems);
         if (signed == null) {
@@ -205,8 +201,9 @@ public final class BundleVerifier {
             return new Report(directory, root, null, signed.fingerprint(), trust.isPinned(), problems, List.of(), 0, elapsed(started));
         }
         Map<String, ManifestFile.FilePart> expected = checkManifest(manifest, problems);
-        problems.addAll(listingProblems);
-        List<String> notes = new ArrayList<>(listingNotes);
+        // the listing's problems count only now the signature is good: nothing is trusted before it
+        problems.addAll(disk.problems());
+        List<String> notes = new ArrayList<>(disk.notes());
         List<ManifestFile.FilePart> present = new ArrayList<>();
         for (ManifestFile.FilePart piece : expected.values()) {
             if (disk.regularFiles().containsKey(piece.path())) {
@@ -361,8 +358,11 @@ public final class BundleVerifier {
         return expected;
     }
 
-    /** What is on disk: regular files by bundle path with their sizes, and the symbolic links (all reported). */
-    private record DiskListing(Map<String, Long> regularFiles, Set<String> links) {
+    /**
+     * What is on disk: regular files by bundle path with their sizes, the symbolic links, and what
+     * the listing found wrong (links, other file types, unreadable entries) or ignored (OS litter).
+     */
+    private record DiskListing(Map<String, Long> regularFiles, Set<String> links, List<Problem> problems, List<String> notes) {
         boolean coveredByLinkProblem(String path) {
             for (String link : links) {
                 if (path.equals(link) || path.startsWith(link + "/")) {
@@ -373,9 +373,11 @@ public final class BundleVerifier {
         }
     }
 
-    private static DiskListing listDisk(Path root, List<Problem> problems, List<String> notes) {
+    private static DiskListing listDisk(Path root) {
         Map<String, Long> regular = new HashMap<>();
         Set<String> links = new HashSet<>();
+        List<Problem> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
@@ -412,7 +414,7 @@ public final class BundleVerifier {
         } catch (IOException e) {
             throw SeedException.failed("cannot list " + root + ": " + e.getMessage(), e);
         }
-        return new DiskListing(regular, links);
+        return new DiskListing(regular, links, problems, notes);
     }
 
     private static String describeLink(Path root, Path link) {

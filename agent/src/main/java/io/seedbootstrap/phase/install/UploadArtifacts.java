@@ -99,8 +99,7 @@ public final class UploadArtifacts implements Phase {
             String describe = batch.stream().map(BundleFiles.Placement::describe).collect(Collectors.joining(", "));
             context.change(receivers.stream().map(Node::name).toList(), describe + " (sent once, relayed between the hosts)", () -> {
                 Relay.Result result = relay.distribute(items, peers);
-                context.reporter().debug(null, copies.size() + " file(s) of " + copies.stream().mapToLong(NodeFiles.Copy::size).sum()
-                        + " bytes: operator sent " + result.operatorBytes() + " bytes for "
+                context.reporter().debug(null, copies.size() + " file(s) of " + result.size() + " bytes: operator sent " + result.operatorBytes() + " bytes for "
                         + receivers.size() + " hosts in " + result.rounds() + " relay round(s)");
                 Map<String, String> verified = new LinkedHashMap<>();
                 copies.forEach(c -> verified.put(c.target(), c.sha256()));
