@@ -115,12 +115,19 @@ class PreflightIT {
         return Files.writeString(dir.resolve("inventory-" + System.nanoTime() + ".yaml"), yaml);
     }
 
+    /** The progress lines of the last {@link #preflight(String)}. */
+    private static final List<String> progress = java.util.Collections.synchronizedList(new ArrayList<>());
+
     private static PreflightReport preflight(String yaml) throws IOException {
         Inventory inventory = new InventoryLoader(Environment.of(Map.of()), dir)
                 .loadOrThrow(writeInventory(yaml), LoadOptions.defaults()).inventory();
         SshOptions options = SshOptions.defaults().withHashCache(new HashCache(dir.resolve("sha256.cache")))
                 .withKeepAlive(Duration.ofSeconds(2), 3);
-        PreflightReport report = new Preflight(new Hosts(Hosts.Limits.defaults()), (h, m) -> System.err.println("preflight " + h + ": " + m))
+        progress.clear();
+        PreflightReport report = new Preflight(new Hosts(Hosts.Limits.defaults()), (h, m) -> {
+                    progress.add(h + ": " + m);
+                    System.err.println("preflight " + h + ": " + m);
+                })
                 .run(inventory, host -> RemoteHost.connect(SshTarget.of(host, inventory.ssh()), options));
         System.err.print(PreflightTable.render(report));
         for (TestMachine m : machines.machines()) {
@@ -327,10 +334,17 @@ class PreflightIT {
         PreflightReport report = preflight();
         assertFalse(report.failed(), PreflightTable.render(report));
         String ports = row(report, "vm1", Check.PORTS).detail();
-        assertTrue(ports.startsWith("held by this cluster's RKE2 (rke2-server active): 6443 (rke2), 9345 (rke2), 2379 (etcd)"), ports);
+        assertTrue(ports.startsWith("held by this cluster's RKE2 (rke2-server active): 6443 (rke2), 9345 (rke2), 10250 (rke2), 2379 (etcd)"),
+                ports);
+        assertTrue(row(report, "vm2", Check.PORTS).detail().startsWith("held by this cluster's RKE2 (rke2-agent active): 10250 (rke2)"),
+                row(report, "vm2", Check.PORTS).detail());
         assertEquals(Result.PASS, row(report, "vm2", Check.SERVER_PORTS_REACHABLE).result());
-        // the double runs no kubelet: 10250 is still free, so a temporary listener answers for it
+        // every port of the cluster's nodes is held by it (the double holds the kubelet's too), so the probes reach the
+        // live services and only vm3, which runs no RKE2, needs a temporary listener
         assertEquals(Result.PASS, row(report, "vm1", Check.KUBELET_REACHABLE).result());
+        assertEquals(Result.PASS, row(report, "vm2", Check.KUBELET_REACHABLE).result());
+        assertEquals(List.of("vm3: temporary listeners on [10250] until the probes are done"),
+                progress.stream().filter(line -> line.contains("temporary listeners")).toList());
         assertEquals("active", s.sh("systemctl is-active rke2-server").stdout().trim(), "preflight disturbed rke2-server");
     }
 
