@@ -562,17 +562,28 @@ public final class Relay {
      * removes them with {@link #removeLeftovers}: a run killed with -9 leaves them behind.
      */
     public static List<String> leftovers(RemoteHost host, String runId) {
-        ExecResult r = host.exec(RemoteCommand.shell("set -u\n" + authorizedKeysFiles(null)
-                + "files=\"$files $home/.ssh/authorized_keys $home/.ssh/authorized_keys2\"\n"
-                + "for f in $files; do\n"
-                + "  [ -f \"$f\" ] && awk " + quote("index($0, \" " + MARKER + " \") { print \"line \" $NF }") + " \"$f\"\n"
-                + "done\n"
-                + "if [ -d " + RELAY_DIR + " ]; then\n"
-                + "  for f in " + RELAY_DIR + "/*; do [ -e \"$f\" ] && echo \"file ${f##*/}\"; done\n"
-                + "fi\n"
-                + "true\n", "relay: credentials of earlier runs?").asRoot());
+        return leftovers(host.exec(RemoteCommand.shell(LIST_CREDENTIALS, "relay: credentials of earlier runs?").asRoot()).stdout(), runId);
+    }
+
+    /**
+     * Lists every relay credential on a host, one per line ({@code line <comment id>} for an
+     * authorized_keys line of root's, {@code file <name>} for a file in {@value #RELAY_DIR});
+     * read-only, as root, exits 0. A lock command may carry it ({@code NodeSystem#createLock}).
+     */
+    public static final String LIST_CREDENTIALS = "set -u\n" + authorizedKeysFiles(null)
+            + "files=\"$files $home/.ssh/authorized_keys $home/.ssh/authorized_keys2\"\n"
+            + "for f in $files; do\n"
+            + "  [ -f \"$f\" ] && awk " + quote("index($0, \" " + MARKER + " \") { print \"line \" $NF }") + " \"$f\"\n"
+            + "done\n"
+            + "if [ -d " + RELAY_DIR + " ]; then\n"
+            + "  for f in " + RELAY_DIR + "/*; do [ -e \"$f\" ] && echo \"file ${f##*/}\"; done\n"
+            + "fi\n"
+            + "true\n";
+
+    /** The runs other than {@code runId} in {@code listing}, the output of {@link #LIST_CREDENTIALS}, sorted. */
+    public static List<String> leftovers(String listing, String runId) {
         java.util.TreeSet<String> runs = new java.util.TreeSet<>();
-        for (String line : r.stdout().split("\n")) {
+        for (String line : listing.split("\n")) {
             String[] f = line.strip().split(" ", 2);
             if (f.length == 2 && (f[0].equals("line") || f[0].equals("file"))) {
                 // <run>-<hop> (a run id has no '-'); a file without one is not of a run, and still not ours

@@ -1,5 +1,6 @@
 package io.seedbootstrap.node;
 
+import static io.seedbootstrap.host.Relay.LIST_CREDENTIALS;
 import static io.seedbootstrap.support.ShellQuote.quote;
 
 import io.seedbootstrap.host.Relay;
@@ -14,6 +15,12 @@ import java.util.function.Supplier;
 final class SshSystem implements NodeSystem {
     private final RemoteHost remote;
     private final Supplier<OsFamily> family;
+    /**
+     * The relay credentials ({@link Relay#LIST_CREDENTIALS}) listed by the command that took the
+     * lock, null before. Holding the lock, no other run of ours writes any, so the listing stays
+     * current for {@link #relayLeftovers}: one command less per host (issue 22).
+     */
+    private volatile String credentialsAtLock;
 
     SshSystem(RemoteHost remote, Supplier<OsFamily> family) {
         this.remote = remote;
@@ -54,38 +61,48 @@ final class SshSystem implements NodeSystem {
         return text.isBlank() ? Optional.empty() : Optional.of(text);
     }
 
-    /** noclobber makes the creation atomic: of two runs, one creates the file and the other reads it. */
+    /**
+     * noclobber makes the creation atomic: of two runs, one creates the file and the other reads it.
+     * The winner lists the relay credentials in the same command.
+     */
     @Override
     public Optional<String> createLock(String content) {
         String script = "set -e; umask 077; mkdir -p " + STATE_DIR + "; chmod 0700 " + STATE_DIR + "\n"
-                + "if ( set -C; cat > " + LOCK_FILE + " ) 2>/dev/null; then echo TAKEN; else echo HELD; cat " + LOCK_FILE + "; fi";
+                + "if ( set -C; cat > " + LOCK_FILE + " ) 2>/dev/null; then echo TAKEN; ( " + LIST_CREDENTIALS + " ) || true\n"
+                + "else echo HELD; cat " + LOCK_FILE + "; fi";
         String out = remote.exec(RemoteCommand.shell(script, "take the host lock " + LOCK_FILE).asRoot()
                 .stdin(RemoteCommand.Stdin.of(content))).stdout();
+        String rest = out.substring(out.indexOf('\n') + 1);
         if (out.startsWith("TAKEN")) {
+            credentialsAtLock = rest;
             return Optional.empty();
         }
-        return Optional.of(out.substring(out.indexOf('\n') + 1));
+        return Optional.of(rest);
     }
 
     @Override
     public void replaceLock(String content) {
-        remote.exec(RemoteCommand.shell("set -e; umask 077; cat > " + LOCK_FILE + ".new && mv -f " + LOCK_FILE + ".new " + LOCK_FILE,
-                "take over the host lock " + LOCK_FILE).asRoot().stdin(RemoteCommand.Stdin.of(content)));
+        credentialsAtLock = remote.exec(RemoteCommand.shell("set -e; umask 077; cat > " + LOCK_FILE + ".new && mv -f " + LOCK_FILE + ".new "
+                + LOCK_FILE + "\n( " + LIST_CREDENTIALS + " ) || true", "take over the host lock " + LOCK_FILE).asRoot().stdin(RemoteCommand.Stdin.of(content)))
+                .stdout();
     }
 
     @Override
     public void removeLock(String ownerLine) {
+        credentialsAtLock = null;
         remote.exec(RemoteCommand.shell("if grep -qx " + quote(ownerLine) + " " + LOCK_FILE + " 2>/dev/null; then rm -f " + LOCK_FILE + "; fi",
                 "release the host lock").asRoot());
     }
 
     @Override
     public List<String> relayLeftovers(String runId) {
-        return Relay.leftovers(remote, runId);
+        String listing = credentialsAtLock;
+        return listing != null ? Relay.leftovers(listing, runId) : Relay.leftovers(remote, runId);
     }
 
     @Override
     public void removeRelayLeftovers(String runId) {
+        credentialsAtLock = null;
         Relay.removeLeftovers(remote, runId);
     }
 }

@@ -116,6 +116,28 @@ class SshNodeTest {
     }
 
     @Test
+    void theLockCommandListsTheRelayCredentialsSoTheSweepNeedsNoCommandOfItsOwn() {
+        Scripted remote = new Scripted(c -> ok(c.script().contains("set -C") ? "TAKEN\nline 20261126T080000.0a0b0c-1\nfile 20261127T100000.abcdef-2\n"
+                + "file 20261125T070000.111111-1\n" : ""));
+        NodeSystem system = node(remote, Role.AGENT, null).system();
+        assertEquals(Optional.empty(), system.createLock("run=20261127T100000.abcdef\n"));
+        assertTrue(remote.last().contains(io.seedbootstrap.host.Relay.MARKER), "the lock command lists them: " + remote.last());
+        int sent = remote.sent.size();
+        assertEquals(List.of("20261125T070000.111111", "20261126T080000.0a0b0c"), system.relayLeftovers("20261127T100000.abcdef"),
+                "this run's own are not leftovers");
+        assertEquals(sent, remote.sent.size(), "answered from the lock command's listing");
+        system.removeRelayLeftovers("20261127T100000.abcdef");
+        assertEquals(List.of(), system.relayLeftovers("20261127T100000.abcdef"), "after the sweep the host is asked again");
+        assertEquals(sent + 2, remote.sent.size());
+        // a lock that is held lists nothing of the holder's: the next look asks the host
+        Scripted held = new Scripted(c -> ok(c.script().contains("set -C") ? "HELD\nrun=b\n" : "line 20261126T080000.0a0b0c-1\n"));
+        NodeSystem other = node(held, Role.AGENT, null).system();
+        other.createLock("run=a\n");
+        assertEquals(List.of("20261126T080000.0a0b0c"), other.relayLeftovers("a"));
+        assertEquals(2, held.sent.size());
+    }
+
+    @Test
     void rke2RunsTheBinaryUnderThePrefixTheFactsFoundAndItsUnitByRole() {
         Scripted remote = new Scripted(c -> ok("{\"items\":[{\"spec\":{\"snapshotName\":\"s-1\",\"location\":\"file:///x/s-1\"}}]}"));
         SshNode server = node(remote, Role.SERVER, facts("debian", ""));
