@@ -7,7 +7,10 @@ import io.seedbootstrap.phase.RunState;
 import io.seedbootstrap.rke2.NodeStatus;
 import java.util.List;
 
-/** Reads the nodes as the cluster sees them, for the summary (read-only; empty in a dry run of a new cluster). */
+/**
+ * Reads the nodes as the cluster sees them, for the summary (read-only; empty in a dry run of a new
+ * cluster): a list read earlier in the run serves when nothing has changed since ({@link ClusterNodes}).
+ */
 public final class CollectStatus implements Phase {
     /** The node list, published under the run-wide slot. */
     public record Nodes(List<NodeStatus> list) {}
@@ -27,6 +30,6 @@ public final class CollectStatus implements Phase {
 
     @Override
     public void run(RunContext context) {
-        context.state().put(null, NODES, new Nodes(context.node(bootstrap).kubectl().nodes().orElse(List.of())));
+        context.state().put(null, NODES, new Nodes(ClusterNodes.read(context, context.node(bootstrap)).orElse(List.of())));
     }
 }

@@ -59,7 +59,7 @@ public final class JoinNodes implements Phase {
         joining.addAll(agents);
         // what is joined already, in one look: every unit and the cluster's nodes at once (a converged
         // re-run then costs one round trip here, not two per node in sequence; P3)
-        CompletableFuture<Set<String>> readyNodes = CompletableFuture.supplyAsync(() -> first.kubectl().nodes().orElse(List.<NodeStatus>of())
+        CompletableFuture<Set<String>> readyNodes = CompletableFuture.supplyAsync(() -> ClusterNodes.read(context, first).orElse(List.<NodeStatus>of())
                 .stream().filter(NodeStatus::ready).map(NodeStatus::name).collect(Collectors.toSet()));
         Map<Host, Boolean> active = context.hosts().parallel(joining, Host::name, host -> context.node(host).rke2().active());
         Set<String> ready;

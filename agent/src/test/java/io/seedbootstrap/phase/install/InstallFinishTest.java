@@ -147,4 +147,23 @@ class InstallFinishTest {
             assertEquals(List.of(), run.context().state().get(null, CollectStatus.NODES).list(), "a dry run of a new cluster has none");
         }
     }
+
+    /** A converged re-run reads the node list once for the bootstrap check, the joins and the status; a change makes it read again. */
+    @Test
+    void theNodeListIsReadAgainOnlyAfterTheRunChangedSomething() {
+        try (FakeRun run = started(false)) {
+            run.run(new CollectStatus(run.host("s1")));
+            run.cluster().unhealthy("a1"); // a1 turns NotReady, with no change of this run
+            run.run(new CollectStatus(run.host("s1")));
+            assertTrue(readyOf(run, "a1"), "nothing changed since the last read: it stands");
+            run.context().change("a1", "a change", () -> { });
+            run.run(new CollectStatus(run.host("s1")));
+            assertFalse(readyOf(run, "a1"), "read again after a change");
+        }
+    }
+
+    private static boolean readyOf(FakeRun run, String node) {
+        return run.context().state().get(null, CollectStatus.NODES).list().stream().filter(n -> n.name().equals(node))
+                .findFirst().orElseThrow().ready();
+    }
 }
