@@ -40,47 +40,90 @@ final class SshFiles implements NodeFiles {
         if (paths.isEmpty()) {
             return Map.of();
         }
-        // a file rememberVerified recorded and untouched since is not read: a converged re-run would
-        // otherwise hash every artifact (GiBs of image archives) on every host (issue 22, P3); the
-        // others are hashed, with openssl when present (SHA-NI, ~4x coreutils)
-        StringBuilder script = new StringBuilder(StagedFiles.HASH_FN).append(VERIFIED_FN).append("for f in");
-        for (String path : paths) {
-            script.append(' ').append(quote(path));
-        }
-        script.append("; do if [ -f \"$f\" ]; then sum=''; r=$(record \"$f\"); k=$(key \"$f\");"
-                + " if [ -f \"$r\" ]; then { read -r rs; read -r rk; } < \"$r\"; [ \"$rk\" != \"$k\" ] || sum=$rs; fi;"
-                + " [ -n \"$sum\" ] || sum=$(h < \"$f\");"
-                + " printf '%s %s %s\\n' \"$sum\" \"$(stat -c %a \"$f\")\" \"$f\"; fi; done");
-        String out = remote.exec(RemoteCommand.shell(script.toString(), "check " + paths.size() + " file(s)").asRoot()).stdout();
-        Map<String, State> states = new LinkedHashMap<>();
-        for (String line : out.split("\n")) {
-            String[] fields = line.split(" ", 3);
-            if (fields.length == 3) {
-                states.put(fields[2], new State(fields[0], NodeFiles.normalMode(fields[1])));
-            }
-        }
-        return states;
+        return parseStates(remote.exec(RemoteCommand.shell(statesScript(paths), "check " + paths.size() + " file(s)").asRoot()).stdout());
     }
 
     /**
-     * Shell functions of the records: {@code record PATH} names PATH's record file, {@code key PATH}
-     * is how PATH is on disk (size, mtime and ctime to the nanosecond, inode, device) and PATH itself.
+     * The read-only script of {@link #states}: {@code = sha256 mode path} for a file whose record
+     * stands, {@code ? mode path} for the others, then their hashes in one process
+     * ({@code sha256 *path}, or {@code sha256  path}). A file rememberVerified recorded and untouched
+     * since is not read: a converged re-run would otherwise hash every artifact (GiBs of image
+     * archives) on every host (issue 22, P3); the others are hashed with openssl when present (SHA-NI,
+     * ~4x coreutils). One stat, shell builtins and one hashing process for all files: a fork per file
+     * costs ~10 ms on a busy host.
      */
-    private static final String VERIFIED_FN = "record() { printf '%s/%s' " + quote(VERIFIED_DIR) + " \"$(printf '%s' \"$1\" | tr / _)\"; }\n"
-            + "key() { printf '%s %s' \"$(stat -c '%s %y %z %i %d' \"$1\")\" \"$1\"; }\n";
+    static String statesScript(Collection<String> paths) {
+        StringBuilder records = new StringBuilder();
+        StringBuilder quoted = new StringBuilder();
+        for (String path : paths) {
+            if (path.indexOf('\n') >= 0 || path.indexOf('\\') >= 0) {
+                throw new IllegalArgumentException("a path with a line break or backslash (printed escaped): " + path);
+            }
+            records.append(quote(path)).append(") r=").append(quote(record(path))).append(";; ");
+            quoted.append(' ').append(quote(path));
+        }
+        // stat's key fields are key()'s (rememberVerified), so a record matches "$key $f" exactly
+        return "stat -c '%s %y %z %i %d|%a|%n' --" + quoted + " 2>/dev/null | {\n"
+                + "set --\n"
+                + "while IFS='|' read -r k m f; do\n"
+                + "  [ -f \"$f\" ] || continue\n"
+                + "  r=; case $f in " + records + "esac\n"
+                + "  rs=; rk=; if [ -f \"$r\" ]; then { read -r rs; read -r rk; } < \"$r\"; fi\n"
+                + "  if [ -n \"$rs\" ] && [ \"$rk\" = \"$k $f\" ]; then printf '= %s %s %s\\n' \"$rs\" \"$m\" \"$f\";"
+                + " else printf '? %s %s\\n' \"$m\" \"$f\"; set -- \"$@\" \"$f\"; fi\n"
+                + "done\n"
+                + "if [ $# -gt 0 ]; then if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r \"$@\"; else sha256sum \"$@\"; fi; fi\n"
+                + "}\n";
+    }
+
+    static Map<String, State> parseStates(String out) {
+        Map<String, State> states = new LinkedHashMap<>();
+        Map<String, String> modes = new LinkedHashMap<>();
+        Map<String, String> sums = new java.util.HashMap<>();
+        for (String line : out.split("\n")) {
+            if (line.startsWith("= ")) {
+                String[] fields = line.split(" ", 4);
+                if (fields.length == 4) {
+                    states.put(fields[3], new State(fields[1], NodeFiles.normalMode(fields[2])));
+                }
+            } else if (line.startsWith("? ")) {
+                String[] fields = line.split(" ", 3);
+                if (fields.length == 3) {
+                    modes.put(fields[2], fields[1]);
+                }
+            } else if (line.length() > 66 && line.substring(0, 64).matches("[0-9a-f]{64}") && line.charAt(64) == ' ') {
+                // openssl -r: "sum *path"; sha256sum: "sum  path" (text mode) or "sum *path"
+                sums.put(line.substring(66), line.substring(0, 64));
+            }
+        }
+        modes.forEach((path, mode) -> {
+            if (sums.containsKey(path)) {
+                states.put(path, new State(sums.get(path), NodeFiles.normalMode(mode)));
+            }
+        });
+        return states;
+    }
+
+    /** The record file of {@code path} in {@value NodeFiles#VERIFIED_DIR}: the path with every / as _. */
+    static String record(String path) {
+        return VERIFIED_DIR + "/" + path.replace('/', '_');
+    }
+
+    /** How PATH is on disk (size, mtime and ctime to the nanosecond, inode, device) and PATH itself: a record's second line. */
+    private static final String KEY_FN = "key() { printf '%s %s' \"$(stat -c '%s %y %z %i %d' \"$1\")\" \"$1\"; }\n";
 
     @Override
     public void rememberVerified(Map<String, String> sha256ByPath) {
         if (sha256ByPath.isEmpty()) {
             return;
         }
-        StringBuilder script = new StringBuilder("set -e; umask 077\n").append(VERIFIED_FN)
+        StringBuilder script = new StringBuilder("set -e; umask 077\n").append(KEY_FN)
                 .append("mkdir -p ").append(quote(VERIFIED_DIR)).append("; chmod 0700 ").append(quote(VERIFIED_DIR)).append('\n');
         sha256ByPath.forEach((path, sha256) -> {
             if (!sha256.matches("[0-9a-f]{64}")) {
                 throw new IllegalArgumentException("not a sha256: " + sha256);
             }
-            script.append("f=").append(quote(path)).append("; r=$(record \"$f\"); printf '%s\\n%s\\n' ").append(sha256)
+            script.append("f=").append(quote(path)).append("; r=").append(quote(record(path))).append("; printf '%s\\n%s\\n' ").append(sha256)
                     .append(" \"$(key \"$f\")\" > \"$r.tmp\"; mv -f \"$r.tmp\" \"$r\"\n");
         });
         remote.exec(RemoteCommand.shell(script.toString(), "record the sha256 of " + sha256ByPath.size() + " placed file(s)").asRoot());
