@@ -44,18 +44,24 @@ final class FactsProbe {
 
     static final String SCRIPT = String.join("\n",
             "export LC_ALL=C",
+            // shell builtins where they do: every fork costs ~5-10 ms on a busy host, and this runs on every host of every run (P3)
             "echo \"hostname=$(hostname -s 2>/dev/null || hostname)\"",
-            "echo \"machine_id=$(cat /etc/machine-id 2>/dev/null)\"",
+            "mid=; if [ -r /etc/machine-id ]; then read -r mid < /etc/machine-id || true; fi; echo \"machine_id=$mid\"",
             "if [ -r /etc/os-release ]; then . /etc/os-release; fi",
             "echo \"os_id=${ID:-}\"; echo \"os_version_id=${VERSION_ID:-}\"; echo \"os_name=${PRETTY_NAME:-}\"",
-            "echo \"machine=$(uname -m)\"; echo \"kernel=$(uname -r)\"",
+            // uname prints the release before the machine, whatever the order of the flags
+            "set -- $(uname -rm); kernel=$1; echo \"machine=$2\"; echo \"kernel=$kernel\"",
             "echo \"cpus=$(nproc 2>/dev/null || grep -c ^processor /proc/cpuinfo)\"",
             "awk '/^MemTotal:/{print \"memory_kib=\" $2} /^SwapTotal:/{print \"swap_kib=\" $2}' /proc/meminfo",
             // the deepest existing ancestor of /var/lib/rancher holds it once created
             "d=/var/lib/rancher; while [ ! -d \"$d\" ]; do d=$(dirname \"$d\"); done",
             "echo \"rancher_free_kib=$(df -Pk \"$d\" | awk 'NR==2{print $4}')\"",
-            "echo \"ipv4=$(ip -o -4 addr show 2>/dev/null | awk '{split($4,a,\"/\"); printf \"%s \", a[1]}')\"",
-            "if ip -4 route show default 2>/dev/null | grep -q .; then echo default_route=yes; else echo default_route=no; fi",
+            // the default routes, then every IPv4 address: all addresses, whether there is a default route, and (RKE2 takes
+            // the default route's interface address as node IP when none is set, A.2) the first address of its interface
+            "{ ip -4 route show default; echo @; ip -o -4 addr show; } 2>/dev/null | awk '$1 == \"@\" { a = 1; next }"
+                    + " !a { r = 1; if (dev == \"\") for (i = 1; i < NF; i++) if ($i == \"dev\") { dev = $(i + 1); break }; next }"
+                    + " { split($4, x, \"/\"); ips = ips x[1] \" \"; if ($2 == dev && d == \"\") d = x[1] }"
+                    + " END { print \"ipv4=\" ips; print \"default_route=\" (r ? \"yes\" : \"no\"); print \"default_ipv4=\" d }'",
             "echo \"clock_ms=$(date +%s%3N)\"",
             // install.sh (A.2) falls back to /opt/rke2 when /usr/local is read-only or a mount point: read the
             // mount options, so the answer does not depend on which user runs the probe
@@ -70,23 +76,19 @@ final class FactsProbe {
             "p=''; for c in /usr/local /opt/rke2; do if [ -x \"$c/bin/rke2\" ]; then p=$c; break; fi; done; echo \"rke2_prefix=$p\"",
             "if [ -n \"$p\" ]; then echo \"rke2_version=$(\"$p/bin/rke2\" --version 2>/dev/null | head -n1)\"; else echo rke2_version=; fi",
             "echo \"os_like=${ID_LIKE:-}\"",
-            // RKE2 takes the default route's interface address as node IP when none is set (A.2)
-            "dev=$(ip -4 route show default 2>/dev/null | awk '{for(i=1;i<NF;i++) if($i==\"dev\"){print $(i+1); exit}}')",
-            "if [ -n \"$dev\" ]; then echo \"default_ipv4=$(ip -o -4 addr show dev \"$dev\" 2>/dev/null | awk '{split($4,a,\"/\"); print a[1]; exit}')\"; else echo default_ipv4=; fi",
             // with owners (-p: root sees every process): preflight's root probe comes with the facts (RootProbe)
             "ssout=$(" + RootProbe.SCRIPT + " 2>/dev/null); echo \"ss_exit=$?\"",
-            "echo \"tcp_listen=$(printf '%s\\n' \"$ssout\" | awk 'NR>1{printf \"%s \", $4}')\"",
-            "printf '%s\\n' \"$ssout\" | sed 's/^/" + LISTENER_LINE + "/'",
+            "printf '%s\\n' \"$ssout\" | awk 'NR > 1 { l = l $4 \" \" } { print \"" + LISTENER_LINE + "\" $0 } END { print \"tcp_listen=\" l }'",
             // loaded, built in, loadable by modprobe (listed in modules.dep), or absent; without
             // /lib/modules for the running kernel (containers) nothing can be said
-            "k=$(uname -r); for m in " + String.join(" ", HostFacts.KERNEL_MODULES) + "; do"
+            "k=$kernel; for m in " + String.join(" ", HostFacts.KERNEL_MODULES) + "; do"
                     + " if [ -d \"/sys/module/$m\" ]; then s=loaded;"
                     + " elif [ ! -d \"/lib/modules/$k\" ]; then s=unknown;"
                     + " elif grep -q \"/$m\\.ko\" \"/lib/modules/$k/modules.builtin\" 2>/dev/null; then s=builtin;"
                     + " elif grep -q \"/$m\\.ko\" \"/lib/modules/$k/modules.dep\" 2>/dev/null; then s=available;"
                     + " else s=missing; fi; echo \"module_$m=$s\"; done",
-            "echo \"nm_unmanaged=$(cat /etc/NetworkManager/NetworkManager.conf /etc/NetworkManager/conf.d/*.conf 2>/dev/null"
-                    + " | sed -n 's/^[[:space:]]*unmanaged-devices[[:space:]]*=[[:space:]]*//p' | tr '\\n' ';')\"",
+            "echo \"nm_unmanaged=$(sed -n 's/^[[:space:]]*unmanaged-devices[[:space:]]*=[[:space:]]*//p' /etc/NetworkManager/NetworkManager.conf"
+                    + " /etc/NetworkManager/conf.d/*.conf 2>/dev/null | tr '\\n' ';')\"",
             "if [ -e /etc/fapolicyd/rules.d/80-rke2.rules ]; then echo fapolicyd_rke2_rules=yes; else echo fapolicyd_rke2_rules=no; fi",
             "t=''; for c in " + String.join(" ", TOOLS) + "; do if command -v \"$c\" >/dev/null 2>&1; then t=\"$t $c\"; fi; done; echo \"tools=$t\"",
             "");
@@ -120,8 +122,8 @@ final class FactsProbe {
             // NodeFiles#states' records and a hash process per file (those are for multi-GiB artifacts)
             String paths = String.join(" ", plain(look).states().stream().map(io.seedbootstrap.support.ShellQuote::quote).toList());
             script.append("sha256sum -- ").append(paths).append(" 2>/dev/null | sed 's/^/").append(SHA256_LINE).append("/'\n")
-                    .append("stat -L -c '%F|%n' -- ").append(paths).append(" 2>/dev/null | sed 's/^/").append(TYPE_LINE).append("/'\n")
-                    .append("stat -c '%a|%n' -- ").append(paths).append(" 2>/dev/null | sed 's/^/").append(MODE_LINE).append("/'\n");
+                    .append("stat -L -c '").append(TYPE_LINE).append("%F|%n' -- ").append(paths).append(" 2>/dev/null\n")
+                    .append("stat -c '").append(MODE_LINE).append("%a|%n' -- ").append(paths).append(" 2>/dev/null\n");
         }
         if (!look.existing().isEmpty()) {
             script.append("(\n").append(SshFiles.existingScript(look.existing())).append("\n) | sed 's/^/").append(EXISTS_LINE).append("/'\n");
