@@ -63,6 +63,12 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
     private final Object connectionLock = new Object();
     private Connection connection; // guarded by connectionLock
     private volatile Sudo.Mode sudoMode;
+    /**
+     * False while passwordless sudo is only assumed (no password given: it is the one mode that can
+     * work), until a root command succeeds or, after one failed, {@code sudo -n true} says whether
+     * sudo was why. Saves the probe's round trip before the first root command (issue 22, P3).
+     */
+    private volatile boolean sudoConfirmed;
     /** The host key verified at the last connect, {@code type base64} as in known_hosts. */
     private volatile String hostKey;
     private volatile boolean closed;
@@ -467,10 +473,26 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
         }
         synchronized (this) {
             if (sudoMode == null) {
-                sudoMode = Sudo.probe(target.name(), target.user(), target.isRoot(), target.sudoPassword(), this::run, redactor);
-                log.debug("{}: sudo mode {}", target.name(), sudoMode);
+                if (!target.isRoot() && target.sudoPassword() == null) {
+                    sudoMode = Sudo.Mode.PASSWORDLESS;
+                    log.debug("{}: sudo mode {} (assumed until the first root command)", target.name(), sudoMode);
+                } else {
+                    sudoMode = Sudo.probe(target.name(), target.user(), target.isRoot(), target.sudoPassword(), this::run, redactor);
+                    sudoConfirmed = true;
+                    log.debug("{}: sudo mode {}", target.name(), sudoMode);
+                }
             }
             return sudoMode;
+        }
+    }
+
+    /** After a root command failed in the assumed mode: the probe's clear error when sudo was why (see {@link #sudoConfirmed}). */
+    private void confirmSudo() {
+        synchronized (this) {
+            if (!sudoConfirmed) {
+                Sudo.probe(target.name(), target.user(), false, null, this::run, redactor);
+                sudoConfirmed = true;
+            }
         }
     }
 
@@ -489,6 +511,27 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
      * {@code sink}, stdout is data: copied there as it arrives, neither kept nor redacted.
      */
     private ExecResult run(RemoteCommand command, OutputStream sink) {
+        if (!command.root() || sudoMode() != Sudo.Mode.PASSWORDLESS || sudoConfirmed) {
+            return runOnce(command, sink);
+        }
+        ExecResult result;
+        try {
+            result = runOnce(command, sink);
+        } catch (SshFailure e) {
+            if (e.kind() == SshFailure.Kind.COMMAND) {
+                confirmSudo();
+            }
+            throw e;
+        }
+        if (result.ok()) {
+            sudoConfirmed = true;
+        } else {
+            confirmSudo();
+        }
+        return result;
+    }
+
+    private ExecResult runOnce(RemoteCommand command, OutputStream sink) {
         Sudo.Mode mode = command.root() ? sudoMode() : Sudo.Mode.NOT_NEEDED;
         Sudo.Wire sudo = Sudo.wrap(mode, command.script(), random);
         String prompt = sudo.prompt();
