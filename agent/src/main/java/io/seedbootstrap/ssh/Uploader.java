@@ -120,20 +120,22 @@ final class Uploader {
                         host.name(), u.target(), p.stagedSize(), local.path());
             }
         }
+        // an empty file is sent too (no bytes): the receiver creates the staged file finish renames
+        boolean toSend = offset < local.size() || local.size() == 0;
         if (expected != null) {
             // The content is fixed: the host hashes the bytes as they land (the same bytes we send:
             // the SSH channel is integrity-protected) and finish checks them against the expected
             // sha256 before the rename, so the local side does not hash them a second time (~1
             // CPU-s per GiB, P1). A mismatch is told apart from a damaged transfer afterwards.
             digest = null;
-        } else if (offset < local.size()) {
+        } else if (toSend) {
             if (digest == null && fullHash == null) {
                 digest = HashCache.newDigest(); // hash while sending: the file is read once
             } else if (fullHash != null) {
                 digest = null;
             }
         }
-        if (expected != null && offset < local.size()) {
+        if (expected != null && toSend) {
             // known content: receive, check and rename in one exec (one round trip less)
             long ts = System.nanoTime();
             ExecResult r;
@@ -154,7 +156,7 @@ final class Uploader {
             checkFinished(u, local, expected, r);
             return result(u, local, expected, status, sent, attempt, t0);
         }
-        if (offset < local.size()) {
+        if (toSend) {
             long ts = System.nanoTime();
             send(u, local, offset, digest, sent, RemoteCommand.shell(StagedFiles.receiveScript(staged, offset > 0),
                     "receive " + u.target() + " into " + staged + (offset > 0 ? " from byte " + offset : ""))

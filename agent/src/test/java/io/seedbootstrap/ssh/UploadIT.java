@@ -89,6 +89,19 @@ class UploadIT {
     }
 
     @Test
+    void anEmptyFileLandsWithAndWithoutAnExpectedSha256AndIsThenSkipped() throws IOException {
+        Path f = Files.createFile(tmp.resolve("empty.conf"));
+        String sha = sha256(f);
+        try (RemoteHost h = RemoteHost.connect(Machines.target(vm()), Machines.options(tmp))) {
+            assertEquals(UploadResult.Status.SENT, h.upload(Upload.of(f, "/opt/seed/empty-a.conf")).status());
+            assertEquals(UploadResult.Status.SENT, h.upload(Upload.of(f, "/opt/seed/empty-b.conf").expecting(sha, 0)).status());
+            assertEquals(UploadResult.Status.SKIPPED, h.upload(Upload.of(f, "/opt/seed/empty-a.conf")).status());
+        }
+        assertEquals("0 644\n0 644", vm().exec("stat", "-c", "%s %a", "/opt/seed/empty-a.conf", "/opt/seed/empty-b.conf").stdout().trim());
+        assertEquals("", vm().exec("ls", "-A", "/var/lib/seed-bootstrap/staging").stdout().trim());
+    }
+
+    @Test
     void aFileThatAlreadyMatchesIsNotSentAgainNorHashedAgain() throws IOException {
         Path f = randomFile(tmp, "same.bin", 8 << 20, 2);
         String target = "/opt/seed/same.bin";
