@@ -63,7 +63,7 @@ final class SshFiles implements NodeFiles {
             quoted.append(' ').append(quote(path));
         }
         // stat's key fields are key()'s (rememberVerified), so a record matches "$key $f" exactly
-        return "stat -c '%s %y %z %i %d|%a|%n' --" + quoted + " 2>/dev/null | {\n"
+        return StagedFiles.HASH_FN + "stat -c '%s %y %z %i %d|%a|%n' --" + quoted + " 2>/dev/null | {\n"
                 + "set --\n"
                 + "while IFS='|' read -r k m f; do\n"
                 + "  [ -f \"$f\" ] || continue\n"
@@ -72,7 +72,7 @@ final class SshFiles implements NodeFiles {
                 + "  if [ -n \"$rs\" ] && [ \"$rk\" = \"$k $f\" ]; then printf '= %s %s %s\\n' \"$rs\" \"$m\" \"$f\";"
                 + " else printf '? %s %s\\n' \"$m\" \"$f\"; set -- \"$@\" \"$f\"; fi\n"
                 + "done\n"
-                + "if [ $# -gt 0 ]; then if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r \"$@\"; else sha256sum \"$@\"; fi; fi\n"
+                + "if [ $# -gt 0 ]; then hf \"$@\"; fi\n"
                 + "}\n";
     }
 

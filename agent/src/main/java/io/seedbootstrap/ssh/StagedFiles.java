@@ -21,9 +21,12 @@ public final class StagedFiles {
     /** Exit code of {@link #finish} when the staged file does not have the expected sha256. */
     public static final int EXIT_CHECKSUM = 65;
 
-    /** The host-side sha256 of stdin: openssl uses the CPU's SHA extensions, ~4x coreutils here. */
-    public static final String HASH_FN = "h() { if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r | cut -c1-64;"
-            + " else sha256sum | cut -c1-64; fi; }\n";
+    /**
+     * The host-side sha256: {@code hf FILE...} prints {@code sha256 *FILE} (or {@code sha256  FILE})
+     * per file, {@code h} the bare sha256 of stdin; openssl uses the CPU's SHA extensions, ~4x coreutils here.
+     */
+    public static final String HASH_FN = "hf() { if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r \"$@\";"
+            + " else sha256sum \"$@\"; fi; }\nh() { hf | cut -c1-64; }\n";
 
     private StagedFiles() {}
 
