@@ -105,7 +105,9 @@ public final class InstallAction {
                 new CheckHosts(hosts),
                 new CheckClusterCa(bootstrap, request.cluster()),
                 new CheckConfigDrift(hosts, request.cluster(), request.applyConfigChanges()),
-                new TakeLock(hosts, lock, request.forceUnlock()),
+                // what the uploads, the cluster CA and the configuration read, looked at in the lock's command (a converged re-run asks them nothing)
+                new TakeLock(hosts, lock, request.forceUnlock(), (context, host) -> UploadArtifacts.look(context)
+                        .and(WriteNodeConfig.look(inventory, host, request.cluster())).and(CheckClusterCa.look(bootstrap, host))),
                 new UploadArtifacts(hosts),
                 new InstallRke2(hosts),
                 new ApplyCisPrerequisites(hosts),

@@ -48,11 +48,11 @@ public interface NodeProbes {
     }
 
     /**
-     * The facts and what a {@link Look} found, read in the same command: answers only for the
-     * paths looked at, so a caller asking for more asks the host.
+     * What a {@link Look} found: answers only for the paths looked at, so a caller asking for more
+     * asks the host.
      */
-    record Looked(HostFacts facts, Look look, Map<String, NodeFiles.State> states, List<String> existing) {
-        public Looked {
+    record Seen(Look look, Map<String, NodeFiles.State> states, List<String> existing) {
+        public Seen {
             states = Map.copyOf(states);
             existing = List.copyOf(existing);
         }
@@ -75,6 +75,23 @@ public interface NodeProbes {
         public java.util.Optional<List<String>> existing(java.util.Collection<String> paths) {
             return look.existing().containsAll(paths) ? java.util.Optional.of(paths.stream().filter(existing::contains).toList())
                     : java.util.Optional.empty();
+        }
+    }
+
+    /** The facts and what a {@link Look} found, read in the same command. */
+    record Looked(HostFacts facts, Seen seen) {
+        public Looked(HostFacts facts, Look look, Map<String, NodeFiles.State> states, List<String> existing) {
+            this(facts, new Seen(look, states, existing));
+        }
+
+        /** As {@link NodeFiles#states} when every path was looked at. */
+        public java.util.Optional<Map<String, NodeFiles.State>> states(java.util.Collection<String> paths) {
+            return seen.states(paths);
+        }
+
+        /** As {@link NodeFiles#existing} when every path was looked at. */
+        public java.util.Optional<List<String>> existing(java.util.Collection<String> paths) {
+            return seen.existing(paths);
         }
     }
 

@@ -45,6 +45,19 @@ public interface NodeSystem {
      */
     Optional<String> createLock(String content);
 
+    /** What {@link #createLock(String, NodeProbes.Look)} did: who holds the lock, or what its look saw holding it. */
+    record LockAttempt(Optional<String> heldBy, Optional<NodeProbes.Seen> seen) {}
+
+    /**
+     * {@link #createLock(String)} that, when it takes the lock, also looks at {@code look}'s paths
+     * in the same command, holding the lock (read-only, as {@link NodeFiles#states} and
+     * {@link NodeFiles#existing} would): the phases after the lock then need no command of their
+     * own to read them (issue 22, P3). No seen when the lock was held or the look did not finish.
+     */
+    default LockAttempt createLock(String content, NodeProbes.Look look) {
+        return new LockAttempt(createLock(content), Optional.empty());
+    }
+
     /** Replaces the lock file, whoever holds it. */
     void replaceLock(String content);
 

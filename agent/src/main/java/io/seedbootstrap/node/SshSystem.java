@@ -67,17 +67,49 @@ final class SshSystem implements NodeSystem {
      */
     @Override
     public Optional<String> createLock(String content) {
-        String script = "set -e; umask 077; mkdir -p " + STATE_DIR + "; chmod 0700 " + STATE_DIR + "\n"
-                + "if ( set -C; cat > " + LOCK_FILE + " ) 2>/dev/null; then echo TAKEN; ( " + LIST_CREDENTIALS + " ) || true\n"
-                + "else echo HELD; cat " + LOCK_FILE + "; fi";
-        String out = remote.exec(RemoteCommand.shell(script, "take the host lock " + LOCK_FILE).asRoot()
-                .stdin(RemoteCommand.Stdin.of(content))).stdout();
-        String rest = out.substring(out.indexOf('\n') + 1);
-        if (out.startsWith("TAKEN")) {
-            credentialsAtLock = rest;
-            return Optional.empty();
+        return createLock(content, NodeProbes.Look.NOTHING).heldBy();
+    }
+
+    /** Lines that mark the look's parts in the lock command's output (no credential line, state line or path looks like them). */
+    private static final String STATES = "#look-states", EXISTING = "#look-existing", LOOKED = "#looked";
+
+    /**
+     * The look runs after the lock is taken and the credentials are listed; its last line
+     * ({@value #LOOKED}) is printed only when each part exited 0, as {@link SshFiles#states} and
+     * {@link SshFiles#existing} would need to: a look cut short is no look (the phases then ask).
+     */
+    @Override
+    public LockAttempt createLock(String content, NodeProbes.Look look) {
+        boolean looking = !look.equals(NodeProbes.Look.NOTHING);
+        StringBuilder script = new StringBuilder("set -e; umask 077; mkdir -p " + STATE_DIR + "; chmod 0700 " + STATE_DIR + "\n"
+                + "if ( set -C; cat > " + LOCK_FILE + " ) 2>/dev/null; then echo TAKEN; ( " + LIST_CREDENTIALS + " ) || true\n");
+        if (looking) {
+            // quoted: unquoted, # starts a comment
+            script.append("if ( echo '").append(STATES).append("'\n")
+                    .append(look.states().isEmpty() ? "" : SshFiles.statesScript(look.states()))
+                    .append(") && ( echo '").append(EXISTING).append("'\n")
+                    .append(look.existing().isEmpty() ? "" : SshFiles.existingScript(look.existing()) + "\n")
+                    .append("); then echo '").append(LOOKED).append("'; fi\n");
         }
-        return Optional.of(rest);
+        script.append("else echo HELD; cat " + LOCK_FILE + "; fi");
+        String out = remote.exec(RemoteCommand.shell(script.toString(), "take the host lock " + LOCK_FILE
+                + (looking ? ", look at " + (look.states().size() + look.existing().size()) + " path(s)" : ""))
+                .asRoot().stdin(RemoteCommand.Stdin.of(content))).stdout();
+        String rest = out.substring(out.indexOf('\n') + 1);
+        if (!out.startsWith("TAKEN")) {
+            return new LockAttempt(Optional.of(rest), Optional.empty());
+        }
+        List<String> lines = rest.lines().toList();
+        int states = lines.indexOf(STATES);
+        int existing = lines.indexOf(EXISTING);
+        credentialsAtLock = lines.subList(0, states < 0 ? lines.size() : states).stream().map(l -> l + "\n")
+                .collect(java.util.stream.Collectors.joining());
+        if (!looking || states < 0 || existing < states || !lines.get(lines.size() - 1).equals(LOOKED)) {
+            return new LockAttempt(Optional.empty(), Optional.empty());
+        }
+        return new LockAttempt(Optional.empty(), Optional.of(new NodeProbes.Seen(look,
+                SshFiles.parseStates(String.join("\n", lines.subList(states + 1, existing))),
+                SshFiles.parseExisting(String.join("\n", lines.subList(existing + 1, lines.size() - 1))))));
     }
 
     @Override

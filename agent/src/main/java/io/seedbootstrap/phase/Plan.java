@@ -22,6 +22,11 @@ public final class Plan {
         return changes.stream().filter(PlannedChange::lasting).toList();
     }
 
+    /** How many lasting changes (done, failed or planned) this run made on {@code host} so far: what it read before may be stale once this grows. */
+    public synchronized long lastingChangesOn(String host) {
+        return changes.stream().filter(c -> c.lasting() && c.host().equals(host)).count();
+    }
+
     /** Changes grouped by host, hosts in the order they first changed. */
     public synchronized Map<String, List<PlannedChange>> byHost() {
         Map<String, List<PlannedChange>> grouped = new LinkedHashMap<>();

@@ -88,9 +88,18 @@ class InstallIT {
 
         // converged: a second run changes nothing and restarts nothing
         String pidBefore = vm.sh("systemctl show -p MainPID --value rke2-server").stdout().strip();
+        String since = vm.sh("sleep 1; date '+%Y-%m-%d %H:%M:%S'").stdout().strip();
         CommandRunner.Result again = cluster.run("install", inventory.toString());
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("0 change(s) made"), again.out());
+        // issue 22 (P3): the lock's command looked at what the uploads, the cluster CA and the configuration read, so no
+        // root command of the re-run checks files on its own (sudo logs every command; NodeFiles#states' starts with hf())
+        String sudo = vm.sh("journalctl -q --no-pager -t sudo --since '" + since + "' | grep -o 'COMMAND=.*' || true").stdout();
+        assertTrue(sudo.contains("COMMAND=/usr/bin/sh -c 'set -e; umask 077; mkdir -p /var/lib/seed-bootstrap"), "the lock's: " + sudo);
+        // (the seed apps' manifests are still checked by a command of their own)
+        assertTrue(sudo.lines().filter(l -> l.startsWith("COMMAND=/usr/bin/sh -c 'hf()"))
+                .noneMatch(l -> l.contains("/etc/rancher/rke2/") || l.contains("/artifacts/rke2/") || l.contains("/server/tls/")), sudo);
+        assertFalse(sudo.contains("COMMAND=/usr/bin/sh -c 'test -e /var/lib/rancher/rke2/server/db/etcd"), sudo);
         assertEquals(pidBefore, vm.sh("systemctl show -p MainPID --value rke2-server").stdout().strip());
         assertFalse(vm.sh("test -e /var/lib/seed-bootstrap/lock").ok(), "the host lock is released");
 

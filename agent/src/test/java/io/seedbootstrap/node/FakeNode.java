@@ -729,6 +729,13 @@ public final class FakeNode implements Node {
         }
 
         @Override
+        public synchronized LockAttempt createLock(String content, NodeProbes.Look look) {
+            Optional<String> held = createLock(content);
+            return new LockAttempt(held, held.isPresent() || look.equals(NodeProbes.Look.NOTHING) ? Optional.empty()
+                    : Optional.of(new NodeProbes.Seen(look, fileOps.states(look.states()), fileOps.existing(look.existing()))));
+        }
+
+        @Override
         public void replaceLock(String content) {
             put(LOCK_FILE, content.getBytes(StandardCharsets.UTF_8), "0600");
         }

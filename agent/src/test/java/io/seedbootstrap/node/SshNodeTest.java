@@ -115,6 +115,37 @@ class SshNodeTest {
         assertTrue(release.last().startsWith("if grep -qx run=a.b /var/lib/seed-bootstrap/lock"), release.last());
     }
 
+    /** Issue 22 (P3): the lock command also looks at files, holding the lock; a look cut short is no look. */
+    @Test
+    void theLockCommandLooksAtFilesHoldingTheLock() {
+        String sum = "a".repeat(64);
+        NodeProbes.Look look = new NodeProbes.Look(List.of("/etc/rancher/rke2/config.yaml", "/opt/big.tar"), List.of("/var/lib/x", "/var/lib/y"));
+        Scripted remote = new Scripted(c -> ok("TAKEN\nfile 20261125T070000.111111-1\n#look-states\n= " + sum + " 600 /opt/big.tar\n"
+                + "? 644 /etc/rancher/rke2/config.yaml\n" + "b".repeat(64) + " */etc/rancher/rke2/config.yaml\n#look-existing\n/var/lib/y\n#looked\n"));
+        NodeSystem system = node(remote, Role.AGENT, null).system();
+        NodeSystem.LockAttempt attempt = system.createLock("run=a\n", look);
+        assertEquals(Optional.empty(), attempt.heldBy());
+        NodeProbes.Seen seen = attempt.seen().orElseThrow();
+        assertEquals(java.util.Map.of("/opt/big.tar", new NodeFiles.State(sum, "0600"),
+                "/etc/rancher/rke2/config.yaml", new NodeFiles.State("b".repeat(64), "0644")), seen.states());
+        assertEquals(List.of("/var/lib/y"), seen.existing(look.existing()).orElseThrow());
+        assertTrue(remote.last().contains("( set -C; cat > /var/lib/seed-bootstrap/lock )") && remote.last().contains("stat -c"), remote.last());
+        assertEquals(1, remote.sent.size(), "one command");
+        assertEquals(List.of("20261125T070000.111111"), system.relayLeftovers("a"), "the credentials end where the look starts");
+        assertEquals(1, remote.sent.size());
+
+        // the hashing failed: no "#looked" line, so no look (the phases ask); the lock is still taken
+        Scripted cut = new Scripted(c -> ok("TAKEN\n#look-states\n? 644 /etc/rancher/rke2/config.yaml\n"));
+        NodeSystem.LockAttempt cutShort = node(cut, Role.AGENT, null).system().createLock("run=a\n", look);
+        assertEquals(Optional.empty(), cutShort.heldBy());
+        assertEquals(Optional.empty(), cutShort.seen());
+        // held: the holder, nothing seen
+        Scripted held = new Scripted(c -> ok("HELD\nrun=b\n"));
+        NodeSystem.LockAttempt refused = node(held, Role.AGENT, null).system().createLock("run=a\n", look);
+        assertEquals(Optional.of("run=b\n"), refused.heldBy());
+        assertEquals(Optional.empty(), refused.seen());
+    }
+
     @Test
     void theLockCommandListsTheRelayCredentialsSoTheSweepNeedsNoCommandOfItsOwn() {
         Scripted remote = new Scripted(c -> ok(c.script().contains("set -C") ? "TAKEN\nline 20261126T080000.0a0b0c-1\nfile 20261127T100000.abcdef-2\n"

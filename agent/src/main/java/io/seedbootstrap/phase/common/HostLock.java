@@ -1,5 +1,6 @@
 package io.seedbootstrap.phase.common;
 
+import io.seedbootstrap.node.NodeProbes;
 import io.seedbootstrap.node.NodeSystem;
 import java.time.Instant;
 import java.util.HashMap;
@@ -82,20 +83,28 @@ public record HostLock(String runId, String operatorHost, long pid, Instant star
      * {@link HeldException} naming the holder.
      */
     public Outcome take(NodeSystem host, boolean force) {
-        Optional<String> held = host.createLock(content());
-        if (held.isEmpty()) {
-            return Outcome.TAKEN;
+        return take(host, force, NodeProbes.Look.NOTHING).outcome();
+    }
+
+    /** How taking went and, when the lock was free, what the look saw holding it (NodeSystem#createLock). */
+    public record Taken(Outcome outcome, Optional<NodeProbes.Seen> seen) {}
+
+    /** {@link #take(NodeSystem, boolean)}, looking at {@code look} in the same command when the lock is free. */
+    public Taken take(NodeSystem host, boolean force, NodeProbes.Look look) {
+        NodeSystem.LockAttempt attempt = host.createLock(content(), look);
+        if (attempt.heldBy().isEmpty()) {
+            return new Taken(Outcome.TAKEN, attempt.seen());
         }
-        Holder holder = parse(held.get()).orElse(new Holder("?", "?", -1, "?", "?"));
+        Holder holder = parse(attempt.heldBy().get()).orElse(new Holder("?", "?", -1, "?", "?"));
         if (holder.runId().equals(runId)) {
-            return Outcome.ALREADY_OURS;
+            return new Taken(Outcome.ALREADY_OURS, Optional.empty());
         }
         boolean deadOwnProcess = holder.operatorHost().equals(operatorHost) && holder.pid() > 0 && !pidAlive.test(holder.pid());
         if (!deadOwnProcess && !force) {
             throw new HeldException(holder);
         }
         host.replaceLock(content());
-        return deadOwnProcess ? Outcome.TAKEN_OVER_DEAD : Outcome.FORCED;
+        return new Taken(deadOwnProcess ? Outcome.TAKEN_OVER_DEAD : Outcome.FORCED, Optional.empty());
     }
 
     /** Removes the lock only if this run holds it. */

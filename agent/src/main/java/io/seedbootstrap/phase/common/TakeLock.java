@@ -2,14 +2,21 @@ package io.seedbootstrap.phase.common;
 
 import io.seedbootstrap.host.Relay;
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.node.NodeFiles;
+import io.seedbootstrap.node.NodeProbes;
 import io.seedbootstrap.node.NodeSystem;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.phase.RunState;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Takes the host lock on every host: the first host in name order alone, then all the others at
@@ -23,17 +30,55 @@ import java.util.List;
  * root's authorized_keys and one-hop keys: {@link Relay#leftovers}), on every host of every run
  * that changes hosts, relayed to or not: a run killed with -9 cannot remove its own, and an
  * interrupted one may not reach a host. No live run of ours can be using them: it would hold the lock.
+ *
+ * <p>The command that takes a lock may also look at files the phases after it will read
+ * ({@link #statesSeenAtLock}): read holding the lock, they stay true until this run changes that
+ * host, so a converged re-run reads them in no command of their own (issue 22, P3).
  */
 public final class TakeLock implements Phase {
     private final List<Host> hosts;
     private final HostLock lock;
     private final boolean forceUnlock;
+    private final BiFunction<RunContext, Host, NodeProbes.Look> look;
     private final List<String> taken = new ArrayList<>();
 
+    /**
+     * What a lock command saw, holding the lock, and how many lasting changes this run had made on
+     * the host by then.
+     */
+    public record SeenAtLock(NodeProbes.Seen seen, long changesBefore) {}
+
+    public static final RunState.Key<SeenAtLock> SEEN = RunState.Key.of("seen-at-lock", SeenAtLock.class);
+
     public TakeLock(List<Host> hosts, HostLock lock, boolean forceUnlock) {
+        this(hosts, lock, forceUnlock, (context, host) -> NodeProbes.Look.NOTHING);
+    }
+
+    /** @param look per host, the paths to look at in the command that takes its lock */
+    public TakeLock(List<Host> hosts, HostLock lock, boolean forceUnlock, BiFunction<RunContext, Host, NodeProbes.Look> look) {
         this.hosts = hosts.stream().sorted(Comparator.comparing(Host::name)).toList();
         this.lock = lock;
         this.forceUnlock = forceUnlock;
+        this.look = look;
+    }
+
+    /**
+     * As {@link io.seedbootstrap.node.NodeFiles#states} of {@code paths} on {@code host}, from the
+     * command that took its lock: when it looked at all of them and this run has changed nothing
+     * on the host since (a change of ours may have written them; no other run's can, it would
+     * hold the lock). Empty otherwise: then ask the host.
+     */
+    public static Optional<Map<String, NodeFiles.State>> statesSeenAtLock(RunContext context, Host host, Collection<String> paths) {
+        return context.state().find(host.name(), SEEN)
+                .filter(at -> at.changesBefore() == context.plan().lastingChangesOn(host.name()))
+                .flatMap(at -> at.seen().states(paths));
+    }
+
+    /** As {@link io.seedbootstrap.node.NodeFiles#existing}, on the terms of {@link #statesSeenAtLock}. */
+    public static Optional<List<String>> existingSeenAtLock(RunContext context, Host host, Collection<String> paths) {
+        return context.state().find(host.name(), SEEN)
+                .filter(at -> at.changesBefore() == context.plan().lastingChangesOn(host.name()))
+                .flatMap(at -> at.seen().existing(paths));
     }
 
     @Override
@@ -72,11 +117,13 @@ public final class TakeLock implements Phase {
         }
         context.bookkeeping(host.name(), "take the host lock " + HostLock.FILE, () -> {
             try {
-                HostLock.Outcome outcome = lock.take(system, forceUnlock);
+                HostLock.Taken took = lock.take(system, forceUnlock, look.apply(context, host));
                 synchronized (taken) {
                     taken.add(host.name());
                 }
-                switch (outcome) {
+                took.seen().ifPresent(seen -> context.state().put(host.name(), SEEN,
+                        new SeenAtLock(seen, context.plan().lastingChangesOn(host.name()))));
+                switch (took.outcome()) {
                     case TAKEN_OVER_DEAD -> context.reporter().warn(host.name(),
                             "took over the lock of an earlier run of this operator whose process is gone");
                     case FORCED -> context.reporter().warn(host.name(), "--force-unlock: took the lock from its holder");

@@ -21,7 +21,7 @@ import java.util.Optional;
  * ({@link #look}: the datastore folder and server-ca.crt's sha256, as fresh as the facts), else it asks.
  */
 public final class CheckClusterCa implements Phase {
-    private static final String SERVER_CA = Rke2Paths.SERVER_TLS + "/server-ca.crt";
+    static final String SERVER_CA = Rke2Paths.SERVER_TLS + "/server-ca.crt";
 
     private final Host bootstrap;
     private final ClusterMaterial material;
@@ -66,7 +66,7 @@ public final class CheckClusterCa implements Phase {
     }
 
     /** The host's server-ca.crt ({@code theirs}, null when missing) is not the PKI's. */
-    private static boolean differs(NodeFiles.State theirs, ClusterMaterial material) {
+    static boolean differs(NodeFiles.State theirs, ClusterMaterial material) {
         var ours = material.file("server-ca.crt").map(f -> NodeFiles.sha256(f.content()));
         return theirs != null && ours.isPresent() && !theirs.sha256().equals(ours.get());
     }

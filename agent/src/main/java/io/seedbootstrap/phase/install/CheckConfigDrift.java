@@ -60,11 +60,7 @@ public final class CheckConfigDrift implements Phase {
      * the node's RKE2 files and what a joined node leaves behind.
      */
     public static NodeProbes.Look look(Inventory inventory, Host host, ClusterMaterial material) {
-        return new NodeProbes.Look(paths(DesiredFiles.of(inventory, host, material)), LEFT_BY_A_CLUSTER);
-    }
-
-    private static List<String> paths(List<DesiredFiles.DesiredFile> desired) {
-        return desired.stream().map(DesiredFiles.DesiredFile::path).toList();
+        return new NodeProbes.Look(DesiredFiles.paths(DesiredFiles.of(inventory, host, material)), LEFT_BY_A_CLUSTER);
     }
 
     private static boolean initialised(RunContext context, Host host) {
@@ -85,7 +81,7 @@ public final class CheckConfigDrift implements Phase {
             context.state().put(host.name(), INITIALISED, true);
             NodeFiles files = context.node(host).files();
             List<DesiredFiles.DesiredFile> desired = DesiredFiles.of(context.inventory(), host, material);
-            var present = GatherFacts.lookedStates(context, host, paths(desired)).orElseGet(() -> DesiredFiles.present(files, desired));
+            var present = GatherFacts.lookedStates(context, host, DesiredFiles.paths(desired)).orElseGet(() -> DesiredFiles.present(files, desired));
             List<DesiredFiles.DesiredFile> differing = DesiredFiles.differing(desired, present);
             if (differing.isEmpty()) {
                 return null;

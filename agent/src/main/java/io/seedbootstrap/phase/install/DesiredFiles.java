@@ -91,6 +91,10 @@ final class DesiredFiles {
         }).toList();
     }
 
+    static List<String> paths(List<DesiredFile> desired) {
+        return desired.stream().map(DesiredFile::path).toList();
+    }
+
     /** What the host has of the desired files (one read-only command). */
     static Map<String, NodeFiles.State> present(NodeFiles files, List<DesiredFile> desired) {
         return files.states(desired.stream().map(DesiredFile::path).toList());

@@ -5,8 +5,10 @@ import io.seedbootstrap.host.Relay;
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.node.Node;
 import io.seedbootstrap.node.NodeFiles;
+import io.seedbootstrap.node.NodeProbes;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.phase.common.TakeLock;
 import io.seedbootstrap.phase.common.VerifyBundle;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +34,15 @@ public final class UploadArtifacts implements Phase {
         this.hosts = List.copyOf(hosts);
     }
 
+    /** What {@link #run} reads on every host, for the command that takes its lock to look at (TakeLock#statesSeenAtLock). */
+    public static NodeProbes.Look look(RunContext context) {
+        return new NodeProbes.Look(placements(context).stream().map(BundleFiles.Placement::target).toList(), List.of());
+    }
+
+    private static List<BundleFiles.Placement> placements(RunContext context) {
+        return BundleFiles.rke2Files(context.state().get(null, VerifyBundle.BUNDLE).manifest(), context.inventory().cluster().cni());
+    }
+
     @Override
     public String title() {
         return "Upload the RKE2 artifacts";
@@ -39,8 +50,7 @@ public final class UploadArtifacts implements Phase {
 
     @Override
     public void run(RunContext context) {
-        VerifiedBundle bundle = context.state().get(null, VerifyBundle.BUNDLE);
-        distribute(context, hosts, bundle, BundleFiles.rke2Files(bundle.manifest(), context.inventory().cluster().cni()));
+        distribute(context, hosts, context.state().get(null, VerifyBundle.BUNDLE), placements(context));
     }
 
     /**
@@ -52,7 +62,7 @@ public final class UploadArtifacts implements Phase {
     static void distribute(RunContext context, List<Host> hosts, VerifiedBundle bundle, List<BundleFiles.Placement> placements) {
         List<String> targets = placements.stream().map(BundleFiles.Placement::target).toList();
         Map<Host, Map<String, NodeFiles.State>> present = context.hosts().parallel(hosts, Host::name,
-                host -> context.node(host).files().states(targets));
+                host -> TakeLock.statesSeenAtLock(context, host, targets).orElseGet(() -> context.node(host).files().states(targets)));
         Relay relay = new Relay(context.options().runId(), context.hosts(), new Relay.Listener() {
             @Override
             public void hopFinished(String from, String to, String what, boolean ok, String detail) {

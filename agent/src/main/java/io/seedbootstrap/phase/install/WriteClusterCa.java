@@ -4,6 +4,7 @@ import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.node.NodeFiles;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.phase.common.TakeLock;
 import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.rke2.Rke2Paths;
 import io.seedbootstrap.support.ExitCode;
@@ -35,8 +36,14 @@ public final class WriteClusterCa implements Phase {
     @Override
     public void run(RunContext context) {
         NodeFiles files = context.node(bootstrap).files();
-        if (files.exists(Rke2Paths.ETCD_DATA)) {
-            if (CheckClusterCa.datastoreRunsAnotherCa(files, material)) {
+        // read holding the lock, by the lock's command when it looked (a converged re-run asks nothing here)
+        boolean initialised = TakeLock.existingSeenAtLock(context, bootstrap, List.of(Rke2Paths.ETCD_DATA)).map(e -> !e.isEmpty())
+                .orElseGet(() -> files.exists(Rke2Paths.ETCD_DATA));
+        if (initialised) {
+            boolean another = TakeLock.statesSeenAtLock(context, bootstrap, List.of(CheckClusterCa.SERVER_CA))
+                    .map(seen -> CheckClusterCa.differs(seen.get(CheckClusterCa.SERVER_CA), material))
+                    .orElseGet(() -> CheckClusterCa.datastoreRunsAnotherCa(files, material));
+            if (another) {
                 // CheckClusterCa refused this before any change; reaching it means the host changed under us
                 throw new SeedException(ExitCode.UNEXPECTED_STATE, bootstrap.name() + ": its cluster CA changed during this run; re-run");
             }

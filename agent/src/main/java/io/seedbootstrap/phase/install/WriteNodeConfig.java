@@ -1,8 +1,11 @@
 package io.seedbootstrap.phase.install;
 
 import io.seedbootstrap.inventory.model.Host;
+import io.seedbootstrap.inventory.model.Inventory;
 import io.seedbootstrap.node.NodeFiles;
+import io.seedbootstrap.node.NodeProbes;
 import io.seedbootstrap.phase.Phase;
+import io.seedbootstrap.phase.common.TakeLock;
 import io.seedbootstrap.phase.RunContext;
 import io.seedbootstrap.pki.ca.ClusterMaterial;
 import io.seedbootstrap.support.ExitCode;
@@ -26,6 +29,11 @@ public final class WriteNodeConfig implements Phase {
         this.material = material;
     }
 
+    /** What {@link #run} reads on {@code host}, for the command that takes its lock to look at (TakeLock#statesSeenAtLock). */
+    public static NodeProbes.Look look(Inventory inventory, Host host, ClusterMaterial material) {
+        return new NodeProbes.Look(DesiredFiles.paths(DesiredFiles.of(inventory, host, material)), List.of());
+    }
+
     @Override
     public String title() {
         return "Write the RKE2 configuration";
@@ -36,7 +44,8 @@ public final class WriteNodeConfig implements Phase {
         context.hosts().parallel(hosts, Host::name, host -> {
             NodeFiles files = context.node(host).files();
             List<DesiredFiles.DesiredFile> desired = DesiredFiles.of(context.inventory(), host, material);
-            List<DesiredFiles.DesiredFile> differing = DesiredFiles.differing(desired, DesiredFiles.present(files, desired));
+            List<DesiredFiles.DesiredFile> differing = DesiredFiles.differing(desired, TakeLock.statesSeenAtLock(context, host,
+                    DesiredFiles.paths(desired)).orElseGet(() -> DesiredFiles.present(files, desired)));
             boolean initialised = context.state().find(host.name(), CheckConfigDrift.INITIALISED).orElse(false);
             if (initialised && !differing.isEmpty() && !context.state().find(host.name(), CheckConfigDrift.RECONFIGURED).orElse(false)) {
                 // CheckConfigDrift refuses this before any change; reaching here means the host changed under us

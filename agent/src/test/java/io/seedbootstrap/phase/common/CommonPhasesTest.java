@@ -8,6 +8,8 @@ import io.seedbootstrap.bundle.BundleVerifier;
 import io.seedbootstrap.bundle.Progress;
 import io.seedbootstrap.host.HostFacts;
 import io.seedbootstrap.node.FakeNode;
+import io.seedbootstrap.node.NodeFiles;
+import io.seedbootstrap.node.NodeProbes;
 import io.seedbootstrap.node.NodeSystem;
 import io.seedbootstrap.phase.FakeRun;
 import io.seedbootstrap.phase.PlannedChange;
@@ -180,6 +182,34 @@ class CommonPhasesTest {
             assertTrue(run.node("a1").fileAt(NodeSystem.LOCK_FILE).isEmpty());
             assertTrue(run.stderr().contains("s1: warning: locked by run other (backup) from desk"), run.stderr());
             assertTrue(run.allChanges().stream().allMatch(c -> c.status() == PlannedChange.Status.PLANNED));
+        }
+    }
+
+    /** Issue 22 (P3): what the lock command saw answers for the phases after it, until this run changes that host. */
+    @Test
+    void whatTheLockCommandSawAnswersUntilThisRunChangesThatHost() {
+        String config = "/etc/rancher/rke2/config.yaml";
+        List<String> paths = List.of(config, "/etc/rancher/rke2/absent.yaml");
+        try (FakeRun run = FakeRun.of(dir, false)) {
+            for (String h : List.of("s1", "a1")) {
+                run.node(h).file(config, "cni: canal\n", "0600");
+            }
+            run.run(new TakeLock(run.inventory().hosts(), lock("mine", "laptop", true), false,
+                    (context, host) -> new NodeProbes.Look(paths, List.of())));
+            java.util.Map<String, NodeFiles.State> seen = TakeLock.statesSeenAtLock(run.context(), run.host("a1"), paths).orElseThrow();
+            assertEquals(run.node("a1").files().states(paths), seen, "as asking the host would answer");
+            assertEquals(java.util.Set.of(config), seen.keySet());
+            assertTrue(TakeLock.statesSeenAtLock(run.context(), run.host("a1"), List.of("/etc/other")).isEmpty(), "not looked at: ask");
+
+            run.context().change("a1", "write " + config, () -> run.node("a1").files().write(config,
+                    "cni: cilium\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), "0600"));
+            assertTrue(TakeLock.statesSeenAtLock(run.context(), run.host("a1"), paths).isEmpty(), "a1 changed since: ask");
+            assertEquals(seen, TakeLock.statesSeenAtLock(run.context(), run.host("s1"), paths).orElseThrow(), "s1 did not change");
+        }
+        try (FakeRun run = FakeRun.of(dir, true)) {
+            run.run(new TakeLock(run.inventory().hosts(), lock("mine", "laptop", true), false,
+                    (context, host) -> new NodeProbes.Look(paths, List.of())));
+            assertTrue(TakeLock.statesSeenAtLock(run.context(), run.host("a1"), paths).isEmpty(), "a dry run takes no lock, so sees nothing");
         }
     }
 }
