@@ -45,7 +45,9 @@ final class FactsProbe {
     static final String SCRIPT = String.join("\n",
             "export LC_ALL=C",
             // shell builtins where they do: every fork costs ~5-10 ms on a busy host, and this runs on every host of every run (P3)
-            "echo \"hostname=$(hostname -s 2>/dev/null || hostname)\"",
+            // hostname -s without a process: the kernel's name up to the first dot
+            "h=; if [ -r /proc/sys/kernel/hostname ]; then read -r h < /proc/sys/kernel/hostname || true; fi; [ -n \"$h\" ] || h=$(hostname)",
+            "echo \"hostname=${h%%.*}\"",
             "mid=; if [ -r /etc/machine-id ]; then read -r mid < /etc/machine-id || true; fi; echo \"machine_id=$mid\"",
             "if [ -r /etc/os-release ]; then . /etc/os-release; fi",
             "echo \"os_id=${ID:-}\"; echo \"os_version_id=${VERSION_ID:-}\"; echo \"os_name=${PRETTY_NAME:-}\"",
@@ -54,8 +56,9 @@ final class FactsProbe {
             "echo \"cpus=$(nproc 2>/dev/null || grep -c ^processor /proc/cpuinfo)\"",
             "awk '/^MemTotal:/{print \"memory_kib=\" $2} /^SwapTotal:/{print \"swap_kib=\" $2}' /proc/meminfo",
             // the deepest existing ancestor of /var/lib/rancher holds it once created
-            "d=/var/lib/rancher; while [ ! -d \"$d\" ]; do d=$(dirname \"$d\"); done",
-            "echo \"rancher_free_kib=$(df -Pk \"$d\" | awk 'NR==2{print $4}')\"",
+            "d=/var/lib/rancher; while [ ! -d \"$d\" ]; do d=${d%/*}; d=${d:-/}; done",
+            // df -P: a 7-word header, then filesystem, blocks, used, available (the 11th word), split by the shell
+            "set -f; set -- $(df -Pk \"$d\" 2>/dev/null); set +f; echo \"rancher_free_kib=${11:-}\"",
             // the default routes, then every IPv4 address: all addresses, whether there is a default route, and (RKE2 takes
             // the default route's interface address as node IP when none is set, A.2) the first address of its interface
             "{ ip -4 route show default; echo @; ip -o -4 addr show; } 2>/dev/null | awk '$1 == \"@\" { a = 1; next }"
@@ -74,11 +77,17 @@ final class FactsProbe {
                     + " if [ \"$s\" = active ]; then units=\"$units $1\"; fi; shift; [ $# -gt 0 ] || break; done;"
                     + " echo \"active_units=$units\"",
             "p=''; for c in /usr/local /opt/rke2; do if [ -x \"$c/bin/rke2\" ]; then p=$c; break; fi; done; echo \"rke2_prefix=$p\"",
-            "if [ -n \"$p\" ]; then echo \"rke2_version=$(\"$p/bin/rke2\" --version 2>/dev/null | head -n1)\"; else echo rke2_version=; fi",
+            // its first line (read from a here-document: no head process)
+            "v=; if [ -n \"$p\" ]; then read -r v <<EOF || true",
+            "$(\"$p/bin/rke2\" --version 2>/dev/null)",
+            "EOF",
+            "fi; echo \"rke2_version=$v\"",
             "echo \"os_like=${ID_LIKE:-}\"",
             // with owners (-p: root sees every process): preflight's root probe comes with the facts (RootProbe)
             "ssout=$(" + RootProbe.SCRIPT + " 2>/dev/null); echo \"ss_exit=$?\"",
-            "printf '%s\\n' \"$ssout\" | awk 'NR > 1 { l = l $4 \" \" } { print \"" + LISTENER_LINE + "\" $0 } END { print \"tcp_listen=\" l }'",
+            "awk 'NR > 1 { l = l $4 \" \" } { print \"" + LISTENER_LINE + "\" $0 } END { print \"tcp_listen=\" l }' <<EOF",
+            "$ssout",
+            "EOF",
             // loaded, built in, loadable by modprobe (listed in modules.dep), or absent; without
             // /lib/modules for the running kernel (containers) nothing can be said
             "k=$kernel; for m in " + String.join(" ", HostFacts.KERNEL_MODULES) + "; do"
@@ -87,8 +96,10 @@ final class FactsProbe {
                     + " elif grep -q \"/$m\\.ko\" \"/lib/modules/$k/modules.builtin\" 2>/dev/null; then s=builtin;"
                     + " elif grep -q \"/$m\\.ko\" \"/lib/modules/$k/modules.dep\" 2>/dev/null; then s=available;"
                     + " else s=missing; fi; echo \"module_$m=$s\"; done",
-            "echo \"nm_unmanaged=$(sed -n 's/^[[:space:]]*unmanaged-devices[[:space:]]*=[[:space:]]*//p' /etc/NetworkManager/NetworkManager.conf"
-                    + " /etc/NetworkManager/conf.d/*.conf 2>/dev/null | tr '\\n' ';')\"",
+            // sed and tr only where NetworkManager has a configuration file
+            "nm=; for f in /etc/NetworkManager/NetworkManager.conf /etc/NetworkManager/conf.d/*.conf; do if [ -f \"$f\" ]; then"
+                    + " nm=$(sed -n 's/^[[:space:]]*unmanaged-devices[[:space:]]*=[[:space:]]*//p' /etc/NetworkManager/NetworkManager.conf"
+                    + " /etc/NetworkManager/conf.d/*.conf 2>/dev/null | tr '\\n' ';'); break; fi; done; echo \"nm_unmanaged=$nm\"",
             "if [ -e /etc/fapolicyd/rules.d/80-rke2.rules ]; then echo fapolicyd_rke2_rules=yes; else echo fapolicyd_rke2_rules=no; fi",
             "t=''; for c in " + String.join(" ", TOOLS) + "; do if command -v \"$c\" >/dev/null 2>&1; then t=\"$t $c\"; fi; done; echo \"tools=$t\"",
             "");

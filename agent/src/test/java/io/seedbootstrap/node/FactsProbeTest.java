@@ -23,6 +23,27 @@ class FactsProbeTest {
             "tcp_listen=0.0.0.0:22 [::]:22 127.0.0.1:9099 ", "module_overlay=loaded", "module_br_netfilter=available",
             "nm_unmanaged=interface-name:cali*;", "fapolicyd_rke2_rules=no", "tools= python3 bash timeout ss", "");
 
+    /** The script itself, run by this machine's sh (it is read-only): what it finds with builtins agrees with the tools it replaced. */
+    @Test
+    void theScriptRunsHereAndAgreesWithTheToolsItSpares() throws Exception {
+        String out = sh(FactsProbe.SCRIPT);
+        HostFacts facts = FactsProbe.parse("here", out);
+        assertEquals(sh("hostname -s").strip(), facts.hostname(), out);
+        String dir = sh("d=/var/lib/rancher; while [ ! -d \"$d\" ]; do d=$(dirname \"$d\"); done; echo $d").strip();
+        long free = Long.parseLong(sh("df -Pk " + dir + " | awk 'NR==2{print $4}'").strip());
+        long found = Long.parseLong(out.lines().filter(l -> l.startsWith("rancher_free_kib=")).findFirst().orElseThrow().substring(17));
+        assertTrue(Math.abs(found - free) <= Math.max(1024, free / 100), found + " KiB free, df says " + free);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("ss-ltnp: ")) || !out.contains("ss_exit=0"), out);
+        assertTrue(out.contains("\nnm_unmanaged=") && out.contains("\nrke2_version="), out);
+    }
+
+    private static String sh(String script) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", script).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
     @Test
     void parsesEveryFact() {
         HostFacts facts = FactsProbe.parse("seed-1", OUTPUT);
