@@ -436,14 +436,14 @@ public final class Relay {
         boolean ip = src != null && src.matches("[0-9.]+|[0-9A-Fa-f:]+");
         return "sshd=$(command -v sshd || echo /usr/sbin/sshd)\n"
                 + "conf=$(\"$sshd\" -T" + (ip ? " -C user=root,host=" + src + ",addr=" + src : "") + " 2>/dev/null || true)\n"
-                + "home=$(getent passwd root | cut -d: -f6); home=${home:-/root}\n"
-                + "files=\n"
-                + "for p in $(printf '%s\\n' \"$conf\" | awk '$1 == \"authorizedkeysfile\" { $1 = \"\"; print }'); do\n"
-                + "  [ \"$p\" = none ] && continue\n"
-                + "  p=$(printf '%s' \"$p\" | sed -e \"s|%h|$home|g\" -e 's|%u|root|g' -e 's|%%|%|g')\n"
-                + "  case $p in /*) ;; *) p=\"$home/$p\" ;; esac\n"
-                + "  files=\"$files $p\"\n"
-                + "done\n"
+                // root's home by the shell's tilde expansion, the tokens (%h, %u, %%, in sed's old order) and relative
+                // paths in one awk: no process per file pattern (this runs in every lock command, issue 22)
+                + "home=~root; case $home in /*) ;; *) home=/root ;; esac\n"
+                + "files=$(awk -v home=\"$home\" '$1 == \"authorizedkeysfile\" { for (i = 2; i <= NF; i++) { p = $i; if (p == \"none\") continue;"
+                + " gsub(/%h/, home, p); gsub(/%u/, \"root\", p); gsub(/%%/, \"%\", p); if (p !~ /^\\//) p = home \"/\" p; printf \" %s\", p } }' <<EOF\n"
+                + "$conf\n"
+                + "EOF\n"
+                + ")\n"
                 + "[ -n \"$files\" ] || files=\"$home/.ssh/authorized_keys\"\n";
     }
 
@@ -572,9 +572,8 @@ public final class Relay {
      */
     public static final String LIST_CREDENTIALS = "set -u\n" + authorizedKeysFiles(null)
             + "files=\"$files $home/.ssh/authorized_keys $home/.ssh/authorized_keys2\"\n"
-            + "for f in $files; do\n"
-            + "  [ -f \"$f\" ] && awk " + quote("index($0, \" " + MARKER + " \") { print \"line \" $NF }") + " \"$f\"\n"
-            + "done\n"
+            + "set --; for f in $files; do [ -f \"$f\" ] && set -- \"$@\" \"$f\"; done\n"
+            + "if [ $# -gt 0 ]; then awk " + quote("index($0, \" " + MARKER + " \") { print \"line \" $NF }") + " \"$@\"; fi\n"
             + "if [ -d " + RELAY_DIR + " ]; then\n"
             + "  for f in " + RELAY_DIR + "/*; do [ -e \"$f\" ] && echo \"file ${f##*/}\"; done\n"
             + "fi\n"
