@@ -105,9 +105,11 @@ public final class InstallAction {
                 new CheckHosts(hosts),
                 new CheckClusterCa(bootstrap, request.cluster()),
                 new CheckConfigDrift(hosts, request.cluster(), request.applyConfigChanges()),
-                // what the uploads, the cluster CA and the configuration read, looked at in the lock's command (a converged re-run asks them nothing)
+                // what the uploads, the cluster CA, the configuration and the joins read, looked at in the lock's command
+                // (a converged re-run asks them nothing)
                 new TakeLock(hosts, lock, request.forceUnlock(), (context, host) -> UploadArtifacts.look(context)
-                        .and(WriteNodeConfig.look(inventory, host, request.cluster())).and(CheckClusterCa.look(bootstrap, host))),
+                        .and(WriteNodeConfig.look(inventory, host, request.cluster())).and(CheckClusterCa.look(bootstrap, host))
+                        .and(JoinNodes.look(context, host))),
                 new UploadArtifacts(hosts),
                 new InstallRke2(hosts),
                 new ApplyCisPrerequisites(hosts),

@@ -26,24 +26,31 @@ public interface NodeProbes {
     HostFacts facts();
 
     /**
-     * Paths later read-only checks will ask about, looked at inside the facts command instead of
-     * one command each later (issue 22, P3).
+     * Paths (and units) later read-only checks will ask about, looked at inside an earlier command
+     * (the facts', the lock's) instead of one command each later (issue 22, P3).
      *
      * @param states   files whose {@link NodeFiles#states} are wanted
      * @param existing paths whose {@link NodeFiles#existing} is wanted
+     * @param units    systemd units whose {@code systemctl is-active} is wanted (only the lock's command looks at them)
      */
-    record Look(List<String> states, List<String> existing) {
-        public static final Look NOTHING = new Look(List.of(), List.of());
+    record Look(List<String> states, List<String> existing, List<String> units) {
+        public static final Look NOTHING = new Look(List.of(), List.of(), List.of());
 
         public Look {
             states = List.copyOf(states);
             existing = List.copyOf(existing);
+            units = List.copyOf(units);
+        }
+
+        public Look(List<String> states, List<String> existing) {
+            this(states, existing, List.of());
         }
 
         /** Both looks in one. */
         public Look and(Look other) {
             return new Look(java.util.stream.Stream.concat(states.stream(), other.states.stream()).distinct().toList(),
-                    java.util.stream.Stream.concat(existing.stream(), other.existing.stream()).distinct().toList());
+                    java.util.stream.Stream.concat(existing.stream(), other.existing.stream()).distinct().toList(),
+                    java.util.stream.Stream.concat(units.stream(), other.units.stream()).distinct().toList());
         }
     }
 
@@ -51,10 +58,21 @@ public interface NodeProbes {
      * What a {@link Look} found: answers only for the paths looked at, so a caller asking for more
      * asks the host.
      */
-    record Seen(Look look, Map<String, NodeFiles.State> states, List<String> existing) {
+    record Seen(Look look, Map<String, NodeFiles.State> states, List<String> existing, Map<String, String> unitStates) {
         public Seen {
             states = Map.copyOf(states);
             existing = List.copyOf(existing);
+            unitStates = Map.copyOf(unitStates);
+        }
+
+        public Seen(Look look, Map<String, NodeFiles.State> states, List<String> existing) {
+            this(look, states, existing, Map.of());
+        }
+
+        /** As {@link Rke2Service#active} for {@code unit}, when its state was looked at. */
+        public java.util.Optional<Boolean> active(String unit) {
+            return look.units().contains(unit) ? java.util.Optional.ofNullable(unitStates.get(unit)).map("active"::equals)
+                    : java.util.Optional.empty();
         }
 
         /** As {@link NodeFiles#states} when every path was looked at. */

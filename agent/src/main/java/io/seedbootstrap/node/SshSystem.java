@@ -8,6 +8,7 @@ import io.seedbootstrap.ssh.ExecResult;
 import io.seedbootstrap.ssh.RemoteCommand;
 import io.seedbootstrap.ssh.RemoteHost;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -71,7 +72,7 @@ final class SshSystem implements NodeSystem {
     }
 
     /** Lines that mark the look's parts in the lock command's output (no credential line, state line or path looks like them). */
-    private static final String STATES = "#look-states", EXISTING = "#look-existing", LOOKED = "#looked";
+    private static final String STATES = "#look-states", EXISTING = "#look-existing", UNITS = "#look-units", LOOKED = "#looked";
 
     /**
      * The look runs after the lock is taken and the credentials are listed; its last line
@@ -89,6 +90,10 @@ final class SshSystem implements NodeSystem {
                     .append(look.states().isEmpty() ? "" : SshFiles.statesScript(look.states()))
                     .append(") && ( echo '").append(EXISTING).append("'\n")
                     .append(look.existing().isEmpty() ? "" : SshFiles.existingScript(look.existing()) + "\n")
+                    // one state per unit, in order (is-active exits non-zero unless all are active)
+                    .append(") && ( echo '").append(UNITS).append("'\n")
+                    .append(look.units().isEmpty() ? "" : "systemctl is-active " + String.join(" ", look.units().stream().map(u -> quote(u)).toList())
+                            + " 2>/dev/null || true\n")
                     .append("); then echo '").append(LOOKED).append("'; fi\n");
         }
         script.append("else echo HELD; cat " + LOCK_FILE + "; fi");
@@ -102,14 +107,23 @@ final class SshSystem implements NodeSystem {
         List<String> lines = rest.lines().toList();
         int states = lines.indexOf(STATES);
         int existing = lines.indexOf(EXISTING);
+        int units = lines.indexOf(UNITS);
         credentialsAtLock = lines.subList(0, states < 0 ? lines.size() : states).stream().map(l -> l + "\n")
                 .collect(java.util.stream.Collectors.joining());
-        if (!looking || states < 0 || existing < states || !lines.get(lines.size() - 1).equals(LOOKED)) {
+        if (!looking || states < 0 || existing < states || units < existing || !lines.get(lines.size() - 1).equals(LOOKED)) {
             return new LockAttempt(Optional.empty(), Optional.empty());
+        }
+        // a state for every unit or none (systemctl missing, or it failed): then the phases ask
+        List<String> unitLines = lines.subList(units + 1, lines.size() - 1);
+        Map<String, String> unitStates = new java.util.HashMap<>();
+        if (unitLines.size() == look.units().size()) {
+            for (int i = 0; i < unitLines.size(); i++) {
+                unitStates.put(look.units().get(i), unitLines.get(i).strip());
+            }
         }
         return new LockAttempt(Optional.empty(), Optional.of(new NodeProbes.Seen(look,
                 SshFiles.parseStates(String.join("\n", lines.subList(states + 1, existing))),
-                SshFiles.parseExisting(String.join("\n", lines.subList(existing + 1, lines.size() - 1))))));
+                SshFiles.parseExisting(String.join("\n", lines.subList(existing + 1, units))), unitStates)));
     }
 
     @Override

@@ -732,7 +732,9 @@ public final class FakeNode implements Node {
         public synchronized LockAttempt createLock(String content, NodeProbes.Look look) {
             Optional<String> held = createLock(content);
             return new LockAttempt(held, held.isPresent() || look.equals(NodeProbes.Look.NOTHING) ? Optional.empty()
-                    : Optional.of(new NodeProbes.Seen(look, fileOps.states(look.states()), fileOps.existing(look.existing()))));
+                    : Optional.of(new NodeProbes.Seen(look, fileOps.states(look.states()), fileOps.existing(look.existing()),
+                            look.units().stream().collect(java.util.stream.Collectors.toMap(u -> u,
+                                    u -> u.equals(rke2.unit()) && active ? "active" : "inactive")))));
         }
 
         @Override

@@ -119,9 +119,11 @@ class SshNodeTest {
     @Test
     void theLockCommandLooksAtFilesHoldingTheLock() {
         String sum = "a".repeat(64);
-        NodeProbes.Look look = new NodeProbes.Look(List.of("/etc/rancher/rke2/config.yaml", "/opt/big.tar"), List.of("/var/lib/x", "/var/lib/y"));
+        NodeProbes.Look look = new NodeProbes.Look(List.of("/etc/rancher/rke2/config.yaml", "/opt/big.tar"), List.of("/var/lib/x", "/var/lib/y"),
+                List.of("rke2-agent", "rke2-server"));
         Scripted remote = new Scripted(c -> ok("TAKEN\nfile 20261125T070000.111111-1\n#look-states\n= " + sum + " 600 /opt/big.tar\n"
-                + "? 644 /etc/rancher/rke2/config.yaml\n" + "b".repeat(64) + " */etc/rancher/rke2/config.yaml\n#look-existing\n/var/lib/y\n#looked\n"));
+                + "? 644 /etc/rancher/rke2/config.yaml\n" + "b".repeat(64) + " */etc/rancher/rke2/config.yaml\n#look-existing\n/var/lib/y\n"
+                + "#look-units\nactive\ninactive\n#looked\n"));
         NodeSystem system = node(remote, Role.AGENT, null).system();
         NodeSystem.LockAttempt attempt = system.createLock("run=a\n", look);
         assertEquals(Optional.empty(), attempt.heldBy());
@@ -129,10 +131,20 @@ class SshNodeTest {
         assertEquals(java.util.Map.of("/opt/big.tar", new NodeFiles.State(sum, "0600"),
                 "/etc/rancher/rke2/config.yaml", new NodeFiles.State("b".repeat(64), "0644")), seen.states());
         assertEquals(List.of("/var/lib/y"), seen.existing(look.existing()).orElseThrow());
+        assertEquals(Optional.of(true), seen.active("rke2-agent"));
+        assertEquals(Optional.of(false), seen.active("rke2-server"));
+        assertEquals(Optional.empty(), seen.active("firewalld"), "not looked at");
+        assertTrue(remote.last().contains("systemctl is-active rke2-agent rke2-server"), remote.last());
         assertTrue(remote.last().contains("( set -C; cat > /var/lib/seed-bootstrap/lock )") && remote.last().contains("stat -c"), remote.last());
         assertEquals(1, remote.sent.size(), "one command");
         assertEquals(List.of("20261125T070000.111111"), system.relayLeftovers("a"), "the credentials end where the look starts");
         assertEquals(1, remote.sent.size());
+
+        // systemctl printed fewer states than units (it failed): the files stand, the units are asked
+        Scripted noSystemd = new Scripted(c -> ok("TAKEN\n#look-states\n#look-existing\n#look-units\n#looked\n"));
+        NodeProbes.Seen partly = node(noSystemd, Role.AGENT, null).system().createLock("run=a\n", look).seen().orElseThrow();
+        assertEquals(Optional.empty(), partly.active("rke2-agent"));
+        assertEquals(java.util.Map.of(), partly.states());
 
         // the hashing failed: no "#looked" line, so no look (the phases ask); the lock is still taken
         Scripted cut = new Scripted(c -> ok("TAKEN\n#look-states\n? 644 /etc/rancher/rke2/config.yaml\n"));

@@ -74,6 +74,13 @@ public final class TakeLock implements Phase {
                 .flatMap(at -> at.seen().states(paths));
     }
 
+    /** As {@link io.seedbootstrap.node.Rke2Service#active} of {@code unit}, on the terms of {@link #statesSeenAtLock}. */
+    public static Optional<Boolean> activeSeenAtLock(RunContext context, Host host, String unit) {
+        return context.state().find(host.name(), SEEN)
+                .filter(at -> at.changesBefore() == context.plan().lastingChangesOn(host.name()))
+                .flatMap(at -> at.seen().active(unit));
+    }
+
     /** As {@link io.seedbootstrap.node.NodeFiles#existing}, on the terms of {@link #statesSeenAtLock}. */
     public static Optional<List<String>> existingSeenAtLock(RunContext context, Host host, Collection<String> paths) {
         return context.state().find(host.name(), SEEN)

@@ -2,8 +2,10 @@ package io.seedbootstrap.phase.install;
 
 import io.seedbootstrap.inventory.model.Host;
 import io.seedbootstrap.node.Node;
+import io.seedbootstrap.node.NodeProbes;
 import io.seedbootstrap.phase.Phase;
 import io.seedbootstrap.phase.RunContext;
+import io.seedbootstrap.phase.common.TakeLock;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 import io.seedbootstrap.rke2.NodeStatus;
@@ -61,7 +63,7 @@ public final class JoinNodes implements Phase {
         // re-run then costs one round trip here, not two per node in sequence; P3)
         CompletableFuture<Set<String>> readyNodes = CompletableFuture.supplyAsync(() -> ClusterNodes.read(context, first).orElse(List.<NodeStatus>of())
                 .stream().filter(NodeStatus::ready).map(NodeStatus::name).collect(Collectors.toSet()));
-        Map<Host, Boolean> active = context.hosts().parallel(joining, Host::name, host -> context.node(host).rke2().active());
+        Map<Host, Boolean> active = context.hosts().parallel(joining, Host::name, host -> activeAtLock(context, host));
         Set<String> ready;
         try {
             ready = readyNodes.join();
@@ -75,6 +77,17 @@ public final class JoinNodes implements Phase {
             }
         }
         context.hosts().parallel(agents, Host::name, agent -> join(context, first, context.node(agent), joined.test(agent)));
+    }
+
+    /** What {@link #run} reads of a host's unit, for the command that takes its lock to look at (TakeLock#activeSeenAtLock). */
+    public static NodeProbes.Look look(RunContext context, Host host) {
+        return new NodeProbes.Look(List.of(), List.of(), List.of(context.node(host).rke2().unit()));
+    }
+
+    /** Whether the host's unit is active: as the lock's command saw it while this run has changed nothing there, else asked. */
+    static boolean activeAtLock(RunContext context, Host host) {
+        Node node = context.node(host);
+        return TakeLock.activeSeenAtLock(context, host, node.rke2().unit()).orElseGet(() -> node.rke2().active());
     }
 
     /**

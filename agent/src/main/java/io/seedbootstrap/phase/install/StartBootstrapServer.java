@@ -28,7 +28,7 @@ public final class StartBootstrapServer implements Phase {
     @Override
     public boolean shouldRun(RunContext context) {
         Node node = context.node(bootstrap);
-        return !(node.rke2().active() && ClusterNodes.ready(context, node, bootstrap.effectiveNodeName()));
+        return !(JoinNodes.activeAtLock(context, bootstrap) && ClusterNodes.ready(context, node, bootstrap.effectiveNodeName()));
     }
 
     @Override

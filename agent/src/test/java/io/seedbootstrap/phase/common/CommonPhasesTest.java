@@ -194,8 +194,11 @@ class CommonPhasesTest {
             for (String h : List.of("s1", "a1")) {
                 run.node(h).file(config, "cni: canal\n", "0600");
             }
+            run.node("a1").running();
             run.run(new TakeLock(run.inventory().hosts(), lock("mine", "laptop", true), false,
-                    (context, host) -> new NodeProbes.Look(paths, List.of())));
+                    (context, host) -> new NodeProbes.Look(paths, List.of(), List.of(context.node(host).rke2().unit()))));
+            assertEquals(java.util.Optional.of(true), TakeLock.activeSeenAtLock(run.context(), run.host("a1"), "rke2-agent"));
+            assertEquals(java.util.Optional.of(false), TakeLock.activeSeenAtLock(run.context(), run.host("s1"), "rke2-server"));
             java.util.Map<String, NodeFiles.State> seen = TakeLock.statesSeenAtLock(run.context(), run.host("a1"), paths).orElseThrow();
             assertEquals(run.node("a1").files().states(paths), seen, "as asking the host would answer");
             assertEquals(java.util.Set.of(config), seen.keySet());
@@ -204,6 +207,7 @@ class CommonPhasesTest {
             run.context().change("a1", "write " + config, () -> run.node("a1").files().write(config,
                     "cni: cilium\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), "0600"));
             assertTrue(TakeLock.statesSeenAtLock(run.context(), run.host("a1"), paths).isEmpty(), "a1 changed since: ask");
+            assertTrue(TakeLock.activeSeenAtLock(run.context(), run.host("a1"), "rke2-agent").isEmpty(), "a1 changed since: ask");
             assertEquals(seen, TakeLock.statesSeenAtLock(run.context(), run.host("s1"), paths).orElseThrow(), "s1 did not change");
         }
         try (FakeRun run = FakeRun.of(dir, true)) {
