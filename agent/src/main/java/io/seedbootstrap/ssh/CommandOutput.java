@@ -23,10 +23,14 @@ final class CommandOutput {
         return new byte[0];
     }
 
-    /** Everything the stream gives, kept up to {@link #STDOUT_CAP}. */
+    /**
+     * Everything the stream gives, kept up to {@link #STDOUT_CAP}. An 8 KiB buffer: most commands
+     * print a few lines, and a 64 KiB one per command was the largest allocation of an install at
+     * 20 hosts (~500 commands; issue 22, P8).
+     */
     static byte[] drain(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[65536];
+        byte[] buf = new byte[8192];
         int n;
         while ((n = in.read(buf)) >= 0) {
             if (out.size() < STDOUT_CAP) {

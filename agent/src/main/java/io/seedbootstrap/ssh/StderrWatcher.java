@@ -36,7 +36,8 @@ final class StderrWatcher implements Runnable {
 
     @Override
     public void run() {
-        byte[] buf = new byte[8192];
+        // stderr is a few lines at most (kept up to the cap anyway): a small buffer per command
+        byte[] buf = new byte[2048];
         try {
             int n;
             while ((n = in.read(buf)) >= 0) {
