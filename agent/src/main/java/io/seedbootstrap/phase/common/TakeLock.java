@@ -69,23 +69,24 @@ public final class TakeLock implements Phase {
      * hold the lock). Empty otherwise: then ask the host.
      */
     public static Optional<Map<String, NodeFiles.State>> statesSeenAtLock(RunContext context, Host host, Collection<String> paths) {
-        return context.state().find(host.name(), SEEN)
-                .filter(at -> at.changesBefore() == context.plan().lastingChangesOn(host.name()))
-                .flatMap(at -> at.seen().states(paths));
+        return seenAtLock(context, host).flatMap(seen -> seen.states(paths));
     }
 
     /** As {@link io.seedbootstrap.node.Rke2Service#active} of {@code unit}, on the terms of {@link #statesSeenAtLock}. */
     public static Optional<Boolean> activeSeenAtLock(RunContext context, Host host, String unit) {
-        return context.state().find(host.name(), SEEN)
-                .filter(at -> at.changesBefore() == context.plan().lastingChangesOn(host.name()))
-                .flatMap(at -> at.seen().active(unit));
+        return seenAtLock(context, host).flatMap(seen -> seen.active(unit));
     }
 
     /** As {@link io.seedbootstrap.node.NodeFiles#existing}, on the terms of {@link #statesSeenAtLock}. */
     public static Optional<List<String>> existingSeenAtLock(RunContext context, Host host, Collection<String> paths) {
+        return seenAtLock(context, host).flatMap(seen -> seen.existing(paths));
+    }
+
+    /** What the lock's command saw on {@code host}, while this run has made no lasting change there since. */
+    private static Optional<NodeProbes.Seen> seenAtLock(RunContext context, Host host) {
         return context.state().find(host.name(), SEEN)
                 .filter(at -> at.changesBefore() == context.plan().lastingChangesOn(host.name()))
-                .flatMap(at -> at.seen().existing(paths));
+                .map(SeenAtLock::seen);
     }
 
     @Override

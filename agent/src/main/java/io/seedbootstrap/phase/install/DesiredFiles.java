@@ -97,7 +97,7 @@ final class DesiredFiles {
 
     /** What the host has of the desired files (one read-only command). */
     static Map<String, NodeFiles.State> present(NodeFiles files, List<DesiredFile> desired) {
-        return files.states(desired.stream().map(DesiredFile::path).toList());
+        return files.states(paths(desired));
     }
 
     /** What differs, per file: a line diff for config files (they hold no secret), a note for secret ones. */
