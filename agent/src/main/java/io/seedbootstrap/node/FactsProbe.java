@@ -117,7 +117,7 @@ final class FactsProbe {
         long before = System.currentTimeMillis();
         // as root: what root may do (write /usr/local, read units) is what install will find
         ExecResult result = host.exec(RemoteCommand.shell(script(look), "gather facts (read-only)"
-                + (look.equals(NodeProbes.Look.NOTHING) ? "" : ", look at " + (look.states().size() + look.existing().size()) + " path(s)"))
+                + look.describe())
                 .asRoot());
         long after = System.currentTimeMillis();
         // the host read its clock somewhere inside the round trip: the middle is off by at most half of it

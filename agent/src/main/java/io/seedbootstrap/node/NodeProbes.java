@@ -46,6 +46,16 @@ public interface NodeProbes {
             this(states, existing, List.of());
         }
 
+        /** For a command's description: ", look at 7 path(s) and 1 unit(s)", or "" when nothing is looked at. */
+        public String describe() {
+            int paths = states.size() + existing.size();
+            if (paths == 0 && units.isEmpty()) {
+                return "";
+            }
+            return ", look at " + (paths > 0 ? paths + " path(s)" : "") + (paths > 0 && !units.isEmpty() ? " and " : "")
+                    + (units.isEmpty() ? "" : units.size() + " unit(s)");
+        }
+
         /** Both looks in one. */
         public Look and(Look other) {
             return new Look(java.util.stream.Stream.concat(states.stream(), other.states.stream()).distinct().toList(),

@@ -98,7 +98,7 @@ final class SshSystem implements NodeSystem {
         }
         script.append("else echo HELD; cat " + LOCK_FILE + "; fi");
         String out = remote.exec(RemoteCommand.shell(script.toString(), "take the host lock " + LOCK_FILE
-                + (looking ? ", look at " + (look.states().size() + look.existing().size()) + " path(s)" : ""))
+                + look.describe())
                 .asRoot().stdin(RemoteCommand.Stdin.of(content))).stdout();
         String rest = out.substring(out.indexOf('\n') + 1);
         if (!out.startsWith("TAKEN")) {

@@ -137,6 +137,10 @@ class SshNodeTest {
         assertTrue(remote.last().contains("systemctl is-active rke2-agent rke2-server"), remote.last());
         assertTrue(remote.last().contains("( set -C; cat > /var/lib/seed-bootstrap/lock )") && remote.last().contains("stat -c"), remote.last());
         assertEquals(1, remote.sent.size(), "one command");
+        assertEquals("take the host lock /var/lib/seed-bootstrap/lock, look at 4 path(s) and 2 unit(s)", remote.sent.get(0).display(),
+                "the log says what the command reads");
+        assertEquals("", NodeProbes.Look.NOTHING.describe());
+        assertEquals(", look at 1 unit(s)", new NodeProbes.Look(List.of(), List.of(), List.of("rke2-server")).describe());
         assertEquals(List.of("20261125T070000.111111"), system.relayLeftovers("a"), "the credentials end where the look starts");
         assertEquals(1, remote.sent.size());
 
