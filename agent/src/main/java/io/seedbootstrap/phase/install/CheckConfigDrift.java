@@ -14,6 +14,7 @@ import io.seedbootstrap.rke2.Rke2Paths;
 import io.seedbootstrap.support.ExitCode;
 import io.seedbootstrap.support.SeedException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Before any change: a node that already joined a cluster (its RKE2 runs, or it left a node
@@ -86,8 +87,9 @@ public final class CheckConfigDrift implements Phase {
             if (differing.isEmpty()) {
                 return null;
             }
-            String diff = DesiredFiles.describe(files, differing, present);
-            List<String> forbidden = DesiredFiles.forbidden(files, differing, present);
+            Map<String, String> current = DesiredFiles.currentTexts(files, differing, present);
+            String diff = DesiredFiles.describe(differing, present, current);
+            List<String> forbidden = DesiredFiles.forbidden(differing, present, current);
             if (!applyChanges || !forbidden.isEmpty()) {
                 throw new SeedException(ExitCode.UNEXPECTED_STATE, host.name()
                         + ": RKE2 here already belongs to a cluster and has another configuration than the inventory gives:" + diff

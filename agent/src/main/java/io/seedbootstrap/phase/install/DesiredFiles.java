@@ -100,8 +100,22 @@ final class DesiredFiles {
         return files.states(paths(desired));
     }
 
+    /**
+     * The host's text of each differing file that {@link #describe} and {@link #forbidden} read: the ones
+     * present and not secret (a secret file is never read back). One read each, shared by both.
+     */
+    static Map<String, String> currentTexts(NodeFiles files, List<DesiredFile> differing, Map<String, NodeFiles.State> present) {
+        Map<String, String> texts = new java.util.LinkedHashMap<>();
+        for (DesiredFile file : differing) {
+            if (!file.secret() && present.containsKey(file.path())) {
+                texts.put(file.path(), files.read(file.path()));
+            }
+        }
+        return texts;
+    }
+
     /** What differs, per file: a line diff for config files (they hold no secret), a note for secret ones. */
-    static String describe(NodeFiles files, List<DesiredFile> differing, Map<String, NodeFiles.State> present) {
+    static String describe(List<DesiredFile> differing, Map<String, NodeFiles.State> present, Map<String, String> current) {
         StringBuilder message = new StringBuilder();
         for (DesiredFile file : differing) {
             message.append("\n  ").append(file.path());
@@ -110,7 +124,7 @@ final class DesiredFiles {
             } else if (!present.containsKey(file.path())) {
                 message.append(" is missing");
             } else {
-                message.append(":\n").append(LineDiff.diff(files.read(file.path()), new String(file.content(), StandardCharsets.UTF_8))
+                message.append(":\n").append(LineDiff.diff(current.get(file.path()), new String(file.content(), StandardCharsets.UTF_8))
                         .indent(4).stripTrailing());
             }
         }
@@ -118,7 +132,7 @@ final class DesiredFiles {
     }
 
     /** The changes no flag allows: tokens, and config.yaml keys RKE2 must never see change (A.5). */
-    static List<String> forbidden(NodeFiles files, List<DesiredFile> differing, Map<String, NodeFiles.State> present) {
+    static List<String> forbidden(List<DesiredFile> differing, Map<String, NodeFiles.State> present, Map<String, String> current) {
         List<String> forbidden = new ArrayList<>();
         for (DesiredFile file : differing) {
             if (!present.containsKey(file.path())) {
@@ -127,7 +141,7 @@ final class DesiredFiles {
             if (file.path().equals(Rke2Paths.TOKEN_FILE) || file.path().equals(Rke2Paths.AGENT_TOKEN_FILE)) {
                 forbidden.add(file.path() + " (a join token)");
             } else if (file.path().equals(Rke2Paths.CONFIG)) {
-                Map<String, Object> before = parse(files.read(file.path()));
+                Map<String, Object> before = parse(current.get(file.path()));
                 Map<String, Object> after = parse(new String(file.content(), StandardCharsets.UTF_8));
                 for (String key : NEVER_CHANGED) {
                     if (!java.util.Objects.equals(before.get(key), after.get(key))) {
