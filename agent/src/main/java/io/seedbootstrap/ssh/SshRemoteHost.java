@@ -58,6 +58,8 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
     private final Semaphore sessions;
     private final ExecutorService pumps;
     private final ScheduledExecutorService watchdog;
+    /** Held while a download's channel is built (see {@link #startSession}). */
+    private final Object downloadStart = new Object();
     private final SecureRandom random = new SecureRandom();
     private final Uploader uploader;
     private final Object connectionLock = new Object();
@@ -550,7 +552,7 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
         Connection conn = null;
         try {
             conn = current();
-            session = conn.client().startSession();
+            session = startSession(conn.client(), sink != null);
             Session.Command cmd = session.exec(wire);
             Session s = session;
             alarm = watchdog.schedule(() -> {
@@ -645,6 +647,25 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
             }
             closeQuietly(session);
             sessions.release();
+        }
+    }
+
+    /**
+     * A channel for a command, or for a download ({@link SshClients#DOWNLOAD_PACKET}). sshj takes the
+     * packet size from the connection when it builds the channel, so a download sets it around its
+     * own start; a command channel built meanwhile gets larger buffers, nothing else.
+     */
+    private Session startSession(SSHClient client, boolean download) throws IOException {
+        if (!download) {
+            return client.startSession();
+        }
+        synchronized (downloadStart) {
+            client.getConnection().setMaxPacketSize(SshClients.DOWNLOAD_PACKET);
+            try {
+                return client.startSession();
+            } finally {
+                client.getConnection().setMaxPacketSize(SshClients.COMMAND_PACKET);
+            }
         }
     }
 

@@ -108,6 +108,35 @@ class RemoteHostIT {
         }
     }
 
+    /**
+     * A download's channel takes larger packets than a command's (SshClients.DOWNLOAD_PACKET, set around
+     * its start): the bytes arrive whole, and commands started on the same connection meanwhile still run.
+     */
+    @Test
+    void aDownloadStreamsWholeWhileCommandsRunBesideIt() throws Exception {
+        try (RemoteHost h = RemoteHost.connect(Machines.target(vm1()), Machines.options(tmp))) {
+            StringBuilder expected = new StringBuilder();
+            for (int i = 1; i <= 300_000; i++) {
+                expected.append(i).append('\n');
+            }
+            java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+            CompletableFuture<ExecResult> download = CompletableFuture.supplyAsync(
+                    () -> h.download(RemoteCommand.shell("seq 1 300000"), sink));
+            List<CompletableFuture<String>> beside = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String word = "beside-" + i;
+                beside.add(CompletableFuture.supplyAsync(() -> h.exec("echo", word).stdout().trim()));
+            }
+            assertEquals(0, download.get().exitCode());
+            assertEquals(expected.toString(), sink.toString(java.nio.charset.StandardCharsets.US_ASCII), "the download arrived whole");
+            for (int i = 0; i < 4; i++) {
+                assertEquals("beside-" + i, beside.get(i).get());
+            }
+            assertEquals(64 * 65536, h.exec(RemoteCommand.shell("head -c " + 64 * 65536 + " /dev/zero | tr '\\0' o")).stdout().length(),
+                    "a command's output larger than its packets still arrives whole");
+        }
+    }
+
     @Test
     void aNonZeroExitThrowsNamingHostCommandCodeAndStderrTail() {
         try (RemoteHost h = RemoteHost.connect(Machines.target(vm1()), Machines.options(tmp))) {
