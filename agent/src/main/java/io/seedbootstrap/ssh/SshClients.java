@@ -54,7 +54,7 @@ final class SshClients {
      * The largest packet a host may send us on a channel. sshj sizes each channel's stdout and stderr
      * buffers to it when it builds the channel: at its default (32 KiB, OpenSSH's session default)
      * that is most of what a command allocates here. Commands answer in a few KiB, so their channels
-     * take 16 KiB packets: 90 -> 58 KiB allocated per command, ~25 MiB less garbage in a first install
+     * take 16 KiB packets: 90 -> 58 KiB allocated per command, ~15 MiB less garbage in a first install
      * of 20 hosts (issue 22, P8 RSS); a download's channel takes 32 KiB, as 16 KiB cost it ~20% of its
      * throughput (docs/ssh.md "Channel packet size"). SshRemoteHost#startSession picks per channel.
      */

@@ -189,6 +189,8 @@ final class SshRemoteHost implements RemoteHost, CommandRunner {
         try {
             if (target.jump() != null) {
                 jump = openClient(target.jump(), null);
+                // its one channel is the tunnel carrying the host's whole connection: a download's packets
+                jump.getConnection().setMaxPacketSize(SshClients.DOWNLOAD_PACKET);
             }
             return new Connection(openClient(target, jump), jump);
         } catch (RuntimeException e) {
