@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * <li>both sides' credentials are removed, whatever happened, and by a JVM shutdown hook if the
  *     run is interrupted (Ctrl-C, kill) meanwhile. Those of any other run (one killed with -9)
  *     are removed by {@link #removeLeftovers}, which every run calls on every host once it holds
- *     the host lock (TakeLock), and {@link #sweep} on each receiver before its first hop.
+ *     the host lock (TakeLock), and {@link #sweep} on each receiver before its first hop where the run
+ *     did not do that already ({@link #alreadySwept}).
  * </ol>
  *
  * <p>Needs OpenSSH's {@code ssh} and {@code ssh-keygen} on senders and root login by key
@@ -539,6 +540,14 @@ public final class Relay {
     }
 
     // --- sweep -----------------------------------------------------------------------------
+
+    /**
+     * Hosts whose relay credentials of other runs this run already removed, holding their lock
+     * (TakeLock): {@link #sweep} does not ask them again.
+     */
+    public void alreadySwept(Collection<String> hostNames) {
+        swept.addAll(hostNames);
+    }
 
     /**
      * Removes relay credentials that runs other than this one left behind (a run that was

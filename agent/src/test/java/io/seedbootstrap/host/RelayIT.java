@@ -338,6 +338,29 @@ class RelayIT {
         }
     }
 
+    /** A host this run already swept holding its lock (TakeLock) is not swept again; the others are. */
+    @Test
+    void theRelaySkipsTheSweepOnHostsTheRunAlreadySwept() throws IOException {
+        String stale = "restrict,from=\"10.0.0.1\",command=\"/bin/sh /var/lib/seed-bootstrap/relay/old-1.recv\" "
+                + "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOld seed-bootstrap-relay old-1";
+        for (TestMachine m : machines.machines()) {
+            sh(m, "cp -p /root/.ssh/authorized_keys /root/ak.orig && echo '" + stale + "' >> /root/.ssh/authorized_keys");
+        }
+        Path f = file("swept.bin");
+        String sha = HashCache.inMemory().sha256(f);
+        Relay relay = relay("run6", Relay.Listener.NONE);
+        relay.alreadySwept(List.of(machines.get(1).name()));
+        relay.distribute(f, sha, SIZE, "/opt/relay/swept.bin", "0644", null, peers());
+
+        assertEveryHostHas("/opt/relay/swept.bin", sha, "644 root:root");
+        for (int i = 0; i < machines.machines().size(); i++) {
+            TestMachine m = machines.get(i);
+            String keys = sh(m, "cat /root/.ssh/authorized_keys");
+            assertEquals(i == 1, keys.contains("seed-bootstrap-relay old-1"), m.name() + ": " + keys);
+            sh(m, "mv /root/ak.orig /root/.ssh/authorized_keys");
+        }
+    }
+
     /** Passes everything to a real host; tests override what they fake. */
     private static class Delegate implements RemoteHost {
         private final RemoteHost h;

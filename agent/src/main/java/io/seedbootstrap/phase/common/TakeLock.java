@@ -50,6 +50,9 @@ public final class TakeLock implements Phase {
 
     public static final RunState.Key<SeenAtLock> SEEN = RunState.Key.of("seen-at-lock", SeenAtLock.class);
 
+    /** Set on a host once this run, holding its lock, removed the relay credentials earlier runs left there (or found none). */
+    public static final RunState.Key<Boolean> RELAY_SWEPT = RunState.Key.of("relay-swept", Boolean.class);
+
     public TakeLock(List<Host> hosts, HostLock lock, boolean forceUnlock) {
         this(hosts, lock, forceUnlock, (context, host) -> NodeProbes.Look.NOTHING);
     }
@@ -113,6 +116,7 @@ public final class TakeLock implements Phase {
                 context.change(host.name(), "remove the relay credentials of earlier run(s) " + String.join(", ", stale)
                         + " (root's authorized_keys, " + Relay.RELAY_DIR + ")", () -> system.removeRelayLeftovers(runId));
             }
+            context.state().put(host.name(), RELAY_SWEPT, true);
             return null;
         });
     }

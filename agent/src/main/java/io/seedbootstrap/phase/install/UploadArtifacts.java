@@ -73,6 +73,9 @@ public final class UploadArtifacts implements Phase {
                 }
             }
         }, Duration.ofMinutes(2));
+        // TakeLock removed other runs' relay credentials on these hosts: the relay need not sweep them again
+        relay.alreadySwept(hosts.stream().filter(h -> context.state().find(h.name(), TakeLock.RELAY_SWEPT).orElse(false))
+                .map(Host::name).toList());
         // receivers (one Node instance per host, so lists compare by host) -> what they all lack
         Map<List<Node>, List<BundleFiles.Placement>> relayed = new LinkedHashMap<>();
         for (BundleFiles.Placement placement : placements) {

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,6 +125,9 @@ class CommonPhasesTest {
                 assertEquals("0600", run.node(h).fileAt(NodeSystem.LOCK_FILE).orElseThrow().mode());
             }
             assertEquals(List.of("20261127T100000.abcdef"), run.node("s2").relayLeftovers(), "only this run's are kept");
+            for (String h : List.of("s1", "s2", "a1")) {
+                assertEquals(Optional.of(true), run.context().state().find(h, TakeLock.RELAY_SWEPT), h + ": the relay need not sweep it again");
+            }
             assertTrue(run.changes("s2").contains("remove the relay credentials of earlier run(s) 20261126T080000.0a0b0c (root's authorized_keys, "
                     + io.seedbootstrap.host.Relay.RELAY_DIR + ")"), run.changes("s2").toString());
             assertTrue(run.context().plan().lastingChanges().stream().noneMatch(c -> c.description().contains("lock")),
@@ -148,6 +152,7 @@ class CommonPhasesTest {
             assertTrue(a1.fileAt(NodeSystem.LOCK_FILE).isPresent(), "a1, first in name order, was locked first");
             assertTrue(run.node("s2").fileAt(NodeSystem.LOCK_FILE).isPresent(), "the hosts after the first are taken at once, s2 too");
             assertEquals(List.of("20261126T080000.0a0b0c"), run.node("s2").relayLeftovers(), "no sweep without every lock");
+            assertEquals(Optional.empty(), run.context().state().find("s2", TakeLock.RELAY_SWEPT), "so the relay would sweep it");
             take.cleanUp(run.context());
             assertTrue(a1.fileAt(NodeSystem.LOCK_FILE).isEmpty());
             assertTrue(run.node("s2").fileAt(NodeSystem.LOCK_FILE).isEmpty(), "what this run took is released");
