@@ -204,6 +204,19 @@ public final class Relay {
      * as sources; a host missing any gets them all (the callers batch files the same hosts lack).
      */
     public Result distribute(List<Item> items, List<Peer> receivers) {
+        return distribute(items, receivers, true);
+    }
+
+    /**
+     * {@link #distribute(List, List)} to receivers the caller knows lack every item (it read their
+     * files holding their locks): they are not asked before the first round whether they have them.
+     * One that had them after all is sent them again, checked as any other.
+     */
+    public Result distributeToLacking(List<Item> items, List<Peer> receivers) {
+        return distribute(items, receivers, false);
+    }
+
+    private Result distribute(List<Item> items, List<Peer> receivers, boolean askFirst) {
         if (receivers.isEmpty()) {
             throw new IllegalArgumentException("no receivers");
         }
@@ -227,7 +240,8 @@ public final class Relay {
         sources.put(first.name(), sent ? Source.OPERATOR : Source.ALREADY_THERE);
 
         List<Peer> rest = order.subList(1, order.size());
-        Map<Peer, Boolean> have = hosts.parallel(rest, Peer::name, p -> hasAll(p, expected));
+        Map<Peer, Boolean> have = askFirst ? hosts.parallel(rest, Peer::name, p -> hasAll(p, expected))
+                : rest.stream().collect(Collectors.toMap(p -> p, p -> false));
         List<Peer> holders = new ArrayList<>(List.of(first));
         List<Peer> pending = new ArrayList<>();
         for (Peer p : rest) {

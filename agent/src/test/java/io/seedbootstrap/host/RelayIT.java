@@ -175,6 +175,15 @@ class RelayIT {
                 "vm3", Relay.Source.ALREADY_THERE), again.sources());
         assertTrue(traffic.sent() - before < 64 << 10, "only commands: " + (traffic.sent() - before));
         assertNoRelayCredentialsLeft();
+
+        // told that every receiver lacks it (a caller that read their files), nobody is asked: each gets it again, checked
+        Relay.Result told = relay("run7", Relay.Listener.NONE).distributeToLacking(
+                List.of(new Relay.Item(f, sha, SIZE, target, "0640", "admin:admin")), peers());
+        assertEquals(Relay.Source.ALREADY_THERE, told.sources().get("vm1"), "the first is the operator's upload, which skips what is there");
+        assertEquals(Relay.Source.HOST, told.sources().get("vm2"));
+        assertEquals(Relay.Source.HOST, told.sources().get("vm3"));
+        assertEveryHostHas(target, sha, "640 admin:admin");
+        assertNoRelayCredentialsLeft();
     }
 
     @Test

@@ -111,7 +111,8 @@ public final class UploadArtifacts implements Phase {
                     .map(c -> new Relay.Item(c.source(), c.sha256(), c.size(), c.target(), c.mode(), null)).toList();
             String describe = batch.stream().map(BundleFiles.Placement::describe).collect(Collectors.joining(", "));
             context.change(receivers.stream().map(Node::name).toList(), describe + " (sent once, relayed between the hosts)", () -> {
-                Relay.Result result = relay.distribute(items, peers);
+                // each receiver lacks every file of its batch (read above, holding its lock)
+                Relay.Result result = relay.distributeToLacking(items, peers);
                 context.reporter().debug(null, copies.size() + " file(s) of " + result.size() + " bytes: operator sent " + result.operatorBytes() + " bytes for "
                         + receivers.size() + " hosts in " + result.rounds() + " relay round(s)");
                 Map<String, String> verified = new LinkedHashMap<>();
