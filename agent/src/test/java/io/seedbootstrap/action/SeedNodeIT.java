@@ -290,14 +290,22 @@ class SeedNodeIT {
         String commandLines;
         try {
             preflightChecksFromAndToTheLocalNode();
-            restore = asAdmin(SECRETS + LAUNCHER + " --verbose restore " + ARCHIVE + " inventory.yaml; echo \"exit=$?\"");
+            // the verbose log goes to a file on the node and is searched there: a long output through
+            // docker exec's stream is the one part of this test that is not the tool's own
+            restore = asAdmin(SECRETS + LAUNCHER + " --verbose restore " + ARCHIVE + " inventory.yaml > restore.out 2>&1; echo \"exit=$?\"; "
+                    + "echo \"local commands: $(grep -c -F '" + vm1.name() + ": run locally ' restore.out)\"; "
+                    // the password as a pattern file (printf is a shell builtin: no command line shows it)
+                    + "printf '%s\\n' \"$SEED_SUDO_PASSWORD\" > password.pattern; "
+                    + "echo \"password lines: $(grep -c -F -f password.pattern restore.out)\"; rm -f password.pattern; tail -n 60 restore.out");
             again = restore.stdout().contains("exit=0") ? asAdmin(SECRETS + LAUNCHER + " install inventory.yaml; echo \"exit=$?\"") : restore;
         } finally {
             commandLines = watcher.stop();
             vm1.sh("systemctl start ssh.service").orThrow("start vm1's sshd again");
         }
         assertTrue(restore.stdout().contains("exit=0"), restore.stdout());
-        assertTrue(restore.stdout().contains(vm1.name() + ": run locally "), "the new vm1 was not reached by the local transport");
+        Matcher local = Pattern.compile("local commands: (\\d+)").matcher(restore.stdout());
+        assertTrue(local.find() && Integer.parseInt(local.group(1)) > 0, "the new vm1 was not reached by the local transport:\n" + restore.stdout());
+        assertTrue(restore.stdout().contains("password lines: 0"), "the sudo password in the restore's output");
         assertTrue(again.stdout().contains("exit=0") && again.stdout().contains("0 change(s) made"), "install after restore: " + again.stdout());
 
         // the same token and CAs: the restored server runs with the original token, the agents joined with the original agent token
