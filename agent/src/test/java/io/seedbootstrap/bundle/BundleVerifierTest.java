@@ -279,7 +279,7 @@ class BundleVerifierTest {
         assertEquals(List.of("manifest.json: manifest.json has format \"something-else/v9\"; this seed-bootstrap reads "
                 + "seed-bootstrap-bundle/v1 and seed-bootstrap-bundle/v2"), problems());
         TestBundles.resign(bundle, key, manifest -> manifest.put("surprise", 1));
-        assertTrue(problems().get(0).startsWith("manifest.json: manifest.json is not a valid bundle manifest: Unrecognized field \"surprise\""),
+        assertTrue(problems().get(0).startsWith("manifest.json: manifest.json is not a valid bundle manifest: unknown field \"surprise\" in the manifest at line "),
                 problems().toString());
     }
 

@@ -2,7 +2,6 @@ package io.seedbootstrap.bundle.manifest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -13,7 +12,8 @@ import java.util.List;
 /**
  * Reads and writes manifest.json and manifest.json.sig. Writing is deterministic for the same
  * manifest (fixed field order, files sorted by path) so the signed bytes are reproducible.
- * Reading is strict: unknown fields and missing required ones are refused.
+ * Reading ({@link ManifestParser}, streaming: verify's start-up) is strict: unknown fields, wrong
+ * types and missing required ones are refused.
  */
 public final class ManifestCodec {
     public static final int MAX_MANIFEST_BYTES = 64 << 20;
@@ -24,9 +24,6 @@ public final class ManifestCodec {
     private static ObjectMapper mapper() {
         return JsonMapper.builder()
                 .enable(SerializationFeature.INDENT_OUTPUT)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .serializationInclusion(JsonInclude.Include.NON_EMPTY)
                 .build();
     }
@@ -43,10 +40,9 @@ public final class ManifestCodec {
     public static BundleManifest read(byte[] bytes) {
         BundleManifest manifest;
         try {
-            manifest = mapper().readValue(bytes, BundleManifest.class);
-        } catch (java.io.IOException e) {
-            throw new MalformedManifestException("manifest.json is not a valid bundle manifest: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+            manifest = ManifestParser.manifest(bytes);
+        } catch (ManifestParser.BadJsonException e) {
+            throw new MalformedManifestException("manifest.json is not a valid bundle manifest: " + e.getMessage());
         }
         List<String> missing = new ArrayList<>();
         if (manifest == null) {
@@ -72,10 +68,6 @@ public final class ManifestCodec {
         require(manifest.kubernetesVersion(), "kubernetesVersion", missing);
         for (int i = 0; i < manifest.files().size(); i++) {
             ManifestFile file = manifest.files().get(i);
-            if (file == null) {
-                missing.add("files[" + i + "]");
-                continue;
-            }
             require(file.path(), "files[" + i + "].path", missing);
             require(file.sha256(), "files[" + i + "].sha256", missing);
             require(file.kind(), "files[" + i + "].kind", missing);
@@ -84,7 +76,7 @@ public final class ManifestCodec {
             }
             for (int j = 0; j < file.parts().size(); j++) {
                 ManifestFile.FilePart part = file.parts().get(j);
-                if (part == null || part.path() == null || part.sha256() == null) {
+                if (part.path() == null || part.sha256() == null) {
                     missing.add("files[" + i + "].parts[" + j + "]");
                 } else if (v1 && !part.chunks().isEmpty()) {
                     invalid.add("files[" + i + "].parts[" + j + "].chunks");
@@ -118,10 +110,9 @@ public final class ManifestCodec {
     public static SignatureFile readSignature(byte[] bytes) {
         SignatureFile signature;
         try {
-            signature = mapper().readValue(bytes, SignatureFile.class);
-        } catch (java.io.IOException e) {
-            throw new MalformedManifestException("manifest.json.sig is not a seed-bootstrap signature file: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+            signature = ManifestParser.signature(bytes);
+        } catch (ManifestParser.BadJsonException e) {
+            throw new MalformedManifestException("manifest.json.sig is not a seed-bootstrap signature file: " + e.getMessage());
         }
         if (signature == null || !SignatureFile.FORMAT.equals(signature.format())) {
             throw new MalformedManifestException("manifest.json.sig is not a " + SignatureFile.FORMAT + " signature file");
