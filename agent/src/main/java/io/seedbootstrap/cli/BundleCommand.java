@@ -2,16 +2,19 @@ package io.seedbootstrap.cli;
 
 import io.seedbootstrap.support.Secret;
 import io.seedbootstrap.support.SeedException;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code seed-bootstrap bundle ...}: build, check and describe offline bundles; one class per subcommand. */
 @Command(name = "bundle", mixinStandardHelpOptions = true,
-        description = "Offline bundles: signing keys, create from a bill of materials, verify, inspect.",
-        subcommands = {BundleKeygenCommand.class, BundleCreateCommand.class, BundleVerifyCommand.class, BundleInspectCommand.class,
-            BundleMirrorListCommand.class, BundleSchemaCommand.class, BundlePushCommand.class})
+        description = "Offline bundles: signing keys, create from a bill of materials, verify, inspect.")
 public final class BundleCommand implements Runnable {
+    /** Its subcommands, in help's order; RootCommand builds only the one the arguments name (not in @Command for that). */
+    static final List<Class<?>> SUBCOMMANDS = List.of(BundleKeygenCommand.class, BundleCreateCommand.class, BundleVerifyCommand.class,
+            BundleInspectCommand.class, BundleMirrorListCommand.class, BundleSchemaCommand.class, BundlePushCommand.class);
+
     @Spec
     CommandSpec bundleSpec;
 

@@ -22,11 +22,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code seed-bootstrap inventory ...}: check, show, import and describe inventories. */
 @Command(name = "inventory", mixinStandardHelpOptions = true,
-        description = "Validate, show and import inventories (seed-bootstrap YAML, or Ansible INI/YAML as they are).",
-        subcommands = {
-            InventoryCommand.Validate.class, InventoryCommand.Show.class,
-            InventoryCommand.Import.class, InventoryCommand.Schema.class})
+        description = "Validate, show and import inventories (seed-bootstrap YAML, or Ansible INI/YAML as they are).")
 public final class InventoryCommand implements Runnable {
+    /** Its subcommands, in help's order; RootCommand builds only the one the arguments name (not in @Command for that). */
+    static final List<Class<?>> SUBCOMMANDS = List.of(Validate.class, Show.class, Import.class, Schema.class);
+
     @Spec
     CommandSpec inventorySpec;
 

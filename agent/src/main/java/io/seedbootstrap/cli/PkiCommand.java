@@ -19,9 +19,11 @@ import picocli.CommandLine.Spec;
 /** {@code seed-bootstrap pki ...}: the cluster and site PKI, the join tokens, and their report. */
 @Command(name = "pki", mixinStandardHelpOptions = true,
         description = "Create and check the PKI: a cluster root dedicated to RKE2, the site CA for Rancher, ArgoCD and cert-manager, "
-                + "and the join tokens (layout: docs/formats.md \"PKI directory and token files\").",
-        subcommands = {PkiCommand.Init.class, PkiShowCommand.class, PkiCommand.ImportSigned.class})
+                + "and the join tokens (layout: docs/formats.md \"PKI directory and token files\").")
 public final class PkiCommand implements Runnable {
+    /** Its subcommands, in help's order; RootCommand builds only the one the arguments name (not in @Command for that). */
+    static final List<Class<?>> SUBCOMMANDS = List.of(Init.class, PkiShowCommand.class, ImportSigned.class);
+
     @Spec
     CommandSpec pkiSpec;
 

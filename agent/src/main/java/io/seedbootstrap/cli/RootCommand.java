@@ -8,6 +8,7 @@ import io.seedbootstrap.support.TerminalText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -106,40 +107,63 @@ public final class RootCommand implements Runnable {
     }
 
     /**
+     * The groups whose subcommands are built as the root's are, with their lists (a group that has options
+     * of its own, like backup, keeps its subcommands in @Command: which argument names one is not clear-cut there).
+     */
+    static final Map<Class<?>, List<Class<?>>> GROUPS = Map.of(InventoryCommand.class, InventoryCommand.SUBCOMMANDS,
+            PkiCommand.class, PkiCommand.SUBCOMMANDS, BundleCommand.class, BundleCommand.SUBCOMMANDS);
+
+    /**
      * The command line for these arguments: the subcommand they name built in full, every other one as
      * a stub holding only what the root's help lists (name, aliases, header, description, hidden), which
-     * is also enough for picocli's "did you mean" on a misspelt name. Everything is built in full when the
-     * arguments name no subcommand picocli could reach past a stub: generate-completion (it walks the
-     * whole tree) and an {@code @file} argument (picocli expands it while parsing).
+     * is also enough for picocli's "did you mean" on a misspelt name; within a group ({@link #GROUPS}) the
+     * same again for the subcommand named next. Everything is built in full when the arguments could reach
+     * past a stub: generate-completion (it walks the whole tree) and any {@code @file} argument (picocli
+     * expands it while parsing).
      */
     static CommandLine build(CliContext context, String[] args) {
-        ContextFactory factory = new ContextFactory(context);
-        CommandLine root = new CommandLine(new RootCommand(context), factory);
-        String named = subcommandNamed(args);
-        boolean everything = named == null ? java.util.Arrays.stream(args).anyMatch(a -> a.startsWith("@"))
-                : "generate-completion".equals(named);
-        for (Class<?> type : SUBCOMMANDS) {
-            Command command = type.getAnnotation(Command.class);
-            if (everything || command.name().equals(named) || java.util.Arrays.asList(command.aliases()).contains(named)) {
-                root.addSubcommand(type);
-            } else {
-                root.addSubcommand(command.name(), stub(command));
-            }
-        }
+        CommandLine root = new CommandLine(new RootCommand(context), new ContextFactory(context));
+        List<String> arguments = List.of(args);
+        int named = subcommandAt(arguments);
+        boolean everything = arguments.stream().anyMatch(a -> a.startsWith("@"))
+                || named >= 0 && "generate-completion".equals(arguments.get(named));
+        addSubcommands(root, SUBCOMMANDS, everything ? null : arguments);
         return root;
     }
 
-    /** The first argument that is not one of the root's options, or null (none, or an {@code @file} or {@code --} first). */
-    private static String subcommandNamed(String[] args) {
-        for (String arg : args) {
-            if (arg.startsWith("@") || arg.equals("--")) {
-                return null;
-            }
-            if (!arg.startsWith("-")) {
-                return arg;
+    /** Adds these subcommands to {@code parent}: all in full when {@code args} is null, else only the one they name. */
+    private static void addSubcommands(CommandLine parent, List<Class<?>> types, List<String> args) {
+        int at = args == null ? -1 : subcommandAt(args);
+        String named = at < 0 ? null : args.get(at);
+        for (Class<?> type : types) {
+            Command command = type.getAnnotation(Command.class);
+            if (args == null || named != null && (command.name().equals(named) || List.of(command.aliases()).contains(named))) {
+                parent.addSubcommand(type);
+                List<Class<?>> nested = GROUPS.get(type);
+                if (nested != null) {
+                    addSubcommands(parent.getSubcommands().get(command.name()), nested, args == null ? null : args.subList(at + 1, args.size()));
+                }
+            } else {
+                parent.addSubcommand(command.name(), stub(command));
             }
         }
-        return null;
+    }
+
+    /**
+     * Where the first argument that is not an option is (no option of the root or of a group takes a value),
+     * or -1: none, or an {@code @file} or {@code --} first.
+     */
+    private static int subcommandAt(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.startsWith("@") || arg.equals("--")) {
+                return -1;
+            }
+            if (!arg.startsWith("-")) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static CommandLine.Model.CommandSpec stub(Command command) {

@@ -44,6 +44,37 @@ class RootCommandStartupTest {
     }
 
     @Test
+    void withinAGroupOnlyTheNamedSubcommandIsBuilt() {
+        CommandLine line = RootCommand.build(CONTEXT, new String[] {"bundle", "-v", "verify", "DIR", "--threads", "2"});
+        CommandLine bundle = line.getSubcommands().get("bundle");
+        assertInstanceOf(BundleCommand.class, bundle.getCommand());
+        assertEquals(BundleCommand.SUBCOMMANDS.size(), bundle.getSubcommands().size());
+        assertInstanceOf(BundleVerifyCommand.class, bundle.getSubcommands().get("verify").getCommand());
+        assertNull(bundle.getSubcommands().get("create").getCommand(), "create is a stub");
+        assertNull(line.getSubcommands().get("inventory").getCommand(), "and so is the inventory group");
+        line.setCaseInsensitiveEnumValuesAllowed(true); // as run() sets it
+        line.parseArgs("bundle", "-v", "verify", "DIR", "--threads", "2");
+        assertEquals(Path.of("DIR"), ((BundleVerifyCommand) bundle.getSubcommands().get("verify").getCommand()).directory);
+        assertTrue(RootCommand.isVerbose(bundle.getSubcommands().get("verify")), "-v still reaches the root");
+
+        CommandLine pki = RootCommand.build(CONTEXT, new String[] {"pki", "--help"}).getSubcommands().get("pki");
+        assertTrue(pki.getSubcommands().values().stream().allMatch(c -> c.getCommand() == null), "a group's --help builds no subcommand");
+    }
+
+    @Test
+    void aGroupsHelpFromStubsIsItsHelpWhole() {
+        for (String group : List.of("inventory", "pki", "bundle")) {
+            CommandLine whole = RootCommand.build(CONTEXT, new String[] {"generate-completion"}).getSubcommands().get(group);
+            assertTrue(whole.getSubcommands().values().stream().noneMatch(c -> c.getCommand() == null), group);
+            CommandLine stubs = RootCommand.build(CONTEXT, new String[] {group, "--help"}).getSubcommands().get(group);
+            assertEquals(whole.getUsageMessage(CommandLine.Help.Ansi.OFF), stubs.getUsageMessage(CommandLine.Help.Ansi.OFF), group);
+        }
+        CommandRunner.Result typo = CommandRunner.run("bundle", "verfy", "DIR");
+        assertEquals(2, typo.exitCode());
+        assertTrue(typo.err().contains("Did you mean: bundle verify?"), typo.err());
+    }
+
+    @Test
     void theRootHelpFromStubsIsTheHelpOfTheWholeTree() {
         // generate-completion walks the whole tree, so it is the one case that builds every subcommand
         CommandLine whole = RootCommand.build(CONTEXT, new String[] {"generate-completion"});
@@ -75,6 +106,11 @@ class RootCommandStartupTest {
         CommandRunner.Result result = CommandRunner.run("@" + args);
         assertEquals(0, result.exitCode(), result.err());
         assertTrue(result.out().contains("valid seed-bootstrap inventory"), result.out());
+        Path rest = dir.resolve("rest");
+        Files.writeString(rest, "validate\n../inventory/examples/single-node.yaml\n");
+        CommandRunner.Result inGroup = CommandRunner.run("inventory", "@" + rest);
+        assertEquals(0, inGroup.exitCode(), inGroup.err());
+        assertTrue(inGroup.out().contains("valid seed-bootstrap inventory"), inGroup.out());
     }
 
     /** A fresh JVM (this one has loaded everything already), its class loading listed by -verbose:class. */
