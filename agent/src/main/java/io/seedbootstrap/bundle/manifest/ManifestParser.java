@@ -135,21 +135,19 @@ final class ManifestParser {
     }
 
     private ManifestFile file(String at) throws IOException, BadJsonException {
-        String path = null, sha256 = null, component = null, version = null, image = null, chart = null, kubeVersion = null,
-                source = null;
-        long size = 0;
+        Piece piece = new Piece();
+        String component = null, version = null, image = null, chart = null, kubeVersion = null, source = null;
         FileKind kind = null;
         Cni cni = null;
         List<FileKind.HostRole> roles = null;
         List<ManifestFile.FilePart> parts = null;
-        List<String> chunks = null;
         startObject(at);
         for (String field = nextField(); field != null; field = nextField()) {
             String name = at + "." + field;
+            if (piece.read(field, name)) {
+                continue;
+            }
             switch (field) {
-                case "path" -> path = string(name);
-                case "size" -> size = number(name);
-                case "sha256" -> sha256 = string(name);
                 case "kind" -> kind = key(name, FileKind::ofKey);
                 case "component" -> component = string(name);
                 case "version" -> version = string(name);
@@ -160,29 +158,44 @@ final class ManifestParser {
                 case "kubeVersion" -> kubeVersion = string(name);
                 case "source" -> source = string(name);
                 case "parts" -> parts = list(name, i -> part(name + "[" + i + "]"));
-                case "chunks" -> chunks = list(name, i -> string(name + "[" + i + "]"));
                 default -> throw unknown(field, at);
             }
         }
-        return new ManifestFile(path, size, sha256, kind, component, version, roles, cni, image, chart, kubeVersion, source, parts, chunks);
+        return new ManifestFile(piece.path, piece.size, piece.sha256, kind, component, version, roles, cni, image, chart, kubeVersion, source,
+                parts, piece.chunks);
     }
 
     private ManifestFile.FilePart part(String at) throws IOException, BadJsonException {
-        String path = null, sha256 = null;
-        long size = 0;
-        List<String> chunks = null;
+        Piece piece = new Piece();
         startObject(at);
         for (String field = nextField(); field != null; field = nextField()) {
-            String name = at + "." + field;
+            if (!piece.read(field, at + "." + field)) {
+                throw unknown(field, at);
+            }
+        }
+        return new ManifestFile.FilePart(piece.path, piece.size, piece.sha256, piece.chunks);
+    }
+
+    /** The fields a file and a part of one have alike: what is stored, its size and hashes. */
+    private final class Piece {
+        String path;
+        long size;
+        String sha256;
+        List<String> chunks;
+
+        /** Reads {@code field}'s value if it is one of these; false if it is not. */
+        boolean read(String field, String name) throws IOException, BadJsonException {
             switch (field) {
                 case "path" -> path = string(name);
                 case "size" -> size = number(name);
                 case "sha256" -> sha256 = string(name);
                 case "chunks" -> chunks = list(name, i -> string(name + "[" + i + "]"));
-                default -> throw unknown(field, at);
+                default -> {
+                    return false;
+                }
             }
+            return true;
         }
-        return new ManifestFile.FilePart(path, size, sha256, chunks);
     }
 
     private SignatureFile signature() throws IOException, BadJsonException {
