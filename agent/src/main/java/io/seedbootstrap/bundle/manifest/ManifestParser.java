@@ -1,7 +1,9 @@
 package io.seedbootstrap.bundle.manifest;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.seedbootstrap.bundle.format.Arch;
@@ -16,7 +18,7 @@ import java.util.function.Function;
  * Reads manifest.json and manifest.json.sig with jackson-core's streaming parser, field by field.
  * Not databind: every {@code bundle verify} and install reads these two files on the critical path
  * before the first file is trusted, and databind's start-up (560 classes, ~0.4 CPU-s on a cold JVM)
- * was a fifth of verifying 4 GiB (issue 22 P4, docs/ssh.md "Bundle verify"). Writing stays with
+ * was ~0.4 s of the 2.3-2.9 s that verifying 4 GiB took (issue 22 P4, docs/ssh.md "Bundle verify"). Writing stays with
  * databind ({@link ManifestCodec#write}); tests read back what it writes.
  *
  * <p>Strict, as the format is signed and written only by bundle create: an unknown or repeated field,
@@ -31,7 +33,7 @@ final class ManifestParser {
 
     private final JsonParser parser;
     /** Where the field whose value the parser is on was named, for "unknown field". */
-    private com.fasterxml.jackson.core.JsonLocation fieldAt;
+    private JsonLocation fieldAt;
 
     private ManifestParser(JsonParser parser) {
         this.parser = parser;
@@ -72,7 +74,7 @@ final class ManifestParser {
             }
             return value;
         } catch (IOException e) { // jackson-core's JsonParseException and friends: malformed JSON, too large a number
-            String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+            String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
             throw new BadJsonException(message + " at " + location(e));
         }
     }
@@ -329,7 +331,7 @@ final class ManifestParser {
     }
 
     private static String location(IOException e) {
-        return e instanceof com.fasterxml.jackson.core.JsonProcessingException json && json.getLocation() != null
+        return e instanceof JsonProcessingException json && json.getLocation() != null
                 ? "line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr()
                 : "an unknown position";
     }
