@@ -284,7 +284,10 @@ final class ManifestParser {
         throw new IllegalArgumentException(key);
     }
 
-    /** An array's items in order; null for a JSON null. A null item is refused: no list of the manifest has holes. */
+    /**
+     * An array's items in order (the records copy the list); null for a JSON null. A null item is refused: no list
+     * of the manifest has holes.
+     */
     private <T> List<T> list(String name, Item<T> item) throws IOException, BadJsonException {
         if (parser.currentToken() == JsonToken.VALUE_NULL) {
             return null;
@@ -299,12 +302,11 @@ final class ManifestParser {
             }
             items.add(item.read(items.size()));
         }
-        return java.util.Collections.unmodifiableList(items);
+        return items;
     }
 
     private BadJsonException unknown(String field, String in) {
-        return new BadJsonException("unknown field \"" + field + "\" in " + in + " at line " + fieldAt.getLineNr() + ", column "
-                + fieldAt.getColumnNr());
+        return new BadJsonException("unknown field \"" + field + "\" in " + in + " at " + lineAndColumn(fieldAt));
     }
 
     private BadJsonException wrongType(String name, String expected) {
@@ -326,13 +328,14 @@ final class ManifestParser {
     }
 
     private static String location(JsonParser parser) {
-        var at = parser.currentTokenLocation();
-        return "line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return lineAndColumn(parser.currentTokenLocation());
     }
 
     private static String location(IOException e) {
-        return e instanceof JsonProcessingException json && json.getLocation() != null
-                ? "line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr()
-                : "an unknown position";
+        return e instanceof JsonProcessingException json && json.getLocation() != null ? lineAndColumn(json.getLocation()) : "an unknown position";
+    }
+
+    private static String lineAndColumn(JsonLocation at) {
+        return "line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 }
