@@ -151,12 +151,12 @@ public final class RootCommand implements Runnable {
 
     /**
      * Where the first argument that is not an option is (no option of the root or of a group takes a value),
-     * or -1: none, or an {@code @file} or {@code --} first.
+     * or -1: none, or {@code --} first. ({@code @file} arguments never get here: {@link #build} builds everything for them.)
      */
     private static int subcommandAt(List<String> args) {
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
-            if (arg.startsWith("@") || arg.equals("--")) {
+            if (arg.equals("--")) {
                 return -1;
             }
             if (!arg.startsWith("-")) {
