@@ -140,6 +140,10 @@ public record BundleSigningKey(PrivateKey privateKey, PublicKey publicKey) {
         try {
             key = KeyFactory.getInstance(Signatures.ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
         } catch (GeneralSecurityException | RuntimeException e) {
+            if (pkcs8 != der) {
+                // CBC with a wrong key ends in valid padding about once in 256 tries, leaving bytes that are no key
+                throw wrongPassphrase(privateKeyFile);
+            }
             throw SeedException.badInput(privateKeyFile + ": not an Ed25519 private key; bundle-signing keys are Ed25519 "
                     + "(`seed-bootstrap bundle keygen`)");
         }
@@ -221,13 +225,17 @@ public record BundleSigningKey(PrivateKey privateKey, PublicKey publicKey) {
             cipher.init(Cipher.DECRYPT_MODE, key, info.getAlgParameters());
             return cipher.doFinal(info.getEncryptedData());
         } catch (BadPaddingException e) {
-            throw SeedException.badInput(file + ": wrong passphrase (or a damaged key file)");
+            throw wrongPassphrase(file);
         } catch (GeneralSecurityException | IOException e) {
             throw SeedException.badInput(file + ": cannot decrypt this key (" + e.getMessage() + "); re-encrypt it with "
                     + "`openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256`");
         } finally {
             Arrays.fill(chars, '\0');
         }
+    }
+
+    private static SeedException wrongPassphrase(Path file) {
+        return SeedException.badInput(file + ": wrong passphrase (or a damaged key file)");
     }
 
     /** The public key in a PEM file written by keygen (BEGIN PUBLIC KEY). */

@@ -64,6 +64,16 @@ class BundleSigningKeyTest {
     }
 
     @Test
+    void anEncryptedFileThatDecryptsToNoKeyIsAWrongPassphrase() throws Exception {
+        // what a wrong passphrase leaves about once in 256 tries: padding that checks out around bytes that are no key
+        Path file = dir.resolve("decrypts-to-garbage.key");
+        Files.writeString(file, BundleSigningKey.pem("ENCRYPTED PRIVATE KEY",
+                BundleSigningKey.encrypt("not a PKCS#8 key".getBytes(StandardCharsets.US_ASCII), Secret.fromEnv("pass", "PASS"))));
+        assertEquals(file + ": wrong passphrase (or a damaged key file)",
+                assertThrows(SeedException.class, () -> BundleSigningKey.read(file, Secret.fromEnv("pass", "PASS"))).getMessage());
+    }
+
+    @Test
     void refusesToReplaceAnExistingKey() {
         BundleSigningKey.generate().write(dir, null, false);
         SeedException e = assertThrows(SeedException.class, () -> BundleSigningKey.generate().write(dir, null, false));
