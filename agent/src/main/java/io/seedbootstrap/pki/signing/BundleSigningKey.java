@@ -140,7 +140,7 @@ public record BundleSigningKey(PrivateKey privateKey, PublicKey publicKey) {
         try {
             key = KeyFactory.getInstance(Signatures.ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
         } catch (GeneralSecurityException | RuntimeException e) {
-            if (pkcs8 != der) {
+            if (m.group(1).equals("ENCRYPTED PRIVATE KEY")) {
                 // CBC with a wrong key ends in valid padding about once in 256 tries, leaving bytes that are no key
                 throw wrongPassphrase(privateKeyFile);
             }
